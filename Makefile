@@ -1,0 +1,53 @@
+# Dropline: `make demo` to try it, `make test` to check it. Needs only Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_ENV := DROPLINE_DEMO=1 DROPLINE_PROVIDER_NAME="Riverbend Broadband"
+
+.PHONY: demo test install install-dev lint typecheck migrations-check pytest serve clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+	$(BIN)/dropline compiletranslations
+
+install-dev: $(VENV)/.installed-dev
+	$(BIN)/dropline compiletranslations
+
+demo: install
+	$(DEMO_ENV) $(BIN)/dropline migrate --no-input
+	$(DEMO_ENV) $(BIN)/dropline createcachetable
+	$(DEMO_ENV) $(BIN)/dropline collectstatic --no-input --verbosity 0
+	$(DEMO_ENV) $(BIN)/dropline seed demo
+	$(DEMO_ENV) $(BIN)/dropline serve --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy dropline tests bench
+
+migrations-check: install-dev
+	SECRET_KEY=migrations-check-only-not-a-real-secret-key-000 DROPLINE_HTTPS=0 \
+		$(BIN)/dropline makemigrations --check --dry-run
+
+pytest: install-dev
+	$(BIN)/pytest
+
+test: lint typecheck migrations-check pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

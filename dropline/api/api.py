@@ -1,0 +1,116 @@
+"""The JSON API under /api/v1/: the same operations the web pages use."""
+
+from __future__ import annotations
+
+from allauth.headless.contrib.ninja.security import x_session_token_auth
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from dropline.accounts.requests import signed_in_user
+from dropline.api.schemas import (
+    AccountOut,
+    AccountRefOut,
+    AddOnOut,
+    AddressOut,
+    EquipmentOut,
+    ErrorOut,
+    MeOut,
+    MoneyOut,
+    ServiceOut,
+)
+from dropline.customers.models import AccountMember
+from dropline.customers.queries import membership_for, memberships_for
+from dropline.overview.summary import AccountOverview, account_overview
+
+api = NinjaAPI(
+    title="Dropline API",
+    version="1.0.0",
+    description=(
+        "Customer self-service API. Authenticate with an allauth headless session token "
+        "(`X-Session-Token`, from `/_allauth/app/v1/auth/login`) or a browser session."
+    ),
+    urls_namespace="api-v1",
+    auth=[x_session_token_auth, django_auth],
+)
+
+
+def _account_out(membership: AccountMember, overview: AccountOverview) -> AccountOut:
+    account = overview.account
+    address = account.service_address
+    return AccountOut(
+        number=account.number,
+        name=account.name,
+        status=account.status,
+        role=membership.role,
+        service_address=AddressOut(
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            region=address.region,
+            postal_code=address.postal_code,
+            country=address.country,
+            service_area=address.service_area.code,
+        ),
+        bill_cycle_day=account.bill_cycle_day,
+        preferred_language=account.preferred_language,
+        services=[
+            ServiceOut(
+                id=s.subscription_id,
+                kind=s.kind,
+                plan_name=s.plan_name,
+                status=s.status,
+                monthly_price=MoneyOut.of(s.monthly_price),
+                regular_monthly_price=MoneyOut.of(s.regular_price),
+                promotion_name=s.promotion_name,
+                promotion_ends_on=s.promotion_ends_on,
+                download_mbps=s.download_mbps,
+                upload_mbps=s.upload_mbps,
+                data_allowance_gb=s.data_allowance_gb,
+                channel_count=s.channel_count,
+                phone_number=s.phone_number,
+                add_ons=[
+                    AddOnOut(name=a.name, monthly_price=MoneyOut.of(a.monthly_price))
+                    for a in s.add_ons
+                ],
+            )
+            for s in overview.services
+        ],
+        equipment=[
+            EquipmentOut(
+                id=e.equipment_id,
+                kind=e.kind,
+                name=e.name,
+                serial_number=e.serial_number,
+                status=e.status,
+                is_rental=e.is_rental,
+                monthly_rental=MoneyOut.of(e.monthly_rental),
+            )
+            for e in overview.equipment
+        ],
+        monthly_total=MoneyOut.of(overview.monthly_total),
+    )
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in customer")
+def me(request: HttpRequest) -> MeOut:
+    """Who is signed in, the accounts they belong to and the first account's summary."""
+    user = signed_in_user(request)
+    memberships = list(memberships_for(user=user))
+    primary = membership_for(user=user, account_id=None) if memberships else None
+    account = None
+    if primary is not None:
+        overview = account_overview(account=primary.account, language=get_language() or "en")
+        account = _account_out(primary, overview)
+    return MeOut(
+        username=user.get_username(),
+        email=getattr(user, "email", ""),
+        first_name=getattr(user, "first_name", ""),
+        last_name=getattr(user, "last_name", ""),
+        accounts=[
+            AccountRefOut(number=m.account.number, name=m.account.name, role=m.role)
+            for m in memberships
+        ],
+        account=account,
+    )

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from dropline.backoffice import views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
+    path("customers/<str:number>/", views.customer_detail, name="customer"),
+    path("admin/", admin.site.urls),
+]

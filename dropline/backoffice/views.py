@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from allauth.account.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from dropline.backoffice.access import staff_permission_required
+from dropline.core import audit
+from dropline.customers.models import CustomerAccount
+from dropline.customers.numbering import normalize_account_number
+from dropline.customers.queries import SEARCH_LIMIT, search_accounts
+from dropline.overview.summary import account_overview
+
+
+class StaffLoginView(LoginView):
+    """allauth's sign-in (same rate limits), landing in the back-office."""
+
+    template_name = "backoffice/login.html"
+
+    def get_success_url(self) -> str:
+        return self.get_next_url() or reverse("backoffice:search")
+
+
+@staff_permission_required("customers.search_customeraccount")
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = search_accounts(query=query) if query else []
+    return render(
+        request,
+        "backoffice/search.html",
+        {"query": query, "results": results, "limit": SEARCH_LIMIT},
+    )
+
+
+@staff_permission_required("customers.view_customeraccount")
+def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
+    account = (
+        CustomerAccount.objects.select_related("service_address__service_area")
+        .filter(number=normalize_account_number(number))
+        .first()
+    )
+    if account is None:
+        raise Http404
+    audit.record(
+        action="customer.viewed",
+        request=request,
+        target=account,
+        account_number=account.number,
+    )
+    overview = account_overview(account=account)
+    members = account.members.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "backoffice/customer.html",
+        {
+            "account": account,
+            "overview": overview,
+            "members": members,
+            "events": audit.events_for_account(account_number=account.number, limit=20),
+            "can_see_audit": request.user.has_perm("core.view_auditevent"),
+        },
+    )

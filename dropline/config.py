@@ -1,0 +1,142 @@
+"""Reading configuration from the environment, with one-line errors.
+
+Settings call these helpers; a bad value raises :class:`ConfigError`, which the
+``dropline`` command and the WSGI entry point print as a single line.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("DROPLINE_VAR_DIR", BASE_DIR / "var"))
+
+
+class ConfigError(Exception):
+    """A setting from the environment is missing or malformed."""
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, safe for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """A Django DATABASES entry for ``url``: SQLite in WAL mode, or pooled PostgreSQL."""
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(
+            f"DATABASE_URL has an unsupported scheme {scheme!r} "
+            f"({redact_url(url)}); use sqlite:///path or postgres://user@host:port/name"
+        )
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is malformed ({redact_url(url)}): {exc}") from None
+    if scheme == "sqlite":
+        if not config.get("NAME") or config["NAME"] == ":memory:":
+            raise ConfigError("DATABASE_URL for SQLite must name a file: sqlite:///var/db.sqlite3")
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        config["OPTIONS"] = {
+            # WAL lets readers run beside the single writer; IMMEDIATE takes the
+            # write lock at BEGIN so two writers queue instead of deadlocking.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        if not config.get("NAME"):
+            raise ConfigError(f"DATABASE_URL must name a database ({redact_url(url)})")
+        options = config.setdefault("OPTIONS", {})
+        if env_bool("DATABASE_POOL", default=True):
+            options["pool"] = {"min_size": 1, "max_size": 8, "timeout": 10}
+    return config
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{VAR_DIR / 'dropline.sqlite3'}"
+
+
+def secret_key(*, demo: bool) -> str:
+    """The SECRET_KEY from the environment; the demo keeps its own under var/."""
+    value = os.environ.get("SECRET_KEY", "")
+    if value:
+        if len(value) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters long")
+        return value
+    if not demo:
+        raise ConfigError(
+            "SECRET_KEY is not set: export SECRET_KEY with at least 50 random characters "
+            "(or DROPLINE_DEMO=1 for the demo)"
+        )
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def email_from_url(url: str) -> dict[str, Any]:
+    """Django e-mail settings from ``EMAIL_URL``.
+
+    ``smtp://user:pass@host:587`` (STARTTLS with ``?tls=1``), ``smtps://`` for
+    implicit TLS, ``console://`` to print, ``locmem://`` to keep in memory.
+    """
+    parts = urlsplit(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parts.scheme not in backends:
+        raise ConfigError(
+            f"EMAIL_URL has an unsupported scheme {parts.scheme!r} ({redact_url(url)}); "
+            "use smtp://, smtps://, console:// or locmem://"
+        )
+    config: dict[str, Any] = {"EMAIL_BACKEND": backends[parts.scheme]}
+    if parts.scheme.startswith("smtp"):
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigError(f"EMAIL_URL has a bad port ({redact_url(url)})") from None
+        config.update(
+            EMAIL_HOST=parts.hostname or "localhost",
+            EMAIL_PORT=port or (465 if parts.scheme == "smtps" else 25),
+            EMAIL_HOST_USER=parts.username or "",
+            EMAIL_HOST_PASSWORD=parts.password or "",
+            EMAIL_USE_SSL=parts.scheme == "smtps",
+            EMAIL_USE_TLS="tls=1" in parts.query or "tls=true" in parts.query,
+            EMAIL_TIMEOUT=10,
+        )
+    return config

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from dropline.customers.models import AccountMember, CustomerAccount, ServiceAddress, ServiceArea
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(ServiceAddress)
+class ServiceAddressAdmin(admin.ModelAdmin):
+    list_display = ("line1", "city", "region", "postal_code", "service_area")
+    search_fields = ("line1", "postal_code")
+    list_select_related = ("service_area",)
+
+
+class AccountMemberInline(admin.TabularInline):
+    model = AccountMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+@admin.register(CustomerAccount)
+class CustomerAccountAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "status", "bill_cycle_day")
+    search_fields = ("number", "name", "email", "phone")
+    list_filter = ("status",)
+    raw_id_fields = ("service_address",)
+    inlines = [AccountMemberInline]

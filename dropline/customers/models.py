@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceArea(models.Model):
+    """A part of the network footprint: outages, maintenance and rates are per area."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceAddress(models.Model):
+    """Where service is delivered."""
+
+    line1 = models.CharField(_("street address"), max_length=200)
+    line2 = models.CharField(_("apartment, suite, unit"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("state"), max_length=100)
+    postal_code = models.CharField(_("ZIP code"), max_length=20, db_index=True)
+    country = models.CharField(_("country"), max_length=2, default="US")
+    service_area = models.ForeignKey(
+        ServiceArea,
+        verbose_name=_("service area"),
+        on_delete=models.PROTECT,
+        related_name="addresses",
+    )
+
+    class Meta:
+        verbose_name = _("service address")
+        verbose_name_plural = _("service addresses")
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines())
+
+    def lines(self) -> list[str]:
+        street = f"{self.line1}, {self.line2}" if self.line2 else self.line1
+        return [street, f"{self.city}, {self.region} {self.postal_code}"]
+
+
+class AccountStatus(models.TextChoices):
+    PENDING = "pending", _("Pending installation")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class CustomerAccount(models.Model):
+    """A household or business the provider bills: one service address, one bill."""
+
+    number = models.CharField(_("account number"), max_length=20, unique=True)
+    name = models.CharField(_("account name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE
+    )
+    service_address = models.ForeignKey(
+        ServiceAddress,
+        verbose_name=_("service address"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    billing_line1 = models.CharField(_("billing street address"), max_length=200, blank=True)
+    billing_line2 = models.CharField(
+        _("billing apartment, suite, unit"), max_length=200, blank=True
+    )
+    billing_city = models.CharField(_("billing city"), max_length=100, blank=True)
+    billing_region = models.CharField(_("billing state"), max_length=100, blank=True)
+    billing_postal_code = models.CharField(_("billing ZIP code"), max_length=20, blank=True)
+    billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
+    email = models.EmailField(_("billing e-mail"), blank=True, db_index=True)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True, db_index=True)
+    bill_cycle_day = models.PositiveSmallIntegerField(
+        _("bill cycle anchor day"),
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Day of the month the bill cycle starts; clamped in shorter months."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    opened_on = models.DateField(_("customer since"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        permissions = [("search_customeraccount", _("Can search customer accounts"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bill_cycle_day__gte=1, bill_cycle_day__lte=31),
+                name="customer_account_bill_cycle_day_1_31",
+            )
+        ]
+        indexes = [models.Index(fields=["name"], name="customer_account_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def display_number(self) -> str:
+        """``8260 0001 2345``: grouped in fours, as printed on the bill."""
+        return " ".join(self.number[i : i + 4] for i in range(0, len(self.number), 4))
+
+    def billing_address_lines(self) -> list[str]:
+        """The mailing address for bills; the service address when none is set."""
+        if not self.billing_line1:
+            return self.service_address.lines()
+        street = (
+            f"{self.billing_line1}, {self.billing_line2}"
+            if self.billing_line2
+            else self.billing_line1
+        )
+        return [street, f"{self.billing_city}, {self.billing_region} {self.billing_postal_code}"]
+
+
+class MemberRole(models.TextChoices):
+    HOLDER = "holder", _("Account holder")
+    AUTHORIZED = "authorized", _("Authorized user")
+
+
+class AccountMember(models.Model):
+    """A person who may sign in to an account, with what they may do there."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account member")
+        verbose_name_plural = _("account members")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="account_member_once"),
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(role="holder"),
+                name="account_one_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.account.number}"

@@ -1,0 +1,51 @@
+"""Reads of customer accounts, always scoped to who is asking."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from dropline.accounts.models import User
+from dropline.customers.models import AccountMember, CustomerAccount
+from dropline.customers.numbering import normalize_account_number
+
+SEARCH_LIMIT = 50
+
+
+def memberships_for(*, user: User) -> QuerySet[AccountMember]:
+    """The accounts ``user`` may sign in to, holder roles first."""
+    return (
+        AccountMember.objects.filter(user=user)
+        .select_related("account")
+        .order_by("role", "account__number")
+    )
+
+
+def membership_for(*, user: User, account_id: int | None) -> AccountMember | None:
+    """The membership for ``account_id`` if ``user`` has one; else their first one."""
+    memberships = memberships_for(user=user).select_related(
+        "account__service_address__service_area"
+    )
+    if account_id is not None:
+        chosen = memberships.filter(account_id=account_id).first()
+        if chosen is not None:
+            return chosen
+    return memberships.first()
+
+
+def search_accounts(*, query: str) -> list[CustomerAccount]:
+    """Staff search by account number, name, e-mail or phone; at most SEARCH_LIMIT results."""
+    text = query.strip()
+    if not text:
+        return []
+    digits = normalize_account_number(text)
+    condition = Q(name__icontains=text)
+    if "@" in text:
+        condition = Q(email__iexact=text) | Q(members__user__email__iexact=text)
+    elif digits and len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 3:
+        condition |= Q(number__startswith=digits) | Q(phone__endswith=digits[-10:])
+    return list(
+        CustomerAccount.objects.filter(condition)
+        .select_related("service_address")
+        .distinct()
+        .order_by("number")[:SEARCH_LIMIT]
+    )

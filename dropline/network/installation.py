@@ -1,0 +1,35 @@
+"""Placing provider equipment at a customer's premises."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dropline.catalog.models import EquipmentModel
+from dropline.customers.models import CustomerAccount
+from dropline.network.models import Equipment
+from dropline.subscriptions.models import Subscription
+
+
+def install_equipment(
+    *,
+    account: CustomerAccount,
+    model: EquipmentModel,
+    serial_number: str,
+    installed_on: dt.date,
+    subscription: Subscription | None = None,
+    mac_address: str = "",
+    is_rental: bool = True,
+) -> Equipment:
+    if subscription is not None and subscription.account_id != account.pk:
+        raise ValueError("the service belongs to another account")
+    return Equipment.objects.create(
+        account=account,
+        model=model,
+        subscription=subscription,
+        serial_number=serial_number,
+        mac_address=mac_address,
+        is_rental=is_rental,
+        monthly_rental_cents=model.monthly_rental_cents if is_rental else 0,
+        currency=model.currency,
+        installed_on=installed_on,
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dropline.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("account/switch/", views.switch_account, name="switch_account"),
+]

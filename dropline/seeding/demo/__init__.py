@@ -1,0 +1,35 @@
+"""The demo provider, loaded step by step; each domain adds its own step.
+
+Every step is idempotent: it looks records up by their natural key (a code, a
+serial number, a username) and creates only what is missing, so a second run
+adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from dropline.seeding.demo import catalogue, household, staff
+
+STEPS: list[tuple[str, Callable[[], int]]] = [
+    ("catalogue", catalogue.load),
+    ("household", household.load),
+    ("staff", staff.load),
+]
+
+DEMO_CUSTOMER = ("demo", "dropline-demo")
+DEMO_STAFF = ("admin", "dropline-admin")
+
+
+def load_demo(*, report: Callable[[str, int], None] | None = None) -> int:
+    """Load every step in one transaction; returns how many records were created."""
+    created = 0
+    with transaction.atomic():
+        for name, step in STEPS:
+            count = step()
+            created += count
+            if report is not None:
+                report(name, count)
+    return created

@@ -1,0 +1,33 @@
+"""Demo staff: an administrator and one person for each other role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+from dropline.backoffice import roles
+from dropline.seeding.demo.household import ensure_user
+
+STAFF = [
+    ("admin", "dropline-admin", "Alex", "Admin", roles.ADMINISTRATOR, True),
+    ("care", "dropline-care-demo", "Casey", "Care", roles.CUSTOMER_CARE, False),
+    ("billing", "dropline-billing-demo", "Bailey", "Billing", roles.BILLING, False),
+    ("dispatch", "dropline-dispatch-demo", "Drew", "Dispatch", roles.FIELD_DISPATCH, False),
+]
+
+
+def load() -> int:
+    created = 0
+    for username, password, first, last, role, superuser in STAFF:
+        user, was_created = ensure_user(
+            username=username,
+            password=password,
+            email=f"{username}@staff.example.com",
+            first_name=first,
+            last_name=last,
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        if was_created:
+            user.groups.add(Group.objects.get(name=role))
+        created += int(was_created)
+    return created

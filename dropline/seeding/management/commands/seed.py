@@ -1,0 +1,59 @@
+"""``dropline seed demo`` and ``dropline seed synthetic --accounts N``."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dropline.seeding.demo import DEMO_CUSTOMER, DEMO_STAFF, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo provider, or create synthetic accounts for load testing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="what", required=True)
+        sub.add_parser("demo", help="the demo provider and its household (idempotent)")
+        synthetic = sub.add_parser("synthetic", help="many realistic accounts, fast")
+        synthetic.add_argument("--accounts", type=int, required=True)
+        synthetic.add_argument("--seed", type=int, default=1, help="random seed")
+        synthetic.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "demo":
+            self._demo()
+        else:
+            self._synthetic(options)
+
+    def _demo(self) -> None:
+        def report(step: str, count: int) -> None:
+            self.stdout.write(f"  {step}: {count} created")
+
+        self.stdout.write("Loading the demo provider:")
+        total = load_demo(report=report)
+        self.stdout.write(self.style.SUCCESS(f"Demo provider ready ({total} records created)."))
+        self.stdout.write(f"  customer sign-in: {DEMO_CUSTOMER[0]} / {DEMO_CUSTOMER[1]}")
+        self.stdout.write(f"  staff sign-in:    {DEMO_STAFF[0]} / {DEMO_STAFF[1]}")
+
+    def _synthetic(self, options: dict[str, Any]) -> None:
+        from dropline.seeding.synthetic import SyntheticError, create_accounts
+
+        count = options["accounts"]
+        if count < 1:
+            raise CommandError("--accounts must be at least 1")
+        started = time.perf_counter()
+        try:
+            result = create_accounts(
+                count=count, seed=options["seed"], progress=not options["no_progress"]
+            )
+        except SyntheticError as exc:
+            raise CommandError(str(exc)) from None
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {result.accounts} accounts ({result.rows} rows) in {elapsed:.1f} s: "
+                f"{result.accounts / elapsed:,.0f} accounts/s, {result.rows / elapsed:,.0f} rows/s"
+            )
+        )
