@@ -1,0 +1,40 @@
+"""Shared fixtures.
+
+Tests that need an outside part (PostgreSQL, Redis, Chromium) skip when it is
+absent on a developer's machine, but fail in CI (``DROPLINE_REQUIRE_SERVICES=1``)
+so nothing is skipped silently there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("DROPLINE_REQUIRE_SERVICES") == "1"
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (locally) or fail (in CI) when an outside part is missing."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required in CI but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The demo provider and household, loaded as `dropline seed demo` does."""
+    from dropline.seeding.demo import load_demo
+
+    load_demo()
+
+
+@pytest.fixture
+def make_customer(db: None) -> Callable[..., object]:
+    """A factory for a customer account with a holder who can sign in."""
+    from tests.factories import make_customer as factory
+
+    return factory

@@ -1,0 +1,98 @@
+"""Factories that build records through the domain functions, as the product does."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+
+from dropline.accounts.models import User
+from dropline.catalog.models import EquipmentModel, Plan, ServiceKind
+from dropline.customers.models import CustomerAccount, MemberRole, ServiceAddress, ServiceArea
+from dropline.customers.onboarding import add_member, open_account
+from dropline.network.installation import install_equipment
+from dropline.subscriptions.ordering import subscribe
+
+PASSWORD = "correct-horse-battery-staple"
+_serial = itertools.count(1)
+
+
+@dataclass
+class Customer:
+    account: CustomerAccount
+    user: User
+    password: str = PASSWORD
+
+
+def make_user(*, username: str, password: str = PASSWORD, **extra: object) -> User:
+    email = str(extra.pop("email", f"{username}@example.com"))
+    user = User.objects.create_user(username=username, email=email, password=password, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def _area() -> ServiceArea:
+    area, _ = ServiceArea.objects.get_or_create(code="test-area", defaults={"name": "Test Area"})
+    return area
+
+
+def _plan(kind: str, code: str, price: int, **extra: object) -> Plan:
+    plan, _ = Plan.objects.get_or_create(
+        code=code,
+        defaults={
+            "kind": kind,
+            "name": code.replace("-", " ").title(),
+            "monthly_price_cents": price,
+            **extra,
+        },
+    )
+    return plan
+
+
+def make_customer(
+    *,
+    username: str,
+    services: int = 1,
+    devices: int = 1,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Customer:
+    """An account holder with ``services`` internet services and ``devices`` rented modems."""
+    address = ServiceAddress.objects.create(
+        line1=f"{next(_serial)} Test Street",
+        city="Testville",
+        region="IA",
+        postal_code="52240",
+        service_area=_area(),
+    )
+    account = open_account(
+        name=name or f"{username.title()} Household",
+        service_address=address,
+        bill_cycle_day=15,
+        email=email or f"{username}@example.com",
+        phone=phone,
+    )
+    user = make_user(username=username, email=email or f"{username}@example.com")
+    add_member(account=account, user=user, role=MemberRole.HOLDER)
+    plan = _plan(ServiceKind.INTERNET, "test-internet", 5000, download_mbps=300, upload_mbps=20)
+    modem, _ = EquipmentModel.objects.get_or_create(
+        code="test-modem",
+        defaults={
+            "kind": "modem",
+            "manufacturer": "Acme",
+            "model_name": "M1",
+            "monthly_rental_cents": 1000,
+        },
+    )
+    for _ in range(services):
+        subscribe(account=account, plan=plan)
+    for _ in range(devices):
+        install_equipment(
+            account=account,
+            model=modem,
+            serial_number=f"SN{next(_serial):08d}",
+            installed_on=account.opened_on,
+        )
+    return Customer(account=account, user=user)
