@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.urls import include, path
 
 from dropline.api.api import api
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", api.urls),
+    path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
     path("", include("dropline.portal.urls")),
 ]

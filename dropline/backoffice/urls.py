@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import path
 
 from dropline.backoffice import views
@@ -9,5 +8,4 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("customers/<str:number>/", views.customer_detail, name="customer"),
-    path("admin/", admin.site.urls),
 ]

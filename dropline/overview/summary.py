@@ -17,7 +17,7 @@ from dropline.network.queries import equipment_for
 from dropline.subscriptions.models import Subscription
 from dropline.subscriptions.queries import current_services
 
-KIND_ORDER = [ServiceKind.INTERNET, ServiceKind.TV, ServiceKind.MOBILE]
+KIND_ORDER: list[str] = [ServiceKind.INTERNET, ServiceKind.TV, ServiceKind.MOBILE]
 
 
 @dataclass(frozen=True)
