@@ -21,10 +21,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
-	$(BIN)/dropline compiletranslations
+	$(BIN)/python -m dropline.i18n
 
 install-dev: $(VENV)/.installed-dev
-	$(BIN)/dropline compiletranslations
+	$(BIN)/python -m dropline.i18n
 
 demo: install
 	$(DEMO_ENV) $(BIN)/dropline migrate --no-input
