@@ -51,5 +51,8 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "5",
+            # No shared control socket in the home directory: several servers
+            # (demo, benchmarks) may run side by side.
+            "--no-control-socket",
         ]
         os.execv(gunicorn, argv)  # noqa: S606 - replaces this process with the server
