@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := DROPLINE_DEMO=1 DROPLINE_PROVIDER_NAME="Riverbend Broadband"
+DEMO_ENV := DROPLINE_DEMO=1 DROPLINE_PROVIDER_NAME="Riverbend Broadband" TIME_ZONE=America/Chicago
 
 .PHONY: demo test install install-dev lint typecheck migrations-check pytest serve clean
 

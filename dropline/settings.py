@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dropline.catalog",
     "dropline.subscriptions",
     "dropline.network",
+    "dropline.notifications",
     "dropline.portal",
     "dropline.api",
     "dropline.backoffice",
@@ -157,6 +158,23 @@ USE_TZ = True
 
 DROPLINE_CURRENCY = os.environ.get("DROPLINE_CURRENCY", "USD").upper()
 DROPLINE_PROVIDER_NAME = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
+# Where customers reach the portal: links in e-mail and SMS are built on it.
+DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# SMS: "simulator" keeps messages in an inbox staff can read; "http" is a
+# Twilio-style REST API.
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "simulator")
+if SMS_GATEWAY not in {"simulator", "http"}:
+    raise ConfigError(f"SMS_GATEWAY must be simulator or http, not {SMS_GATEWAY!r}")
+SMS_HTTP_BASE_URL = os.environ.get("SMS_HTTP_BASE_URL", "")
+SMS_HTTP_ACCOUNT_SID = os.environ.get("SMS_HTTP_ACCOUNT_SID", "")
+SMS_HTTP_AUTH_TOKEN = os.environ.get("SMS_HTTP_AUTH_TOKEN", "")
+SMS_FROM_NUMBER = os.environ.get("SMS_FROM_NUMBER", "")
+if SMS_GATEWAY == "http" and not (SMS_HTTP_BASE_URL and SMS_HTTP_ACCOUNT_SID and SMS_FROM_NUMBER):
+    raise ConfigError(
+        "SMS_GATEWAY=http needs SMS_HTTP_BASE_URL, SMS_HTTP_ACCOUNT_SID, "
+        "SMS_HTTP_AUTH_TOKEN and SMS_FROM_NUMBER"
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -188,6 +206,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "deliver-due-notifications": {"task": "notifications.deliver_due", "schedule": 60.0},
+}
 
 # Security headers; HTTPS settings apply outside the demo and development.
 HTTPS = env_bool("DROPLINE_HTTPS", default=not (DEMO or DEBUG))

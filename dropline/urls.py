@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
+    path("notifications/", include("dropline.portal.notification_urls")),
     path("", include("dropline.portal.urls")),
 ]

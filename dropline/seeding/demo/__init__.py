@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from dropline.seeding.demo import catalogue, household, staff
+from dropline.seeding.demo import catalogue, household, notifications, staff
 
 STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalogue", catalogue.load),
     ("household", household.load),
     ("staff", staff.load),
+    ("notification contacts", notifications.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

@@ -1,0 +1,40 @@
+"""What a provider tells its customers about, and by which channels."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    BILLING = "billing", _("Bills")
+    PAYMENTS = "payments", _("Payments")
+    USAGE = "usage", _("Usage alerts")
+    SERVICE = "service", _("Service changes")
+    APPOINTMENTS = "appointments", _("Appointments")
+    OUTAGES = "outages", _("Outages and maintenance")
+    OFFERS = "offers", _("Offers and news")
+    SECURITY = "security", _("Account security")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+    IN_APP = "in_app", _("In the portal")
+
+
+# Sensible defaults: everything by e-mail and in the portal, SMS for what is
+# urgent; offers only when the customer opts in.
+DEFAULTS: dict[str, set[str]] = {
+    Category.BILLING: {Channel.EMAIL, Channel.IN_APP},
+    Category.PAYMENTS: {Channel.EMAIL, Channel.IN_APP},
+    Category.USAGE: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
+    Category.SERVICE: {Channel.EMAIL, Channel.IN_APP},
+    Category.APPOINTMENTS: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
+    Category.OUTAGES: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
+    Category.OFFERS: set(),
+    Category.SECURITY: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
+}
+
+# Security alerts cannot be switched off, skip quiet hours and carry no unsubscribe link.
+ESSENTIAL = {Category.SECURITY}

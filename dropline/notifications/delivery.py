@@ -1,0 +1,162 @@
+"""Delivering outbox messages: claim, send, record the attempt, retry with backoff.
+
+A message is claimed with one conditional UPDATE, so two workers never send it
+at the same time. The claim is a lease: if a worker dies mid-delivery the lease
+runs out and the message can be claimed again; the provider sees the same
+idempotency key (SMS) or Message-ID (e-mail) both times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from dropline.core import clock
+from dropline.notifications.categories import ESSENTIAL, Channel
+from dropline.notifications.channels.email import (
+    EmailDeliveryError,
+    PermanentEmailError,
+    send_email,
+)
+from dropline.notifications.channels.sms import PermanentSmsError, SmsError, gateway
+from dropline.notifications.models import (
+    ContactKind,
+    ContactPoint,
+    ContactStatus,
+    DeliveryAttempt,
+    Message,
+    MessageStatus,
+)
+from dropline.notifications.unsubscribe import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+BACKOFF_SECONDS = [30, 120, 600, 1800, 7200]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    retry_in: int | None = None
+
+
+class PermanentDeliveryError(Exception):
+    pass
+
+
+def claim(message_id: int) -> bool:
+    now = clock.now()
+    due = Q(status=MessageStatus.PENDING, not_before__lte=now) | Q(
+        status=MessageStatus.SENDING, lease_until__lt=now
+    )
+    return bool(
+        Message.objects.filter(due, pk=message_id).update(
+            status=MessageStatus.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
+        )
+    )
+
+
+def _send(message: Message) -> str:
+    if message.channel == Channel.EMAIL:
+        try:
+            return send_email(
+                to=message.to_address,
+                subject=message.subject,
+                body_text=message.body_text,
+                body_html=message.body_html,
+                message_id=f"<{message.idempotency_key.replace(':', '.')}@dropline>",
+                unsubscribe_url=(
+                    None
+                    if message.category in ESSENTIAL
+                    else unsubscribe_url(user_id=message.user_id, category=message.category)
+                ),
+            )
+        except PermanentEmailError as exc:
+            raise PermanentDeliveryError(str(exc)) from exc
+    if message.channel == Channel.SMS:
+        try:
+            return gateway().send(
+                to=message.to_address,
+                body=message.body_text,
+                idempotency_key=message.idempotency_key,
+            )
+        except PermanentSmsError as exc:
+            raise PermanentDeliveryError(str(exc)) from exc
+    raise PermanentDeliveryError(f"channel {message.channel!r} is not delivered by workers")
+
+
+def _mark_contact_undeliverable(message: Message, reason: str) -> None:
+    kind = ContactKind.EMAIL if message.channel == Channel.EMAIL else ContactKind.PHONE
+    ContactPoint.objects.filter(
+        user_id=message.user_id, kind=kind, address=message.to_address
+    ).update(status=ContactStatus.UNDELIVERABLE, failure_reason=reason[:200], failed_at=clock.now())
+
+
+def deliver(message_id: int) -> Outcome:
+    """Try to deliver one message now; say whether and when to try again."""
+    if not claim(message_id):
+        status = Message.objects.filter(pk=message_id).values_list("status", flat=True).first()
+        return Outcome(status=status or "missing")
+    message = Message.objects.get(pk=message_id)
+    now = clock.now()
+    try:
+        reference = _send(message)
+    except PermanentDeliveryError as exc:
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk).update(
+                status=MessageStatus.FAILED, lease_until=None, last_error=str(exc)[:300]
+            )
+            DeliveryAttempt.objects.create(
+                message=message, at=now, succeeded=False, detail=str(exc)[:300]
+            )
+            _mark_contact_undeliverable(message, str(exc))
+        logger.warning("message %s undeliverable: %s", message.pk, exc)
+        return Outcome(status=MessageStatus.FAILED)
+    except (EmailDeliveryError, SmsError) as exc:
+        give_up = message.attempts >= MAX_ATTEMPTS
+        wait = BACKOFF_SECONDS[min(message.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk).update(
+                status=MessageStatus.FAILED if give_up else MessageStatus.PENDING,
+                lease_until=None,
+                not_before=now + dt.timedelta(seconds=wait),
+                last_error=str(exc)[:300],
+            )
+            DeliveryAttempt.objects.create(
+                message=message, at=now, succeeded=False, detail=str(exc)[:300]
+            )
+        logger.info("message %s attempt %s failed: %s", message.pk, message.attempts, exc)
+        if give_up:
+            return Outcome(status=MessageStatus.FAILED)
+        return Outcome(status=MessageStatus.PENDING, retry_in=wait)
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=MessageStatus.SENT,
+            lease_until=None,
+            sent_at=now,
+            provider_reference=reference[:100],
+            last_error="",
+        )
+        DeliveryAttempt.objects.create(
+            message=message, at=now, succeeded=True, detail=reference[:300]
+        )
+    return Outcome(status=MessageStatus.SENT)
+
+
+def due_message_ids(*, limit: int = 500) -> list[int]:
+    now = clock.now()
+    return list(
+        Message.objects.filter(
+            Q(status=MessageStatus.PENDING, not_before__lte=now)
+            | Q(status=MessageStatus.SENDING, lease_until__lt=now)
+        )
+        .exclude(channel=Channel.IN_APP)
+        .order_by("not_before", "id")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,165 @@
+"""Asking for a notification: one message per recipient and channel, never twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from dropline.accounts.models import User
+from dropline.core import clock
+from dropline.customers.models import CustomerAccount
+from dropline.notifications.categories import ESSENTIAL, Channel
+from dropline.notifications.models import (
+    ContactKind,
+    ContactPoint,
+    ContactStatus,
+    Message,
+    MessageStatus,
+    QuietHours,
+)
+from dropline.notifications.preferences import channels_for, quiet_until
+from dropline.notifications.rendering import Rendered, render
+
+
+def language_for(user: User, account: CustomerAccount | None) -> str:
+    if user.preferred_language:
+        return user.preferred_language
+    return account.preferred_language if account is not None else "en"
+
+
+def reachable_address(*, user: User, channel: str) -> str | None:
+    """The primary verified, deliverable address for ``channel``; None if there is none."""
+    if channel == Channel.IN_APP:
+        return ""
+    kind = ContactKind.EMAIL if channel == Channel.EMAIL else ContactKind.PHONE
+    contact = (
+        ContactPoint.objects.filter(
+            user=user,
+            kind=kind,
+            verified_at__isnull=False,
+            status=ContactStatus.OK,
+        )
+        .order_by("-is_primary", "id")
+        .first()
+    )
+    return contact.address if contact is not None else None
+
+
+def message_key(*, event: str, subject_key: str, user_id: int, channel: str) -> str:
+    return f"{event}:{subject_key}:{user_id}:{channel}"[:200]
+
+
+def build_message(
+    *,
+    user: User,
+    account: CustomerAccount | None,
+    event: str,
+    category: str,
+    subject_key: str,
+    channel: str,
+    address: str,
+    rendered: Rendered,
+    language: str,
+    link: str,
+    quiet: QuietHours | None,
+) -> Message:
+    now = clock.now()
+    not_before = now
+    if channel == Channel.SMS and category not in ESSENTIAL:
+        not_before = quiet_until(quiet, now) or now
+    in_app = channel == Channel.IN_APP
+    return Message(
+        idempotency_key=message_key(
+            event=event, subject_key=subject_key, user_id=user.pk, channel=channel
+        ),
+        user=user,
+        account=account,
+        event=event,
+        category=category,
+        channel=channel,
+        to_address=address,
+        language=language,
+        subject=rendered.subject,
+        body_text=(
+            rendered.sms
+            if channel == Channel.SMS
+            else rendered.in_app
+            if in_app
+            else rendered.email_text
+        ),
+        body_html=rendered.email_html if channel == Channel.EMAIL else "",
+        link=link,
+        status=MessageStatus.SENT if in_app else MessageStatus.PENDING,
+        sent_at=now if in_app else None,
+        not_before=not_before,
+        created_at=now,
+    )
+
+
+def notify(
+    *,
+    event: str,
+    category: str,
+    subject_key: str,
+    context: dict[str, Any],
+    account: CustomerAccount | None = None,
+    users: Iterable[User] | None = None,
+    link: str = "",
+) -> list[Message]:
+    """Record the messages for ``event`` about ``subject_key`` (e.g. ``invoice:42``) and
+    queue their delivery after the transaction commits.
+
+    Recipients are ``users``, or every member of ``account``. Channels follow each
+    person's preferences; a channel with no verified address is skipped. Asking
+    again for the same event and subject creates nothing new.
+    """
+    if users is None:
+        if account is None:
+            raise ValueError("notify needs an account or users")
+        users = [m.user for m in account.members.select_related("user")]
+    created: list[Message] = []
+    with transaction.atomic():
+        for user in users:
+            language = language_for(user, account)
+            rendered = render(
+                event=event,
+                language=language,
+                context={**context, "user": user, "account": account},
+            )
+            quiet = QuietHours.objects.filter(user=user).first()
+            for channel in sorted(channels_for(user=user, category=category)):
+                address = reachable_address(user=user, channel=channel)
+                if address is None:
+                    continue
+                message = build_message(
+                    user=user,
+                    account=account,
+                    event=event,
+                    category=category,
+                    subject_key=subject_key,
+                    channel=channel,
+                    address=address,
+                    rendered=rendered,
+                    language=language,
+                    link=link,
+                    quiet=quiet,
+                )
+                try:
+                    with transaction.atomic():
+                        message.save()
+                except IntegrityError:
+                    continue  # already recorded by an earlier or concurrent request
+                created.append(message)
+        pending = [m.pk for m in created if m.status == MessageStatus.PENDING]
+        if pending:
+            transaction.on_commit(lambda: enqueue_delivery(pending))
+    return created
+
+
+def enqueue_delivery(message_ids: list[int]) -> None:
+    from dropline.notifications.tasks import deliver_messages
+
+    for start in range(0, len(message_ids), 100):
+        deliver_messages.delay(message_ids[start : start + 100])
