@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=None)
         parser.add_argument("--queues", default=None, help="comma-separated queue names")
         parser.add_argument("--loglevel", default="INFO")
+        parser.add_argument(
+            "--beat",
+            action="store_true",
+            help="also run the scheduler (periodic sweeps); exactly one process should",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.CELERY_BROKER_URL:
@@ -33,6 +38,8 @@ class Command(BaseCommand):
         argv = [celery, "-A", "dropline", "worker", "--loglevel", options["loglevel"]]
         if options["concurrency"]:
             argv += ["--concurrency", str(options["concurrency"])]
+        if options["beat"]:
+            argv += ["--beat", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")]
         if options["queues"]:
             argv += ["--queues", options["queues"]]
         os.execv(celery, argv)  # noqa: S606 - replaces this process with the worker
