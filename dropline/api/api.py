@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from dropline.accounts.requests import signed_in_user
+from dropline.api import errors, notifications
 from dropline.api.schemas import (
     AccountOut,
     AccountRefOut,
@@ -34,6 +35,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[x_session_token_auth, django_auth],
 )
+errors.install(api)
+api.add_router("", notifications.router)
 
 
 def _account_out(membership: AccountMember, overview: AccountOverview) -> AccountOut:
