@@ -129,3 +129,19 @@ def test_staff_see_audit_only_with_the_permission(client):
     client.force_login(care)
     page = client.get(reverse("backoffice:customer", args=[customer.account.number]))
     assert "Recent staff activity" not in page.content.decode()
+
+
+def test_a_customer_cannot_sign_in_through_the_staff_page(client, demo):
+    response = client.post(
+        reverse("backoffice:login"), {"login": "demo", "password": "dropline-demo"}
+    )
+    assert response.status_code == 200
+    assert "This sign-in is for staff" in response.content.decode()
+    assert client.get("/").status_code == 302  # not signed in
+
+
+def test_forbidden_pages_explain_themselves_in_the_site_layout(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    response = client.get(reverse("backoffice:search"))
+    assert response.status_code == 403
+    assert "The back-office is for the provider" in response.content.decode()

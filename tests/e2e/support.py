@@ -1,0 +1,52 @@
+"""Helpers and demo logins shared by the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Response, ViewportSize
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 390, "height": 844}  # a current phone, in CSS pixels
+
+DEMO_CUSTOMER = ("demo", "dropline-demo")
+DEMO_ADMIN = ("admin", "dropline-admin")
+DEMO_CARE = ("care", "dropline-care-demo")
+
+LOGIN_PATH = "/accounts/login/"
+STAFF_LOGIN_PATH = "/backoffice/login/"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """The live server's address and the demo household's account number."""
+
+    url: str
+    account_number: str
+    display_number: str
+
+    def at(self, path: str) -> str:
+        return self.url + path
+
+
+def sign_in(page: Page, url: str, username: str, password: str) -> Response | None:
+    """Sign in as a person would: open ``url`` (which shows the sign-in form),
+    type into the form and press Enter. Returns the response to the submission
+    (after redirects)."""
+    page.goto(url)
+    page.locator("#id_login").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation() as navigation:
+        page.locator("#id_password").press("Enter")
+    return navigation.value
+
+
+def axe_violations(page: Page) -> tuple[list[str], str]:
+    """Run axe-core on the page: the ids of the rules it breaks, and the report."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    rules = sorted(violation["id"] for violation in results.response["violations"])
+    return rules, results.generate_report()
