@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
@@ -115,8 +116,13 @@ def send_verification_code(*, contact: ContactPoint) -> None:
 
 
 def verify_code(*, contact: ContactPoint, code: str) -> None:
-    """Mark the contact verified when ``code`` matches the latest live code."""
+    """Mark the contact verified when ``code`` matches the latest live code.
+
+    A wrong code is counted (and committed) before the error is raised, so
+    guessing stops after MAX_CODE_ATTEMPTS.
+    """
     now = clock.now()
+    error: str | None = None
     with transaction.atomic():
         pending = (
             ContactVerification.objects.select_for_update()
@@ -125,22 +131,25 @@ def verify_code(*, contact: ContactPoint, code: str) -> None:
             .first()
         )
         if pending is None:
-            raise ContactError(_("This code has expired. Ask for a new one."))
-        if pending.attempts >= MAX_CODE_ATTEMPTS:
-            raise ContactError(_("Too many wrong codes. Ask for a new one."))
-        pending.attempts += 1
-        if not check_password(code.strip(), pending.code_hash):
-            pending.save(update_fields=["attempts"])
-            raise ContactError(_("That code is not right. Check it and try again."))
-        pending.used_at = now
-        pending.save(update_fields=["attempts", "used_at"])
-        ContactPoint.objects.filter(pk=contact.pk).update(
-            verified_at=now, status=ContactStatus.OK, failure_reason="", failed_at=None
-        )
-        if not ContactPoint.objects.filter(
-            user=contact.user, kind=contact.kind, is_primary=True
-        ).exists():
-            ContactPoint.objects.filter(pk=contact.pk).update(is_primary=True)
+            error = _("This code has expired. Ask for a new one.")
+        elif pending.attempts >= MAX_CODE_ATTEMPTS:
+            error = _("Too many wrong codes. Ask for a new one.")
+        elif not check_password(code.strip(), pending.code_hash):
+            ContactVerification.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+            error = _("That code is not right. Check it and try again.")
+        else:
+            ContactVerification.objects.filter(pk=pending.pk).update(
+                attempts=F("attempts") + 1, used_at=now
+            )
+            ContactPoint.objects.filter(pk=contact.pk).update(
+                verified_at=now, status=ContactStatus.OK, failure_reason="", failed_at=None
+            )
+            if not ContactPoint.objects.filter(
+                user=contact.user, kind=contact.kind, is_primary=True
+            ).exists():
+                ContactPoint.objects.filter(pk=contact.pk).update(is_primary=True)
+    if error is not None:
+        raise ContactError(error)
 
 
 def make_primary(*, contact: ContactPoint) -> None:

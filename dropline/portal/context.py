@@ -1,24 +1,120 @@
-"""Template context every page needs: the provider's name and the navigation."""
+"""Template context every page needs: the provider's name, the navigation, and for a
+signed-in person the notification bell and the outage/maintenance banner.
+
+The bell and the banner are lazy: they query only when a template shows them, so a
+page that does not (the back-office, an anonymous visitor's sign-in page) pays nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-# Each capability adds its section here when it works; none before.
+from dropline.accounts.models import User
+from dropline.customers.models import AccountMember
+from dropline.notifications.announcements import active_for_area
+from dropline.notifications.inbox import unread_count
+
+# Each capability adds its section here when it works; none before. The notification
+# pages are reached from the bell in the header and link to one another.
 PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
 ]
 
+# URL namespaces of the customer's pages: the banner shows on these only.
+PORTAL_NAMESPACES = frozenset({"portal", "notifications"})
+BANNER_TEMPLATE = "portal/notifications/_banner.html"
+
+
+class NotificationBell:
+    """The header's link to the notification centre; counts unread messages once, on use."""
+
+    def __init__(self, *, user: User, current: bool) -> None:
+        self._user = user
+        self.current = current
+
+    @cached_property
+    def unread(self) -> int:
+        return unread_count(user=self._user)
+
+
+@dataclass(frozen=True)
+class BannerItem:
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+
+class AnnouncementBanner:
+    """Outages and maintenance in the service area of the account being looked at.
+
+    Shown with ``{% include portal_banner %}``: Django's include renders any object
+    with a ``render(context)`` method, which lets the banner reuse the ``membership``
+    a view already put in the page's context instead of looking it up again.
+    """
+
+    def __init__(self, request: HttpRequest) -> None:
+        self._request = request
+
+    def _membership(self, context: Context) -> AccountMember | None:
+        given = context.get("membership")
+        if isinstance(given, AccountMember):
+            return given
+        from dropline.portal.views import current_membership
+
+        return current_membership(self._request)
+
+    def items(self, context: Context) -> list[BannerItem]:
+        membership = self._membership(context)
+        if membership is None:
+            return []
+        language = get_language() or settings.LANGUAGE_CODE
+        area_id = membership.account.service_address.service_area_id
+        return [
+            BannerItem(
+                kind=announcement.kind,
+                kind_label=announcement.get_kind_display(),
+                title=announcement.title(language),
+                body=announcement.body(language),
+                starts_at=announcement.starts_at,
+                ends_at=announcement.ends_at,
+            )
+            for announcement in active_for_area(service_area_id=area_id)
+        ]
+
+    def render(self, context: Context) -> str:
+        items = self.items(context)
+        if not items:
+            return ""
+        return get_template(BANNER_TEMPLATE).render({"announcements": items})
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    current = request.resolver_match.view_name if request.resolver_match else ""
+    match = request.resolver_match
+    current = match.view_name if match else ""
     nav = [
         {"url": reverse(name), "label": label, "current": name == current}
         for name, label in PORTAL_SECTIONS
     ]
-    return {"provider_name": settings.DROPLINE_PROVIDER_NAME, "portal_nav": nav}
+    context: dict[str, Any] = {"provider_name": settings.DROPLINE_PROVIDER_NAME, "portal_nav": nav}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and isinstance(user, User):
+        context["notification_bell"] = NotificationBell(
+            user=user, current=current == "notifications:inbox"
+        )
+        if match is not None and match.namespace in PORTAL_NAMESPACES:
+            context["portal_banner"] = AnnouncementBanner(request)
+    return context
