@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from dropline.catalog.models import AddOn, Channel, EquipmentModel, Plan, Promotion, ServiceKind
@@ -83,6 +84,7 @@ def load() -> int:
                 "upload_mbps": up,
                 "data_allowance_gb": allowance,
                 "monthly_price_cents": price,
+                "currency": settings.DROPLINE_CURRENCY,
                 "sort_order": order,
             },
         )
@@ -99,6 +101,7 @@ def load() -> int:
                 "name": name,
                 "name_es": name_es,
                 "monthly_price_cents": price,
+                "currency": settings.DROPLINE_CURRENCY,
                 "sort_order": order,
             },
         )
@@ -118,6 +121,7 @@ def load() -> int:
                 "name": name,
                 "name_es": name_es,
                 "monthly_price_cents": price,
+                "currency": settings.DROPLINE_CURRENCY,
                 "price_per_gb": per_gb,
                 "sort_order": order,
             },
@@ -140,7 +144,13 @@ def load() -> int:
     for code, kind, name, name_es, price in add_ons:
         add_on, was_created = AddOn.objects.get_or_create(
             code=code,
-            defaults={"kind": kind, "name": name, "name_es": name_es, "monthly_price_cents": price},
+            defaults={
+                "kind": kind,
+                "name": name,
+                "name_es": name_es,
+                "monthly_price_cents": price,
+                "currency": settings.DROPLINE_CURRENCY,
+            },
         )
         if was_created and code == "sports-pack":
             add_on.channels.set([channels[n] for n, *_rest, t in CHANNELS if t == 9])
@@ -162,6 +172,7 @@ def load() -> int:
                 "manufacturer": maker,
                 "model_name": model_name,
                 "monthly_rental_cents": rental,
+                "currency": settings.DROPLINE_CURRENCY,
             },
         )
 
