@@ -25,9 +25,18 @@ _READ_CUSTOMERS = [
     "catalog.view_promotion",
 ]
 
+_WRITE_ANNOUNCEMENTS = [
+    "notifications.add_announcement",
+    "notifications.change_announcement",
+    "notifications.view_announcement",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CUSTOMER_CARE: [
         *_READ_CUSTOMERS,
+        "notifications.view_message",
+        "notifications.view_simulatedsms",
+        "notifications.view_announcement",
         "customers.change_customeraccount",
         "customers.change_serviceaddress",
         "customers.add_accountmember",
@@ -36,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     BILLING: [
         *_READ_CUSTOMERS,
         "core.view_auditevent",
+        "notifications.view_message",
         "subscriptions.change_subscription",
         "catalog.add_plan",
         "catalog.change_plan",
@@ -48,13 +58,37 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_CUSTOMERS,
         "network.add_equipment",
         "network.change_equipment",
+        *_WRITE_ANNOUNCEMENTS,
     ],
 }
-ADMIN_APPS = ["core", "accounts", "customers", "catalog", "subscriptions", "network", "auth"]
+ADMIN_APPS = [
+    "core",
+    "accounts",
+    "customers",
+    "catalog",
+    "subscriptions",
+    "network",
+    "notifications",
+    "auth",
+]
+
+
+def _installed(apps: Any, app_label: str) -> bool:
+    """Whether ``app_label``'s models exist in ``apps`` (in a migration, only once the
+    app's own migrations have run: a later migration re-syncs the roles then)."""
+    try:
+        apps.get_app_config(app_label)
+    except LookupError:
+        return False
+    return True
 
 
 def sync_roles(apps: Any) -> None:
-    """Create or update the role groups. Takes an app registry so migrations can call it."""
+    """Create or update the role groups. Takes an app registry so migrations can call it.
+
+    A permission of an app not yet migrated is left out (an earlier migration
+    runs before that app's tables exist); any other unknown permission is an error.
+    """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     for role, codes in ROLE_PERMISSIONS.items():
@@ -62,6 +96,8 @@ def sync_roles(apps: Any) -> None:
         wanted = []
         for code in codes:
             app_label, codename = code.split(".")
+            if not _installed(apps, app_label):
+                continue
             wanted.append(
                 permission_model.objects.get(content_type__app_label=app_label, codename=codename)
             )

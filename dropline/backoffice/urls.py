@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dropline.backoffice import views
+from dropline.backoffice import notification_views, views
 
 app_name = "backoffice"
 
@@ -8,4 +8,21 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("customers/<str:number>/", views.customer_detail, name="customer"),
+    path("messages/", notification_views.message_log, name="messages"),
+    path("messages/<int:pk>/", notification_views.message_detail, name="message"),
+    path("sms/", notification_views.sms_inbox, name="sms_inbox"),
+    path("announcements/", notification_views.announcement_list, name="announcements"),
+    path("announcements/new/", notification_views.announcement_new, name="announcement_new"),
+    path("announcements/<int:pk>/", notification_views.announcement_detail, name="announcement"),
+    path(
+        "announcements/<int:pk>/send/",
+        notification_views.announcement_send,
+        name="announcement_send",
+    ),
+    path(
+        "announcements/<int:pk>/resolve/",
+        notification_views.announcement_resolve,
+        name="announcement_resolve",
+    ),
+    path("templates/", notification_views.template_preview, name="template_preview"),
 ]
