@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
 from dropline.core import clock
@@ -26,6 +27,7 @@ from dropline.notifications.models import (
     ContactKind,
     ContactPoint,
     ContactStatus,
+    FanOutChunk,
     Message,
     MessageStatus,
     Preference,
@@ -57,11 +59,11 @@ def create_announcement(
 ) -> Announcement:
     areas = list(areas)
     if not areas:
-        raise AnnouncementError("choose at least one service area")
+        raise AnnouncementError(_("Choose at least one service area."))
     if ends_at <= starts_at:
-        raise AnnouncementError("the window must end after it starts")
+        raise AnnouncementError(_("The end must be after the start."))
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
-        raise AnnouncementError("the window needs timezone-aware times")
+        raise AnnouncementError(_("The start and end need a time zone."))
     with transaction.atomic():
         announcement = Announcement.objects.create(
             kind=kind,
@@ -78,6 +80,18 @@ def create_announcement(
     return announcement
 
 
+def subject_key(announcement: Announcement) -> str:
+    return f"announcement:{announcement.pk}"
+
+
+def accounts_notified(announcement: Announcement) -> QuerySet[CustomerAccount]:
+    """The accounts whose people were sent the first notice: the follow-up goes to them."""
+    notified = Message.objects.filter(
+        event=f"announcement.{INITIAL}", subject_key=subject_key(announcement)
+    ).values("account_id")
+    return CustomerAccount.objects.filter(pk__in=notified)
+
+
 def accounts_reached(announcement: Announcement) -> QuerySet[CustomerAccount]:
     return CustomerAccount.objects.filter(
         service_address__service_area__in=announcement.areas.all()
@@ -89,7 +103,7 @@ def start_sending(*, announcement: Announcement) -> None:
     with transaction.atomic():
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.status != AnnouncementStatus.DRAFT:
-            raise AnnouncementError("this announcement has already been sent")
+            raise AnnouncementError(_("This announcement has already been sent."))
         locked.status = AnnouncementStatus.SENDING
         locked.sent_at = clock.now()
         locked.accounts_total = accounts_reached(locked).count()
@@ -102,12 +116,12 @@ def resolve(*, announcement: Announcement, resolution_en: str, resolution_es: st
     with transaction.atomic():
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.status != AnnouncementStatus.SENT:
-            raise AnnouncementError("only a sent announcement can be resolved")
+            raise AnnouncementError(_("Only a sent announcement can be resolved."))
         locked.status = AnnouncementStatus.RESOLVED
         locked.resolved_at = clock.now()
         locked.resolution_en = resolution_en
         locked.resolution_es = resolution_es
-        locked.resolution_total = locked.accounts_total
+        locked.resolution_total = accounts_notified(locked).count()
         locked.save(
             update_fields=[
                 "status",
@@ -126,8 +140,21 @@ def _queue(announcement_id: int, phase: str) -> None:
     fan_out_announcement.delay(announcement_id, phase, 0)
 
 
-def _recipients(account_ids: list[int]) -> list[tuple[int, User]]:
+def _recipients(
+    announcement: Announcement, phase: str, account_ids: list[int]
+) -> list[tuple[int, User]]:
+    """The people to tell, with their account: every member for the first notice;
+    for the follow-up, exactly the people who were sent the first notice."""
     members = AccountMember.objects.filter(account_id__in=account_ids).select_related("user")
+    if phase == RESOLVED:
+        told = set(
+            Message.objects.filter(
+                event=f"announcement.{INITIAL}",
+                subject_key=subject_key(announcement),
+                account_id__in=account_ids,
+            ).values_list("account_id", "user_id")
+        )
+        return [(m.account_id, m.user) for m in members if (m.account_id, m.user_id) in told]
     return [(m.account_id, m.user) for m in members]
 
 
@@ -137,8 +164,9 @@ def fan_out_chunk(
     """Record the messages for the next ``size`` accounts; return the cursor for the
     next chunk, or None when every account has been reached."""
     announcement = Announcement.objects.get(pk=announcement_id)
+    audience = accounts_reached if phase == INITIAL else accounts_notified
     accounts = list(
-        accounts_reached(announcement)
+        audience(announcement)
         .filter(pk__gt=after_account_id)
         .order_by("pk")
         .values_list("pk", "preferred_language")[:size]
@@ -148,7 +176,7 @@ def fan_out_chunk(
         return None
     account_ids = [pk for pk, _ in accounts]
     account_language = dict(accounts)
-    recipients = _recipients(account_ids)
+    recipients = _recipients(announcement, phase, account_ids)
     user_ids = [user.pk for _, user in recipients]
     addresses = _primary_addresses(user_ids)
     quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=user_ids)}
@@ -166,27 +194,34 @@ def fan_out_chunk(
             address = "" if channel == "in_app" else addresses.get((user.pk, channel))
             if address is None:
                 continue
-            messages.append(
-                build_message(
-                    user=user,
-                    account=None,
-                    event=event,
-                    category=Category.OUTAGES,
-                    subject_key=f"announcement:{announcement.pk}",
-                    channel=channel,
-                    address=address,
-                    rendered=rendered_by_language[language],
-                    language=language,
-                    link="",
-                    quiet=quiet.get(user.pk),
-                )
+            message = build_message(
+                user=user,
+                account=None,
+                event=event,
+                category=Category.OUTAGES,
+                subject_key=subject_key(announcement),
+                channel=channel,
+                address=address,
+                rendered=rendered_by_language[language],
+                language=language,
+                link="",
+                quiet=quiet.get(user.pk),
             )
+            message.account_id = account_id
+            messages.append(message)
     with transaction.atomic():
         Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-        counter = "accounts_done" if phase == INITIAL else "resolution_done"
-        Announcement.objects.filter(pk=announcement.pk).update(
-            **{counter: F(counter) + len(accounts)}
+        _, first_time = FanOutChunk.objects.get_or_create(
+            announcement=announcement,
+            phase=phase,
+            after_account_id=after_account_id,
+            defaults={"accounts": len(accounts), "done_at": clock.now()},
         )
+        if first_time:
+            counter = "accounts_done" if phase == INITIAL else "resolution_done"
+            Announcement.objects.filter(pk=announcement.pk).update(
+                **{counter: F(counter) + len(accounts)}
+            )
         keys = [m.idempotency_key for m in messages if m.status == MessageStatus.PENDING]
         if keys:
             transaction.on_commit(lambda: _deliver_keys(keys))

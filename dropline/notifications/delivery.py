@@ -30,7 +30,9 @@ from dropline.notifications.models import (
     DeliveryAttempt,
     Message,
     MessageStatus,
+    QuietHours,
 )
+from dropline.notifications.preferences import quiet_until
 from dropline.notifications.unsubscribe import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -51,9 +53,11 @@ class PermanentDeliveryError(Exception):
 
 
 def claim(message_id: int) -> bool:
+    """Take the message for sending if it is due and nobody holds it; a lost lease is
+    taken over only while attempts remain."""
     now = clock.now()
     due = Q(status=MessageStatus.PENDING, not_before__lte=now) | Q(
-        status=MessageStatus.SENDING, lease_until__lt=now
+        status=MessageStatus.SENDING, lease_until__lt=now, attempts__lt=MAX_ATTEMPTS
     )
     return bool(
         Message.objects.filter(due, pk=message_id).update(
@@ -105,6 +109,17 @@ def deliver(message_id: int) -> Outcome:
         return Outcome(status=status or "missing")
     message = Message.objects.get(pk=message_id)
     now = clock.now()
+    held_until = _held_by_quiet_hours(message, now)
+    if held_until is not None:
+        Message.objects.filter(pk=message.pk).update(
+            status=MessageStatus.PENDING,
+            lease_until=None,
+            not_before=held_until,
+            attempts=F("attempts") - 1,
+        )
+        return Outcome(
+            status=MessageStatus.PENDING, retry_in=int((held_until - now).total_seconds())
+        )
     try:
         reference = _send(message)
     except PermanentDeliveryError as exc:
@@ -118,7 +133,9 @@ def deliver(message_id: int) -> Outcome:
             _mark_contact_undeliverable(message, str(exc))
         logger.warning("message %s undeliverable: %s", message.pk, exc)
         return Outcome(status=MessageStatus.FAILED)
-    except (EmailDeliveryError, SmsError) as exc:
+    except Exception as exc:  # temporary (or unforeseen): retried with backoff, bounded
+        if not isinstance(exc, EmailDeliveryError | SmsError):
+            logger.exception("unexpected error delivering message %s", message.pk)
         give_up = message.attempts >= MAX_ATTEMPTS
         wait = BACKOFF_SECONDS[min(message.attempts - 1, len(BACKOFF_SECONDS) - 1)]
         with transaction.atomic():
@@ -149,12 +166,30 @@ def deliver(message_id: int) -> Outcome:
     return Outcome(status=MessageStatus.SENT)
 
 
+def _held_by_quiet_hours(message: Message, now: dt.datetime) -> dt.datetime | None:
+    """A non-security SMS that falls due inside the person's quiet hours waits for their end,
+    however it came to be due now (a backlog, a retry, a lost lease)."""
+    if message.channel != Channel.SMS or message.category in ESSENTIAL:
+        return None
+    return quiet_until(QuietHours.objects.filter(user_id=message.user_id).first(), now)
+
+
+def fail_abandoned(*, now: dt.datetime) -> int:
+    """Messages whose last worker died holding them after their final attempt: failed."""
+    return Message.objects.filter(
+        status=MessageStatus.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=MessageStatus.FAILED, lease_until=None, last_error="no answer after the last attempt"
+    )
+
+
 def due_message_ids(*, limit: int = 500) -> list[int]:
     now = clock.now()
+    fail_abandoned(now=now)
     return list(
         Message.objects.filter(
             Q(status=MessageStatus.PENDING, not_before__lte=now)
-            | Q(status=MessageStatus.SENDING, lease_until__lt=now)
+            | Q(status=MessageStatus.SENDING, lease_until__lt=now, attempts__lt=MAX_ATTEMPTS)
         )
         .exclude(channel=Channel.IN_APP)
         .order_by("not_before", "id")

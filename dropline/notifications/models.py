@@ -128,6 +128,7 @@ class Message(models.Model):
         CustomerAccount, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     event = models.CharField(_("event"), max_length=64)
+    subject_key = models.CharField(_("about"), max_length=120, blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     to_address = models.CharField(_("to"), max_length=254, blank=True)
@@ -155,6 +156,7 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "not_before"], name="message_due"),
             models.Index(fields=["user", "channel", "read_at"], name="message_inbox"),
+            models.Index(fields=["event", "subject_key", "account"], name="message_about"),
         ]
 
     def __str__(self) -> str:
@@ -251,3 +253,24 @@ class Announcement(models.Model):
 
     def body(self, language: str) -> str:
         return self.body_es if language == "es" else self.body_en
+
+
+class FanOutChunk(models.Model):
+    """One chunk of an announcement's fan-out, done. Its unique key makes a re-run
+    of the same chunk (a retried task) count nothing twice."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="+")
+    phase = models.CharField(max_length=16)
+    after_account_id = models.BigIntegerField()
+    accounts = models.PositiveIntegerField()
+    done_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "phase", "after_account_id"], name="fan_out_chunk_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} {self.phase} after {self.after_account_id}"

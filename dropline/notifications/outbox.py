@@ -77,6 +77,7 @@ def build_message(
         user=user,
         account=account,
         event=event,
+        subject_key=subject_key[:120],
         category=category,
         channel=channel,
         to_address=address,

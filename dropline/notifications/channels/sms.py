@@ -91,6 +91,8 @@ class HttpGateway:
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 payload = json.loads(response.read() or b"{}")
+            if not isinstance(payload, dict):
+                raise ValueError("not a JSON object")
         except urllib.error.HTTPError as exc:
             detail = exc.read()[:200].decode(errors="replace")
             if exc.code == 429 or exc.code >= 500:
@@ -100,6 +102,8 @@ class HttpGateway:
             ) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise TemporarySmsError(f"provider unreachable: {type(exc).__name__}") from None
+        except ValueError:
+            raise TemporarySmsError("provider answered with something that is not JSON") from None
         reference = str(payload.get("sid", ""))
         if not reference:
             raise TemporarySmsError("provider answered without a message reference")
