@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Any
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "allauth.headless",
     "ninja",
     "dropline.core",
@@ -67,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "dropline.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
 ]
 
 ROOT_URLCONF = "dropline.urls"
@@ -142,11 +147,29 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+PASSWORD_RESET_TIMEOUT = 30 * 60  # reset links are short-lived (and single-use)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TRUST_ENABLED = True
+MFA_TRUST_COOKIE_AGE = dt.timedelta(days=30)
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_ISSUER = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
+# Passkeys need HTTPS, except on localhost for the demo and development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG
+USERSESSIONS_TRACK_ACTIVITY = True
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True
 
-SESSION_COOKIE_AGE = 60 * 60 * 24
+# A session ends after 60 idle minutes (the cookie is renewed on every request)
+# and, whatever the activity, 24 hours after sign-in (AbsoluteSessionLifetimeMiddleware).
+SESSION_COOKIE_AGE = 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+DROPLINE_SESSION_ABSOLUTE_LIFETIME = dt.timedelta(hours=24)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 
 from dropline.accounts.models import User
+from dropline.accounts.second_factor import enrol_authenticator_app
 from dropline.catalog.models import EquipmentModel, Plan, ServiceKind
 from dropline.customers.models import CustomerAccount, MemberRole, ServiceAddress, ServiceArea
 from dropline.customers.onboarding import add_member, open_account
@@ -25,10 +26,18 @@ class Customer:
     password: str = PASSWORD
 
 
-def make_user(*, username: str, password: str = PASSWORD, **extra: object) -> User:
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_user(
+    *, username: str, password: str = PASSWORD, second_factor: bool | None = None, **extra: object
+) -> User:
+    """A user with a verified e-mail; staff get an authenticator app unless told otherwise."""
     email = str(extra.pop("email", f"{username}@example.com"))
     user = User.objects.create_user(username=username, email=email, password=password, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if second_factor if second_factor is not None else bool(extra.get("is_staff")):
+        enrol_authenticator_app(user=user, secret=STAFF_TOTP_SECRET)
     return user
 
 

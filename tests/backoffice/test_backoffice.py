@@ -83,11 +83,24 @@ def test_unknown_account_number_is_404(client, demo):
     assert response.status_code == 404
 
 
-def test_staff_sign_in_goes_through_allauth_and_lands_in_the_back_office(client, demo):
+def test_staff_sign_in_asks_for_the_second_factor_then_lands_in_the_back_office(client, demo):
+    from dropline.accounts.second_factor import current_code
+    from dropline.seeding.demo.staff import demo_totp_secret
+
     response = client.post(
         reverse("backoffice:login"), {"login": "care", "password": "dropline-care-demo"}
     )
     assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get(reverse("backoffice:search")).status_code == 302  # not in yet
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": current_code(demo_totp_secret("care"))}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_trust")  # "trust this browser for 30 days?"
+    response = client.post(reverse("mfa_trust"), {"action": "skip"})
     assert response.url == reverse("backoffice:search")
 
 
@@ -145,3 +158,31 @@ def test_forbidden_pages_explain_themselves_in_the_site_layout(client, demo):
     response = client.get(reverse("backoffice:search"))
     assert response.status_code == 403
     assert "The back-office is for the provider" in response.content.decode()
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client, db):
+    from django.contrib.auth.models import Group
+
+    newcomer = make_user(username="newcare", is_staff=True, second_factor=False)
+    newcomer.groups.add(Group.objects.get(name=roles.CUSTOMER_CARE))
+    client.force_login(newcomer)
+    response = client.get(reverse("backoffice:search"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("mfa_index"))
+    assert "next=" in response.url
+
+
+def test_demo_staff_can_read_their_code_and_sign_in_with_it(client, demo, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEMO = True
+    out = StringIO()
+    call_command("democode", "care", stdout=out)
+    code = out.getvalue().split()[0]
+    assert len(code) == 6 and code.isdigit()
+    client.post(reverse("backoffice:login"), {"login": "care", "password": "dropline-care-demo"})
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    client.post(reverse("mfa_trust"), {"action": "skip"})
+    assert client.get(reverse("backoffice:search")).status_code == 200

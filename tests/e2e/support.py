@@ -43,6 +43,21 @@ def sign_in(page: Page, url: str, username: str, password: str) -> Response | No
     return navigation.value
 
 
+def sign_in_staff(page: Page, url: str, username: str, password: str) -> Response | None:
+    """Password, then the authenticator code (the back-office needs a second factor),
+    then "don't trust this browser"."""
+    from dropline.accounts.second_factor import current_code
+    from dropline.seeding.demo.staff import demo_totp_secret
+
+    sign_in(page, url, username, password)
+    page.locator("#id_code").fill(current_code(demo_totp_secret(username)))
+    with page.expect_navigation():
+        page.locator("#id_code").press("Enter")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Don't Trust").click()
+    return navigation.value
+
+
 def axe_violations(page: Page) -> tuple[list[str], str]:
     """Run axe-core on the page: the ids of the rules it breaks, and the report."""
     from axe_playwright_python.sync_playwright import Axe

@@ -13,7 +13,7 @@ from tests.e2e.support import (
     STAFF_LOGIN_PATH,
     DemoSite,
     axe_violations,
-    sign_in,
+    sign_in_staff,
 )
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,7 @@ def test_overview_desktop_then_mobile(customer_page: Page) -> None:
 
 
 def test_backoffice_search_results(page: Page, demo_site: DemoSite) -> None:
-    sign_in(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
     expect(page).to_have_url(demo_site.at("/backoffice/"))
     page.get_by_role("searchbox").fill("Rivera")
     page.get_by_role("searchbox").press("Enter")
@@ -57,7 +57,7 @@ def test_backoffice_search_results(page: Page, demo_site: DemoSite) -> None:
 
 
 def test_backoffice_customer_page_desktop_then_mobile(page: Page, demo_site: DemoSite) -> None:
-    sign_in(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
     page.goto(demo_site.at(f"/backoffice/customers/{demo_site.account_number}/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Maria Rivera")
     assert_accessible(page)

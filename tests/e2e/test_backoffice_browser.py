@@ -7,7 +7,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import DEMO_CARE, DEMO_CUSTOMER, STAFF_LOGIN_PATH, DemoSite, sign_in
+from tests.e2e.support import (
+    DEMO_CARE,
+    DEMO_CUSTOMER,
+    STAFF_LOGIN_PATH,
+    DemoSite,
+    sign_in,
+    sign_in_staff,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +48,7 @@ def test_customer_signing_in_to_the_backoffice_is_forbidden(
 def test_care_finds_the_demo_account_by_number_and_opens_it(
     page: Page, demo_site: DemoSite
 ) -> None:
-    sign_in(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_CARE)
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_CARE)
     expect(page).to_have_url(demo_site.at("/backoffice/"))
     search = page.get_by_role("searchbox")
     expect(search).to_be_focused()  # autofocus: staff can type at once

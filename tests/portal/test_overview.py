@@ -67,6 +67,8 @@ def test_promotion_price_ends_on_its_date(client, demo):
         internet.promotion_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC
     )
     with clock.frozen(later):
+        client.logout()  # months later: a new session
+        client.login(username="demo", password="dropline-demo")
         after = client.get("/").context["overview"].services[0]
     assert after.promotion_name is None
     assert after.monthly_price.amount_minor == 6999
@@ -85,12 +87,32 @@ def test_overview_query_count_does_not_grow_with_the_account(client, django_asse
 
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/").status_code == 200
-        return len(ctx.captured_queries)
+        return len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]])
 
     small_count = count_queries(small)
     big_count = count_queries(big)
     assert small_count == big_count
-    assert big_count <= 9  # session, user, memberships, services, equipment, bell, banner
+    # session (read, renew), user, session tracking (read, user, update), memberships (2),
+    # services (2), equipment, bell, banner
+    assert big_count <= 14
+
+
+def test_a_session_ends_after_24_hours_however_busy(client, demo):
+    start = clock.now()
+    with clock.frozen(start):
+        client.login(username="demo", password="dropline-demo")
+        assert client.get("/").status_code == 200
+    with clock.frozen(start + dt.timedelta(hours=23, minutes=59)):
+        assert client.get("/").status_code == 200
+    with clock.frozen(start + dt.timedelta(hours=24, minutes=1)):
+        assert client.get("/").status_code == 302
+
+
+def test_the_session_cookie_expires_after_an_idle_hour_and_is_renewed_by_use(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    response = client.get("/")
+    cookie = response.cookies["sessionid"]
+    assert int(cookie["max-age"]) == 3600
 
 
 @pytest.mark.django_db

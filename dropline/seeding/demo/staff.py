@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from django.contrib.auth.models import Group
 
+from dropline.accounts.second_factor import enrol_authenticator_app
 from dropline.backoffice import roles
 from dropline.seeding.demo.household import ensure_user
 
@@ -13,6 +17,12 @@ STAFF = [
     ("billing", "dropline-billing-demo", "Bailey", "Billing", roles.BILLING, False),
     ("dispatch", "dropline-dispatch-demo", "Drew", "Dispatch", roles.FIELD_DISPATCH, False),
 ]
+
+
+def demo_totp_secret(username: str) -> str:
+    """A published, deterministic authenticator secret: demo staff only, never real ones."""
+    digest = hashlib.sha256(f"dropline-demo-staff:{username}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
 
 
 def load() -> int:
@@ -29,5 +39,8 @@ def load() -> int:
         )
         if was_created:
             user.groups.add(Group.objects.get(name=role))
+        # The back-office needs a second factor; demo staff get an authenticator
+        # app whose codes `dropline democode <username>` prints.
+        enrol_authenticator_app(user=user, secret=demo_totp_secret(username))
         created += int(was_created)
     return created

@@ -37,6 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  Back-office:     {url}backoffice/  sign in as {DEMO_STAFF[0]} / {DEMO_STAFF[1]}"
             )
+            self.stdout.write(
+                "                   second factor: the code from "
+                f"`.venv/bin/dropline democode {DEMO_STAFF[0]}` (DROPLINE_DEMO=1)"
+            )
         self.stdout.write("  Press Ctrl-C to stop.")
         self.stdout.write("")
         self.stdout.flush()
