@@ -181,7 +181,8 @@ def test_demo_staff_can_read_their_code_and_sign_in_with_it(client, demo, settin
     out = StringIO()
     call_command("democode", "care", stdout=out)
     code = out.getvalue().split()[0]
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 6
+    assert code.isdigit()
     client.post(reverse("backoffice:login"), {"login": "care", "password": "dropline-care-demo"})
     client.post(reverse("mfa_authenticate"), {"code": code})
     client.post(reverse("mfa_trust"), {"action": "skip"})
