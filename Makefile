@@ -41,7 +41,7 @@ typecheck: install-dev
 	$(BIN)/mypy dropline tests bench
 
 migrations-check: install-dev
-	SECRET_KEY=migrations-check-only-not-a-real-secret-key-000 DROPLINE_HTTPS=0 \
+	SECRET_KEY=migrations-check-only-not-a-real-secret-key-000 DROPLINE_HTTPS=0 ALLOWED_HOSTS=localhost \
 		$(BIN)/dropline makemigrations --check --dry-run
 
 pytest: install-dev
