@@ -154,3 +154,59 @@ class AccountMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) on {self.account.number}"
+
+
+class InvitationCode(models.Model):
+    """A one-time code that lets a person get a login for an account.
+
+    Staff print one on the bill (or hand it out) so the holder can claim the account;
+    the holder e-mails one to invite an authorized user. Only a hash of the code is
+    stored: the code itself is shown once, when it is made.
+    """
+
+    account = models.ForeignKey(
+        CustomerAccount,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="invitation_codes",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=MemberRole.choices, default=MemberRole.AUTHORIZED
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, unique=True)
+    email = models.EmailField(_("sent to"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("used by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        indexes = [
+            models.Index(
+                fields=["account", "expires_at"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_code_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} invitation for {self.account.number}"

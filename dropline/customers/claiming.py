@@ -1,0 +1,411 @@
+"""Getting a login for an existing customer account.
+
+Two ways in:
+
+* **Claiming** with what is printed on the bill: the account number, the service
+  address ZIP code and the holder's last name. The person becomes the account holder.
+* **Redeeming an invitation code** that staff printed or read out (holder) or that the
+  holder e-mailed (authorized user).
+
+Claiming must not tell anyone whether an account exists. A wrong number (or one with
+a typo the check digit catches), a wrong ZIP, a wrong name, a closed account and an
+account that already has a holder all raise the same ``NoMatchingAccountError`` after the same
+work: the password is always hashed and the same two lookups always run. Attempts are
+limited per IP address and per account number (see ``throttling``).
+
+These functions only create the records, in one transaction, with the e-mail address
+unverified. The caller then signs the person in through allauth
+(``allauth.account.utils.complete_signup``), whose mandatory e-mail verification stage
+sends the confirmation and keeps the portal closed until the address is confirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import unicodedata
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dropline.accounts.models import User
+from dropline.core import clock
+from dropline.customers import throttling
+from dropline.customers.invitations import hash_code, normalize_code, revoke_pending_holder_codes
+from dropline.customers.models import (
+    AccountMember,
+    AccountStatus,
+    CustomerAccount,
+    InvitationCode,
+    MemberRole,
+)
+from dropline.customers.numbering import normalize_account_number
+from dropline.notifications.contacts import add_verified_contact
+
+CLAIMS_PER_IP = throttling.Limit(action="claim_account:ip", amount=20, window=dt.timedelta(hours=1))
+CLAIMS_PER_ACCOUNT = throttling.Limit(
+    action="claim_account:number", amount=5, window=dt.timedelta(minutes=15)
+)
+REDEMPTIONS_PER_IP = throttling.Limit(
+    action="redeem_invitation:ip", amount=20, window=dt.timedelta(hours=1)
+)
+
+# Words a household's name may carry that are not the holder's last name.
+_NOT_A_NAME = frozenset({"household", "family", "familia", "hogar", "residence", "the"})
+
+
+class ClaimError(ValueError):
+    """Getting a login did not work; ``str()`` is the message for the person."""
+
+
+class NoMatchingAccountError(ClaimError):
+    """The details match no account that can be claimed. Deliberately says no more."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "We could not match those details to an account that can be claimed. "
+                "Check the account number, ZIP code and last name on your bill and try "
+                "again. If the account already has a login, ask its holder to invite you."
+            )
+        )
+
+
+class TooManyAttemptsError(ClaimError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            _("Too many attempts. For your security, wait %(minutes)s minutes and try again.")
+            % {"minutes": minutes}
+        )
+        self.minutes = minutes
+
+
+class InvitationCodeError(ClaimError):
+    """The code cannot be used; the message says why (unknown, used, expired)."""
+
+
+class LoginDetailsError(ClaimError):
+    """Input the person must correct: ``errors`` maps a field name to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
+
+
+# Input -----------------------------------------------------------------------------------
+
+
+def normalize_email(text: str) -> str:
+    return text.strip().lower()
+
+
+def _name_tokens(text: str) -> list[str]:
+    """Treat "García-López" and "garcia lopez" alike: accents, case, apostrophes and
+    hyphens do not matter."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("'", "").replace("\u2019", "")
+    words = "".join(ch if ch.isalnum() else " " for ch in plain).split()
+    return [word for word in words if word not in _NOT_A_NAME]
+
+
+def last_name_matches(*, account_name: str, typed: str) -> bool:
+    """Whether ``typed`` is the holder's last name in ``account_name`` ("Maria Rivera").
+
+    It must be the last word or words of the name; with three or more words, the word
+    or words just before the last also count, for two-surname names ("Ana García
+    López" matches "García", "López" and "García López"). The first word alone, the
+    given name, never matches.
+    """
+    name = _name_tokens(account_name)
+    wanted = _name_tokens(typed)
+    count = len(wanted)
+    if not count or not name or count > len(name):
+        return False
+    if name[-count:] == wanted and (count < len(name) or len(name) == 1):
+        return True
+    return len(name) >= 3 and count <= len(name) - 2 and name[-count - 1 : -1] == wanted
+
+
+def _zip5(text: str) -> str:
+    return "".join(ch for ch in text if ch in "0123456789")[:5]
+
+
+def signup_errors(*, username: str, email: str, password: str) -> dict[str, list[str]]:
+    """What is wrong with the new login's details, whoever the account: the username's
+    characters, the e-mail's form and the password rules (length, common, similar to the
+    username or e-mail). Never looks at existing logins, so it tells nothing."""
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Choose a username.")]
+    else:
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except ValidationError as exc:
+            errors["username"] = list(exc.messages)
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address.")]
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    return errors
+
+
+def _taken_errors(*, username: str, email: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken. Choose another.")]
+    if (
+        EmailAddress.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
+        errors["email"] = [
+            _(
+                "This e-mail address already has a login. Sign in with it and add the "
+                "account from there, or use another address."
+            )
+        ]
+    return errors
+
+
+def _throttle(limit: throttling.Limit, key: str) -> None:
+    try:
+        throttling.hit(limit=limit, key=key)
+    except throttling.ThrottledError as exc:
+        raise TooManyAttemptsError(exc.minutes) from None
+
+
+def _create_login(*, username: str, email: str, password_hash: str, language: str) -> User:
+    user = User(
+        username=username,
+        email=email,
+        preferred_language=language if language in dict(settings.LANGUAGES) else "",
+    )
+    user.password = password_hash
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    return user
+
+
+# Claiming with the bill's details ---------------------------------------------------------
+
+
+def _claimable_account(*, number: str, postal_code: str, last_name: str) -> CustomerAccount | None:
+    """The account these details open, or None. Always the same two queries and the
+    same comparisons, whether or not the account exists."""
+    account = (
+        CustomerAccount.objects.select_for_update(of=("self",))
+        .select_related("service_address")
+        .filter(number=number)
+        .first()
+    )
+    has_holder = AccountMember.objects.filter(
+        account__number=number, role=MemberRole.HOLDER
+    ).exists()
+    zip_ok = secrets.compare_digest(
+        _zip5(account.service_address.postal_code if account else "").ljust(5, "-"),
+        _zip5(postal_code).ljust(5, "+"),
+    )
+    name_ok = last_name_matches(account_name=account.name if account else "", typed=last_name)
+    if account is None or has_holder or not zip_ok or not name_ok:
+        return None
+    if account.status == AccountStatus.CLOSED:
+        return None
+    return account
+
+
+def claim_account(
+    *,
+    account_number: str,
+    postal_code: str,
+    last_name: str,
+    username: str,
+    email: str,
+    password: str,
+    request_ip: str | None,
+    language: str = "",
+) -> User:
+    """Create a login that holds the account the bill's details describe.
+
+    Raises ``LoginDetailsError`` (fix the fields), ``TooManyAttemptsError`` or
+    ``NoMatchingAccountError``. The new login's e-mail address is unverified.
+    """
+    username = User.normalize_username(username.strip())
+    email = normalize_email(email)
+    errors = signup_errors(username=username, email=email, password=password)
+    if errors:
+        raise LoginDetailsError(errors)
+    number = normalize_account_number(account_number)
+    _throttle(CLAIMS_PER_IP, request_ip or "unknown")
+    _throttle(CLAIMS_PER_ACCOUNT, number)
+    password_hash = make_password(password)  # before the lookup, match or not
+    try:
+        with transaction.atomic():
+            account = _claimable_account(
+                number=number, postal_code=postal_code, last_name=last_name
+            )
+            if account is None:
+                raise NoMatchingAccountError
+            taken = _taken_errors(username=username, email=email)
+            if taken:
+                raise LoginDetailsError(taken)
+            user = _create_login(
+                username=username, email=email, password_hash=password_hash, language=language
+            )
+            AccountMember.objects.create(account=account, user=user, role=MemberRole.HOLDER)
+            revoke_pending_holder_codes(account=account)
+    except IntegrityError:
+        # Someone claimed the account (or took the username) a moment ago.
+        raise NoMatchingAccountError from None
+    return user
+
+
+def claim_account_for_user(
+    *,
+    user: User,
+    account_number: str,
+    postal_code: str,
+    last_name: str,
+    request_ip: str | None,
+) -> AccountMember:
+    """A signed-in person adds another account they hold to their login."""
+    number = normalize_account_number(account_number)
+    _throttle(CLAIMS_PER_IP, request_ip or "unknown")
+    _throttle(CLAIMS_PER_ACCOUNT, number)
+    try:
+        with transaction.atomic():
+            account = _claimable_account(
+                number=number, postal_code=postal_code, last_name=last_name
+            )
+            if account is None:
+                raise NoMatchingAccountError
+            if AccountMember.objects.filter(account=account, user=user).exists():
+                raise NoMatchingAccountError
+            member = AccountMember.objects.create(
+                account=account, user=user, role=MemberRole.HOLDER
+            )
+            revoke_pending_holder_codes(account=account)
+    except IntegrityError:
+        raise NoMatchingAccountError from None
+    return member
+
+
+# Redeeming an invitation code ---------------------------------------------------------------
+
+
+def _redeemable(*, code: str) -> InvitationCode:
+    """The invitation for ``code``, locked, or ``InvitationCodeError`` saying why not."""
+    normalized = normalize_code(code)
+    invitation = (
+        InvitationCode.objects.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(code_hash=hash_code(normalized) if normalized else "-")
+        .first()
+    )
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvitationCodeError(
+            _("We don't recognize this code. Check it against your bill or e-mail and try again.")
+        )
+    if invitation.used_at is not None:
+        raise InvitationCodeError(_("This code has already been used. Each code works once."))
+    if invitation.expires_at <= clock.now():
+        raise InvitationCodeError(
+            _("This code has expired. Ask the account holder, or customer care, for a new one.")
+        )
+    if invitation.account.status == AccountStatus.CLOSED:
+        raise InvitationCodeError(_("This account is closed, so its codes no longer work."))
+    if (
+        invitation.role == MemberRole.HOLDER
+        and AccountMember.objects.filter(
+            account=invitation.account, role=MemberRole.HOLDER
+        ).exists()
+    ):
+        raise InvitationCodeError(
+            _("This account already has a holder. Ask them to invite you instead.")
+        )
+    return invitation
+
+
+def _use(invitation: InvitationCode, user: User) -> AccountMember:
+    used = InvitationCode.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
+    ).update(used_at=clock.now(), used_by=user)
+    if not used:
+        raise InvitationCodeError(_("This code has already been used. Each code works once."))
+    member = AccountMember.objects.create(
+        account=invitation.account, user=user, role=invitation.role
+    )
+    if invitation.role == MemberRole.HOLDER:
+        revoke_pending_holder_codes(account=invitation.account)
+    return member
+
+
+def redeem_invitation(
+    *,
+    code: str,
+    username: str,
+    email: str,
+    password: str,
+    request_ip: str | None,
+    language: str = "",
+) -> User:
+    """Create a login on the account the code belongs to, with the code's role.
+
+    Raises ``LoginDetailsError``, ``TooManyAttemptsError`` or ``InvitationCodeError``.
+    """
+    username = User.normalize_username(username.strip())
+    email = normalize_email(email)
+    errors = signup_errors(username=username, email=email, password=password)
+    if errors:
+        raise LoginDetailsError(errors)
+    _throttle(REDEMPTIONS_PER_IP, request_ip or "unknown")
+    password_hash = make_password(password)
+    try:
+        with transaction.atomic():
+            invitation = _redeemable(code=code)
+            taken = _taken_errors(username=username, email=email)
+            if taken:
+                raise LoginDetailsError(taken)
+            user = _create_login(
+                username=username, email=email, password_hash=password_hash, language=language
+            )
+            _use(invitation, user)
+    except IntegrityError:
+        raise InvitationCodeError(
+            _("This code has already been used. Each code works once.")
+        ) from None
+    return user
+
+
+def accept_invitation(*, code: str, user: User, request_ip: str | None) -> AccountMember:
+    """A signed-in person joins the code's account with their existing login."""
+    _throttle(REDEMPTIONS_PER_IP, request_ip or "unknown")
+    try:
+        with transaction.atomic():
+            invitation = _redeemable(code=code)
+            if AccountMember.objects.filter(account=invitation.account, user=user).exists():
+                raise InvitationCodeError(_("Your login is already on this account."))
+            return _use(invitation, user)
+    except IntegrityError:
+        raise InvitationCodeError(
+            _("This code has already been used. Each code works once.")
+        ) from None
+
+
+# After the e-mail is confirmed ------------------------------------------------------------
+
+
+def on_email_confirmed(*, user: User, email: str) -> None:
+    """The confirmed sign-in address becomes a verified notification contact, and the
+    person's primary e-mail contact when they have none. Called from the allauth
+    adapter's ``confirm_email`` (link or code)."""
+    add_verified_contact(user=user, kind="email", address=email, primary=True)
