@@ -1,0 +1,528 @@
+"""Getting back in without the password: a reset code by text message, and a username
+reminder by e-mail or text message.
+
+(The reset *link* by e-mail is allauth's; allauth offers a link or an e-mail code, one at
+a time, and the portal keeps the link. The text-message code is this module's.)
+
+Nobody learns from these whether an account, an address or a phone exists: every
+request gets the same answer after the same work (a code is always made and hashed,
+a code is always checked against a hash), and the limits that a visitor can see are
+keyed by what they typed and their IP address, never by the account found. Limits
+keyed by the account are silent: past them nothing more is sent, and the answer is the
+same.
+
+Reset codes are 6 digits, made with ``secrets``, stored only as a password hash in the
+shared cache (Redis or the database cache, as the rate limits are), one live code per
+person (a new one replaces the old), usable once, for ``CODE_LIFETIME``, with at most
+``MAX_CODE_ATTEMPTS`` wrong tries. Each wrong try is recorded before the answer is
+given, outside any transaction that could roll it back.
+
+Every limit here is a fixed window on ``core.clock``: it ends, and never locks anyone
+out for good.
+
+A reset by code is recorded and alerted by ``security_events`` exactly as allauth's
+reset by link is (there through allauth's ``password_reset`` signal), so the person
+gets one "your password was reset" notice, whichever way they came.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dropline.accounts import security_events
+from dropline.accounts.models import SecurityEventKind, User
+from dropline.core import audit, clock
+from dropline.notifications.categories import Category, Channel
+from dropline.notifications.channels.sms import SmsError, gateway
+from dropline.notifications.contacts import ContactError, normalize
+from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
+from dropline.notifications.outbox import build_message, enqueue_delivery
+from dropline.notifications.rendering import render
+
+logger = logging.getLogger(__name__)
+
+CODE_DIGITS = 6
+CODE_LIFETIME = dt.timedelta(minutes=15)
+MAX_CODE_ATTEMPTS = 5
+MAX_TARGETS = 10  # logins one identifier may reach (a shared household phone)
+
+RESET_CODE_EVENT = "account.password_reset_code"
+USERNAME_REMINDER_EVENT = "account.username_reminder"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``amount`` in each fixed ``window``."""
+
+    action: str
+    amount: int
+    window: dt.timedelta
+
+
+# Seen by the visitor (the answer becomes "too many requests"): keyed by IP or input.
+CODE_REQUESTS_PER_IP = Limit("reset_code_request:ip", 10, dt.timedelta(hours=1))
+CODE_REQUESTS_PER_INPUT = Limit("reset_code_request:input", 3, dt.timedelta(minutes=15))
+CODE_ATTEMPTS_PER_IP = Limit("reset_code_attempt:ip", 30, dt.timedelta(hours=1))
+CODE_ATTEMPTS_PER_INPUT = Limit("reset_code_attempt:input", 10, dt.timedelta(minutes=15))
+REMINDERS_PER_IP = Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
+REMINDERS_PER_ADDRESS = Limit("username_reminder:address", 3, dt.timedelta(hours=1))
+# Silent, keyed by the account: past them nothing is sent (or checked), same answer.
+CODE_REQUESTS_PER_ACCOUNT = Limit("reset_code_request:account", 3, dt.timedelta(hours=1))
+CODE_REQUESTS_PER_ACCOUNT_DAY = Limit("reset_code_request:account:day", 10, dt.timedelta(days=1))
+CODE_ATTEMPTS_PER_ACCOUNT = Limit("reset_code_attempt:account", 15, dt.timedelta(hours=1))
+REMINDERS_PER_ACCOUNT = Limit("username_reminder:account", 3, dt.timedelta(hours=1))
+
+_LOCK_SECONDS = 10
+_LOCK_WAIT = 2.0
+
+
+class RecoveryError(Exception):
+    """Recovery did not go ahead; ``str()`` is the message for the person."""
+
+
+class ThrottledError(RecoveryError):
+    """Too many requests from this IP address or for what was typed."""
+
+    def __init__(self, retry_after: dt.timedelta) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            ngettext(
+                "Too many attempts. Try again in %(minutes)d minute.",
+                "Too many attempts. Try again in %(minutes)d minutes.",
+                self.minutes,
+            )
+            % {"minutes": self.minutes}
+        )
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+
+class CodeRejectedError(RecoveryError):
+    """Wrong, expired, used up or never sent: deliberately the same for each."""
+
+    def __init__(self) -> None:
+        super().__init__(_("That code did not work. Check it, or ask for a new code."))
+
+
+class PasswordRejectedError(RecoveryError):
+    """The code was right but the new password breaks the policy; the code still works."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__(" ".join(messages))
+
+
+class InvalidAddressError(RecoveryError):
+    """What was typed is neither an e-mail address nor a mobile number."""
+
+
+# --- limits ---------------------------------------------------------------------------
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _window(limit: Limit) -> tuple[int, float]:
+    """The current window's number and the seconds until it ends."""
+    seconds = limit.window.total_seconds()
+    now = clock.now().timestamp()
+    number = int(now // seconds)
+    return number, (number + 1) * seconds - now
+
+
+def _hit(limit: Limit, key: str) -> dt.timedelta | None:
+    """Count one use against ``key``; how long to wait if that was one too many."""
+    number, remaining = _window(limit)
+    cache_key = f"dropline:recovery:{limit.action}:{number}:{_digest(key)}"
+    timeout = math.ceil(limit.window.total_seconds()) + 60
+    cache.add(cache_key, 0, timeout=timeout)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=timeout)
+        count = 1
+    if count > limit.amount:
+        return dt.timedelta(seconds=remaining)
+    return None
+
+
+def _check_visible(limits: list[tuple[Limit, str]]) -> None:
+    """Count against every limit; raise ``ThrottledError`` with the longest wait."""
+    waits = [wait for limit, key in limits if (wait := _hit(limit, key)) is not None]
+    if waits:
+        raise ThrottledError(max(waits))
+
+
+def _allowed_silently(limits: list[Limit], user: User) -> bool:
+    results = [_hit(limit, f"user:{user.pk}") for limit in limits]
+    return all(result is None for result in results)
+
+
+def _input_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# --- who is meant ---------------------------------------------------------------------
+
+
+def _as_phone(text: str) -> str | None:
+    """``text`` as an E.164 mobile number, if it reads as one."""
+    if "@" in text or any(ch.isalpha() for ch in text):
+        return None
+    try:
+        return normalize(kind=ContactKind.PHONE, address=text)
+    except ContactError:
+        return None
+
+
+def _verified_email_owners(email: str) -> Q:
+    sign_in = EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
+    contacts = ContactPoint.objects.filter(
+        kind=ContactKind.EMAIL, address__iexact=email, verified_at__isnull=False
+    ).values("user_id")
+    return Q(pk__in=sign_in) | Q(pk__in=contacts)
+
+
+def _verified_phone_owners(phone: str) -> Q:
+    contacts = ContactPoint.objects.filter(
+        kind=ContactKind.PHONE, address=phone, verified_at__isnull=False
+    ).values("user_id")
+    return Q(pk__in=contacts)
+
+
+def users_for_identifier(identifier: str) -> list[User]:
+    """Active logins whose username, verified e-mail or verified mobile is ``identifier``."""
+    text = identifier.strip()
+    if not text:
+        return []
+    query = Q(username__iexact=text)
+    if "@" in text:
+        query |= _verified_email_owners(text)
+    phone = _as_phone(text)
+    if phone:
+        query |= _verified_phone_owners(phone)
+    return list(User.objects.filter(query, is_active=True).order_by("pk")[:MAX_TARGETS])
+
+
+def _phone_for(user: User, typed_phone: str | None) -> str | None:
+    """Where to text ``user``: the number they typed if it is theirs and verified, else
+    their primary verified number; None when they have none that works."""
+    phones = ContactPoint.objects.filter(
+        user=user, kind=ContactKind.PHONE, verified_at__isnull=False, status=ContactStatus.OK
+    ).order_by("-is_primary", "id")
+    if typed_phone:
+        typed = phones.filter(address=typed_phone).first()
+        if typed is not None:
+            return typed.address
+    first = phones.first()
+    return first.address if first is not None else None
+
+
+# --- codes ----------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    """A hash no typed code matches, checked when there is nothing real to check, so a
+    miss takes as long as a real comparison."""
+    return make_password(secrets.token_hex(16))
+
+
+def _code_key(user_pk: int) -> str:
+    return f"dropline:recovery:reset_code:{user_pk}"
+
+
+@contextmanager
+def _locked(key: str) -> Iterator[bool]:
+    """Hold a short cache lock on ``key`` so two requests never count or use the same
+    code at once; yields False if it could not be had in time."""
+    lock_key = f"{key}:lock"
+    deadline = time.monotonic() + _LOCK_WAIT
+    pause = 0.01
+    while not cache.add(lock_key, 1, timeout=_LOCK_SECONDS):
+        if time.monotonic() >= deadline:
+            yield False
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+    try:
+        yield True
+    finally:
+        cache.delete(lock_key)
+
+
+def _store_code(user: User, code_hash: str) -> None:
+    now = clock.now()
+    entry = {
+        "hash": code_hash,
+        "expires": (now + CODE_LIFETIME).timestamp(),
+        "attempts": 0,
+    }
+    key = _code_key(user.pk)
+    with _locked(key):  # replace even if a stuck lock outlives the wait
+        cache.set(key, entry, timeout=math.ceil(CODE_LIFETIME.total_seconds()) + 60)
+
+
+def _public_url(path: str) -> str:
+    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + path
+
+
+def _base_context() -> dict[str, Any]:
+    return {
+        "provider_name": settings.DROPLINE_PROVIDER_NAME,
+        "login_url": _public_url(reverse("account_login")),
+        "lifetime_minutes": int(CODE_LIFETIME.total_seconds() // 60),
+    }
+
+
+def _send_code(*, user: User, phone: str, code: str, language: str) -> None:
+    rendered = render(
+        event=RESET_CODE_EVENT,
+        language=language,
+        context={**_base_context(), "user": user, "code": code, "username": user.username},
+    )
+    try:
+        gateway().send(
+            to=phone,
+            body=rendered.sms,
+            idempotency_key=f"reset_code:{user.pk}:{secrets.token_hex(8)}",
+        )
+    except SmsError as exc:
+        # The visitor sees the same answer either way; staff see this line.
+        logger.warning("password reset code not sent to user %s: %s", user.pk, exc)
+
+
+def request_reset_code(*, identifier: str, ip: str | None, language: str) -> None:
+    """Text a reset code to the verified mobile of each login ``identifier`` names.
+
+    Answers the same (returns None) whether or not anything was sent. Raises
+    ``ThrottledError`` past the limits for this IP address or this identifier.
+    """
+    _check_visible(
+        [
+            (CODE_REQUESTS_PER_IP, ip or "unknown"),
+            (CODE_REQUESTS_PER_INPUT, _input_key(identifier)),
+        ]
+    )
+    typed_phone = _as_phone(identifier.strip())
+    users = users_for_identifier(identifier)
+    if not users:
+        make_password(_new_code())  # the same work as for a real login
+        return
+    for user in users:
+        code = _new_code()
+        code_hash = make_password(code)
+        phone = _phone_for(user, typed_phone)
+        if phone is None:
+            continue
+        if not _allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+            logger.info("password reset code for user %s held back by the account limit", user.pk)
+            continue
+        _store_code(user, code_hash)
+        _send_code(user=user, phone=phone, code=code, language=language)
+
+
+def _try_code(user: User, code: str) -> bool:
+    """Check ``code`` against ``user``'s live code, counting a wrong try. Never raises."""
+    key = _code_key(user.pk)
+    with _locked(key) as locked:
+        entry = cache.get(key) if locked else None
+        if not isinstance(entry, dict) or entry.get("expires", 0) <= clock.now().timestamp():
+            check_password(code, _decoy_hash())
+            return False
+        if entry.get("attempts", 0) >= MAX_CODE_ATTEMPTS:
+            check_password(code, _decoy_hash())
+            return False
+        if check_password(code, entry["hash"]):
+            return True
+        entry["attempts"] = int(entry.get("attempts", 0)) + 1
+        cache.set(key, entry, timeout=math.ceil(CODE_LIFETIME.total_seconds()) + 60)
+        return False
+
+
+def _use_code(user: User, code: str) -> bool:
+    """Take the code out of the cache; False if another request used (or replaced) it."""
+    key = _code_key(user.pk)
+    with _locked(key) as locked:
+        if not locked:
+            return False
+        entry = cache.get(key)
+        if not isinstance(entry, dict) or not check_password(code, entry["hash"]):
+            return False
+        cache.delete(key)
+        return True
+
+
+def reset_password_with_code(
+    *, identifier: str, code: str, new_password: str, request: HttpRequest | None
+) -> User:
+    """Set a new password for the login ``identifier`` names, given the texted code.
+
+    Raises ``ThrottledError`` past the visible limits, ``CodeRejectedError`` for any
+    code that does not work (wrong, expired, used, too many tries, or no such login),
+    and ``PasswordRejectedError`` when the code is right but the password breaks the
+    policy (the code then stays usable). On success every other session of the person
+    ends (the password is saved, so their session hash changes), and the reset is
+    recorded as a security event with its alert, as a reset by e-mailed link is.
+    """
+    ip = audit.client_ip(request) if request is not None else None
+    _check_visible(
+        [
+            (CODE_ATTEMPTS_PER_IP, ip or "unknown"),
+            (CODE_ATTEMPTS_PER_INPUT, _input_key(identifier)),
+        ]
+    )
+    typed = "".join(code.split())
+    users = users_for_identifier(identifier)
+    matched: User | None = None
+    if not users:
+        check_password(typed, _decoy_hash())
+    for user in users:
+        if not _allowed_silently([CODE_ATTEMPTS_PER_ACCOUNT], user):
+            check_password(typed, _decoy_hash())
+            continue
+        if _try_code(user, typed):
+            matched = user
+            break
+    if matched is None:
+        raise CodeRejectedError()
+    try:
+        validate_password(new_password, user=matched)
+    except ValidationError as exc:
+        raise PasswordRejectedError(list(exc.messages)) from None
+    if not _use_code(matched, typed):
+        raise CodeRejectedError()
+    with transaction.atomic():
+        matched.set_password(new_password)
+        matched.save(update_fields=["password"])
+        security_events.password_changed(
+            request=request, user=matched, how=SecurityEventKind.PASSWORD_RESET
+        )
+    return matched
+
+
+def sign_in_names(*, user: User) -> list[str]:
+    """What ``user`` can type to sign in: the username and each of their e-mail addresses."""
+    emails = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return sorted({user.username, *emails})
+
+
+# --- username reminder ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Address:
+    kind: str  # ContactKind
+    value: str  # normalized: an e-mail address or an E.164 number
+
+
+def parse_address(text: str) -> Address:
+    """An e-mail address or a mobile number, normalized; ``InvalidAddressError`` if neither."""
+    cleaned = text.strip()
+    if "@" in cleaned:
+        try:
+            validate_email(cleaned)
+        except ValidationError:
+            raise InvalidAddressError(
+                _("Enter a valid e-mail address, such as maria@example.com.")
+            ) from None
+        local, _sep, domain = cleaned.rpartition("@")
+        return Address(kind=ContactKind.EMAIL, value=f"{local}@{domain.lower()}")
+    phone = _as_phone(cleaned)
+    if phone is None:
+        raise InvalidAddressError(
+            _("Enter an e-mail address or a mobile number, such as (319) 555-0142.")
+        )
+    return Address(kind=ContactKind.PHONE, value=phone)
+
+
+def _reminder_users(address: Address) -> list[User]:
+    owners = (
+        _verified_email_owners(address.value)
+        if address.kind == ContactKind.EMAIL
+        else _verified_phone_owners(address.value)
+    )
+    return list(User.objects.filter(owners, is_active=True).order_by("pk")[:MAX_TARGETS])
+
+
+def send_username_reminder(*, address: Address, ip: str | None, language: str) -> None:
+    """Send each login with ``address`` verified its username, to that address.
+
+    Answers the same whether or not any login has the address. The messages go through
+    the outbox (delivered after commit, retried, visible to staff), one per login.
+    """
+    _check_visible(
+        [
+            (REMINDERS_PER_IP, ip or "unknown"),
+            (REMINDERS_PER_ADDRESS, f"{address.kind}:{address.value.casefold()}"),
+        ]
+    )
+    channel = Channel.EMAIL if address.kind == ContactKind.EMAIL else Channel.SMS
+    users = _reminder_users(address)
+    if not users:
+        # The same rendering work as for a real login.
+        render(
+            event=USERNAME_REMINDER_EVENT,
+            language=language,
+            context={**_base_context(), "username": "", "user": None},
+        )
+        return
+    token = secrets.token_hex(8)
+    with transaction.atomic():
+        pending: list[int] = []
+        for user in users:
+            rendered = render(
+                event=USERNAME_REMINDER_EVENT,
+                language=language,
+                context={**_base_context(), "username": user.username, "user": user},
+            )
+            if not _allowed_silently([REMINDERS_PER_ACCOUNT], user):
+                continue
+            message = build_message(
+                user=user,
+                account=None,
+                event=USERNAME_REMINDER_EVENT,
+                category=Category.SECURITY,
+                subject_key=f"username_reminder:{token}",
+                channel=channel,
+                address=address.value,
+                rendered=rendered,
+                language=language,
+                link="",
+                quiet=None,
+            )
+            message.save()
+            pending.append(message.pk)
+        if pending:
+            transaction.on_commit(lambda: enqueue_delivery(pending))

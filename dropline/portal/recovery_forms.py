@@ -1,0 +1,81 @@
+"""Input for getting back in: the forms only parse; ``dropline.accounts.recovery`` decides."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dropline.accounts import recovery
+
+# Far above the policy's 128, so the policy's own message explains a long password.
+PASSWORD_FIELD_MAX_LENGTH = 1024
+_CODE = re.compile(rf"^\d{{{recovery.CODE_DIGITS}}}$")
+
+
+def _text(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none", **attrs})
+
+
+class ResetCodeRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Username, e-mail address or mobile number"),
+        max_length=254,
+        help_text=_("Any one of them. We text the code to the verified mobile number on file."),
+        widget=_text(autocomplete="username"),
+    )
+
+
+class ResetCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        help_text=_("6 digits."),
+        widget=_text(inputmode="numeric", autocomplete="one-time-code", size="8"),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        max_length=PASSWORD_FIELD_MAX_LENGTH,
+        strip=False,
+        help_text=_(
+            "At least 12 characters. A few unrelated words make a strong password that is "
+            "easy to remember."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        max_length=PASSWORD_FIELD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].replace("-", " ").split())
+        if not _CODE.match(code):
+            raise forms.ValidationError(_("Enter the 6 digits from the text message."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are different. Type it again."))
+        return data
+
+
+class UsernameReminderForm(forms.Form):
+    address = forms.CharField(
+        label=_("E-mail address or mobile number"),
+        max_length=254,
+        help_text=_("One you have verified on your login. We send your username there."),
+        widget=_text(autocomplete="email"),
+    )
+
+    def clean_address(self) -> recovery.Address:
+        try:
+            return recovery.parse_address(self.cleaned_data["address"])
+        except recovery.InvalidAddressError as exc:
+            raise forms.ValidationError(str(exc)) from None
