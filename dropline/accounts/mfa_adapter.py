@@ -1,0 +1,86 @@
+"""allauth.mfa hooks: ``MFA_ADAPTER`` and ``MFA_FORMS`` ("authenticate", "activate_totp")
+point here.
+
+- Staff cannot switch off their last authenticator app or passkey through allauth's
+  own pages: the back-office requires one.
+- The sign-in code form tells its page which other factors the person has, so the
+  page can offer "use a text message instead" and put a preferred passkey first.
+- The code that turns an authenticator app on is spent, like a sign-in code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.totp.internal.auth import TOTP
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from dropline.accounts import sms_factor
+from dropline.accounts.models import SecondFactorMethod, User
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Staff accounts need an authenticator app or a passkey to open the back-office. "
+            "Add another one before removing this one."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        user = authenticator.user
+        if not user.is_staff:
+            return True
+        return (
+            Authenticator.objects.filter(user_id=user.pk, type__in=sms_factor.APP_OR_PASSKEY)
+            .exclude(pk=authenticator.pk)
+            .exists()
+        )
+
+    def generate_authenticator_name(self, user: Any, type: Authenticator.Type) -> str:
+        """ "Passkey 1", "Passkey 2"...: the name offered when adding one."""
+        count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return gettext("Passkey %(number)d") % {"number": count + 1}
+
+
+class AuthenticateForm(AllauthAuthenticateForm):
+    """allauth's form for a code from the authenticator app or a recovery code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.user
+        types: set[str] = set()
+        if isinstance(user, User):
+            types = set(
+                Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True)
+            )
+        self.has_authenticator_app = Authenticator.Type.TOTP in types
+        self.has_passkey = Authenticator.Type.WEBAUTHN in types
+        self.has_recovery_codes = Authenticator.Type.RECOVERY_CODES in types
+        self.has_text_message = isinstance(user, User) and sms_factor.has_sms_factor(user=user)
+        self.prefers_passkey = (
+            self.has_passkey
+            and isinstance(user, User)
+            and sms_factor.default_method_for(user=user) == SecondFactorMethod.PASSKEY
+        )
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's form for turning the app on, which also spends the code it accepts.
+
+    allauth marks a code used when it signs someone in, but not when it turns the app
+    on; without this the same code would work once more in its 30 seconds.
+    """
+
+    def clean_code(self) -> str:
+        code: str = super().clean_code()
+        TOTP(Authenticator(user_id=self.user.pk, type=Authenticator.Type.TOTP))._mark_code_used(
+            code
+        )
+        return code

@@ -1,0 +1,168 @@
+"""The second step of signing in, as allauth login stages.
+
+allauth runs a list of stages after the password (``AccountAdapter.get_login_stages``);
+the pending login, with each stage's state, waits in the session until the last one
+is handled. Dropline replaces two of allauth's and adds one:
+
+- ``AuthenticateStage`` (allauth's key, so allauth's page and API endpoints still
+  serve it): the authenticator app / passkey / recovery code step. It also honours
+  the server-side revocation of trusted browsers, and steps aside when the person
+  chose (or defaults to) a text message.
+- ``SmsAuthenticateStage``: a code by text message, for people with that factor when
+  it is their choice or their only factor.
+- ``TrustStage``: allauth's "trust this browser?", offered after either step.
+
+Exactly one of the two second-factor stages asks, whichever route the person takes:
+both compute it with ``second_factor_route``, which only ever returns a route the
+person actually has. ``choose_route`` (the "use a text message instead" button and
+its opposite) may switch between them only while one of them is the current stage.
+"""
+
+from __future__ import annotations
+
+from allauth.account.internal.flows.login import resume_login
+from allauth.account.internal.stagekit import unstash_login
+from allauth.account.stages import LoginStage, LoginStageController
+from allauth.core.internal.httpkit import headed_redirect_response, is_headless_request
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
+from allauth.mfa.stages import TrustStage as AllauthTrustStage
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.mfa.webauthn.internal.flows import did_use_passwordless_login
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+
+from dropline.accounts import sms_factor
+from dropline.accounts.models import SecondFactorMethod, User
+
+ROUTE_MFA = "mfa"  # allauth's page: authenticator app, passkey or recovery code
+ROUTE_SMS = "sms"
+ROUTES = (ROUTE_MFA, ROUTE_SMS)
+CHOICE_KEY = "dropline_second_factor_route"
+SMS_STAGE_KEY = "dropline_sms_authenticate"
+
+
+def _user(login: object) -> User | None:
+    user = getattr(login, "user", None)
+    return user if isinstance(user, User) else None
+
+
+def skips_second_factor(request: HttpRequest, user: User) -> bool:
+    """A passkey sign-in already was two factors; a trusted browser is exempt."""
+    return did_use_passwordless_login(request, user) or sms_factor.is_trusted_browser(
+        request=request, user=user
+    )
+
+
+def second_factor_route(request: HttpRequest, login: object) -> str | None:
+    """Which second-factor page this sign-in goes to; None when the person has none."""
+    user = _user(login)
+    if user is None:
+        return None
+    has_mfa = is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+    has_sms = sms_factor.has_sms_factor(user=user)
+    if not has_sms:
+        return ROUTE_MFA if has_mfa else None
+    if not has_mfa:
+        return ROUTE_SMS
+    chosen = getattr(login, "state", {}).get(CHOICE_KEY)
+    if chosen in ROUTES:
+        return str(chosen)
+    if is_headless_request(request):
+        # The app's API has allauth's endpoints only, so it gets allauth's step.
+        return ROUTE_MFA
+    default = sms_factor.default_method_for(user=user)
+    return ROUTE_SMS if default == SecondFactorMethod.TEXT_MESSAGE else ROUTE_MFA
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    def handle(self) -> tuple[HttpResponse | None, bool]:
+        if self._should_handle(self.request) and (
+            second_factor_route(self.request, self.login) == ROUTE_MFA
+        ):
+            self.state["authentication_required"] = True
+            return headed_redirect_response("mfa_authenticate"), True
+        return None, True
+
+    def _should_handle(self, request: HttpRequest) -> bool:
+        user = _user(self.login)
+        if user is None:
+            return False
+        if not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):
+            return False
+        return not skips_second_factor(request, user)
+
+
+class SmsAuthenticateStage(LoginStage):
+    key = SMS_STAGE_KEY
+    urlname = "second_factor:sms_authenticate"
+
+    def handle(self) -> tuple[HttpResponse | None, bool]:
+        user = _user(self.login)
+        if user is None:
+            return None, True
+        factor = sms_factor.sms_factor_for(user=user)
+        if factor is None or skips_second_factor(self.request, user):
+            return None, True
+        if second_factor_route(self.request, self.login) != ROUTE_SMS:
+            return None, True
+        self.state["authentication_required"] = True
+        if not self.state.get("code_sent"):
+            self.state["code_sent"] = True
+            try:
+                sms_factor.send_sign_in_code(factor=factor)
+            except sms_factor.SecondFactorError as exc:
+                messages.error(self.request, str(exc))
+        return headed_redirect_response(self.urlname), True
+
+
+class TrustStage(AllauthTrustStage):
+    def handle(self) -> tuple[HttpResponse | None, bool]:
+        sms_stage = self.controller.get_stage(SMS_STAGE_KEY)
+        if (
+            mfa_settings.TRUST_ENABLED
+            and sms_stage is not None
+            and sms_stage.state.get("authentication_required")
+            and is_headless_request(self.request) != "app"
+        ):
+            return headed_redirect_response("mfa_trust"), True
+        return super().handle()
+
+
+def choose_route(request: HttpRequest, route: str) -> HttpResponse | None:
+    """Switch the pending sign-in to the other second-factor page.
+
+    Returns the response that continues the sign-in, or None when there is no
+    sign-in waiting at a second-factor step, or the person lacks that route.
+    """
+    if route not in ROUTES:
+        return None
+    login = unstash_login(request, peek=True)
+    if login is None:
+        return None
+    controller = LoginStageController(request, login)
+    stage_keys = (AuthenticateStage.key, SMS_STAGE_KEY)
+    if controller.state.get("current") not in stage_keys:
+        return None
+    user = _user(login)
+    if user is None or skips_second_factor(request, user):
+        return None
+    has_route = (
+        sms_factor.has_sms_factor(user=user)
+        if route == ROUTE_SMS
+        else is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+    )
+    if not has_route:
+        return None
+    login.state[CHOICE_KEY] = route
+    for key in stage_keys:
+        controller.state.get(key, {}).pop("handled", None)
+    response: HttpResponse = resume_login(request, login)
+    return response
+
+
+def stage_for(request: HttpRequest) -> LoginStage | None:
+    """The pending sign-in's text-message stage, if that is where it waits."""
+    stage: LoginStage | None = LoginStageController.enter(request, SMS_STAGE_KEY)
+    return stage

@@ -1,0 +1,331 @@
+"""Second factors: the person's list of them (default, removal), turning on text-message
+codes, the text-message step of signing in, and forgetting trusted browsers.
+
+Thin: parse input, call ``dropline.accounts.sms_factor`` (or the sign-in stages in
+``dropline.accounts.stages``), render. Adding or removing a factor, or changing the
+default, needs a re-authentication within the last five minutes (allauth's
+``reauthentication_required``); every factor is looked up with the signed-in person in
+the query, so another person's factor id answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropline.accounts import sessions, sms_factor, stages
+from dropline.accounts.models import SecondFactorMethod, User
+from dropline.accounts.requests import signed_in_user
+from dropline.core.phones import display_phone
+
+MFA_APP = "allauth.mfa"
+METHOD_CHOICES = [(value, label) for value, label in SecondFactorMethod.choices]
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+# Forms -------------------------------------------------------------------------------------
+
+
+class DefaultMethodForm(forms.Form):
+    method = forms.ChoiceField(label=gettext_lazy("Ask me first for"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, methods: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["method"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(value, label) for value, label in METHOD_CHOICES if value in methods]
+
+
+class TextMessageForm(forms.Form):
+    contact = forms.TypedChoiceField(
+        label=gettext_lazy("Send sign-in codes to"), coerce=int, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, numbers: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = numbers
+
+
+class RemoveForm(forms.Form):
+    confirm_last = forms.BooleanField(
+        label=gettext_lazy("I understand my account will be protected by the password alone"),
+        required=False,
+    )
+
+
+class SmsCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from the text message"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "size": "10",
+            }
+        ),
+    )
+
+
+# Managing factors --------------------------------------------------------------------------
+
+
+def _manage_page(
+    request: HttpRequest,
+    user: User,
+    *,
+    default_form: DefaultMethodForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    summary = sms_factor.factors_for(user=user)
+    if default_form is None and len(summary.methods) > 1:
+        default_form = DefaultMethodForm(
+            methods=summary.methods, initial={"method": summary.default_method}
+        )
+    return render(
+        request,
+        "portal/security/second_factor_manage.html",
+        {
+            "summary": summary,
+            "default_form": default_form,
+            "has_verified_number": bool(sms_factor.verified_numbers(user=user)),
+            "trusted_until": sms_factor.trusted_until(request=request, user=user),
+            "manage_url": reverse("second_factor:manage"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    return _manage_page(request, signed_in_user(request))
+
+
+@login_required
+@require_POST
+@reauthentication_required(app=MFA_APP)
+def set_default(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = DefaultMethodForm(request.POST, methods=sms_factor.available_methods(user=user))
+    if not form.is_valid():
+        return _manage_page(request, user, default_form=form, status=400)
+    try:
+        sms_factor.set_default_method(user=user, method=form.cleaned_data["method"])
+    except sms_factor.SecondFactorError as exc:
+        form.add_error("method", str(exc))
+        return _manage_page(request, user, default_form=form, status=400)
+    messages.success(request, _("Saved: this is what we will ask for first when you sign in."))
+    return redirect("second_factor:manage")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(app=MFA_APP)
+def add_text_message(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    numbers = sms_factor.verified_numbers(user=user)
+    current = sms_factor.sms_factor_for(user=user)
+    form = TextMessageForm(
+        _posted(request),
+        numbers=[(contact.pk, display_phone(contact.address)) for contact in numbers],
+        initial={"contact": current.contact_id if current else None},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sms_factor.enable_sms_factor(
+                    user=user, contact_id=form.cleaned_data["contact"], request=request
+                )
+            except sms_factor.SecondFactorError as exc:
+                form.add_error("contact", str(exc))
+            else:
+                messages.success(request, _("Sign-in codes by text message are on."))
+                return redirect("second_factor:manage")
+        status = 400
+    return render(
+        request,
+        "portal/security/second_factor_text_message.html",
+        {"form": form, "numbers": numbers, "current": current},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(app=MFA_APP)
+def remove(request: HttpRequest, method: str, factor_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    factor = sms_factor.find_factor(user=user, method=method, factor_id=factor_id)
+    if factor is None:
+        raise Http404
+    form = RemoveForm(_posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            sms_factor.remove_factor(
+                request=request,
+                user=user,
+                method=method,
+                factor_id=factor_id,
+                confirm_last=form.cleaned_data["confirm_last"],
+            )
+        except sms_factor.SecondFactorError as exc:
+            form.add_error(None, str(exc))
+            status = 400
+        else:
+            if method == SecondFactorMethod.TEXT_MESSAGE:
+                messages.success(request, _("Sign-in codes by text message are off."))
+            return redirect("second_factor:manage")
+    return render(
+        request,
+        "portal/security/second_factor_remove.html",
+        {
+            "factor": factor,
+            "removal": sms_factor.removal_of(user=user, factor=factor),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_authenticator_app(request: HttpRequest) -> HttpResponse:
+    """allauth's "deactivate authenticator app" address, sent to Dropline's removal page."""
+    authenticator = get_object_or_404(
+        Authenticator, user_id=signed_in_user(request).pk, type=Authenticator.Type.TOTP
+    )
+    return redirect("second_factor:remove", method=authenticator.type, factor_id=authenticator.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_passkey(request: HttpRequest, pk: int) -> HttpResponse:
+    """allauth's "remove security key" address, sent to Dropline's removal page."""
+    authenticator = get_object_or_404(
+        Authenticator, pk=pk, user_id=signed_in_user(request).pk, type=Authenticator.Type.WEBAUTHN
+    )
+    return redirect("second_factor:remove", method=authenticator.type, factor_id=authenticator.pk)
+
+
+@login_required
+@require_POST
+def forget_browsers(request: HttpRequest) -> HttpResponse:
+    sessions.forget_trusted_browsers(user=signed_in_user(request), request=request)
+    messages.success(
+        request,
+        _("No browser is trusted any more: each will ask for your second factor at sign-in."),
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("second_factor:manage")
+    return redirect(target)
+
+
+# The text-message step of signing in -------------------------------------------------------
+
+
+def _sign_in_stage(request: HttpRequest) -> tuple[stages.LoginStage, User] | None:
+    if request.user.is_authenticated:
+        return None
+    stage = stages.stage_for(request)
+    if stage is None or not isinstance(stage.login.user, User):
+        return None
+    return stage, stage.login.user
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sms_authenticate(request: HttpRequest) -> HttpResponse:
+    found = _sign_in_stage(request)
+    if found is None:
+        return redirect("account_login")
+    stage, user = found
+    factor = sms_factor.sms_factor_for(user=user)
+    if factor is None:
+        return redirect("account_login")
+    form = SmsCodeForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                sms_factor.verify_sign_in_code(
+                    factor=factor, code=form.cleaned_data["code"], request=request
+                )
+            except sms_factor.SecondFactorError as exc:
+                form.add_error("code", str(exc))
+            else:
+                record_authentication(request, user, "mfa", type="sms", id=factor.pk)
+                response: HttpResponse = stage.exit()
+                return response
+        status = 400
+    return render(
+        request,
+        "portal/security/second_factor_sms_sign_in.html",
+        {
+            "form": form,
+            "number": sms_factor.masked_number(factor.contact.address),
+            "has_other_factor": is_mfa_enabled(
+                user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+            ),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def sms_resend(request: HttpRequest) -> HttpResponse:
+    found = _sign_in_stage(request)
+    if found is None:
+        return redirect("account_login")
+    _stage, user = found
+    factor = sms_factor.sms_factor_for(user=user)
+    if factor is None:
+        return redirect("account_login")
+    try:
+        sms_factor.send_sign_in_code(factor=factor)
+    except sms_factor.SecondFactorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("We sent a new code. Only the newest code works."))
+    return redirect("second_factor:sms_authenticate")
+
+
+@never_cache
+@require_POST
+def choose_method(request: HttpRequest) -> HttpResponse:
+    """ "Use a text message instead" and back: switch the waiting sign-in's second step."""
+    if request.user.is_authenticated:
+        return redirect("portal:overview")
+    response = stages.choose_route(request, request.POST.get("route", ""))
+    if response is None:
+        return redirect("account_login")
+    return response

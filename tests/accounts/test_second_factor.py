@@ -1,0 +1,638 @@
+"""Second factors: recovery codes, the person's list of factors (default, removal),
+trusted browsers, passkeys, and how the sign-in picks its second step.
+
+This module is also the URL configuration of the second-factor tests: the project's
+URLs plus ``accounts/2fa/more/`` (where the lead includes ``security_factor_urls``)
+and allauth's removal addresses sent to Dropline's removal page, as the lead wires
+them. Other modules here use ``configured`` and the helpers below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.cache import cache
+from django.test import Client
+from django.urls import include, path, reverse
+from fido2.cose import ES256
+from fido2.utils import websafe_decode, websafe_encode
+from fido2.webauthn import (
+    AttestationObject,
+    AttestedCredentialData,
+    AuthenticatorData,
+)
+
+import dropline.urls
+from dropline.accounts import sms_factor
+from dropline.accounts.models import SecondFactorPreference, SmsSecondFactor, User
+from dropline.accounts.second_factor import current_code
+from dropline.core import clock
+from dropline.notifications.models import ContactKind, ContactPoint
+from dropline.portal import security_factor_views
+from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+
+# --- URL configuration for these tests ---------------------------------------------------
+
+_included = any(
+    getattr(pattern, "namespace", None) == "second_factor" for pattern in dropline.urls.urlpatterns
+)
+urlpatterns = [
+    # What the lead adds to dropline/urls.py, before allauth's URLs.
+    path("accounts/2fa/", security_factor_views.manage),
+    path("accounts/2fa/totp/deactivate/", security_factor_views.remove_authenticator_app),
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", security_factor_views.remove_passkey),
+    *(
+        []
+        if _included
+        else [path("accounts/2fa/more/", include("dropline.portal.security_factor_urls"))]
+    ),
+    *dropline.urls.urlpatterns,
+]
+URLCONF = "tests.accounts.test_second_factor"
+
+MFA_SETTINGS: dict[str, Any] = {
+    "MFA_ADAPTER": "dropline.accounts.mfa_adapter.MFAAdapter",
+    "MFA_FORMS": {
+        "authenticate": "dropline.accounts.mfa_adapter.AuthenticateForm",
+        "activate_totp": "dropline.accounts.mfa_adapter.ActivateTOTPForm",
+    },
+    "MFA_RECOVERY_CODES_SHOW_ONCE": True,
+}
+
+
+def apply_settings(settings: Any) -> None:
+    for name, value in MFA_SETTINGS.items():
+        setattr(settings, name, value)
+    cache.clear()  # rate limits and used TOTP codes
+
+
+@pytest.fixture
+def configured(settings: Any) -> Iterator[None]:
+    apply_settings(settings)
+    yield
+    cache.clear()
+
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.urls(URLCONF),
+    pytest.mark.usefixtures("configured"),
+]
+
+# --- helpers --------------------------------------------------------------------------------
+
+PHONE = "+13195550142"
+
+
+def sign_in_with_password(client: Client, user: User, password: str = PASSWORD) -> Any:
+    return client.post(reverse("account_login"), {"login": user.username, "password": password})
+
+
+def reauthenticate(client: Client, password: str = PASSWORD) -> None:
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def signed_in_user(client: Client) -> Any:
+    return client.session.get("_auth_user_id")
+
+
+def add_phone(user: User, address: str = PHONE, *, verified: bool = True) -> ContactPoint:
+    return ContactPoint.objects.create(
+        user=user,
+        kind=ContactKind.PHONE,
+        address=address,
+        verified_at=clock.now() if verified else None,
+    )
+
+
+def enable_sms(user: User, address: str = PHONE) -> SmsSecondFactor:
+    return sms_factor.enable_sms_factor(user=user, contact_id=add_phone(user, address).pk)
+
+
+def text_messages_to(address: str = PHONE) -> list[str]:
+    from dropline.notifications.models import SimulatedSms
+
+    return [sms.body for sms in SimulatedSms.objects.filter(to=address).order_by("sent_at", "id")]
+
+
+def latest_code(address: str = PHONE) -> str:
+    body = text_messages_to(address)[-1]
+    return next(word.strip(".") for word in body.split() if word.strip(".").isdigit())
+
+
+def finish_without_trust(client: Client, response: Any) -> Any:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url == reverse("mfa_trust")
+    return client.post(reverse("mfa_trust"), {"action": "skip"})
+
+
+# --- sign-in stages ---------------------------------------------------------------------------
+
+
+def test_the_sign_in_stages_put_text_messages_beside_allauths_second_step():
+    from dropline.accounts.adapter import AccountAdapter
+
+    stages = AccountAdapter().get_login_stages()
+    authenticate = stages.index("dropline.accounts.stages.AuthenticateStage")
+    assert stages[authenticate + 1] == "dropline.accounts.stages.SmsAuthenticateStage"
+    assert stages[authenticate + 2] == "dropline.accounts.stages.TrustStage"
+    assert "allauth.mfa.stages.AuthenticateStage" not in stages
+    assert AccountAdapter().is_open_for_signup(None) is False  # type: ignore[arg-type]
+
+
+def test_without_a_second_factor_the_password_is_enough(client):
+    user = make_user(username="plain")
+    response = sign_in_with_password(client, user)
+    assert response.status_code == 302
+    assert response.url == reverse("portal:overview")
+
+
+# --- recovery codes ---------------------------------------------------------------------------
+
+
+def _user_with_app(username: str, **extra: Any) -> User:
+    user = make_user(username=username, second_factor=True, **extra)
+    RecoveryCodes.activate(user)
+    return user
+
+
+def test_recovery_codes_are_ten_shown_once_and_can_be_made_again(client):
+    user = _user_with_app("rhea")
+    client.force_login(user)
+    reauthenticate(client)
+    first = client.get(reverse("mfa_view_recovery_codes"))
+    page = first.content.decode()
+    codes = Authenticator.objects.get(user=user, type="recovery_codes").wrap().get_unused_codes()
+    assert len(codes) == 10
+    assert all(code in page for code in codes)
+    assert "We show them only this once" in page
+    again = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert not any(code in again for code in codes)
+    assert reverse("mfa_generate_recovery_codes") in again
+    assert client.get(reverse("mfa_download_recovery_codes")).status_code == 403
+
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302
+    fresh = Authenticator.objects.get(user=user, type="recovery_codes").wrap().get_unused_codes()
+    assert len(fresh) == 10
+    assert set(fresh).isdisjoint(codes)
+    shown = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert all(code in shown for code in fresh)
+
+
+def test_a_recovery_code_signs_in_once_and_is_refused_the_second_time(client):
+    user = _user_with_app("remy")
+    code = Authenticator.objects.get(user=user, type="recovery_codes").wrap().get_unused_codes()[3]
+
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+    response = finish_without_trust(
+        client, client.post(reverse("mfa_authenticate"), {"code": code})
+    )
+    assert response.url == reverse("portal:overview")
+    assert signed_in_user(client) == str(user.pk)
+
+    client.post(reverse("account_logout"))
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+    refused = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert refused.status_code == 200
+    assert "Incorrect code" in refused.content.decode()
+    assert signed_in_user(client) is None
+    rc = Authenticator.objects.get(user=user, type="recovery_codes").wrap()
+    assert len(rc.get_unused_codes()) == 9
+
+
+def test_recovery_codes_themselves_are_not_stored(client):
+    """What allauth stores: a random seed the codes are derived from (HMAC-SHA1), and a
+    bit mask of used codes. The codes are not in the database; the seed is, passed
+    through the MFA adapter's ``encrypt()`` (see the report for the recommendation)."""
+    user = _user_with_app("rita")
+    authenticator = Authenticator.objects.get(user=user, type="recovery_codes")
+    stored = json.dumps(authenticator.data)
+    assert set(authenticator.data) == {"seed", "used_mask"}
+    assert not any(code in stored for code in authenticator.wrap().get_unused_codes())
+
+
+# --- managing factors -------------------------------------------------------------------------
+
+
+def test_the_factor_list_shows_every_factor_the_default_and_codes_left(client):
+    user = _user_with_app("fay")
+    Authenticator.objects.create(
+        user=user, type="webauthn", data={"name": "Work laptop", "credential": {}}
+    )
+    enable_sms(user)
+    client.force_login(user)
+    page = client.get(reverse("second_factor:manage")).content.decode()
+    assert "Authenticator app" in page
+    assert "Work laptop" in page
+    assert "Text message to (•••) •••-0142" in page
+    assert "Weakest option" in page
+    assert "10 of 10 recovery codes left" in page
+    summary = sms_factor.factors_for(user=user)
+    assert summary.default_method == "webauthn"  # strongest first when nothing is chosen
+    assert [f.method for f in summary.factors if f.is_default] == ["webauthn"]
+    assert page.count("Asked for first") == 1
+
+
+def test_allauths_two_factor_page_is_the_factor_list(client):
+    user = make_user(username="ines")
+    client.force_login(user)
+    page = client.get(reverse("mfa_index")).content.decode()
+    assert "Your account is protected by your password alone." in page
+    assert reverse("mfa_activate_totp") in page
+    assert reverse("mfa_add_webauthn") in page
+    assert "First add and confirm a mobile number" in page
+    assert "Trusted browsers" not in page  # nothing to skip without a second factor
+    client.logout()
+    assert client.get(reverse("mfa_index")).url.startswith(reverse("account_login"))
+
+
+def test_choosing_the_default_needs_a_recent_reauthentication(client):
+    user = _user_with_app("dora")
+    enable_sms(user)
+    client.force_login(user)
+    response = client.post(reverse("second_factor:set_default"), {"method": "sms"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert sms_factor.default_method_for(user=user) == "totp"
+
+    reauthenticate(client)
+    response = client.post(reverse("second_factor:set_default"), {"method": "sms"})
+    assert response.status_code == 302
+    assert sms_factor.default_method_for(user=user) == "sms"
+    refused = client.post(reverse("second_factor:set_default"), {"method": "webauthn"})
+    assert refused.status_code == 400  # no passkey: not a choice
+    assert sms_factor.default_method_for(user=user) == "sms"
+
+
+def test_the_sign_in_asks_for_the_default_first(client):
+    user = _user_with_app("gail")
+    enable_sms(user)
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+    client.post(reverse("account_logout"))
+
+    sms_factor.set_default_method(user=user, method="sms")
+    assert sign_in_with_password(client, user).url == reverse("second_factor:sms_authenticate")
+    assert len(text_messages_to()) == 1
+
+
+def test_adding_or_removing_a_factor_needs_a_recent_reauthentication(client):
+    user = _user_with_app("ross")
+    app = Authenticator.objects.get(user=user, type="totp")
+    client.force_login(user)
+    for url in [
+        reverse("second_factor:remove", args=["totp", app.pk]),
+        reverse("second_factor:add_text_message"),
+        reverse("mfa_add_webauthn"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("account_reauthenticate")), url
+    response = client.post(
+        reverse("second_factor:remove", args=["totp", app.pk]), {"confirm_last": "on"}
+    )
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert Authenticator.objects.filter(pk=app.pk).exists()
+
+
+def test_removing_the_last_factor_without_confirmation_changes_nothing(client):
+    user = _user_with_app("lena")
+    app = Authenticator.objects.get(user=user, type="totp")
+    client.force_login(user)
+    reauthenticate(client)
+    url = reverse("second_factor:remove", args=["totp", app.pk])
+    page = client.get(url).content.decode()
+    assert "I understand my account will be protected by the password alone" in page
+
+    response = client.post(url, {})
+    assert response.status_code == 400
+    assert "This is your last second factor" in response.content.decode()
+    assert Authenticator.objects.filter(user=user).count() == 2  # app and recovery codes
+
+    response = client.post(url, {"confirm_last": "on"})
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=user).exists()  # codes went with the app
+
+
+def test_removing_one_of_several_factors_needs_no_confirmation(client):
+    user = _user_with_app("milo")
+    factor = enable_sms(user)
+    client.force_login(user)
+    reauthenticate(client)
+    page = client.get(reverse("second_factor:remove", args=["sms", factor.pk])).content.decode()
+    assert "I understand" not in page
+    response = client.post(reverse("second_factor:remove", args=["sms", factor.pk]), {})
+    assert response.status_code == 302
+    assert not SmsSecondFactor.objects.filter(user=user).exists()
+    assert Authenticator.objects.filter(user=user, type="totp").exists()
+
+
+def test_staff_can_never_remove_their_last_factor(client):
+    staff = make_user(username="stan", is_staff=True)  # gets an authenticator app
+    app = Authenticator.objects.get(user=staff, type="totp")
+    client.force_login(staff)
+    reauthenticate(client)
+    url = reverse("second_factor:remove", args=["totp", app.pk])
+    assert (
+        "Staff accounts need an authenticator app or a passkey" in client.get(url).content.decode()
+    )
+    response = client.post(url, {"confirm_last": "on"})
+    assert response.status_code == 400
+    assert Authenticator.objects.filter(pk=app.pk).exists()
+
+    # allauth's own page refuses too (the MFA adapter), and its address leads here.
+    assert client.get("/accounts/2fa/totp/deactivate/").url == url
+    from allauth.mfa.totp.forms import DeactivateTOTPForm
+
+    assert not DeactivateTOTPForm(data={}, authenticator=app).is_valid()
+
+    # A text-message factor does not open the back-office: still refused.
+    enable_sms(staff)
+    assert client.post(url, {"confirm_last": "on"}).status_code == 400
+    assert Authenticator.objects.filter(pk=app.pk).exists()
+
+
+def test_another_persons_factor_answers_404(client):
+    owner = _user_with_app("olga")
+    owner_sms = enable_sms(owner)
+    owner_app = Authenticator.objects.get(user=owner, type="totp")
+    passkey = Authenticator.objects.create(
+        user=owner, type="webauthn", data={"name": "Olga's phone", "credential": {}}
+    )
+    intruder = _user_with_app("ivan")
+    client.force_login(intruder)
+    reauthenticate(client)
+    for method, pk in [("totp", owner_app.pk), ("sms", owner_sms.pk), ("webauthn", passkey.pk)]:
+        url = reverse("second_factor:remove", args=[method, pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"confirm_last": "on"}).status_code == 404
+    assert client.get(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/").status_code == 404
+    assert client.post(reverse("second_factor:remove", args=["bogus", 1])).status_code == 404
+    assert Authenticator.objects.filter(user=owner).count() == 3
+    assert SmsSecondFactor.objects.filter(user=owner).exists()
+
+
+def test_allauths_removal_addresses_lead_to_the_checked_removal_page(client):
+    user = _user_with_app("alma")
+    passkey = Authenticator.objects.create(
+        user=user, type="webauthn", data={"name": "Key", "credential": {}}
+    )
+    client.force_login(user)
+    response = client.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
+    assert response.status_code == 302
+    assert response.url == reverse("second_factor:remove", args=["webauthn", passkey.pk])
+    assert Authenticator.objects.filter(pk=passkey.pk).exists()  # nothing removed on the way
+
+
+# --- trusted browsers -------------------------------------------------------------------------
+
+
+def _sign_in_with_app(client: Client, user: User, *, trust: bool) -> Any:
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+    response: Any = client.post(
+        reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)}
+    )
+    assert response.url == reverse("mfa_trust")
+    return client.post(reverse("mfa_trust"), {"action": "trust" if trust else "skip"})
+
+
+def test_a_trusted_browser_skips_the_second_step_until_trust_is_revoked(client):
+    user = make_user(username="tess", second_factor=True)
+    response = _sign_in_with_app(client, user, trust=True)
+    assert response.url == reverse("portal:overview")
+    assert client.cookies.get("mfa_trusted")
+    page = client.get(reverse("second_factor:manage")).content.decode()
+    assert "This browser is trusted" in page
+
+    client.post(reverse("account_logout"))
+    assert sign_in_with_password(client, user).url == reverse("portal:overview")
+
+    response = client.post(reverse("second_factor:forget_browsers"), {"next": "/"})
+    assert response.url == "/"
+    assert SecondFactorPreference.objects.get(user=user).trusted_browsers_revoked_at
+    assert (
+        "This browser is not trusted"
+        in client.get(reverse("second_factor:manage")).content.decode()
+    )
+    client.post(reverse("account_logout"))
+    # The cookie is still there, signed and unexpired, but no longer honoured.
+    assert client.cookies.get("mfa_trusted")
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+
+
+def test_forgetting_browsers_never_redirects_elsewhere(client):
+    user = make_user(username="nora")
+    client.force_login(user)
+    response = client.post(
+        reverse("second_factor:forget_browsers"), {"next": "https://evil.example/"}
+    )
+    assert response.url == reverse("second_factor:manage")
+
+
+def test_a_trusted_browser_also_skips_the_text_message(client):
+    user = make_user(username="tobi")
+    # Turned on a while ago: a change of factors ends the trust issued before it, to the
+    # second (allauth stamps trust in whole seconds), so a trust given in the same
+    # second would not count.
+    with clock.frozen(clock.now() - dt.timedelta(minutes=5)):
+        enable_sms(user)
+    response = sign_in_with_password(client, user)
+    assert response.url == reverse("second_factor:sms_authenticate")
+    response = client.post(reverse("second_factor:sms_authenticate"), {"code": latest_code()})
+    assert response.url == reverse("mfa_trust")  # trust is offered after a text message too
+    client.post(reverse("mfa_trust"), {"action": "trust"})
+    client.post(reverse("account_logout"))
+    assert sign_in_with_password(client, user).url == reverse("portal:overview")
+    assert len(text_messages_to()) == 1
+
+    sms_factor.revoke_trusted_browsers(user=user)
+    client.post(reverse("account_logout"))
+    assert sign_in_with_password(client, user).url == reverse("second_factor:sms_authenticate")
+
+
+# --- passkeys, with a software authenticator ---------------------------------------------------
+
+ORIGIN = "https://testserver"
+RP_ID = "testserver"
+
+
+@dataclass
+class SoftwareAuthenticator:
+    """A platform authenticator in a few lines: one ES256 key, "none" attestation."""
+
+    private_key: ec.EllipticCurvePrivateKey
+    credential_id: bytes
+    sign_count: int = 0
+    user_handle: bytes = b""  # the site's id for the person, kept as a passkey keeps it
+
+    @classmethod
+    def new(cls) -> SoftwareAuthenticator:
+        return cls(
+            private_key=ec.generate_private_key(ec.SECP256R1()), credential_id=os.urandom(32)
+        )
+
+    @staticmethod
+    def _client_data(kind: str, challenge: str) -> bytes:
+        return json.dumps(
+            {"type": kind, "challenge": challenge, "origin": ORIGIN, "crossOrigin": False}
+        ).encode()
+
+    def create(self, options: dict[str, Any], *, resident: bool = True) -> dict[str, Any]:
+        public = options["publicKey"]
+        assert public["rp"]["id"] == RP_ID
+        if "user" in public:
+            self.user_handle = websafe_decode(public["user"]["id"])
+        client_data = self._client_data("webauthn.create", public["challenge"])
+        credential_data = AttestedCredentialData.create(
+            b"\0" * 16,
+            self.credential_id,
+            ES256.from_cryptography_key(self.private_key.public_key()),
+        )
+        flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT
+        auth_data = AuthenticatorData.create(
+            hashlib.sha256(RP_ID.encode()).digest(), flags, self.sign_count, credential_data
+        )
+        attestation = AttestationObject.create("none", auth_data, {})
+        return {
+            "id": websafe_encode(self.credential_id),
+            "rawId": websafe_encode(self.credential_id),
+            "type": "public-key",
+            "authenticatorAttachment": "platform",
+            "response": {
+                "clientDataJSON": websafe_encode(client_data),
+                "attestationObject": websafe_encode(bytes(attestation)),
+                "transports": ["internal"],
+            },
+            "clientExtensionResults": {"credProps": {"rk": resident}},
+        }
+
+    def get(self, options: dict[str, Any]) -> dict[str, Any]:
+        public = options["publicKey"]
+        allowed = [websafe_decode(c["id"]) for c in public.get("allowCredentials", [])]
+        assert not allowed or self.credential_id in allowed
+        self.sign_count += 1
+        client_data = self._client_data("webauthn.get", public["challenge"])
+        flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV
+        auth_data = bytes(
+            AuthenticatorData.create(
+                hashlib.sha256(RP_ID.encode()).digest(), flags, self.sign_count
+            )
+        )
+        signature = self.private_key.sign(
+            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
+        )
+        return {
+            "id": websafe_encode(self.credential_id),
+            "rawId": websafe_encode(self.credential_id),
+            "type": "public-key",
+            "authenticatorAttachment": "platform",
+            "response": {
+                "clientDataJSON": websafe_encode(client_data),
+                "authenticatorData": websafe_encode(auth_data),
+                "signature": websafe_encode(signature),
+                "userHandle": websafe_encode(self.user_handle),
+            },
+            "clientExtensionResults": {},
+        }
+
+
+def _register_passkey(client: Client, user: User, authenticator: SoftwareAuthenticator) -> None:
+    client.force_login(user)
+    reauthenticate(client)
+    page = client.get(reverse("mfa_add_webauthn"))
+    assert 'id="mfa_webauthn_add"' in page.content.decode()
+    options = page.context["js_data"]["creation_options"]
+    response = client.post(
+        reverse("mfa_add_webauthn"),
+        {
+            "name": "Soft key",
+            "passwordless": "on",
+            "credential": json.dumps(authenticator.create(options)),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    client.post(reverse("account_logout"))
+
+
+def test_a_passkey_registered_with_a_software_authenticator_signs_in_without_a_password(client):
+    user = make_user(username="pia")
+    key = SoftwareAuthenticator.new()
+    _register_passkey(client, user, key)
+    passkey = Authenticator.objects.get(user=user, type="webauthn")
+    assert passkey.wrap().name == "Soft key"
+    assert passkey.wrap().is_passwordless is True
+    assert Authenticator.objects.filter(user=user, type="recovery_codes").exists()
+
+    options = client.get(reverse("mfa_login_webauthn"), HTTP_ACCEPT="application/json").json()[
+        "request_options"
+    ]
+    assertion = key.get(options)
+    response = client.post(reverse("mfa_login_webauthn"), {"credential": json.dumps(assertion)})
+    assert response.status_code == 302
+    assert response.url == reverse("portal:overview")  # no second step after a passkey
+    assert signed_in_user(client) == str(user.pk)
+
+
+def test_a_passkey_is_also_a_second_factor_after_the_password(client):
+    user = make_user(username="paz")
+    key = SoftwareAuthenticator.new()
+    _register_passkey(client, user, key)
+    assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
+    page = client.get(reverse("mfa_authenticate"))
+    assert 'id="mfa_webauthn_authenticate"' in page.content.decode()
+    options = page.context["js_data"]["request_options"]
+    assertion = key.get(options)
+    response = client.post(reverse("mfa_authenticate"), {"credential": json.dumps(assertion)})
+    assert finish_without_trust(client, response).url == reverse("portal:overview")
+    assert signed_in_user(client) == str(user.pk)
+
+
+def test_a_forged_passkey_signature_is_refused(client):
+    user = make_user(username="pablo")
+    key = SoftwareAuthenticator.new()
+    _register_passkey(client, user, key)
+    options = client.get(reverse("mfa_login_webauthn"), HTTP_ACCEPT="application/json").json()[
+        "request_options"
+    ]
+    impostor = SoftwareAuthenticator(
+        private_key=ec.generate_private_key(ec.SECP256R1()),
+        credential_id=key.credential_id,
+        user_handle=key.user_handle,
+    )
+    assertion = impostor.get(options)
+    client.post(reverse("mfa_login_webauthn"), {"credential": json.dumps(assertion)})
+    assert signed_in_user(client) is None
+
+
+def test_a_preferred_passkey_comes_first_on_the_second_step(client):
+    user = _user_with_app("pam")
+    Authenticator.objects.create(
+        user=user,
+        type="webauthn",
+        data={"name": "Phone", "credential": _stored_credential()},
+    )
+    sms_factor.set_default_method(user=user, method="webauthn")
+    sign_in_with_password(client, user)
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+    assert page.index('id="mfa_webauthn_authenticate"') < page.index('id="id_code"')
+    assert "Code from your authenticator app, or a recovery code" in page
+
+
+def _stored_credential() -> dict[str, Any]:
+    key = SoftwareAuthenticator.new()
+    options = {
+        "publicKey": {"rp": {"id": RP_ID}, "challenge": websafe_encode(b"x" * 16)},
+    }
+    return key.create(options)
