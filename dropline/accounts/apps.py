@@ -5,3 +5,9 @@ class AccountsConfig(AppConfig):
     name = "dropline.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # allauth's and Django's authentication signals -> security events.
+        from dropline.accounts import receivers
+
+        receivers.connect()

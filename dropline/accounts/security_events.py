@@ -1,0 +1,636 @@
+"""Security events: every sign-in, failure, lockout and change to how a person signs in,
+with when, the IP address and the device; and the alerts a person gets about them.
+
+Each write records one ``SecurityEvent`` and, for the changes a customer must hear
+about (a sign-in from a new device, a new password, a new e-mail address or mobile
+number, a second factor added or removed), asks the notification outbox for a
+security alert in the same transaction. Security alerts cannot be switched off: they
+go by e-mail, by text message to a verified mobile number, and to the portal.
+
+What a person typed to sign in is never kept: a failed sign-in names the account
+when one matches and otherwise says only "unknown account". Passwords never reach
+this module. Addresses kept in ``data`` are masked.
+
+Callers: ``dropline.accounts.receivers`` (allauth's and Django's signals), the
+account adapter (lockouts), the 429 handler (rate limits), and the places that
+change a mobile number or a notification address, end a session or forget trusted
+browsers, which have no signal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dropline.accounts.devices import Device, device_label, parse_user_agent
+from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
+from dropline.core import clock
+from dropline.customers.models import AccountMember, CustomerAccount
+from dropline.notifications.categories import Category, Channel
+from dropline.notifications.models import Message, MessageStatus
+from dropline.notifications.outbox import build_message, enqueue_delivery, language_for, notify
+from dropline.notifications.rendering import render
+
+Kind = SecurityEventKind
+
+# Message templates (``notifications/templates/notifications/<event>/``).
+NEW_DEVICE_ALERT = "security.new_device"
+PASSWORD_CHANGED_ALERT = "security.password_changed"  # noqa: S105 (a template name)
+EMAIL_CHANGED_ALERT = "security.email_changed"
+PHONE_CHANGED_ALERT = "security.phone_changed"
+SECOND_FACTOR_ADDED_ALERT = "security.second_factor_added"
+SECOND_FACTOR_REMOVED_ALERT = "security.second_factor_removed"
+
+# A client that keeps hitting a limit is recorded once per window, not once a request.
+THROTTLE_RECORD_WINDOW = dt.timedelta(minutes=5)
+
+USER_AGENT_MAX = 300
+ACTIVITY_URL_NAME = "security_activity:index"
+
+# Second factors by allauth's ``Authenticator.type`` (and "sms" for text-message codes).
+RECOVERY_CODES = "recovery_codes"
+METHOD_LABELS: dict[str, Promise] = {
+    "totp": gettext_lazy("authenticator app"),
+    "webauthn": gettext_lazy("passkey"),
+    RECOVERY_CODES: gettext_lazy("recovery codes"),
+    "sms": gettext_lazy("text-message codes"),
+}
+
+
+# --- who is asking, from where ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str | None
+    user_agent: str
+    device: Device
+
+
+def client_from(request: HttpRequest | None) -> Client:
+    """The IP address (as the WSGI server saw it, like the staff audit log) and device."""
+    if request is None:
+        return Client(ip=None, user_agent="", device=Device(browser="", os=""))
+    user_agent = request.headers.get("User-Agent", "")[:USER_AGENT_MAX]
+    return Client(
+        ip=_valid_ip(request.META.get("REMOTE_ADDR")),
+        user_agent=user_agent,
+        device=parse_user_agent(user_agent),
+    )
+
+
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def mask_email(address: str) -> str:
+    """``m•••@example.com``: enough to recognise one's own address, not to harvest it."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return "•••"
+    return f"{local[:1]}•••@{domain}"
+
+
+def mask_phone(number: str) -> str:
+    """``•••• 0142``: the last four digits."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"•••• {digits[-4:]}" if digits else "••••"
+
+
+# --- recording --------------------------------------------------------------------------
+
+
+def record(
+    *,
+    kind: str,
+    user: User | None,
+    request: HttpRequest | None = None,
+    data: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Record one event as it is, with no alert: the building block of the rest."""
+    if kind not in Kind.values:
+        raise ValueError(f"unknown security event kind {kind!r}")
+    client = client_from(request)
+    return SecurityEvent.objects.create(
+        user=user,
+        kind=kind,
+        at=clock.now(),
+        ip=client.ip,
+        user_agent=client.user_agent,
+        browser=client.device.browser[:40],
+        os=client.device.os[:40],
+        device_fingerprint=client.device.fingerprint,
+        data=data or {},
+    )
+
+
+def signed_in(*, request: HttpRequest | None, user: User) -> SecurityEvent:
+    """A completed sign-in (password and any second step). Alerts the person when the
+    device (browser and system) has never signed in to their login before; the very
+    first sign-in is not news to them."""
+    fingerprint = client_from(request).device.fingerprint
+    with transaction.atomic():
+        earlier = SecurityEvent.objects.filter(user=user, kind=Kind.SIGN_IN)
+        new_device = (
+            earlier.exists() and not earlier.filter(device_fingerprint=fingerprint).exists()
+        )
+        event = record(
+            kind=Kind.SIGN_IN,
+            user=user,
+            request=request,
+            data={"new_device": True} if new_device else None,
+        )
+        if new_device:
+            _alert(event, template=NEW_DEVICE_ALERT)
+    return event
+
+
+def _account_for_login(login: str) -> User | None:
+    """The account a typed login names (username, else e-mail address), if any."""
+    login = login.strip()[:254]
+    if not login:
+        return None
+    user = User.objects.filter(username__iexact=login).order_by("pk").first()
+    if user is None and "@" in login:
+        by_address = EmailAddress.objects.filter(email__iexact=login).values("user_id")
+        user = (
+            User.objects.filter(Q(pk__in=by_address) | Q(email__iexact=login))
+            .order_by("pk")
+            .first()
+        )
+    return user
+
+
+def sign_in_failed(*, request: HttpRequest | None, login: str) -> SecurityEvent:
+    """A wrong password, for the account ``login`` names or for none ("unknown account").
+
+    ``login`` is only looked up, never stored or logged. A signed-in person failing to
+    confirm their password (re-authentication) is recorded against themselves.
+    """
+    current = getattr(request, "user", None) if request is not None else None
+    if isinstance(current, User) and current.is_authenticated:
+        return record(
+            kind=Kind.SIGN_IN_FAILED,
+            user=current,
+            request=request,
+            data={"reason": "wrong_password", "reauthentication": True},
+        )
+    user = _account_for_login(login)
+    return record(
+        kind=Kind.SIGN_IN_FAILED,
+        user=user,
+        request=request,
+        data={"reason": "wrong_password" if user is not None else "unknown_account"},
+    )
+
+
+def second_factor_failed(
+    *, request: HttpRequest | None, user: User, method: str, reauthentication: bool = False
+) -> SecurityEvent:
+    """A wrong code at the second step: the password was right."""
+    data: dict[str, Any] = {"method": method}
+    if reauthentication:
+        data["reauthentication"] = True
+    return record(kind=Kind.SECOND_FACTOR_FAILED, user=user, request=request, data=data)
+
+
+def throttled(
+    *, request: HttpRequest | None, login: str = "", user: User | None = None
+) -> SecurityEvent | None:
+    """A rate limit answered: a sign-in paused after too many failures for ``login``
+    (``locked_out``), or any other limit (``rate_limited``).
+
+    Recorded at most once per person (or unknown account) and IP address every
+    ``THROTTLE_RECORD_WINDOW``, so an attacker hammering the form cannot flood the
+    table or the person's activity page. Returns None when already recorded.
+    """
+    kind = Kind.LOCKED_OUT if login else Kind.RATE_LIMITED
+    if user is None and login:
+        user = _account_for_login(login)
+    client = client_from(request)
+    with transaction.atomic():
+        recent = SecurityEvent.objects.filter(
+            kind=kind, ip=client.ip, at__gte=clock.now() - THROTTLE_RECORD_WINDOW
+        )
+        recent = recent.filter(user=user) if user is not None else recent.filter(user__isnull=True)
+        if recent.exists():
+            return None
+        data: dict[str, Any] = {}
+        if request is not None and kind == Kind.RATE_LIMITED:
+            data["path"] = request.path[:200]
+        if user is None and login:
+            data["reason"] = "unknown_account"
+        return record(kind=kind, user=user, request=request, data=data)
+
+
+def signed_out(*, request: HttpRequest | None, user: User) -> SecurityEvent:
+    return record(kind=Kind.SIGN_OUT, user=user, request=request)
+
+
+@dataclass(frozen=True)
+class EndedSession:
+    """What is known of a session someone ended: where it was signed in from."""
+
+    ip: str
+    user_agent: str
+
+
+def sessions_ended(
+    *, request: HttpRequest | None, user: User, sessions: Iterable[EndedSession]
+) -> list[SecurityEvent]:
+    """One ``session_ended`` event per session ended from the session list (web or app).
+
+    The event's IP and device are the ones that ended it; the ended session's are in
+    ``data``. allauth has no signal for this: the usersessions adapter's ``end_sessions``
+    calls it (``dropline.accounts.sessions.UserSessionsAdapter``).
+    """
+    events = []
+    with transaction.atomic():
+        for session in sessions:
+            device = parse_user_agent(session.user_agent)
+            events.append(
+                record(
+                    kind=Kind.SESSION_ENDED,
+                    user=user,
+                    request=request,
+                    data={
+                        "session_ip": _valid_ip(session.ip),
+                        "session_browser": device.browser[:40],
+                        "session_os": device.os[:40],
+                    },
+                )
+            )
+    return events
+
+
+def trusted_browsers_revoked(*, request: HttpRequest | None, user: User) -> SecurityEvent:
+    """The person stopped trusting the browsers that skip the second step."""
+    return record(kind=Kind.TRUSTED_BROWSER_REVOKED, user=user, request=request)
+
+
+def second_factor_added(*, request: HttpRequest | None, user: User, method: str) -> SecurityEvent:
+    """A second factor (``totp``, ``webauthn``, ``sms``) added: alerted. Recovery codes
+    made alongside a first factor are recorded as new recovery codes, not alerted."""
+    if method == RECOVERY_CODES:
+        return recovery_codes_generated(request=request, user=user)
+    with transaction.atomic():
+        event = record(
+            kind=Kind.SECOND_FACTOR_ADDED, user=user, request=request, data={"method": method}
+        )
+        _alert(event, template=SECOND_FACTOR_ADDED_ALERT, context={"method": _method_label(method)})
+    return event
+
+
+def second_factor_removed(*, request: HttpRequest | None, user: User, method: str) -> SecurityEvent:
+    """A second factor removed: alerted, unless it is the recovery codes allauth deletes
+    together with the last factor (that removal is already alerted)."""
+    with transaction.atomic():
+        event = record(
+            kind=Kind.SECOND_FACTOR_REMOVED, user=user, request=request, data={"method": method}
+        )
+        if method != RECOVERY_CODES:
+            _alert(
+                event,
+                template=SECOND_FACTOR_REMOVED_ALERT,
+                context={"method": _method_label(method)},
+            )
+    return event
+
+
+def recovery_codes_generated(*, request: HttpRequest | None, user: User) -> SecurityEvent:
+    return record(kind=Kind.RECOVERY_CODES_GENERATED, user=user, request=request)
+
+
+def password_changed(
+    *, request: HttpRequest | None, user: User, how: str = Kind.PASSWORD_CHANGED
+) -> SecurityEvent:
+    """A password changed (signed in), set for the first time, or reset: alerted."""
+    if how not in {Kind.PASSWORD_CHANGED, Kind.PASSWORD_SET, Kind.PASSWORD_RESET}:
+        raise ValueError(f"not a password event: {how!r}")
+    with transaction.atomic():
+        event = record(kind=how, user=user, request=request)
+        _alert(
+            event, template=PASSWORD_CHANGED_ALERT, context={"reset": how == Kind.PASSWORD_RESET}
+        )
+    return event
+
+
+def email_added(*, request: HttpRequest | None, user: User, address: str) -> SecurityEvent:
+    return record(
+        kind=Kind.EMAIL_ADDED, user=user, request=request, data={"address": mask_email(address)}
+    )
+
+
+def email_removed(*, request: HttpRequest | None, user: User, address: str) -> SecurityEvent:
+    return record(
+        kind=Kind.EMAIL_REMOVED,
+        user=user,
+        request=request,
+        data={"address": mask_email(address)},
+    )
+
+
+def email_changed(*, request: HttpRequest | None, user: User, old: str, new: str) -> SecurityEvent:
+    """The sign-in e-mail changed from ``old`` (may be "") to ``new``.
+
+    Alerted as usual (e-mail, SMS, portal) and, by e-mail, to both addresses: the old
+    one is no longer the person's, yet it is where they would notice someone else
+    taking the account over.
+    """
+    with transaction.atomic():
+        event = record(
+            kind=Kind.EMAIL_CHANGED,
+            user=user,
+            request=request,
+            data={"old": mask_email(old) if old else "", "new": mask_email(new)},
+        )
+        _alert(
+            event,
+            template=EMAIL_CHANGED_ALERT,
+            context={"old_address": event.data["old"], "new_address": event.data["new"]},
+            also_email=[address for address in (old, new) if address],
+        )
+    return event
+
+
+def contact_changed(
+    *,
+    request: HttpRequest | None,
+    user: User,
+    kind: str,
+    added: str = "",
+    removed: str = "",
+) -> SecurityEvent:
+    """A mobile number (``kind="phone"``) or notification e-mail address (``"email"``)
+    became verified (``added``) or was removed (``removed``, pass it only if it had
+    been verified). Alerted, and told directly to both the added and the removed
+    address (SMS for numbers, e-mail for addresses)."""
+    if kind not in {"phone", "email"} or not (added or removed):
+        raise ValueError("contact_changed needs kind phone or email and an address")
+    mask = mask_phone if kind == "phone" else mask_email
+    data = {"added": mask(added) if added else "", "removed": mask(removed) if removed else ""}
+    addresses = [address for address in (added, removed) if address]
+    with transaction.atomic():
+        if kind == "phone":
+            event = record(kind=Kind.PHONE_CHANGED, user=user, request=request, data=data)
+            _alert(
+                event,
+                template=PHONE_CHANGED_ALERT,
+                context={"added": data["added"], "removed": data["removed"]},
+                also_sms=addresses,
+            )
+        else:
+            event = record(
+                kind=Kind.EMAIL_CHANGED,
+                user=user,
+                request=request,
+                data={"old": data["removed"], "new": data["added"], "contact": True},
+            )
+            _alert(
+                event,
+                template=EMAIL_CHANGED_ALERT,
+                context={"old_address": data["removed"], "new_address": data["added"]},
+                also_email=addresses,
+            )
+    return event
+
+
+# --- alerts -----------------------------------------------------------------------------
+
+
+def _method_label(method: str) -> str | Promise:
+    return METHOD_LABELS.get(method, method)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.DROPLINE_PUBLIC_URL.rstrip('/')}{path}"
+
+
+def _optional_path(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _account_of(user: User) -> CustomerAccount | None:
+    """The person's first account, for the message's language and the staff message log."""
+    membership = (
+        AccountMember.objects.filter(user=user).select_related("account").order_by("pk").first()
+    )
+    return membership.account if membership is not None else None
+
+
+def _address_key(channel: str, address: str) -> str:
+    return hashlib.sha256(f"{channel}:{address.strip().lower()}".encode()).hexdigest()[:16]
+
+
+def _alert(
+    event: SecurityEvent,
+    *,
+    template: str,
+    context: dict[str, Any] | None = None,
+    also_email: Sequence[str] = (),
+    also_sms: Sequence[str] = (),
+) -> list[Message]:
+    """Security alert about ``event`` to its person on every channel they have (essential
+    category: preferences and quiet hours do not apply), plus ``also_email`` and
+    ``also_sms`` addresses that the usual channels did not reach. With no notification
+    e-mail address, the sign-in e-mail gets it: a security alert always goes by e-mail.
+
+    Extra addresses get their own outbox messages (not a direct send), so they are
+    durable, retried and visible in the staff message log like every other.
+    """
+    user = event.user
+    if user is None:
+        return []
+    activity_path = _optional_path(ACTIVITY_URL_NAME)
+    full_context = {
+        "event": event,
+        "at": event.at,
+        "ip": event.ip or "",
+        "provider_name": settings.DROPLINE_PROVIDER_NAME,
+        "reset_url": _absolute(reverse("account_reset_password")),
+        "activity_url": _absolute(activity_path) if activity_path else "",
+        **(context or {}),
+    }
+    account = _account_of(user)
+    subject_key = f"security_event:{event.pk}"
+    messages = notify(
+        event=template,
+        category=Category.SECURITY,
+        subject_key=subject_key,
+        context=full_context,
+        account=account,
+        users=[user],
+        link=activity_path,
+    )
+    reached = {(m.channel, m.to_address.strip().lower()) for m in messages}
+    extra = [(Channel.EMAIL, address) for address in also_email]
+    extra += [(Channel.SMS, address) for address in also_sms]
+    if not any(channel == Channel.EMAIL for channel, _address in reached):
+        sign_in_address = EmailAddress.objects.filter(user=user, primary=True, verified=True)
+        fallback = sign_in_address.values_list("email", flat=True).first()
+        if fallback:
+            extra.append((Channel.EMAIL, fallback))
+    extra = [
+        (channel, address)
+        for channel, address in dict.fromkeys(extra)
+        if (channel, address.strip().lower()) not in reached
+    ]
+    if not extra:
+        return messages
+    language = language_for(user, account)
+    rendered = render(
+        event=template,
+        language=language,
+        context={**full_context, "user": user, "account": account},
+    )
+    created: list[Message] = []
+    for channel, address in extra:
+        message = build_message(
+            user=user,
+            account=account,
+            event=template,
+            category=Category.SECURITY,
+            subject_key=f"{subject_key}:{_address_key(channel, address)}",
+            channel=channel,
+            address=address.strip(),
+            rendered=rendered,
+            language=language,
+            link=activity_path,
+            quiet=None,
+        )
+        try:
+            with transaction.atomic():
+                message.save()
+        except IntegrityError:
+            continue  # already asked for
+        created.append(message)
+    pending = [m.pk for m in created if m.status == MessageStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: enqueue_delivery(pending))
+    return messages + created
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def events_for(*, user: User) -> QuerySet[SecurityEvent]:
+    """The person's own events, newest first (never anyone else's)."""
+    return SecurityEvent.objects.filter(user=user).order_by("-at", "-id")
+
+
+def describe(event: SecurityEvent) -> str:
+    """What happened, in a sentence for the person it happened to (current language)."""
+    data = event.data or {}
+    kind = event.kind
+    method = str(_method_label(str(data.get("method", ""))))
+    if kind == Kind.SIGN_IN:
+        return _("Signed in")
+    if kind == Kind.SIGN_IN_FAILED:
+        if data.get("reauthentication"):
+            return _("Wrong password when confirming it was you")
+        return _("Failed sign-in: wrong password")
+    if kind == Kind.SECOND_FACTOR_FAILED:
+        return _("Wrong code at the second sign-in step (%(method)s)") % {"method": method}
+    if kind == Kind.LOCKED_OUT:
+        return _("Sign-in paused after too many failed attempts")
+    if kind == Kind.RATE_LIMITED:
+        return _("Too many requests: slowed down for a while")
+    if kind == Kind.SESSION_ENDED:
+        return _("Signed out %(device)s from the list of sessions") % {
+            "device": device_label(
+                browser=str(data.get("session_browser", "")), os=str(data.get("session_os", ""))
+            )
+        }
+    if kind == Kind.SECOND_FACTOR_ADDED:
+        return _("Second factor added: %(method)s") % {"method": method}
+    if kind == Kind.SECOND_FACTOR_REMOVED:
+        return _("Second factor removed: %(method)s") % {"method": method}
+    if kind == Kind.EMAIL_ADDED:
+        return _("E-mail address added: %(address)s") % {"address": data.get("address", "")}
+    if kind == Kind.EMAIL_REMOVED:
+        return _("E-mail address removed: %(address)s") % {"address": data.get("address", "")}
+    if kind == Kind.EMAIL_CHANGED:
+        if data.get("contact"):
+            return _("Notification e-mail address changed: %(old)s → %(new)s") % {
+                "old": data.get("old") or "—",
+                "new": data.get("new") or "—",
+            }
+        return _("Sign-in e-mail address changed: %(old)s → %(new)s") % {
+            "old": data.get("old") or "—",
+            "new": data.get("new") or "—",
+        }
+    if kind == Kind.PHONE_CHANGED:
+        if data.get("added") and data.get("removed"):
+            return _("Mobile number changed: %(removed)s → %(added)s") % data
+        if data.get("added"):
+            return _("Mobile number added: %(added)s") % data
+        return _("Mobile number removed: %(removed)s") % data
+    return str(event.get_kind_display())
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Staff search: every filter optional, all combined."""
+
+    account_number: str = ""
+    username: str = ""
+    email: str = ""
+    ip: str = ""
+    kind: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.account_number, self.username, self.email, self.ip, self.kind)) and (
+            self.since is None and self.until is None
+        )
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the provider's time zone."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def search(*, filters: SearchFilters) -> QuerySet[SecurityEvent]:
+    """Everyone's events for staff, newest first; dates are the provider's days."""
+    found = SecurityEvent.objects.select_related("user").order_by("-at", "-id")
+    if filters.account_number:
+        members = AccountMember.objects.filter(account__number=filters.account_number)
+        found = found.filter(user_id__in=members.values("user_id"))
+    if filters.username:
+        found = found.filter(user__username__iexact=filters.username)
+    if filters.email:
+        by_address = EmailAddress.objects.filter(email__iexact=filters.email).values("user_id")
+        found = found.filter(Q(user__email__iexact=filters.email) | Q(user_id__in=by_address))
+    if filters.ip:
+        found = found.filter(ip=filters.ip)
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.since is not None:
+        found = found.filter(at__gte=_start_of_day(filters.since))
+    if filters.until is not None:
+        found = found.filter(at__lt=_start_of_day(filters.until + dt.timedelta(days=1)))
+    return found
