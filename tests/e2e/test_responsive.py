@@ -29,5 +29,5 @@ def test_overview_fits_a_390px_screen(customer_page: Page) -> None:
 def test_sign_in_fits_a_390px_screen(page: Page, demo_site: DemoSite) -> None:
     page.set_viewport_size(MOBILE)
     page.goto(demo_site.at(LOGIN_PATH))
-    expect(page.get_by_role("button", name="Sign in")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_in_viewport()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
