@@ -113,6 +113,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "dropline_cache",
+            # Django's default of 300 entries would cull rate-limit counters and
+            # used-code markers under load, letting an attacker guess again.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     }
 
@@ -128,14 +131,40 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# The password policy (NIST SP 800-63B, OWASP ASVS 5.0 V6.2; see dropline/accounts/passwords.py):
+# 12 to 128 characters, no composition rules, not common, not like the username, e-mail
+# or name, not mostly words anyone knows, and (when switched on) not in a known breach.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["username", "email", "first_name", "last_name"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {
+        "NAME": "dropline.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "dropline.accounts.passwords.ContextSpecificWordsValidator"},
+    {"NAME": "dropline.accounts.breach.BreachedPasswordValidator"},
 ]
+# Words that make a password easy to guess here, besides the provider's and product's
+# names and the person's own username and e-mail (comma-separated).
+DROPLINE_PASSWORD_CONTEXT_WORDS = env_list("DROPLINE_PASSWORD_CONTEXT_WORDS", default=[])
+# Refuse passwords found in data breaches with a k-anonymity range query (only the first
+# five hex digits of the SHA-1 leave the server). Off by default; fails open.
+DROPLINE_BREACHED_PASSWORD_CHECK = env_bool("DROPLINE_BREACHED_PASSWORD_CHECK", default=False)
+DROPLINE_BREACHED_PASSWORD_API = (
+    os.environ.get("DROPLINE_BREACHED_PASSWORD_API", "") or "https://api.pwnedpasswords.com"
+)
+if not DROPLINE_BREACHED_PASSWORD_API.startswith(("https://", "http://")):
+    raise ConfigError(
+        "DROPLINE_BREACHED_PASSWORD_API must be an http(s) URL, "
+        f"not {DROPLINE_BREACHED_PASSWORD_API!r}"
+    )
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:overview"
 
@@ -153,6 +182,12 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 PASSWORD_RESET_TIMEOUT = 30 * 60  # reset links are short-lived (and single-use)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_ADAPTER = "dropline.accounts.mfa_adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "dropline.accounts.mfa_adapter.AuthenticateForm",
+    "activate_totp": "dropline.accounts.mfa_adapter.ActivateTOTPForm",
+}
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TRUST_ENABLED = True
 MFA_TRUST_COOKIE_AGE = dt.timedelta(days=30)
@@ -161,6 +196,10 @@ MFA_TOTP_ISSUER = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
 # Passkeys need HTTPS, except on localhost for the demo and development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Security alerts go through the notification outbox; allauth's own would duplicate them.
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True

@@ -5,16 +5,28 @@ from django.urls import include, path
 
 from dropline.api.api import api
 from dropline.core import health
+from dropline.portal import security_factor_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Dropline's own pages for managing second factors stand in front of allauth's.
+    path("accounts/2fa/", security_factor_views.manage),
+    path("accounts/2fa/totp/deactivate/", security_factor_views.remove_authenticator_app),
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", security_factor_views.remove_passkey),
+    path("accounts/2fa/more/", include("dropline.portal.security_factor_urls")),
+    path("accounts/recover/", include("dropline.portal.recovery_urls")),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", api.urls),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
     path("notifications/", include("dropline.portal.notification_urls")),
+    path("account/", include("dropline.portal.account_urls")),
+    path("security/activity/", include("dropline.portal.security_activity_urls")),
+    path("security/", include("dropline.portal.security_urls")),
     path("", include("dropline.portal.urls")),
 ]
+
+handler429 = "dropline.portal.security_activity_views.too_many_requests"

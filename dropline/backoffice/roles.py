@@ -34,6 +34,7 @@ _WRITE_ANNOUNCEMENTS = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CUSTOMER_CARE: [
         *_READ_CUSTOMERS,
+        "accounts.view_securityevent",
         "notifications.view_message",
         "notifications.view_simulatedsms",
         "notifications.view_announcement",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dropline.backoffice import notification_views, views
+from dropline.backoffice import invitation_views, notification_views, security_views, views
 
 app_name = "backoffice"
 
@@ -8,6 +8,16 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("login/", views.StaffLoginView.as_view(), name="login"),
     path("customers/<str:number>/", views.customer_detail, name="customer"),
+    path(
+        "customers/<str:number>/invitation-codes/",
+        invitation_views.invitation_codes,
+        name="invitation_codes",
+    ),
+    path(
+        "customers/<str:number>/invitation-codes/<int:invitation_id>/revoke/",
+        invitation_views.revoke_invitation_code,
+        name="revoke_invitation_code",
+    ),
     path("messages/", notification_views.message_log, name="messages"),
     path("messages/<int:pk>/", notification_views.message_detail, name="message"),
     path("sms/", notification_views.sms_inbox, name="sms_inbox"),
@@ -25,4 +35,5 @@ urlpatterns = [
         name="announcement_resolve",
     ),
     path("templates/", notification_views.template_preview, name="template_preview"),
+    path("security-events/", security_views.search, name="security_events"),
 ]

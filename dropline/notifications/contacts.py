@@ -163,6 +163,12 @@ def make_primary(*, contact: ContactPoint) -> None:
 
 
 def remove_contact(*, contact: ContactPoint) -> None:
+    from dropline.accounts.models import SmsSecondFactor
+
+    if SmsSecondFactor.objects.filter(contact=contact).exists():
+        raise ContactError(
+            _("This number receives your sign-in codes. Turn off codes by text message first.")
+        )
     with transaction.atomic():
         was_primary = contact.is_primary
         contact.delete()

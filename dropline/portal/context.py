@@ -29,10 +29,14 @@ from dropline.notifications.inbox import unread_count
 # pages are reached from the bell in the header and link to one another.
 PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
+    ("accounts_portal:people", _("People")),
+    ("security:index", _("Security")),
 ]
 
 # URL namespaces of the customer's pages: the banner shows on these only.
-PORTAL_NAMESPACES = frozenset({"portal", "notifications"})
+PORTAL_NAMESPACES = frozenset(
+    {"portal", "notifications", "security", "security_activity", "accounts_portal"}
+)
 BANNER_TEMPLATE = "portal/notifications/_banner.html"
 
 

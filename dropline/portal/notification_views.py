@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
@@ -22,6 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dropline.accounts import security_events
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
@@ -130,6 +132,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthentication_required
 def add_contact(request: HttpRequest) -> HttpResponse:
     """Add an address and send it a code; if the code cannot be sent, keep nothing."""
     user = signed_in_user(request)
@@ -171,6 +174,9 @@ def verify_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
         except contact_points.ContactError as exc:
             form.add_error("code", str(exc))
         else:
+            security_events.contact_changed(
+                request=request, user=contact.user, kind=contact.kind, added=contact.address
+            )
             messages.success(
                 request,
                 _("%(address)s is confirmed.") % {"address": shown_address(contact)},
@@ -195,6 +201,7 @@ def resend_code(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthentication_required
 def make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _own_contact(signed_in_user(request), contact_id)
     try:
@@ -210,10 +217,18 @@ def make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@reauthentication_required
 def remove_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _own_contact(signed_in_user(request), contact_id)
     shown = shown_address(contact)
-    contact_points.remove_contact(contact=contact)
+    try:
+        contact_points.remove_contact(contact=contact)
+    except contact_points.ContactError as exc:
+        return _contacts_page(request, errors={contact.pk: [str(exc)]})
+    if contact.is_verified:
+        security_events.contact_changed(
+            request=request, user=contact.user, kind=contact.kind, removed=contact.address
+        )
     messages.success(request, _("%(address)s is removed.") % {"address": shown})
     return _back_to()
 
