@@ -38,3 +38,14 @@ def make_customer(db: None) -> Callable[..., object]:
     from tests.factories import make_customer as factory
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_cache() -> None:
+    """Each test starts with an empty Redis cache, as the database cache is emptied by
+    each test's rollback: rate-limit counters and used-code markers must not leak from
+    one test into the next. (REDIS_URL in the tests points at a database of their own.)"""
+    if os.environ.get("REDIS_URL"):
+        from django.core.cache import cache
+
+        cache.clear()
