@@ -22,7 +22,7 @@ from dropline.api.schemas import (
     ServiceOut,
 )
 from dropline.customers.models import AccountMember
-from dropline.customers.queries import membership_for, memberships_for
+from dropline.customers.queries import choose_membership
 from dropline.overview.summary import AccountOverview, account_overview
 
 api = NinjaAPI(
@@ -100,8 +100,8 @@ def _account_out(membership: AccountMember, overview: AccountOverview) -> Accoun
 def me(request: HttpRequest) -> MeOut:
     """Who is signed in, the accounts they belong to and the first account's summary."""
     user = signed_in_user(request)
-    memberships = list(memberships_for(user=user))
-    primary = membership_for(user=user, account_id=None) if memberships else None
+    primary, others = choose_membership(user=user, account_id=None)
+    memberships = [primary, *others] if primary is not None else []
     account = None
     if primary is not None:
         overview = account_overview(account=primary.account, language=get_language() or "en")

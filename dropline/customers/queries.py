@@ -20,16 +20,23 @@ def memberships_for(*, user: User) -> QuerySet[AccountMember]:
     )
 
 
+def choose_membership(
+    *, user: User, account_id: int | None
+) -> tuple[AccountMember | None, list[AccountMember]]:
+    """In one query: the membership for ``account_id`` if ``user`` has one (else their
+    first one), and their other memberships. A person belongs to few accounts."""
+    memberships = list(
+        memberships_for(user=user).select_related("account__service_address__service_area")
+    )
+    chosen = next((m for m in memberships if m.account_id == account_id), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    return chosen, [m for m in memberships if m is not chosen]
+
+
 def membership_for(*, user: User, account_id: int | None) -> AccountMember | None:
     """The membership for ``account_id`` if ``user`` has one; else their first one."""
-    memberships = memberships_for(user=user).select_related(
-        "account__service_address__service_area"
-    )
-    if account_id is not None:
-        chosen = memberships.filter(account_id=account_id).first()
-        if chosen is not None:
-            return chosen
-    return memberships.first()
+    return choose_membership(user=user, account_id=account_id)[0]
 
 
 def search_accounts(*, query: str) -> list[CustomerAccount]:

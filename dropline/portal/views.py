@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.customers.models import AccountMember
-from dropline.customers.queries import membership_for, memberships_for
+from dropline.customers.queries import choose_membership, membership_for
 from dropline.overview.summary import account_overview
 
 SESSION_ACCOUNT_KEY = "portal_account_id"
@@ -23,10 +23,11 @@ def current_membership(request: HttpRequest) -> AccountMember | None:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
+    membership, others = choose_membership(
+        user=signed_in_user(request), account_id=request.session.get(SESSION_ACCOUNT_KEY)
+    )
     if membership is None:
         return render(request, "portal/no_account.html")
-    others = list(memberships_for(user=signed_in_user(request)).exclude(pk=membership.pk))
     summary = account_overview(account=membership.account, language=get_language() or "en")
     return render(
         request,

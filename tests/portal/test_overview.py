@@ -92,7 +92,7 @@ def test_overview_query_count_does_not_grow_with_the_account(client, django_asse
     small_count = count_queries(small)
     big_count = count_queries(big)
     assert small_count == big_count
-    # session (read, renew), user, session tracking (read, user, update), memberships (2),
+    # session (read, renew), user, session tracking (read, user, update), memberships,
     # services (2), equipment, bell, banner
     assert big_count <= 14
 
