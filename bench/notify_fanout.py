@@ -28,12 +28,13 @@ import argparse
 import datetime as dt
 import math
 import os
-import secrets
 import sys
 import tempfile
 import time
 from typing import Any
 from urllib.parse import urlsplit
+
+from bench import seed_synthetic
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -53,17 +54,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def configure(var_dir: str, database_url: str) -> None:
-    """Point Django at the benchmark's database; must run before django.setup()."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "dropline.settings"
-    os.environ["DROPLINE_DEMO"] = "1"
-    os.environ["DROPLINE_VAR_DIR"] = var_dir
-    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DATABASE_POOL"] = "0"
+    """As the seed benchmark does, and keep everything in-process: tasks run here, SMS
+    stays in the simulator, e-mail goes to the console. Must run before django.setup()."""
+    seed_synthetic.configure(var_dir, database_url)
     os.environ["EMAIL_URL"] = "console://"
     for name in ("CELERY_BROKER_URL", "SMS_GATEWAY", "REDIS_URL"):
-        os.environ.pop(name, None)  # tasks in-process, SMS simulated: nothing leaves
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+        os.environ.pop(name, None)
 
 
 def add_email_contacts() -> int:
