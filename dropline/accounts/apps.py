@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # allauth's and Django's authentication signals -> security events.
-        from dropline.accounts import receivers
+        from dropline.accounts import receivers, recovery_codes
 
         receivers.connect()
+        recovery_codes.install()

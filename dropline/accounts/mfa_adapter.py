@@ -6,6 +6,7 @@ point here.
 - The sign-in code form tells its page which other factors the person has, so the
   page can offer "use a text message instead" and put a preferred passkey first.
 - The code that turns an authenticator app on is spent, like a sign-in code.
+- Authenticator-app secrets are sealed at rest (``accounts.sealed``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import sms_factor
+from dropline.accounts import sealed, sms_factor
 from dropline.accounts.models import SecondFactorMethod, User
 
 
@@ -32,6 +33,12 @@ class MFAAdapter(DefaultMFAAdapter):
             "Add another one before removing this one."
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        return sealed.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return sealed.unseal(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         user = authenticator.user

@@ -21,6 +21,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal import auth as allauth_totp
 from django.urls import reverse
 
+from dropline.accounts import sealed
 from dropline.accounts.second_factor import enrol_authenticator_app
 from tests.accounts.test_second_factor import (
     URLCONF,
@@ -156,7 +157,9 @@ def test_turning_on_the_app_shows_the_qr_code_and_the_key_and_takes_an_independe
     assert response.status_code == 302
     assert response.url == reverse("mfa_view_recovery_codes")
     app = Authenticator.objects.get(user=user, type="totp")
-    assert app.wrap().instance.data["secret"] == secret
+    # Kept sealed: the database holds a ciphertext that opens to the secret shown.
+    assert secret not in app.data["secret"]
+    assert sealed.unseal(app.data["secret"]) == secret
 
 
 def test_signing_in_takes_an_independent_code_once(client, server_clock):
