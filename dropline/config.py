@@ -106,6 +106,16 @@ def secret_key(*, demo: bool) -> str:
     return path.read_text().strip()
 
 
+def secret_key_fallbacks() -> list[str]:
+    """Earlier SECRET_KEYs (``SECRET_KEY_FALLBACKS``, comma-separated), still accepted for
+    signed links, sessions and sealed second-factor secrets while a key is rotated."""
+    keys = [key.strip() for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")]
+    keys = [key for key in keys if key]
+    if any(len(key) < 32 for key in keys):
+        raise ConfigError("each of SECRET_KEY_FALLBACKS must be at least 32 characters long")
+    return keys
+
+
 def email_from_url(url: str) -> dict[str, Any]:
     """Django e-mail settings from ``EMAIL_URL``.
 

@@ -18,11 +18,13 @@ from dropline.config import (
     env_bool,
     env_list,
     secret_key,
+    secret_key_fallbacks,
 )
 
 DEMO = env_bool("DROPLINE_DEMO", default=False)
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key(demo=DEMO or DEBUG)
+SECRET_KEY_FALLBACKS = secret_key_fallbacks()
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if (DEMO or DEBUG) else []
 )
@@ -177,10 +179,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+# Off: allauth offers a link or a code; Dropline puts its own code beside the link.
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-PASSWORD_RESET_TIMEOUT = 30 * 60  # reset links are short-lived (and single-use)
+# A reset link lives as long as the code e-mailed beside it (accounts.recovery.CODE_LIFETIME).
+PASSWORD_RESET_TIMEOUT = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "dropline.accounts.mfa_adapter.MFAAdapter"
 MFA_FORMS = {

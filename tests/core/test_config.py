@@ -5,7 +5,13 @@ import sys
 import pytest
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from dropline.config import ConfigError, database_from_url, email_from_url, redact_url
+from dropline.config import (
+    ConfigError,
+    database_from_url,
+    email_from_url,
+    redact_url,
+    secret_key_fallbacks,
+)
 
 
 def run_dropline(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -26,6 +32,16 @@ def test_missing_secret_key_stops_start_up_with_one_line(tmp_path):
     assert result.stderr.count("\n") == 1
     assert "SECRET_KEY is not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_earlier_secret_keys_are_read_and_checked(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", f" {'a' * 40}, ,{'b' * 50} ")
+    assert secret_key_fallbacks() == ["a" * 40, "b" * 50]
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "short")
+    with pytest.raises(ConfigError, match="SECRET_KEY_FALLBACKS"):
+        secret_key_fallbacks()
+    monkeypatch.delenv("SECRET_KEY_FALLBACKS")
+    assert secret_key_fallbacks() == []
 
 
 def test_malformed_database_url_is_one_line_without_the_password(tmp_path):
