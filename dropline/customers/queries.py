@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from dropline.accounts.models import User
-from dropline.customers.models import AccountMember, CustomerAccount
+from dropline.customers.models import AccountMember, CustomerAccount, MemberRole
 from dropline.customers.numbering import normalize_account_number
 
 SEARCH_LIMIT = 50
@@ -16,7 +16,10 @@ def memberships_for(*, user: User) -> QuerySet[AccountMember]:
     return (
         AccountMember.objects.filter(user=user)
         .select_related("account")
-        .order_by("role", "account__number")
+        .order_by(
+            Case(When(role=MemberRole.HOLDER, then=Value(0)), default=Value(1)),
+            "account__number",
+        )
     )
 
 
