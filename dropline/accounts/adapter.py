@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
 
-from dropline.accounts import security_events
+from dropline.accounts import recovery, security_events
+from dropline.accounts.models import User
 
 # allauth's stages that Dropline replaces with its own (``dropline.accounts.stages``).
 _REPLACED_STAGES = {
@@ -50,3 +56,36 @@ class AccountAdapter(DefaultAccountAdapter):
         if confirmed:
             on_email_confirmed(user=email_address.user, email=email_address.email)
         return bool(confirmed)
+
+    # --- password reset by e-mail: Dropline's message, with a code beside the link -----
+
+    def send_password_reset_mail(
+        self, user: AbstractBaseUser, email: str, context: dict[str, Any]
+    ) -> None:
+        """Dropline's reset e-mail (``recovery.send_reset_email``), for the portal's page
+        and allauth's headless endpoint alike."""
+        recovery.send_reset_email(
+            user=cast(User, user),
+            email=email,
+            link=context["password_reset_url"],
+            language=_language(),
+        )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """An address with no login gets Dropline's words (no open sign-up to point at),
+        after the same work as a real reset e-mail, so the two answers take as long."""
+        if template_prefix == recovery.NO_LOGIN_EMAIL:
+            recovery.send_no_login_email(email=email, language=_language())
+            return
+        super().send_mail(template_prefix, email, context)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The link on the portal's public address, as every Dropline message has it,
+        whatever host the request named."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        path = path.replace("UID-KEY", quote(key))
+        return settings.DROPLINE_PUBLIC_URL.rstrip("/") + path
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE

@@ -1,8 +1,16 @@
-"""Getting back in without the password: a reset code by text message, and a username
-reminder by e-mail or text message.
+"""Getting back in without the password: a reset by e-mail (a link and a code in one
+message) or by a code in a text message, and a username reminder by e-mail or text.
 
-(The reset *link* by e-mail is allauth's; allauth offers a link or an e-mail code, one at
-a time, and the portal keeps the link. The text-message code is this module's.)
+The e-mailed link is allauth's (bound to the password hash, so it works once, for
+``PASSWORD_RESET_TIMEOUT``); the account adapter asks ``prepare_reset_email`` for the
+code that goes beside it. Codes from either channel are this module's, and one path
+checks them: 6 digits, made with ``secrets``, stored only as a password hash in the
+shared cache (Redis or the database cache, as the rate limits are), one live code per
+person (a new one, by either channel, replaces the old), bound to the password the
+person had when it was made (a reset by the link kills the code beside it), usable
+once, for ``CODE_LIFETIME``, with at most ``MAX_CODE_ATTEMPTS`` wrong tries. Each wrong
+try is recorded before the answer is given, outside any transaction that could roll
+it back.
 
 Nobody learns from these whether an account, an address or a phone exists: every
 request gets the same answer after the same work (a code is always made and hashed,
@@ -11,18 +19,13 @@ keyed by what they typed and their IP address, never by the account found. Limit
 keyed by the account are silent: past them nothing more is sent, and the answer is the
 same.
 
-Reset codes are 6 digits, made with ``secrets``, stored only as a password hash in the
-shared cache (Redis or the database cache, as the rate limits are), one live code per
-person (a new one replaces the old), usable once, for ``CODE_LIFETIME``, with at most
-``MAX_CODE_ATTEMPTS`` wrong tries. Each wrong try is recorded before the answer is
-given, outside any transaction that could roll it back.
-
 Every limit here is a fixed window on ``core.clock``: it ends, and never locks anyone
 out for good.
 
 A reset by code is recorded and alerted by ``security_events`` exactly as allauth's
 reset by link is (there through allauth's ``password_reset`` signal), so the person
-gets one "your password was reset" notice, whichever way they came.
+gets one "your password was reset" notice, whichever way they came. Messages go in
+the person's chosen language, or else in the language they asked in.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -49,7 +54,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -57,6 +64,7 @@ from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEventKind, User
 from dropline.core import audit, clock
 from dropline.notifications.categories import Category, Channel
+from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.channels.sms import SmsError, gateway
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
@@ -72,6 +80,9 @@ MAX_TARGETS = 10  # logins one identifier may reach (a shared household phone)
 
 RESET_CODE_EVENT = "account.password_reset_code"
 USERNAME_REMINDER_EVENT = "account.username_reminder"
+# allauth's template names, so whatever sends these e-mails sends Dropline's words.
+RESET_EMAIL = "account/email/password_reset_key"
+NO_LOGIN_EMAIL = "account/email/unknown_account"
 
 
 @dataclass(frozen=True)
@@ -282,12 +293,27 @@ def _locked(key: str) -> Iterator[bool]:
         cache.delete(lock_key)
 
 
+def clean_code(text: str) -> str | None:
+    """A typed code without spaces and dashes; None unless that leaves 6 digits."""
+    code = "".join(text.replace("-", " ").split())
+    if len(code) != CODE_DIGITS or not (code.isascii() and code.isdigit()):
+        return None
+    return code
+
+
+def _password_mark(user: User) -> str:
+    """Changes whenever the password does, so a code dies with the password it was made
+    for, as allauth's link does."""
+    return _digest(f"{user.pk}:{user.password}")
+
+
 def _store_code(user: User, code_hash: str) -> None:
     now = clock.now()
     entry = {
         "hash": code_hash,
         "expires": (now + CODE_LIFETIME).timestamp(),
         "attempts": 0,
+        "password": _password_mark(user),
     }
     key = _code_key(user.pk)
     with _locked(key):  # replace even if a stuck lock outlives the wait
@@ -296,6 +322,11 @@ def _store_code(user: User, code_hash: str) -> None:
 
 def _public_url(path: str) -> str:
     return settings.DROPLINE_PUBLIC_URL.rstrip("/") + path
+
+
+def _language_for(user: User, asked_in: str) -> str:
+    """The person's chosen language, or else the one they asked in."""
+    return user.preferred_language or asked_in
 
 
 def _base_context() -> dict[str, Any]:
@@ -309,7 +340,7 @@ def _base_context() -> dict[str, Any]:
 def _send_code(*, user: User, phone: str, code: str, language: str) -> None:
     rendered = render(
         event=RESET_CODE_EVENT,
-        language=language,
+        language=_language_for(user, language),
         context={**_base_context(), "user": user, "code": code, "username": user.username},
     )
     try:
@@ -358,7 +389,11 @@ def _try_code(user: User, code: str) -> bool:
     key = _code_key(user.pk)
     with _locked(key) as locked:
         entry = cache.get(key) if locked else None
-        if not isinstance(entry, dict) or entry.get("expires", 0) <= clock.now().timestamp():
+        if (
+            not isinstance(entry, dict)
+            or entry.get("expires", 0) <= clock.now().timestamp()
+            or entry.get("password") != _password_mark(user)
+        ):
             check_password(code, _decoy_hash())
             return False
         if entry.get("attempts", 0) >= MAX_CODE_ATTEMPTS:
@@ -378,7 +413,11 @@ def _use_code(user: User, code: str) -> bool:
         if not locked:
             return False
         entry = cache.get(key)
-        if not isinstance(entry, dict) or not check_password(code, entry["hash"]):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("password") != _password_mark(user)
+            or not check_password(code, entry["hash"])
+        ):
             return False
         cache.delete(key)
         return True
@@ -387,14 +426,16 @@ def _use_code(user: User, code: str) -> bool:
 def reset_password_with_code(
     *, identifier: str, code: str, new_password: str, request: HttpRequest | None
 ) -> User:
-    """Set a new password for the login ``identifier`` names, given the texted code.
+    """Set a new password for the login ``identifier`` names, given the code that was
+    texted or e-mailed to it.
 
     Raises ``ThrottledError`` past the visible limits, ``CodeRejectedError`` for any
     code that does not work (wrong, expired, used, too many tries, or no such login),
     and ``PasswordRejectedError`` when the code is right but the password breaks the
     policy (the code then stays usable). On success every other session of the person
-    ends (the password is saved, so their session hash changes), and the reset is
-    recorded as a security event with its alert, as a reset by e-mailed link is.
+    ends (the password is saved, so their session hash changes), the reset is recorded
+    as a security event with its alert, as a reset by e-mailed link is, and allauth's
+    count of failed sign-ins is forgotten, so the person can sign straight in.
     """
     ip = audit.client_ip(request) if request is not None else None
     _check_visible(
@@ -429,13 +470,134 @@ def reset_password_with_code(
         security_events.password_changed(
             request=request, user=matched, how=SecurityEventKind.PASSWORD_RESET
         )
+    if request is not None:
+        _clear_sign_in_throttle(request, matched)
     return matched
+
+
+def _clear_sign_in_throttle(request: HttpRequest, user: User) -> None:
+    """As allauth does after its own reset: forget the failed sign-ins counted against
+    each name the person signs in with."""
+    adapter = get_adapter(request)
+    for login in sign_in_names(user=user):
+        adapter._delete_login_attempts_cached_email(request, email=login)
 
 
 def sign_in_names(*, user: User) -> list[str]:
     """What ``user`` can type to sign in: the username and each of their e-mail addresses."""
     emails = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     return sorted({user.username, *emails})
+
+
+# --- reset by e-mail: allauth's link and this module's code in one message -------------
+
+
+@dataclass(frozen=True)
+class ResetEmail:
+    """What goes into a reset e-mail beside allauth's link."""
+
+    code: str | None  # None when the address is not verified on the login
+    language: str
+    lifetime_minutes: int
+
+
+def reset_email_minutes() -> int:
+    """How long a reset e-mail's link and code both work: the shorter of the two."""
+    return int(min(CODE_LIFETIME.total_seconds(), settings.PASSWORD_RESET_TIMEOUT) // 60)
+
+
+def request_reset_email(*, email: str, request: HttpRequest) -> None:
+    """E-mail a reset link and code to each login that signs in with ``email``.
+
+    allauth finds the logins and sends through the account adapter, so its headless
+    endpoint sends the same message; an address with no login gets the adapter's "no
+    login uses this address" message after the same work. Raises
+    ``InvalidAddressError`` for something that is not an e-mail address and
+    ``ThrottledError`` past the visible limits, which a text-message request counts
+    against too.
+    """
+    form = ResetPasswordForm(data={"email": email})
+    if not form.is_valid():
+        raise InvalidAddressError(_("Enter a valid e-mail address, such as maria@example.com."))
+    _check_visible(
+        [
+            (CODE_REQUESTS_PER_IP, audit.client_ip(request) or "unknown"),
+            (CODE_REQUESTS_PER_INPUT, _input_key(form.cleaned_data["email"])),
+        ]
+    )
+    form.save(request)
+
+
+def send_reset_email(*, user: User, email: str, link: str, language: str) -> None:
+    """Dropline's reset e-mail to ``user`` at ``email``: allauth's single-use ``link``,
+    a code, the username, how long they work and what to do if it was not them.
+
+    Past the account's silent limit nothing is sent. Sent now, not through the outbox,
+    so the link and the code never rest in the message log; a mail server that fails
+    is logged for staff, never shown: the visitor's answer is the same either way.
+    """
+    prepared = _prepare_reset_email(user=user, email=email, language=language)
+    if prepared is None:
+        return
+    context = {
+        **_base_context(),
+        "username": user.username,
+        "password_reset_url": link,
+        "code": prepared.code,
+        "lifetime_minutes": prepared.lifetime_minutes,
+    }
+    _send_email(template=RESET_EMAIL, to=email, language=prepared.language, context=context)
+
+
+def send_no_login_email(*, email: str, language: str) -> None:
+    """What an address with no login gets when someone asks to reset its password (or
+    otherwise names it to allauth), after the hashing a real reset e-mail costs."""
+    make_password(_new_code())
+    context = {
+        **_base_context(),
+        "email": email,
+        "claim_url": _public_url(reverse("accounts_portal:claim")),
+    }
+    _send_email(template=NO_LOGIN_EMAIL, to=email, language=language, context=context)
+
+
+def _send_email(*, template: str, to: str, language: str, context: dict[str, Any]) -> None:
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_message.txt", context).strip()
+        html = render_to_string(f"{template}_message.html", context).strip()
+    try:
+        send_email(
+            to=to,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            message_id=f"<recovery.{secrets.token_hex(12)}@dropline>",
+            unsubscribe_url=None,
+        )
+    except EmailDeliveryError as exc:
+        logger.warning("%s e-mail not sent: %s", template.rsplit("/", 1)[-1], exc)
+
+
+def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail | None:
+    """The code for a reset e-mail; None when the account's silent limit holds it back.
+
+    The code replaces any live one, and goes only to an address verified on the
+    login, because the code page finds logins by verified addresses only.
+    """
+    code = _new_code()
+    code_hash = make_password(code)  # the same work as for an address with no login
+    if not _allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+        logger.info("password reset e-mail for user %s held back by the account limit", user.pk)
+        return None
+    verified = User.objects.filter(_verified_email_owners(email), pk=user.pk).exists()
+    if verified:
+        _store_code(user, code_hash)
+    return ResetEmail(
+        code=code if verified else None,
+        language=_language_for(user, language),
+        lifetime_minutes=reset_email_minutes(),
+    )
 
 
 # --- username reminder ----------------------------------------------------------------
@@ -502,9 +664,10 @@ def send_username_reminder(*, address: Address, ip: str | None, language: str) -
     with transaction.atomic():
         pending: list[int] = []
         for user in users:
+            own_language = _language_for(user, language)
             rendered = render(
                 event=USERNAME_REMINDER_EVENT,
-                language=language,
+                language=own_language,
                 context={**_base_context(), "username": user.username, "user": user},
             )
             if not _allowed_silently([REMINDERS_PER_ACCOUNT], user):
@@ -518,7 +681,7 @@ def send_username_reminder(*, address: Address, ip: str | None, language: str) -
                 channel=channel,
                 address=address.value,
                 rendered=rendered,
-                language=language,
+                language=own_language,
                 link="",
                 quiet=None,
             )

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dropline.accounts import recovery
+from dropline.notifications.categories import Channel
 
 # Far above the policy's 128, so the policy's own message explains a long password.
 PASSWORD_FIELD_MAX_LENGTH = 1024
-_CODE = re.compile(rf"^\d{{{recovery.CODE_DIGITS}}}$")
+
+# How the code page speaks of where the code went: (label, error) by channel.
+_CODE_WORDING = {
+    Channel.SMS: (
+        _("Code from the text message"),
+        _("Enter the 6 digits from the text message."),
+    ),
+    Channel.EMAIL: (
+        _("Code from the e-mail"),
+        _("Enter the 6 digits from the e-mail."),
+    ),
+}
 
 
 def _text(**attrs: str) -> forms.TextInput:
     return forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none", **attrs})
+
+
+class ResetEmailRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
 
 
 class ResetCodeRequestForm(forms.Form):
@@ -30,7 +49,6 @@ class ResetCodeRequestForm(forms.Form):
 
 class ResetCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from the text message"),
         max_length=20,
         help_text=_("6 digits."),
         widget=_text(inputmode="numeric", autocomplete="one-time-code", size="8"),
@@ -52,10 +70,14 @@ class ResetCodeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label, self._code_error = _CODE_WORDING[Channel(channel)]
+
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].replace("-", " ").split())
-        if not _CODE.match(code):
-            raise forms.ValidationError(_("Enter the 6 digits from the text message."))
+        code = recovery.clean_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(self._code_error)
         return code
 
     def clean(self) -> dict[str, Any]:

@@ -2,14 +2,25 @@
 
 from django.urls import path
 
+from dropline.notifications.categories import Channel
 from dropline.portal import recovery_views
 
 app_name = "recovery"
 
 urlpatterns = [
+    # The reset page is allauth's (/accounts/password/reset/); its form posts here.
+    path("email/", recovery_views.reset_email_request, name="reset_email_request"),
+    path(
+        "email/code/",
+        recovery_views.reset_code,
+        {"channel": Channel.EMAIL.value},
+        name="reset_email_code",
+    ),
     path("text/", recovery_views.reset_code_request, name="reset_code_request"),
-    path("text/code/", recovery_views.reset_code, name="reset_code"),
-    path("text/done/", recovery_views.reset_code_done, name="reset_code_done"),
+    path(
+        "text/code/", recovery_views.reset_code, {"channel": Channel.SMS.value}, name="reset_code"
+    ),
+    path("done/", recovery_views.reset_done, name="reset_done"),
     path("username/", recovery_views.username_reminder, name="username_reminder"),
     path("username/sent/", recovery_views.username_reminder_sent, name="username_reminder_sent"),
 ]

@@ -1,15 +1,17 @@
-"""Getting back in without the password: a reset code by text message and a username
-reminder. Thin: parse input, call ``dropline.accounts.recovery``, render.
+"""Getting back in without the password: a reset by e-mail (link or code) or by a code
+in a text message, and a username reminder. Thin: parse input, call
+``dropline.accounts.recovery``, render.
 
 Every answer is the same whether or not a login matched: the request pages always
-redirect to the same next page, and a code that does not work gets one message.
+redirect to the same next page, and a code that does not work gets one message. One
+code page serves both channels; what the person typed first is kept in the session
+with the channel, never whether it matched anyone.
 """
 
 from __future__ import annotations
 
 from http import HTTPStatus
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,28 +21,50 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropline.accounts import recovery
-from dropline.accounts.models import User
 from dropline.core import audit
+from dropline.notifications.categories import Channel
 from dropline.portal.recovery_forms import (
     ResetCodeForm,
     ResetCodeRequestForm,
+    ResetEmailRequestForm,
     UsernameReminderForm,
 )
 
-# What the person typed on the first page (never whether it matched anyone).
 RESET_SESSION_KEY = "dropline_recovery_reset_code"
+# Where each channel's code page sends a person who has not asked yet.
+_START = {Channel.EMAIL: "account_reset_password", Channel.SMS: "recovery:reset_code_request"}
+_CODE_PAGE = {Channel.EMAIL: "recovery:reset_email_code", Channel.SMS: "recovery:reset_code"}
 
 
 def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
-def _clear_sign_in_throttle(request: HttpRequest, user: User) -> None:
-    """A successful reset lets the person straight in: forget allauth's count of failed
-    sign-ins for each name they sign in with, as allauth does after its own reset."""
-    adapter = get_adapter(request)
-    for login in recovery.sign_in_names(user=user):
-        adapter._delete_login_attempts_cached_email(request, email=login)
+def _start_code_entry(request: HttpRequest, *, identifier: str, channel: Channel) -> HttpResponse:
+    request.session[RESET_SESSION_KEY] = {"identifier": identifier, "channel": channel.value}
+    return redirect(_CODE_PAGE[channel])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reset_email_request(request: HttpRequest) -> HttpResponse:
+    """Where the reset page's form posts; the page itself is allauth's."""
+    if request.method != "POST":
+        return redirect("account_reset_password")
+    template = "account/password_reset.html"
+    form = ResetEmailRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, template, {"form": form})
+    email = form.cleaned_data["email"]
+    try:
+        recovery.request_reset_email(email=email, request=request)
+    except recovery.InvalidAddressError as exc:
+        form.add_error("email", str(exc))
+        return render(request, template, {"form": form})
+    except recovery.ThrottledError as exc:
+        form.add_error(None, str(exc))
+        return render(request, template, {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
+    return _start_code_entry(request, identifier=email, channel=Channel.EMAIL)
 
 
 @never_cache
@@ -60,25 +84,29 @@ def reset_code_request(request: HttpRequest) -> HttpResponse:
     except recovery.ThrottledError as exc:
         form.add_error(None, str(exc))
         return render(request, template, {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
-    request.session[RESET_SESSION_KEY] = {"identifier": identifier}
-    return redirect("recovery:reset_code")
+    return _start_code_entry(request, identifier=identifier, channel=Channel.SMS)
 
 
 @never_cache
 @sensitive_post_parameters("code", "password1", "password2")
 @require_http_methods(["GET", "POST"])
-def reset_code(request: HttpRequest) -> HttpResponse:
+def reset_code(request: HttpRequest, channel: str) -> HttpResponse:
+    """Enter the code from the text message or the e-mail, and a new password."""
     state = request.session.get(RESET_SESSION_KEY)
-    if not isinstance(state, dict) or not state.get("identifier"):
-        return redirect("recovery:reset_code_request")
+    if (
+        not isinstance(state, dict)
+        or not state.get("identifier")
+        or state.get("channel") != channel
+    ):
+        return redirect(_START[Channel(channel)])
     identifier = str(state["identifier"])
     if request.method != "POST":
-        return _code_page(request, ResetCodeForm(), identifier)
-    form = ResetCodeForm(request.POST)
+        return _code_page(request, ResetCodeForm(channel=channel), identifier, channel)
+    form = ResetCodeForm(request.POST, channel=channel)
     status = HTTPStatus.OK
     if form.is_valid():
         try:
-            user = recovery.reset_password_with_code(
+            recovery.reset_password_with_code(
                 identifier=identifier,
                 code=form.cleaned_data["code"],
                 new_password=form.cleaned_data["password1"],
@@ -94,26 +122,35 @@ def reset_code(request: HttpRequest) -> HttpResponse:
                 form.add_error("password1", message)
         else:
             request.session.pop(RESET_SESSION_KEY, None)
-            _clear_sign_in_throttle(request, user)
-            return redirect("recovery:reset_code_done")
-    return _code_page(request, form, identifier, status)
+            return redirect("recovery:reset_done")
+    return _code_page(request, form, identifier, channel, status)
 
 
 def _code_page(
-    request: HttpRequest, form: ResetCodeForm, identifier: str, status: int = HTTPStatus.OK
+    request: HttpRequest,
+    form: ResetCodeForm,
+    identifier: str,
+    channel: str,
+    status: int = HTTPStatus.OK,
 ) -> HttpResponse:
     context = {
         "form": form,
         "identifier": identifier,
-        "lifetime_minutes": int(recovery.CODE_LIFETIME.total_seconds() // 60),
+        "channel": channel,
+        "start_url_name": _START[Channel(channel)],
+        "lifetime_minutes": (
+            recovery.reset_email_minutes()
+            if channel == Channel.EMAIL
+            else int(recovery.CODE_LIFETIME.total_seconds() // 60)
+        ),
     }
     return render(request, "portal/recovery/reset_code.html", context, status=status)
 
 
 @never_cache
 @require_GET
-def reset_code_done(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/recovery/reset_code_done.html")
+def reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/recovery/reset_done.html")
 
 
 @never_cache

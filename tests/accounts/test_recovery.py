@@ -1,5 +1,6 @@
-"""Getting back in: a reset link by e-mail (allauth's), a reset code by text message, a
-username reminder, and what an outsider learns from each (nothing).
+"""Getting back in: a reset by e-mail (allauth's link and Dropline's code in one message),
+a reset code by text message, a username reminder, and what an outsider learns from
+each (nothing).
 
 Everything goes through the real pages with Django's test client; text messages land
 in the SMS simulator's inbox and e-mail in Django's test outbox.
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import mail
 from django.core.cache import cache
@@ -24,6 +26,7 @@ from dropline.accounts import recovery
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.accounts.security_events import PASSWORD_CHANGED_ALERT
 from dropline.core import clock
+from dropline.notifications.channels.email import EmailDeliveryError
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
 from tests.factories import PASSWORD, make_user
@@ -32,11 +35,12 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 PORTAL = "/"
-RESET_LINK_REQUEST = "/accounts/password/reset/"
-RESET_LINK_DONE = "/accounts/password/reset/done/"
+RESET_PAGE = "/accounts/password/reset/"
+RESET_BY_EMAIL = "/accounts/recover/email/"
+EMAIL_CODE = "/accounts/recover/email/code/"
 TEXT_REQUEST = "/accounts/recover/text/"
 TEXT_CODE = "/accounts/recover/text/code/"
-TEXT_DONE = "/accounts/recover/text/done/"
+RESET_DONE = "/accounts/recover/done/"
 REMINDER = "/accounts/recover/username/"
 REMINDER_SENT = "/accounts/recover/username/sent/"
 
@@ -133,22 +137,56 @@ def security_notices(user: User) -> dict[str, Message]:
     return by_channel
 
 
-# === the reset link by e-mail (allauth) =========================================================
+# === the reset by e-mail: a link and a code in one message ======================================
+
+
+def ask_by_email(browser: Client, address: str, **extra: Any) -> Any:
+    """What the reset page's form does."""
+    return browser.post(RESET_BY_EMAIL, {"email": address}, **extra)
+
+
+def reset_mails_to(address: str) -> list[mail.EmailMessage]:
+    return [m for m in mail.outbox if address in m.to]
 
 
 def reset_link_for(address: str) -> str:
-    (message,) = [m for m in mail.outbox if address in m.to]
+    message = reset_mails_to(address)[-1]
     match = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", str(message.body))
     assert match, message.body
     return match.group(1)
 
 
+def emailed_code(address: str = "maria@example.com") -> str:
+    message = reset_mails_to(address)[-1]
+    match = re.search(r"in our app: (\d{6})$", str(message.body), re.MULTILINE)
+    assert match, message.body
+    return match.group(1)
+
+
+def html_of(message: mail.EmailMessage) -> str:
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    ((html, kind),) = message.alternatives
+    assert kind == "text/html"
+    return str(html)
+
+
+def enter_emailed_code(browser: Client, code: str, password: str = NEW_PASSWORD) -> Any:
+    return browser.post(EMAIL_CODE, {"code": code, "password1": password, "password2": password})
+
+
+def set_password_by_link(browser: Client, link: str, password: str = NEW_PASSWORD) -> Any:
+    form_url = browser.get(link)["Location"]
+    return browser.post(form_url, {"password1": password, "password2": password})
+
+
 def test_the_reset_pages_look_like_the_portal(client):
-    response = client.get(RESET_LINK_REQUEST)
+    response = client.get(RESET_PAGE)
 
     text = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Reset your password</h1>" in text
+    assert "We will e-mail you a link and a code" in text
+    assert f'action="{RESET_BY_EMAIL}"' in text
     assert 'class="skip-link"' in text  # the site's own layout
     assert 'name="csrfmiddlewaretoken"' in text
     assert '<label for="id_email">E-mail address</label>' in text
@@ -158,20 +196,93 @@ def test_the_reset_pages_look_like_the_portal(client):
     assert "style=" not in text
 
 
-def test_asking_for_a_link_answers_the_same_for_an_unknown_address(client, maria):
-    known = client.post(RESET_LINK_REQUEST, {"email": "maria@example.com"})
-    unknown = client.post(RESET_LINK_REQUEST, {"email": "nobody@example.com"})
+def test_the_reset_email_is_droplines_own_with_a_link_and_a_code(client, maria):
+    ask_by_email(client, "maria@example.com")
 
-    assert known.status_code == unknown.status_code == 302
-    assert known["Location"] == unknown["Location"] == RESET_LINK_DONE
-    assert page(client.get(known["Location"])) == page(client.get(unknown["Location"]))
-    # Only the real login's address gets a link.
-    assert reset_link_for("maria@example.com")
-    assert all("/password/reset/key/" not in m.body for m in mail.outbox if "nobody" in m.to[0])
+    (message,) = reset_mails_to("maria@example.com")
+    assert message.subject == "Reset your Dropline password"  # no "[testserver]" prefix
+    body = str(message.body)
+    assert "your Dropline login, maria." in body
+    assert reset_link_for("maria@example.com").startswith("/accounts/password/reset/key/")
+    code = emailed_code()
+    assert "work once, for 15 minutes" in body
+    assert "If you did not ask for it, you can ignore this message" in body
+    assert "You're receiving this email" not in body  # allauth's words are gone
+    assert "Hello from" not in body
+    html = html_of(message)
+    assert code in html
+    assert '<html lang="en">' in html
+    assert "/accounts/password/reset/key/" in html
+
+
+def test_asking_by_email_answers_the_same_for_an_unknown_address(maria):
+    known, unknown = Client(), Client()
+    for_known = ask_by_email(known, "maria@example.com")
+    for_unknown = ask_by_email(unknown, "nobody@example.com")
+
+    assert for_known.status_code == for_unknown.status_code == 302
+    assert for_known["Location"] == for_unknown["Location"] == EMAIL_CODE
+    assert page(known.get(EMAIL_CODE), "maria@example.com") == page(
+        unknown.get(EMAIL_CODE), "nobody@example.com"
+    )
+    # The unknown address hears that no login uses it: no link, no code, no sign-up.
+    (told,) = reset_mails_to("nobody@example.com")
+    assert told.subject == "No Dropline login uses this address"
+    body = str(told.body)
+    assert "/account/claim/" in body
+    assert "/password/reset/key/" not in body
+    assert not re.search(r"\b\d{6}\b", body)
+    assert "sign up" not in body.lower()
+
+
+def test_allauths_own_reset_endpoint_sends_the_same_email(client, maria):
+    response = client.post(RESET_PAGE, {"email": "maria@example.com"})
+
+    assert response.status_code == 302
+    (message,) = reset_mails_to("maria@example.com")
+    assert message.subject == "Reset your Dropline password"
+    assert emailed_code()
+
+
+def test_a_code_by_email_resets_the_password(client, maria):
+    ask_by_email(client, "maria@example.com")
+
+    code_page = client.get(EMAIL_CODE).content.decode()
+    assert "we have sent it a message with a link and a 6-digit code" in code_page
+    assert "Code from the e-mail" in code_page
+    done = enter_emailed_code(client, emailed_code())
+
+    assert done.status_code == 302
+    assert done["Location"] == RESET_DONE
+    assert "Your password is changed" in client.get(RESET_DONE).content.decode()
+    assert can_sign_in("maria", NEW_PASSWORD)
+    assert not can_sign_in("maria", PASSWORD)
+
+
+def test_the_code_is_refused_once_the_link_has_been_used(client, maria):
+    ask_by_email(client, "maria@example.com")
+    code, link = emailed_code(), reset_link_for("maria@example.com")
+
+    set_password_by_link(Client(), link)
+    response = enter_emailed_code(client, code, password="another-long-phrase-9")
+
+    assert CODE_DID_NOT_WORK in response.content.decode()
+    assert can_sign_in("maria", NEW_PASSWORD)
+
+
+def test_the_link_is_refused_once_the_code_has_been_used(client, maria):
+    ask_by_email(client, "maria@example.com")
+    link = reset_link_for("maria@example.com")
+
+    assert enter_emailed_code(client, emailed_code()).status_code == 302
+    again = Client().get(link)
+
+    assert again.status_code == 200
+    assert "This link does not work" in again.content.decode()
 
 
 def test_a_reset_link_sets_a_new_password_and_works_once(client, maria):
-    client.post(RESET_LINK_REQUEST, {"email": "maria@example.com"})
+    ask_by_email(client, "maria@example.com")
     link = reset_link_for("maria@example.com")
 
     form_page = client.get(link)
@@ -192,18 +303,22 @@ def test_a_reset_link_sets_a_new_password_and_works_once(client, maria):
     assert "This link does not work" in again.content.decode()
 
 
-def test_a_reset_link_expires_after_30_minutes(client, maria, monkeypatch):
-    client.post(RESET_LINK_REQUEST, {"email": "maria@example.com"})
+def test_the_link_and_the_code_live_as_long_as_each_other():
+    assert dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT) == recovery.CODE_LIFETIME
+
+
+def test_a_reset_link_expires_after_15_minutes(client, maria, monkeypatch):
+    ask_by_email(client, "maria@example.com")
     link = reset_link_for("maria@example.com")
     issued = dt.datetime.now()  # noqa: DTZ005 - the token generator's own naive clock
 
     monkeypatch.setattr(
-        PasswordResetTokenGenerator, "_now", lambda self: issued + dt.timedelta(minutes=29)
+        PasswordResetTokenGenerator, "_now", lambda self: issued + dt.timedelta(minutes=14)
     )
     assert Client().get(link).status_code == 302  # still good
 
     monkeypatch.setattr(
-        PasswordResetTokenGenerator, "_now", lambda self: issued + dt.timedelta(minutes=31)
+        PasswordResetTokenGenerator, "_now", lambda self: issued + dt.timedelta(minutes=16)
     )
     expired = Client().get(link)
     assert expired.status_code == 200
@@ -214,12 +329,89 @@ def test_a_reset_link_expires_after_30_minutes(client, maria, monkeypatch):
     assert not can_sign_in("maria", NEW_PASSWORD)
 
 
+def test_an_emailed_code_expires_with_the_link(maria):
+    start = clock.now()
+    with clock.frozen(start):
+        browser = Client()
+        ask_by_email(browser, "maria@example.com")
+    with clock.frozen(start + dt.timedelta(minutes=16)):
+        response = enter_emailed_code(browser, emailed_code())
+    assert CODE_DID_NOT_WORK in response.content.decode()
+    assert not can_sign_in("maria", NEW_PASSWORD)
+
+
+@pytest.mark.usefixtures("still_clock")
+def test_five_wrong_emailed_codes_use_the_code_up(client, maria):
+    ask_by_email(client, "maria@example.com")
+    code = emailed_code()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+
+    for _ in range(recovery.MAX_CODE_ATTEMPTS):
+        assert CODE_DID_NOT_WORK in enter_emailed_code(client, wrong).content.decode()
+
+    assert CODE_DID_NOT_WORK in enter_emailed_code(client, code).content.decode()
+    assert not can_sign_in("maria", NEW_PASSWORD)
+
+
+def test_an_emailed_code_must_be_six_digits(client, maria):
+    ask_by_email(client, "maria@example.com")
+    response = enter_emailed_code(client, "12ab")
+    assert "Enter the 6 digits from the e-mail." in response.content.decode()
+
+
+def test_a_bad_address_is_named_on_the_reset_page(client):
+    response = ask_by_email(client, "not-an-address")
+
+    assert response.status_code == 200
+    assert "Enter a valid email address." in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_each_code_page_without_its_own_request_goes_back_to_its_start(client, maria):
+    assert client.get(EMAIL_CODE)["Location"] == RESET_PAGE
+    ask_for_code(client, "maria")  # a text-message request does not open the e-mail page
+    assert client.get(EMAIL_CODE)["Location"] == RESET_PAGE
+    assert client.get(RESET_BY_EMAIL)["Location"] == RESET_PAGE
+
+
+def test_an_address_not_yet_verified_gets_the_link_only(client):
+    user = User.objects.create_user(username="pending", email="", password=PASSWORD)
+    EmailAddress.objects.create(user=user, email="pending@example.com", verified=False)
+
+    ask_by_email(client, "pending@example.com")
+
+    (message,) = reset_mails_to("pending@example.com")
+    assert "/accounts/password/reset/key/" in message.body
+    assert "in our app:" not in message.body
+    assert "The link works once, for 15 minutes." in message.body
+
+
+def test_the_reset_email_is_in_spanish_for_a_spanish_speaker(maria):
+    maria.preferred_language = "es"
+    maria.save(update_fields=["preferred_language"])
+
+    ask_by_email(Client(), "maria@example.com")  # asked from the English page
+
+    (message,) = reset_mails_to("maria@example.com")
+    assert "Si no lo pidió, puede ignorar este mensaje: su contraseña sigue igual." in message.body
+    assert '<html lang="es">' in html_of(message)
+
+
+def test_the_reset_email_is_in_the_language_it_was_asked_in(maria):
+    ask_by_email(Client(), "maria@example.com", HTTP_ACCEPT_LANGUAGE="es")
+    ask_by_email(Client(), "nobody@example.com", HTTP_ACCEPT_LANGUAGE="es")
+
+    (message,) = reset_mails_to("maria@example.com")
+    assert "Si no lo pidió, puede ignorar este mensaje" in message.body
+    (told,) = reset_mails_to("nobody@example.com")
+    assert '<html lang="es">' in html_of(told)
+
+
 def test_a_reset_by_link_ends_every_other_session(client, maria):
     laptop, phone = signed_in(maria), signed_in(maria)
 
-    client.post(RESET_LINK_REQUEST, {"email": "maria@example.com"})
-    form_url = client.get(reset_link_for("maria@example.com"))["Location"]
-    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    ask_by_email(client, "maria@example.com")
+    set_password_by_link(client, reset_link_for("maria@example.com"))
 
     for browser in (laptop, phone):
         response = browser.get(PORTAL)
@@ -227,10 +419,25 @@ def test_a_reset_by_link_ends_every_other_session(client, maria):
         assert response["Location"].startswith(LOGIN)
 
 
-def test_a_reset_by_link_sends_a_security_notice(client, maria):
-    client.post(RESET_LINK_REQUEST, {"email": "maria@example.com"})
-    form_url = client.get(reset_link_for("maria@example.com"))["Location"]
-    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+def test_a_reset_by_emailed_code_ends_every_other_session(client, maria):
+    laptop, phone = signed_in(maria), signed_in(maria)
+
+    ask_by_email(client, "maria@example.com")
+    enter_emailed_code(client, emailed_code())
+
+    for browser in (laptop, phone):
+        response = browser.get(PORTAL)
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("way", ["link", "code"])
+def test_a_reset_by_email_sends_one_security_notice(client, maria, way):
+    ask_by_email(client, "maria@example.com")
+    if way == "link":
+        set_password_by_link(client, reset_link_for("maria@example.com"))
+    else:
+        enter_emailed_code(client, emailed_code())
 
     notices = security_notices(maria)
     assert set(notices) == {"email", "sms", "in_app"}
@@ -240,6 +447,72 @@ def test_a_reset_by_link_sends_a_security_notice(client, maria):
     assert (
         SecurityEvent.objects.filter(user=maria, kind=SecurityEventKind.PASSWORD_RESET).count() == 1
     )
+
+
+def test_asking_by_email_costs_the_same_hashing_whoever_is_asked_about(maria, monkeypatch):
+    recovery._decoy_hash()
+    hashes = HashCounter(monkeypatch)
+    work = {}
+    for address in ["maria@example.com", "nobody@example.com"]:
+        ask_by_email(browser := Client(), address)
+        asking = hashes.take()
+        enter_emailed_code(browser, "000000" if emailed_code() != "000000" else "111111")
+        work[address] = (asking, hashes.take())
+
+    assert set(work.values()) == {((1, 0), (0, 1))}
+
+
+def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatch, caplog):
+    def refuse(**kwargs: Any) -> str:
+        raise EmailDeliveryError("SMTPServerDisconnected: gone")
+
+    monkeypatch.setattr(recovery, "send_email", refuse)
+    with caplog.at_level(logging.WARNING, logger="dropline.accounts.recovery"):
+        response = ask_by_email(client, "maria@example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == EMAIL_CODE
+    assert "password_reset_key e-mail not sent" in caplog.text
+    assert not re.search(r"\b\d{6}\b", caplog.text)
+
+
+@pytest.mark.usefixtures("still_clock")
+def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
+    limit = recovery.CODE_REQUESTS_PER_INPUT.amount
+    known = [ask_by_email(Client(), "maria@example.com") for _ in range(limit + 1)]
+    unknown = [
+        ask_by_email(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com")
+        for _ in range(limit + 1)
+    ]
+
+    assert [r.status_code for r in known] == [302] * limit + [429]
+    assert [r.status_code for r in unknown] == [302] * limit + [429]
+    assert "Too many attempts. Try again in" in known[-1].content.decode()
+    assert page(known[-1], "maria@example.com") == page(unknown[-1], "nobody@example.com")
+    assert len(reset_mails_to("maria@example.com")) == limit
+
+
+@pytest.mark.usefixtures("still_clock")
+def test_reset_emails_from_one_ip_address_are_limited(db):
+    limit = recovery.CODE_REQUESTS_PER_IP.amount
+    for number in range(limit):
+        assert ask_by_email(Client(), f"someone{number}@example.com").status_code == 302
+    assert ask_by_email(Client(), "one-more@example.com").status_code == 429
+    assert (
+        ask_by_email(Client(REMOTE_ADDR="203.0.113.9"), "one-more@example.com").status_code == 302
+    )
+
+
+@pytest.mark.usefixtures("still_clock")
+def test_codes_by_either_channel_count_against_one_silent_account_limit(maria):
+    assert recovery.CODE_REQUESTS_PER_ACCOUNT.amount == 3
+    ask_for_code(Client(), "maria")
+    ask_for_code(Client(), MARIA_PHONE)
+    answers = {ask_by_email(Client(), "maria@example.com")["Location"] for _ in range(2)}
+
+    assert answers == {EMAIL_CODE}  # the same answer each time ...
+    assert len(texts_to(MARIA_PHONE)) == 2
+    assert len(reset_mails_to("maria@example.com")) == 1  # ... but no fourth code
 
 
 # === the reset code by text message =============================================================
@@ -260,8 +533,8 @@ def test_a_code_by_text_message_resets_the_password(client, maria):
     done = enter_code(client, code)
 
     assert done.status_code == 302
-    assert done["Location"] == TEXT_DONE
-    assert "Your password is changed" in client.get(TEXT_DONE).content.decode()
+    assert done["Location"] == RESET_DONE
+    assert "Your password is changed" in client.get(RESET_DONE).content.decode()
     assert can_sign_in("maria", NEW_PASSWORD)
     assert not can_sign_in("maria", PASSWORD)
 
@@ -508,6 +781,15 @@ def test_a_reset_lets_a_throttled_person_straight_back_in(client, maria):
     enter_code(client, latest_code())
 
     assert can_sign_in("maria", NEW_PASSWORD)
+
+
+def test_a_texted_code_is_in_the_language_the_person_chose(client, maria):
+    maria.preferred_language = "es"
+    maria.save(update_fields=["preferred_language"])
+
+    ask_for_code(client, "maria")  # asked from the English page
+
+    assert "su código para restablecer la contraseña de maria" in texts_to(MARIA_PHONE)[-1]
 
 
 def test_an_undeliverable_number_answers_the_same(client, caplog):

@@ -1,0 +1,175 @@
+"""Getting back in without the password, for the mobile app: ask for a reset by e-mail
+(a link and a code) or by text message (a code), set a new password with the code, or
+ask for a username reminder.
+
+No authentication: the person is signed out. Each answer is the web page's: the same
+whether or not a login matched, under the same limits (``dropline.accounts.recovery``).
+allauth's headless ``/_allauth/app/v1/auth/password/request`` sends the same e-mail, and
+its ``/auth/password/reset`` takes the key from the e-mailed link.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from dropline.accounts import recovery
+from dropline.api.errors import FieldError
+from dropline.api.schemas import InvalidInputOut
+from dropline.core import audit
+
+router = Router(tags=["recovery"], auth=None)
+
+# Bounds on what is read at all; the domain's own checks say what is wrong within them.
+MAX_TEXT = 254
+MAX_PASSWORD = 1024
+
+
+class ResetByEmailIn(Schema):
+    email: str = Field(max_length=MAX_TEXT)
+
+
+class ResetByTextIn(Schema):
+    identifier: str = Field(max_length=MAX_TEXT, description="Username, e-mail or mobile.")
+
+
+class ResetWithCodeIn(Schema):
+    identifier: str = Field(
+        max_length=MAX_TEXT,
+        description="What was typed when asking: for an e-mailed code, the e-mail.",
+    )
+    code: str = Field(max_length=20)
+    password: str = Field(max_length=MAX_PASSWORD, description="The new password.")
+
+
+class ReminderIn(Schema):
+    address: str = Field(max_length=MAX_TEXT, description="A verified e-mail or mobile number.")
+
+
+class AcceptedOut(Schema):
+    detail: str
+
+
+class ThrottledOut(Schema):
+    detail: str
+    retry_after: int
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _throttled(response: HttpResponse, exc: recovery.ThrottledError) -> Status[Schema]:
+    seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
+    response["Retry-After"] = str(seconds)
+    return Status(429, ThrottledOut(detail=str(exc), retry_after=seconds))
+
+
+def _required(field: str, text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise FieldError(field, _("This field is required."))
+    return cleaned
+
+
+THROTTLED = {429: ThrottledOut}
+
+
+@router.post(
+    "/password-reset/email",
+    response={202: AcceptedOut, 400: InvalidInputOut, 422: InvalidInputOut, **THROTTLED},
+    summary="E-mail a reset link and code",
+)
+def reset_by_email(
+    request: HttpRequest, response: HttpResponse, payload: ResetByEmailIn
+) -> Status[Schema]:
+    """The same answer whether or not a login signs in with the address."""
+    try:
+        recovery.request_reset_email(email=_required("email", payload.email), request=request)
+    except recovery.InvalidAddressError as exc:
+        raise FieldError("email", str(exc)) from None
+    except recovery.ThrottledError as exc:
+        return _throttled(response, exc)
+    detail = _(
+        "If a login signs in with this address, we have e-mailed it a link and a 6-digit code."
+    )
+    return Status(202, AcceptedOut(detail=detail))
+
+
+@router.post(
+    "/password-reset/text",
+    response={202: AcceptedOut, 400: InvalidInputOut, 422: InvalidInputOut, **THROTTLED},
+    summary="Text a reset code",
+)
+def reset_by_text(
+    request: HttpRequest, response: HttpResponse, payload: ResetByTextIn
+) -> Status[Schema]:
+    """The same answer whether or not the login exists or has a verified mobile."""
+    try:
+        recovery.request_reset_code(
+            identifier=_required("identifier", payload.identifier),
+            ip=audit.client_ip(request),
+            language=_language(),
+        )
+    except recovery.ThrottledError as exc:
+        return _throttled(response, exc)
+    detail = _(
+        "If this names a login with a verified mobile number, we have texted it a 6-digit code."
+    )
+    return Status(202, AcceptedOut(detail=detail))
+
+
+@router.post(
+    "/password-reset",
+    response={200: AcceptedOut, 400: InvalidInputOut, 422: InvalidInputOut, **THROTTLED},
+    summary="Set a new password with a code",
+)
+def reset_with_code(
+    request: HttpRequest, response: HttpResponse, payload: ResetWithCodeIn
+) -> Status[Schema]:
+    """With the code from the text message or the e-mail. Every other session ends."""
+    identifier = _required("identifier", payload.identifier)
+    code = recovery.clean_code(payload.code)
+    if code is None:
+        raise FieldError("code", _("Enter the 6 digits of the code."))
+    if not payload.password:
+        raise FieldError("password", _("This field is required."))
+    try:
+        recovery.reset_password_with_code(
+            identifier=identifier, code=code, new_password=payload.password, request=request
+        )
+    except recovery.ThrottledError as exc:
+        return _throttled(response, exc)
+    except recovery.CodeRejectedError as exc:
+        raise FieldError("code", str(exc)) from None
+    except recovery.PasswordRejectedError as exc:
+        raise FieldError("password", str(exc)) from None
+    detail = _("Your password is changed. Anywhere you were signed in before, you are signed out.")
+    return Status(200, AcceptedOut(detail=detail))
+
+
+@router.post(
+    "/username-reminder",
+    response={202: AcceptedOut, 400: InvalidInputOut, 422: InvalidInputOut, **THROTTLED},
+    summary="Send the username to a verified address",
+)
+def username_reminder(
+    request: HttpRequest, response: HttpResponse, payload: ReminderIn
+) -> Status[Schema]:
+    """The same answer whether or not the address is verified on any login."""
+    try:
+        address = recovery.parse_address(_required("address", payload.address))
+        recovery.send_username_reminder(
+            address=address, ip=audit.client_ip(request), language=_language()
+        )
+    except recovery.InvalidAddressError as exc:
+        raise FieldError("address", str(exc)) from None
+    except recovery.ThrottledError as exc:
+        return _throttled(response, exc)
+    detail = _("If this address is verified on a login, we have sent the username to it.")
+    return Status(202, AcceptedOut(detail=detail))
