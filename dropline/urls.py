@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from dropline.api import authenticators as app_authenticators
 from dropline.api.api import api
 from dropline.core import health
 from dropline.portal import security_factor_views
@@ -18,6 +19,9 @@ urlpatterns = [
     path("accounts/2fa/more/", include("dropline.portal.security_factor_urls")),
     path("accounts/recover/", include("dropline.portal.recovery_urls")),
     path("accounts/", include("allauth.urls")),
+    # ...and, for the mobile app, in front of allauth's removal of an app or passkeys.
+    path("_allauth/app/v1/account/authenticators/totp", app_authenticators.manage_totp),
+    path("_allauth/app/v1/account/authenticators/webauthn", app_authenticators.manage_webauthn),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", api.urls),
     path("backoffice/admin/", admin.site.urls),

@@ -23,6 +23,7 @@ import datetime as dt
 import math
 import secrets
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from allauth.mfa import app_settings as mfa_settings
@@ -417,6 +418,20 @@ class Removal:
 def removal_of(*, user: User, factor: Factor) -> Removal:
     summary = factors_for(user=user)
     remaining = [f for f in summary.factors if (f.method, f.id) != (factor.method, factor.id)]
+    blocked = None
+    if user.is_staff and not any(f.method in APP_OR_PASSKEY for f in remaining):
+        blocked = _(
+            "Staff accounts need an authenticator app or a passkey to open the back-office. "
+            "Add another one before removing this one."
+        )
+    return Removal(is_last=not remaining, blocked_reason=blocked)
+
+
+def removal_of_several(*, user: User, factors: Collection[tuple[str, int]]) -> Removal:
+    """What removing several of ``user``'s factors at once, as (method, id) pairs, would
+    mean: the mobile app removes passkeys several at a time."""
+    removing = set(factors)
+    remaining = [f for f in factors_for(user=user).factors if (f.method, f.id) not in removing]
     blocked = None
     if user.is_staff and not any(f.method in APP_OR_PASSKEY for f in remaining):
         blocked = _(

@@ -16,12 +16,20 @@ Exactly one of the two second-factor stages asks, whichever route the person tak
 both compute it with ``second_factor_route``, which only ever returns a route the
 person actually has. ``choose_route`` (the "use a text message instead" button and
 its opposite) may switch between them only while one of them is the current stage.
+
+The web pages and the mobile app's endpoints share the helpers below
+(``pending_second_factor``, ``sms_step``, ``pass_sms_step``), so both check the same
+things in the same order.
 """
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import resume_login
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from allauth.account.internal.flows.login import record_authentication, resume_login
 from allauth.account.internal.stagekit import unstash_login
+from allauth.account.models import Login
 from allauth.account.stages import LoginStage, LoginStageController
 from allauth.core.internal.httpkit import headed_redirect_response, is_headless_request
 from allauth.mfa import app_settings as mfa_settings
@@ -34,10 +42,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from dropline.accounts import sms_factor
-from dropline.accounts.models import SecondFactorMethod, User
+from dropline.accounts.models import SecondFactorMethod, SmsSecondFactor, User
 
-ROUTE_MFA = "mfa"  # allauth's page: authenticator app, passkey or recovery code
-ROUTE_SMS = "sms"
+Route = Literal["mfa", "sms"]
+ROUTE_MFA: Final = "mfa"  # allauth's page: authenticator app, passkey or recovery code
+ROUTE_SMS: Final = "sms"
 ROUTES = (ROUTE_MFA, ROUTE_SMS)
 CHOICE_KEY = "dropline_second_factor_route"
 SMS_STAGE_KEY = "dropline_sms_authenticate"
@@ -70,7 +79,8 @@ def second_factor_route(request: HttpRequest, login: object) -> str | None:
     if chosen in ROUTES:
         return str(chosen)
     if is_headless_request(request):
-        # The app's API has allauth's endpoints only, so it gets allauth's step.
+        # allauth's step first: every version of the app knows it. Newer ones can
+        # switch to the text message (``/api/v1/sign-in/second-factor/route``).
         return ROUTE_MFA
     default = sms_factor.default_method_for(user=user)
     return ROUTE_SMS if default == SecondFactorMethod.TEXT_MESSAGE else ROUTE_MFA
@@ -130,35 +140,66 @@ class TrustStage(AllauthTrustStage):
         return super().handle()
 
 
+SECOND_FACTOR_STAGES = (AuthenticateStage.key, SMS_STAGE_KEY)
+
+
+@dataclass(frozen=True)
+class PendingSecondFactor:
+    """A sign-in waiting at one of the two second-factor steps."""
+
+    login: Login
+    controller: LoginStageController
+    user: User
+    route: Route  # the step it waits at
+    routes: frozenset[Route]  # the steps the person could take
+
+
+def routes_for(user: User) -> frozenset[Route]:
+    """The second-factor routes ``user`` has set up."""
+    routes: set[Route] = set()
+    if is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):
+        routes.add(ROUTE_MFA)
+    if sms_factor.has_sms_factor(user=user):
+        routes.add(ROUTE_SMS)
+    return frozenset(routes)
+
+
+def pending_second_factor(request: HttpRequest) -> PendingSecondFactor | None:
+    """The sign-in waiting in this session, if it waits at a second-factor step."""
+    if request.user.is_authenticated:
+        return None
+    login = unstash_login(request, peek=True)
+    if login is None:
+        return None
+    controller = LoginStageController(request, login)
+    current = controller.state.get("current")
+    if current not in SECOND_FACTOR_STAGES:
+        return None
+    user = _user(login)
+    if user is None or skips_second_factor(request, user):
+        return None
+    return PendingSecondFactor(
+        login=login,
+        controller=controller,
+        user=user,
+        route=ROUTE_SMS if current == SMS_STAGE_KEY else ROUTE_MFA,
+        routes=routes_for(user),
+    )
+
+
 def choose_route(request: HttpRequest, route: str) -> HttpResponse | None:
     """Switch the pending sign-in to the other second-factor page.
 
     Returns the response that continues the sign-in, or None when there is no
     sign-in waiting at a second-factor step, or the person lacks that route.
     """
-    if route not in ROUTES:
+    pending = pending_second_factor(request)
+    if pending is None or route not in pending.routes:
         return None
-    login = unstash_login(request, peek=True)
-    if login is None:
-        return None
-    controller = LoginStageController(request, login)
-    stage_keys = (AuthenticateStage.key, SMS_STAGE_KEY)
-    if controller.state.get("current") not in stage_keys:
-        return None
-    user = _user(login)
-    if user is None or skips_second_factor(request, user):
-        return None
-    has_route = (
-        sms_factor.has_sms_factor(user=user)
-        if route == ROUTE_SMS
-        else is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
-    )
-    if not has_route:
-        return None
-    login.state[CHOICE_KEY] = route
-    for key in stage_keys:
-        controller.state.get(key, {}).pop("handled", None)
-    response: HttpResponse = resume_login(request, login)
+    pending.login.state[CHOICE_KEY] = route
+    for key in SECOND_FACTOR_STAGES:
+        pending.controller.state.get(key, {}).pop("handled", None)
+    response: HttpResponse = resume_login(request, pending.login)
     return response
 
 
@@ -166,3 +207,36 @@ def stage_for(request: HttpRequest) -> LoginStage | None:
     """The pending sign-in's text-message stage, if that is where it waits."""
     stage: LoginStage | None = LoginStageController.enter(request, SMS_STAGE_KEY)
     return stage
+
+
+@dataclass(frozen=True)
+class SmsStep:
+    """A sign-in waiting for a code by text message, with whose and to which number."""
+
+    stage: LoginStage
+    user: User
+    factor: SmsSecondFactor
+
+
+def sms_step(request: HttpRequest) -> SmsStep | None:
+    """The pending sign-in's text-message step, if that is where it waits."""
+    if request.user.is_authenticated:
+        return None
+    stage = stage_for(request)
+    user = _user(stage.login) if stage is not None else None
+    factor = sms_factor.sms_factor_for(user=user) if user is not None else None
+    if stage is None or user is None or factor is None:
+        return None
+    return SmsStep(stage=stage, user=user, factor=factor)
+
+
+def pass_sms_step(request: HttpRequest, step: SmsStep, *, code: str) -> HttpResponse:
+    """Accept ``code`` as the second factor and carry on with the sign-in.
+
+    Raises ``SecondFactorError`` (wrong, expired, too many tries) with the sign-in
+    still waiting; otherwise returns the response that continues it.
+    """
+    sms_factor.verify_sign_in_code(factor=step.factor, code=code, request=request)
+    record_authentication(request, step.user, "mfa", type="sms", id=step.factor.pk)
+    response: HttpResponse = step.stage.exit()
+    return response

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from dropline.accounts.requests import signed_in_user
-from dropline.api import errors, notifications
+from dropline.api import errors, notifications, sign_in
 from dropline.api.schemas import (
     AccountOut,
     AccountRefOut,
@@ -30,13 +30,22 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Customer self-service API. Authenticate with an allauth headless session token "
-        "(`X-Session-Token`, from `/_allauth/app/v1/auth/login`) or a browser session."
+        "(`X-Session-Token`, from `/_allauth/app/v1/auth/login`) or a browser session. "
+        "A token stops working after 60 minutes without use and 24 hours after sign-in.\n\n"
+        "When the login waits for a code by text message (pending flow "
+        "`dropline_sms_authenticate`), finish it with the `sign-in` operations below, "
+        "sending the pending login's token.\n\n"
+        "Removing the last second factor through allauth's "
+        "`DELETE /_allauth/app/v1/account/authenticators/totp` or `.../webauthn` needs "
+        '`"confirm_last": true` in the JSON body (else 400, `param` `confirm_last`); '
+        "staff can never remove their last authenticator app or passkey (409)."
     ),
     urls_namespace="api-v1",
     auth=[x_session_token_auth, django_auth],
 )
 errors.install(api)
 api.add_router("", notifications.router)
+api.add_router("", sign_in.router)
 
 
 def _account_out(membership: AccountMember, overview: AccountOverview) -> AccountOut:

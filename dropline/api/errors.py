@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -19,7 +20,11 @@ class FieldError(Exception):
 
 
 def _location(error: dict[str, Any]) -> str:
-    parts = [str(p) for p in error.get("loc", ()) if p not in {"body", "query", "path", "payload"}]
+    parts = [
+        str(p)
+        for p in error.get("loc", ())
+        if p not in {"body", "query", "path", "header", "payload"}
+    ]
     return ".".join(parts) or "body"
 
 
@@ -40,3 +45,9 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": "The request is not valid.", "errors": errors}, status=422
         )
+
+    @api.exception_handler(ImmediateHttpResponse)
+    def allauth_response(request: HttpRequest, exc: ImmediateHttpResponse) -> HttpResponse:
+        """allauth stopped the request with its own answer (a rate limit, a gone session)."""
+        response: HttpResponse = exc.response
+        return response

@@ -93,3 +93,15 @@ class MeOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    reason: str
+
+
+class InvalidInputOut(Schema):
+    """Bad input: ``errors`` names each field that was wrong and why."""
+
+    detail: str
+    errors: list[FieldErrorOut]
