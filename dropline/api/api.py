@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from dropline.accounts.requests import signed_in_user
-from dropline.api import errors, notifications, sign_in
+from dropline.api import claiming, errors, notifications, people, recovery, sign_in
 from dropline.api.schemas import (
     AccountOut,
     AccountRefOut,
@@ -46,6 +46,9 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", notifications.router)
 api.add_router("", sign_in.router)
+api.add_router("", claiming.router)
+api.add_router("", people.router)
+api.add_router("/recovery", recovery.router)
 
 
 def _account_out(membership: AccountMember, overview: AccountOverview) -> AccountOut:

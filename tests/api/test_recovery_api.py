@@ -2,9 +2,6 @@
 headless endpoint or Dropline's), a reset code by text message, a new password with the
 code, a username reminder. JSON in and out, no cookies, and the web's answers: the same
 whether or not a login matched, under the same limits.
-
-Until ``dropline.api.recovery.router`` is mounted on the API, these tests mount it on a
-test-only API under the same ``/api/v1/`` prefix.
 """
 
 from __future__ import annotations
@@ -17,15 +14,9 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from django.urls import URLPattern, URLResolver, path
-from ninja import NinjaAPI
 
-from dropline import urls as site_urls
 from dropline.accounts import recovery
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.api import errors
-from dropline.api import recovery as recovery_api
-from dropline.api.api import api as site_api
 from dropline.core import clock
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
@@ -46,21 +37,7 @@ NEW_PASSWORD = "copper-kettle-moonrise-41"
 CODE_DID_NOT_WORK = "That code did not work. Check it, or ask for a new code."
 
 
-def _mounted() -> bool:
-    return f"{BASE}/password-reset" in site_api.get_openapi_schema(path_prefix="/api/v1")["paths"]
-
-
-_test_api = NinjaAPI(urls_namespace="recovery-api-tests", docs_url=None, openapi_url=None)
-errors.install(_test_api)
-_test_api.add_router("/recovery", recovery_api.router)
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/v1/", _test_api.urls),
-    *site_urls.urlpatterns,
-]
-
-pytestmark = [pytest.mark.django_db]
-if not _mounted():
-    pytestmark.append(pytest.mark.urls(__name__))
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
