@@ -1,8 +1,14 @@
 """Receivers for allauth's and Django's documented authentication signals: each one
-hands the event to ``dropline.accounts.security_events`` and does nothing else.
+hands the event to ``dropline.accounts.security_events`` (and a sign-in also to
+``dropline.accounts.sessions``) and does nothing else.
 
-Connected once, in ``AccountsConfig.ready``. Signals carry ``AbstractBaseUser``; anything
-that is not a Dropline ``User`` (it always is) is ignored rather than guessed at.
+Connected once, in ``AccountsConfig.ready``. At a sign-in, the receiver also adds the
+session to the person's list of sessions (``sessions.track_sign_in``): ``connect``
+takes allauth.usersessions' own ``user_logged_in`` receiver off, which would check
+every earlier session of the person one by one at each sign-in.
+
+Signals carry ``AbstractBaseUser``; anything that is not a Dropline ``User`` (it always
+is) is ignored rather than guessed at.
 
 Django's ``user_login_failed`` passes the credentials that were tried (with the
 password masked by Django). Only the login name is read from them, to find the
@@ -15,10 +21,11 @@ from typing import Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from dropline.accounts import security_events
+from dropline.accounts import security_events, sessions
 from dropline.accounts.models import SecurityEventKind, User
 
 
@@ -35,8 +42,15 @@ def _address(email_address: Any) -> str:
 
 
 def on_user_logged_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    if (person := _user(user)) is not None:
-        security_events.signed_in(request=_request(request), user=person)
+    if (person := _user(user)) is None:
+        return
+    if (http_request := _request(request)) is not None and _tracks_sessions():
+        sessions.track_sign_in(request=http_request, user=person)
+    security_events.signed_in(request=http_request, user=person)
+
+
+def _tracks_sessions() -> bool:
+    return apps.is_installed("allauth.usersessions")
 
 
 def on_user_logged_out(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
@@ -169,7 +183,13 @@ RECEIVERS: list[tuple[Any, Any]] = [
 
 
 def connect() -> None:
-    """Connect every receiver once (a stable ``dispatch_uid`` makes repeats harmless)."""
+    """Connect every receiver once (a stable ``dispatch_uid`` makes repeats harmless),
+    in place of allauth.usersessions' sign-in receiver (``on_user_logged_in`` does its
+    work)."""
+    if _tracks_sessions():
+        from allauth.usersessions import signals as usersessions_signals
+
+        account_signals.user_logged_in.disconnect(usersessions_signals.on_user_logged_in)
     for signal, receiver in RECEIVERS:
         signal.connect(
             receiver,

@@ -130,7 +130,12 @@ def record(
     """Record one event as it is, with no alert: the building block of the rest."""
     if kind not in Kind.values:
         raise ValueError(f"unknown security event kind {kind!r}")
-    client = client_from(request)
+    return _create(kind=kind, user=user, client=client_from(request), data=data)
+
+
+def _create(
+    *, kind: str, user: User | None, client: Client, data: dict[str, Any] | None
+) -> SecurityEvent:
     return SecurityEvent.objects.create(
         user=user,
         kind=kind,
@@ -147,21 +152,20 @@ def record(
 def signed_in(*, request: HttpRequest | None, user: User) -> SecurityEvent:
     """A completed sign-in (password and any second step). Alerts the person when the
     device (browser and system) has never signed in to their login before; the very
-    first sign-in is not news to them."""
-    fingerprint = client_from(request).device.fingerprint
+    first sign-in is not news to them.
+
+    A device seen before (the usual case) costs one look-up and the event's row; only
+    an unknown one asks whether there were earlier sign-ins at all, and only an alert
+    needs a transaction around the two.
+    """
+    client = client_from(request)
+    earlier = SecurityEvent.objects.filter(user=user, kind=Kind.SIGN_IN)
+    seen = earlier.filter(device_fingerprint=client.device.fingerprint).exists()
+    if seen or not earlier.exists():
+        return _create(kind=Kind.SIGN_IN, user=user, client=client, data=None)
     with transaction.atomic():
-        earlier = SecurityEvent.objects.filter(user=user, kind=Kind.SIGN_IN)
-        new_device = (
-            earlier.exists() and not earlier.filter(device_fingerprint=fingerprint).exists()
-        )
-        event = record(
-            kind=Kind.SIGN_IN,
-            user=user,
-            request=request,
-            data={"new_device": True} if new_device else None,
-        )
-        if new_device:
-            _alert(event, template=NEW_DEVICE_ALERT)
+        event = _create(kind=Kind.SIGN_IN, user=user, client=client, data={"new_device": True})
+        _alert(event, template=NEW_DEVICE_ALERT)
     return event
 
 

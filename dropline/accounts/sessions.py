@@ -9,6 +9,12 @@ the idle timeout.
 Reads and writes are scoped to the person in the query; another person's session id
 is simply not found.
 
+``track_sign_in`` keeps the list at each sign-in in place of allauth's own receiver:
+it first removes the person's rows whose Django session has ended (one statement,
+whatever their number), then adds the new session's row. Rows whose session still
+exists but no longer authenticates (a password change signs the others out) are
+removed when the list is read (``active_sessions``, allauth's page and API).
+
 ``UserSessionsAdapter`` is allauth's documented hook (``USERSESSIONS_ADAPTER``) for
 ending sessions: it records a security event for each one, whether it was ended from
 the portal's session list or by the mobile app (``DELETE /_allauth/app/v1/auth/sessions``).
@@ -24,10 +30,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter, get_adapter
 from allauth.usersessions.models import UserSession
-from django.db import transaction
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from dropline.accounts import security_events, sms_factor
 from dropline.accounts.devices import Device, parse_user_agent
@@ -111,6 +121,50 @@ def end_other_sessions(*, user: User, current_session_key: str | None) -> list[A
         ended = [_active(s, current_session_key=current_session_key) for s in others]
         get_adapter().end_sessions(others)
     return ended
+
+
+# Session engines that keep every session in ``django_session``.
+_DATABASE_SESSION_ENGINES = frozenset(
+    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+)
+
+
+def purge_ended_sessions(*, user: User) -> None:
+    """Remove the person's rows whose Django session has expired or been deleted.
+
+    One statement, however many rows the person has. With a session engine that does
+    not keep sessions in the database, allauth's own purge (one look-up per row).
+    """
+    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+        UserSession.objects.purge_and_list(user)
+        return
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    UserSession.objects.filter(user_id=user.pk).exclude(session_key__in=live).delete()
+
+
+def track_sign_in(*, request: HttpRequest, user: User) -> None:
+    """The session a sign-in just started joins the person's list (IP and browser).
+
+    Replaces allauth's ``user_logged_in`` receiver, which lists and checks every earlier
+    session of the person one by one before adding the row.
+    """
+    purge_ended_sessions(user=user)
+    session = request.session
+    if not session.session_key:
+        session.save()
+    user_agent_field = UserSession._meta.get_field("user_agent")
+    try:
+        with transaction.atomic():
+            UserSession.objects.create(
+                user=user,
+                session_key=session.session_key,
+                ip=get_account_adapter().get_client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[: user_agent_field.max_length],
+            )
+    except IntegrityError:
+        # This session already has a row: allauth updates it (and says so if the
+        # browser changed).
+        UserSession.objects.create_from_request(request, user=user)
 
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):
