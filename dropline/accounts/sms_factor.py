@@ -416,15 +416,7 @@ class Removal:
 
 
 def removal_of(*, user: User, factor: Factor) -> Removal:
-    summary = factors_for(user=user)
-    remaining = [f for f in summary.factors if (f.method, f.id) != (factor.method, factor.id)]
-    blocked = None
-    if user.is_staff and not any(f.method in APP_OR_PASSKEY for f in remaining):
-        blocked = _(
-            "Staff accounts need an authenticator app or a passkey to open the back-office. "
-            "Add another one before removing this one."
-        )
-    return Removal(is_last=not remaining, blocked_reason=blocked)
+    return removal_of_several(user=user, factors=[(factor.method, factor.id)])
 
 
 def removal_of_several(*, user: User, factors: Collection[tuple[str, int]]) -> Removal:

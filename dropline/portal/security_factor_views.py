@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
-from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
@@ -252,48 +251,29 @@ def forget_browsers(request: HttpRequest) -> HttpResponse:
 # The text-message step of signing in -------------------------------------------------------
 
 
-def _sign_in_stage(request: HttpRequest) -> tuple[stages.LoginStage, User] | None:
-    if request.user.is_authenticated:
-        return None
-    stage = stages.stage_for(request)
-    if stage is None or not isinstance(stage.login.user, User):
-        return None
-    return stage, stage.login.user
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sms_authenticate(request: HttpRequest) -> HttpResponse:
-    found = _sign_in_stage(request)
-    if found is None:
-        return redirect("account_login")
-    stage, user = found
-    factor = sms_factor.sms_factor_for(user=user)
-    if factor is None:
+    step = stages.sms_step(request)
+    if step is None:
         return redirect("account_login")
     form = SmsCodeForm(_posted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                sms_factor.verify_sign_in_code(
-                    factor=factor, code=form.cleaned_data["code"], request=request
-                )
+                return stages.pass_sms_step(request, step, code=form.cleaned_data["code"])
             except sms_factor.SecondFactorError as exc:
                 form.add_error("code", str(exc))
-            else:
-                record_authentication(request, user, "mfa", type="sms", id=factor.pk)
-                response: HttpResponse = stage.exit()
-                return response
         status = 400
     return render(
         request,
         "portal/security/second_factor_sms_sign_in.html",
         {
             "form": form,
-            "number": sms_factor.masked_number(factor.contact.address),
+            "number": sms_factor.masked_number(step.factor.contact.address),
             "has_other_factor": is_mfa_enabled(
-                user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+                step.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             ),
         },
         status=status,
@@ -303,15 +283,11 @@ def sms_authenticate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def sms_resend(request: HttpRequest) -> HttpResponse:
-    found = _sign_in_stage(request)
-    if found is None:
-        return redirect("account_login")
-    _stage, user = found
-    factor = sms_factor.sms_factor_for(user=user)
-    if factor is None:
+    step = stages.sms_step(request)
+    if step is None:
         return redirect("account_login")
     try:
-        sms_factor.send_sign_in_code(factor=factor)
+        sms_factor.send_sign_in_code(factor=step.factor)
     except sms_factor.SecondFactorError as exc:
         messages.error(request, str(exc))
     else:

@@ -381,9 +381,9 @@ def test_a_passkey_sign_in_skips_the_text_message(client):
 
 
 def test_the_mobile_app_is_not_let_through_without_the_text_message(client):
-    """The app's API has allauth's second-factor endpoints only; a person whose only
-    factor is text messages stays unauthenticated there (until the API gets its own
-    text-message endpoint), never signed in without the second step."""
+    """A person whose only factor is text messages stays unauthenticated in the app
+    until the texted code is given at ``/api/v1/sign-in/text-message/authenticate``
+    (tests/api/test_app_sms_sign_in.py), never signed in without the second step."""
     user = make_user(username="appy")
     enable_sms(user)
     response = client.post(
