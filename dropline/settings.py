@@ -178,6 +178,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# An address with no login is told so by e-mail (after the same work as a real reset).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# allauth merges these with its defaults. Reset requests: the portal page's own limits
+# (accounts.recovery), so the app's headless request cannot send more mail than the web.
+ACCOUNT_RATE_LIMITS = {"reset_password": "10/h/ip,3/15m/key"}
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 # Off: allauth offers a link or a code; Dropline puts its own code beside the link.
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -275,6 +280,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-notifications": {"task": "notifications.deliver_due", "schedule": 60.0},
+    "clear-ended-sessions": {"task": "accounts.clear_ended_sessions", "schedule": 3600.0},
 }
 
 # Security headers; HTTPS settings apply outside the demo and development.

@@ -129,13 +129,17 @@ _DATABASE_SESSION_ENGINES = frozenset(
 )
 
 
+def keeps_sessions_in_database() -> bool:
+    return settings.SESSION_ENGINE in _DATABASE_SESSION_ENGINES
+
+
 def purge_ended_sessions(*, user: User) -> None:
     """Remove the person's rows whose Django session has expired or been deleted.
 
     One statement, however many rows the person has. With a session engine that does
     not keep sessions in the database, allauth's own purge (one look-up per row).
     """
-    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
+    if not keeps_sessions_in_database():
         UserSession.objects.purge_and_list(user)
         return
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")

@@ -313,6 +313,17 @@ def test_the_apps_headless_request_sends_droplines_email(maria):
     assert emailed_code()
 
 
+@pytest.mark.parametrize("address", ["maria@example.com", "nobody@example.com"])
+def test_the_apps_headless_requests_are_limited_like_the_web_page(maria, address):
+    """Three a quarter-hour per address, whether or not it has a login: the app cannot
+    be used to flood someone's inbox with reset e-mails."""
+    answers = [
+        post(APP_RESET_REQUEST, {"email": address}, app(f"198.51.100.{n}")) for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert sum(address in m.to for m in mail.outbox) <= 3
+
+
 def test_the_apps_headless_reset_takes_the_link_key_once(maria):
     token = app_token("maria")
     post(APP_RESET_REQUEST, {"email": "maria@example.com"})
