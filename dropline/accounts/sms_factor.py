@@ -527,3 +527,12 @@ def trusted_until(*, request: HttpRequest, user: User) -> dt.datetime | None:
 
 def is_trusted_browser(*, request: HttpRequest, user: User) -> bool:
     return trusted_until(request=request, user=user) is not None
+
+
+# Looking up a number the person names --------------------------------------------------
+
+
+def mobile_number_of(*, user: User, contact_id: int) -> ContactPoint | None:
+    """``user``'s mobile number ``contact_id``, confirmed or not; None for anyone else's
+    (or an e-mail address), so a caller can tell "not yours" from "not usable"."""
+    return ContactPoint.objects.filter(pk=contact_id, user=user, kind=ContactKind.PHONE).first()

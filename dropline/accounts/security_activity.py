@@ -1,0 +1,101 @@
+"""A person's "Security activity": their own sign-ins, failed attempts and changes to how
+they sign in, newest first, a page at a time. The web page and the app's API show the
+same pages.
+
+Only the person's own events are read (the person is in the query), so nobody else's
+ever appear. A page is one query without a COUNT: one row more than the page says
+whether an older page exists. Pages go at most ``MAX_PAGES`` deep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dropline.accounts import security_events
+from dropline.accounts.models import SecurityEvent, User
+
+PAGE_SIZE = 25
+MAX_PAGES = 40
+
+FAILURES = frozenset(
+    {
+        security_events.Kind.SIGN_IN_FAILED,
+        security_events.Kind.SECOND_FACTOR_FAILED,
+        security_events.Kind.LOCKED_OUT,
+        security_events.Kind.RATE_LIMITED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    event: SecurityEvent
+    what: str
+    device: str
+    this_device: bool
+    failed: bool
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.event.at
+
+    @property
+    def new_device(self) -> bool:
+        """A sign-in from a device never seen on this login before (it was alerted)."""
+        return bool((self.event.data or {}).get("new_device"))
+
+
+@dataclass(frozen=True)
+class ActivityPage:
+    rows: list[ActivityRow]
+    number: int
+    has_previous: bool
+    has_next: bool
+    at_limit: bool  # older events exist but are not listed
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def page_number(text: str | None) -> int:
+    """The page a link asks for, forgiving: junk is the first page, too far the last."""
+    try:
+        return min(max(int(text or 1), 1), MAX_PAGES)
+    except ValueError:
+        return 1
+
+
+def activity_page(*, user: User, number: int, current_fingerprint: str) -> ActivityPage:
+    """Page ``number`` (1 is the newest) of ``user``'s events, in the current language.
+
+    ``current_fingerprint`` is the asking device's (``devices.parse_user_agent``); its
+    events are marked as this device's.
+    """
+    number = min(max(number, 1), MAX_PAGES)
+    start = (number - 1) * PAGE_SIZE
+    events = list(security_events.events_for(user=user)[start : start + PAGE_SIZE + 1])
+    more = len(events) > PAGE_SIZE
+    rows = [
+        ActivityRow(
+            event=event,
+            what=security_events.describe(event),
+            device=event.device_label,
+            this_device=bool(event.device_fingerprint)
+            and event.device_fingerprint == current_fingerprint,
+            failed=event.kind in FAILURES,
+        )
+        for event in events[:PAGE_SIZE]
+    ]
+    return ActivityPage(
+        rows=rows,
+        number=number,
+        has_previous=number > 1,
+        has_next=more and number < MAX_PAGES,
+        at_limit=more and number == MAX_PAGES,
+    )

@@ -1,0 +1,289 @@
+"""The security page's own controls, for the mobile app: the person's security activity
+and Dropline's part of their second factors (the list, the default, text-message codes).
+
+allauth headless serves the rest under ``/_allauth/app/v1/``: password, e-mail,
+authenticator app, passkeys, recovery codes, sessions and re-authentication.
+
+Thin: ``dropline.accounts.security_activity`` and ``sms_factor`` decide, as for the web
+pages. Every read has the signed-in person in the query, so another person's ids answer
+404. Changing second factors needs a re-authentication within the last five minutes, as
+on the web; the state is allauth's own, in the session behind the ``X-Session-Token``
+(or the browser session), so a stale caller gets allauth's 401 with the
+``reauthenticate`` flows, confirms at ``/_allauth/app/v1/auth/reauthenticate`` (or
+``/auth/2fa/reauthenticate``) and sends the request again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
+from allauth.headless.base.response import ReauthenticationResponse
+from allauth.headless.constants import Client
+from allauth.headless.internal import authkit
+from allauth.headless.internal.decorators import mark_request_as_headless
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from dropline.accounts import security_activity, sms_factor
+from dropline.accounts.devices import parse_user_agent
+from dropline.accounts.models import SecondFactorMethod, User
+from dropline.accounts.requests import signed_in_user
+from dropline.api.errors import FieldError
+from dropline.api.schemas import ErrorOut, FieldErrorOut, InvalidInputOut
+from dropline.api.security_schemas import (
+    ActivityEventOut,
+    ActivityPageOut,
+    ActivityQuery,
+    DefaultMethodIn,
+    FactorOut,
+    NumberOut,
+    RecoveryCodesOut,
+    RemoveIn,
+    SecondFactorsOut,
+    TextMessageFactorOut,
+    TextMessageIn,
+    WarningOut,
+)
+from dropline.api.sign_in import AllauthAuthenticationOut
+from dropline.core.phones import display_phone
+
+router = Router(tags=["security"])
+
+# allauth's name for the second-factor app, as the web's ``reauthentication_required``.
+MFA_APP = "allauth.mfa"
+CONFIRM_LAST = "confirm_last"
+CONTACT_ID = "contact_id"
+
+# A change refused for want of a recent re-authentication: allauth's answer.
+REAUTHENTICATE: dict[int, Any] = {401: AllauthAuthenticationOut}
+BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
+
+
+def _reauthentication_answer(request: HttpRequest) -> HttpResponse | None:
+    """allauth's 401 "reauthentication required" answer (with the flows that satisfy it)
+    when the caller last confirmed it was them too long ago; None when recent enough.
+
+    Read from allauth's authentication records in the session that signed the caller
+    in: for a token, the token's session (allauth's app context makes it
+    ``request.session`` for the check), else the browser session.
+    """
+    token = request.headers.get("X-Session-Token")
+    mark_request_as_headless(request, Client.APP if token else Client.BROWSER)
+    if not token:
+        return _answer_if_stale(request)
+    with authkit.authentication_context(request):
+        return _answer_if_stale(request)
+
+
+def _answer_if_stale(request: HttpRequest) -> HttpResponse | None:
+    try:
+        raise_if_reauthentication_required(request, app=MFA_APP)
+    except ReauthenticationRequired:
+        return ReauthenticationResponse(request)
+    return None
+
+
+def _lock_factors(user: User) -> None:
+    """One change to a person's factors at a time (the domain functions lock alike)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+# Security activity ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/security/activity",
+    response={200: ActivityPageOut, 422: InvalidInputOut},
+    summary="Security activity",
+)
+def activity(request: HttpRequest, query: Query[ActivityQuery]) -> ActivityPageOut:
+    """The person's sign-ins, failed attempts and changes to how they sign in, newest
+    first, 25 a page, as the web's security activity page; at most 40 pages deep."""
+    this_device = parse_user_agent(request.headers.get("User-Agent", ""))
+    page = security_activity.activity_page(
+        user=signed_in_user(request),
+        number=query.page,
+        current_fingerprint=this_device.fingerprint,
+    )
+    return ActivityPageOut(
+        events=[
+            ActivityEventOut(
+                id=row.event.pk,
+                at=row.at,
+                kind=row.event.kind,
+                description=row.what,
+                failed=row.failed,
+                new_device=row.new_device,
+                device=row.device,
+                this_device=row.this_device,
+                ip=row.event.ip,
+            )
+            for row in page.rows
+        ],
+        page=page.number,
+        previous_page=page.previous_number if page.has_previous else None,
+        next_page=page.next_number if page.has_next else None,
+        older_not_listed=page.at_limit,
+        this_device=this_device.label if this_device.browser or this_device.os else "",
+        time_zone=settings.TIME_ZONE,
+    )
+
+
+# Second factors ------------------------------------------------------------------------------
+
+
+def _factor_out(factor: sms_factor.Factor) -> FactorOut:
+    return FactorOut(
+        method=factor.method,
+        id=factor.id,
+        name=factor.name,
+        created_at=factor.added_at,
+        last_used_at=factor.last_used_at,
+        is_default=factor.is_default,
+        passwordless=factor.passwordless,
+    )
+
+
+def _second_factors(user: User) -> SecondFactorsOut:
+    summary = sms_factor.factors_for(user=user)
+    current = summary.sms_factor
+    in_use = sms_factor.sms_factor_for(user=user) if current is not None else None
+    return SecondFactorsOut(
+        factors=[_factor_out(factor) for factor in summary.factors],
+        default_method=summary.default_method,
+        recovery_codes=(
+            RecoveryCodesOut(
+                left=summary.recovery_codes_left,
+                total=summary.recovery_codes_total,
+                viewable=summary.recovery_codes_viewable,
+            )
+            if summary.recovery_codes_left is not None
+            else None
+        ),
+        text_message_numbers=[
+            NumberOut(
+                contact_id=contact.pk,
+                number=display_phone(contact.address),
+                receives_codes=in_use is not None and in_use.contact_id == contact.pk,
+            )
+            for contact in sms_factor.verified_numbers(user=user)
+        ],
+    )
+
+
+@router.get("/security/second-factors", response=SecondFactorsOut, summary="Second factors")
+def second_factors(request: HttpRequest) -> SecondFactorsOut:
+    """Every second factor, the one asked for first, how many recovery codes are left
+    (never the codes: allauth's recovery-codes endpoint shows them, once) and the
+    numbers that can receive sign-in codes."""
+    return _second_factors(signed_in_user(request))
+
+
+@router.put(
+    "/security/second-factors/default",
+    response={200: SecondFactorsOut, **BAD_INPUT, **REAUTHENTICATE},
+    summary="Choose what is asked for first",
+)
+def set_default(request: HttpRequest, payload: DefaultMethodIn) -> Any:
+    """Ask for `method` (`totp`, `webauthn` or `sms`, one the person has) first at
+    sign-in. Needs a re-authentication within the last five minutes."""
+    user = signed_in_user(request)
+    if (stale := _reauthentication_answer(request)) is not None:
+        return stale
+    with transaction.atomic():
+        _lock_factors(user)
+        try:
+            sms_factor.set_default_method(user=user, method=payload.method)
+        except sms_factor.SecondFactorError as exc:
+            raise FieldError("method", str(exc)) from None
+    return _second_factors(user)
+
+
+@router.post(
+    "/security/second-factors/text-message",
+    response={200: TextMessageFactorOut, 404: InvalidInputOut, **BAD_INPUT, **REAUTHENTICATE},
+    summary="Turn on sign-in codes by text message",
+)
+def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
+    """Send sign-in codes to one of the person's confirmed mobile numbers (moving them
+    there if they already go to another). The weakest second factor: the answer carries
+    the warning the web page shows. Another person's number answers 404, a number not
+    confirmed (or whose last text did not arrive) 400, both naming `contact_id`. Needs
+    a re-authentication within the last five minutes; ends the trust given to browsers."""
+    user = signed_in_user(request)
+    if (stale := _reauthentication_answer(request)) is not None:
+        return stale
+    with transaction.atomic():
+        if sms_factor.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
+            reason = _("Choose one of your mobile numbers.")
+            return Status(
+                404,
+                InvalidInputOut(
+                    detail=reason, errors=[FieldErrorOut(field=CONTACT_ID, reason=reason)]
+                ),
+            )
+        try:
+            sms_factor.enable_sms_factor(user=user, contact_id=payload.contact_id, request=request)
+        except sms_factor.SecondFactorError as exc:
+            raise FieldError(CONTACT_ID, str(exc)) from None
+        added = sms_factor.factors_for(user=user).sms_factor
+    assert added is not None
+    return TextMessageFactorOut(
+        factor=_factor_out(added),
+        warning=WarningOut(
+            title=_("The weakest second factor"),
+            text=_(
+                "Text messages can be intercepted, and someone who takes over your phone "
+                "number (a SIM swap) receives your codes. An authenticator app or a passkey "
+                "protects you better; use text messages only if you cannot use those."
+            ),
+        ),
+    )
+
+
+@router.delete(
+    "/security/second-factors/text-message",
+    response={204: None, 404: ErrorOut, 409: ErrorOut, **BAD_INPUT, **REAUTHENTICATE},
+    summary="Turn off sign-in codes by text message",
+)
+def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -> Any:
+    """Stop sending sign-in codes by text message. As for allauth's removal of an
+    authenticator app or passkeys: the last second factor goes only with
+    `"confirm_last": true` in the JSON body (else 400 naming `confirm_last`, and nothing
+    changes); staff keep an authenticator app or passkey (409). 404 when codes by text
+    message are off. Needs a re-authentication within the last five minutes."""
+    user = signed_in_user(request)
+    if (stale := _reauthentication_answer(request)) is not None:
+        return stale
+    confirmed = payload is not None and payload.confirm_last
+    with transaction.atomic():
+        _lock_factors(user)
+        factor = sms_factor.factors_for(user=user).sms_factor
+        if factor is None:
+            return Status(
+                404, ErrorOut(detail=_("This way of signing in has already been removed."))
+            )
+        removal = sms_factor.removal_of(user=user, factor=factor)
+        if removal.blocked_reason is not None:
+            return Status(409, ErrorOut(detail=removal.blocked_reason))
+        if removal.is_last and not confirmed:
+            raise FieldError(
+                CONFIRM_LAST,
+                _(
+                    "This is your last second factor. Confirm that your account will be "
+                    "protected by the password alone."
+                ),
+            )
+        sms_factor.remove_factor(
+            request=request,
+            user=user,
+            method=SecondFactorMethod.TEXT_MESSAGE,
+            factor_id=factor.id,
+            confirm_last=confirmed,
+        )
+    return Status(204, None)
