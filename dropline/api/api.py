@@ -9,7 +9,16 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from dropline.accounts.requests import signed_in_user
-from dropline.api import claiming, errors, notifications, people, recovery, sign_in
+from dropline.api import (
+    claiming,
+    contacts,
+    errors,
+    notifications,
+    people,
+    recovery,
+    security,
+    sign_in,
+)
 from dropline.api.schemas import (
     AccountOut,
     AccountRefOut,
@@ -48,6 +57,8 @@ api.add_router("", notifications.router)
 api.add_router("", sign_in.router)
 api.add_router("", claiming.router)
 api.add_router("", people.router)
+api.add_router("", contacts.router)
+api.add_router("", security.router)
 api.add_router("/recovery", recovery.router)
 
 
