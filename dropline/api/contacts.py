@@ -17,12 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
-from allauth.core.exceptions import ImmediateHttpResponse, ReauthenticationRequired
-from allauth.headless.base.response import ReauthenticationResponse
-from allauth.headless.constants import Client
-from allauth.headless.internal import authkit
-from allauth.headless.internal.decorators import mark_request_as_headless
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -41,6 +35,7 @@ from dropline.api.contact_schemas import (
     NewContactOut,
 )
 from dropline.api.errors import FieldError
+from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import ErrorOut, InvalidInputOut
 from dropline.api.sign_in import AllauthAuthenticationOut
 from dropline.core.phones import display_phone
@@ -54,31 +49,6 @@ CODE_EXPIRES_IN = int(contact_points.CODE_LIFETIME.total_seconds())
 # ``{"detail": "Unauthorized"}`` without credentials).
 RECHECKED: dict[int, Any] = {401: AllauthAuthenticationOut}
 BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
-
-
-def require_recent_authentication(request: HttpRequest) -> None:
-    """Stop with allauth's reauthentication answer unless the caller confirmed their
-    sign-in within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``, as ``reauthentication_required``
-    does for the web's views.
-
-    allauth keeps that confirmation in the session it happened in: for the app, the
-    session behind the ``X-Session-Token``, which allauth's app context makes
-    ``request.session`` for the check and the answer.
-    """
-    if request.headers.get("X-Session-Token"):
-        mark_request_as_headless(request, Client.APP)
-        with authkit.authentication_context(request):
-            _raise_if_stale(request)
-    else:
-        mark_request_as_headless(request, Client.BROWSER)
-        _raise_if_stale(request)
-
-
-def _raise_if_stale(request: HttpRequest) -> None:
-    try:
-        raise_if_reauthentication_required(request, app="")
-    except ReauthenticationRequired:
-        raise ImmediateHttpResponse(ReauthenticationResponse(request)) from None
 
 
 def _own_contact(request: HttpRequest, contact_id: int) -> ContactPoint:

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.headless.base.response import UnauthorizedResponse
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
+from allauth.core.exceptions import ImmediateHttpResponse, ReauthenticationRequired
+from allauth.headless.base.response import ReauthenticationResponse, UnauthorizedResponse
 from allauth.headless.constants import Client
 from allauth.headless.internal import authkit
 from allauth.headless.internal.decorators import mark_request_as_headless
@@ -55,3 +56,31 @@ def in_pending_login_context(run: Run) -> Run:
     token: one that opens no session gets allauth's unauthenticated answer with 401,
     as any bad token does under ``/api/v1/``."""
     return _in_context(run, gone_is_401=True)
+
+
+def require_recent_authentication(request: HttpRequest, *, app: str = "") -> None:
+    """Stop with allauth's 401 "reauthentication required" answer (and the flows that
+    satisfy it) unless the caller confirmed their sign-in within
+    ``ACCOUNT_REAUTHENTICATION_TIMEOUT``, as the web's pages require. ``app`` names the
+    allauth app whose ``REAUTHENTICATION_REQUIRED`` setting applies; none: always.
+
+    allauth keeps that confirmation in the session it happened in: for the app, the
+    session behind the ``X-Session-Token``, which allauth's app context makes
+    ``request.session`` for the check and the answer; else the browser session. The
+    answer reaches the caller through ``errors.install``'s ``ImmediateHttpResponse``
+    handler.
+    """
+    token = request.headers.get("X-Session-Token")
+    mark_request_as_headless(request, Client.APP if token else Client.BROWSER)
+    if not token:
+        _raise_if_stale(request, app=app)
+        return
+    with authkit.authentication_context(request):
+        _raise_if_stale(request, app=app)
+
+
+def _raise_if_stale(request: HttpRequest, *, app: str) -> None:
+    try:
+        raise_if_reauthentication_required(request, app=app)
+    except ReauthenticationRequired:
+        raise ImmediateHttpResponse(ReauthenticationResponse(request)) from None

@@ -17,15 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
-from allauth.core.exceptions import ReauthenticationRequired
-from allauth.headless.base.response import ReauthenticationResponse
-from allauth.headless.constants import Client
-from allauth.headless.internal import authkit
-from allauth.headless.internal.decorators import mark_request_as_headless
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -34,6 +28,7 @@ from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
+from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import ErrorOut, FieldErrorOut, InvalidInputOut
 from dropline.api.security_schemas import (
     ActivityEventOut,
@@ -62,30 +57,6 @@ CONTACT_ID = "contact_id"
 # A change refused for want of a recent re-authentication: allauth's answer.
 REAUTHENTICATE: dict[int, Any] = {401: AllauthAuthenticationOut}
 BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
-
-
-def _reauthentication_answer(request: HttpRequest) -> HttpResponse | None:
-    """allauth's 401 "reauthentication required" answer (with the flows that satisfy it)
-    when the caller last confirmed it was them too long ago; None when recent enough.
-
-    Read from allauth's authentication records in the session that signed the caller
-    in: for a token, the token's session (allauth's app context makes it
-    ``request.session`` for the check), else the browser session.
-    """
-    token = request.headers.get("X-Session-Token")
-    mark_request_as_headless(request, Client.APP if token else Client.BROWSER)
-    if not token:
-        return _answer_if_stale(request)
-    with authkit.authentication_context(request):
-        return _answer_if_stale(request)
-
-
-def _answer_if_stale(request: HttpRequest) -> HttpResponse | None:
-    try:
-        raise_if_reauthentication_required(request, app=MFA_APP)
-    except ReauthenticationRequired:
-        return ReauthenticationResponse(request)
-    return None
 
 
 def _lock_factors(user: User) -> None:
@@ -193,8 +164,7 @@ def set_default(request: HttpRequest, payload: DefaultMethodIn) -> Any:
     """Ask for `method` (`totp`, `webauthn` or `sms`, one the person has) first at
     sign-in. Needs a re-authentication within the last five minutes."""
     user = signed_in_user(request)
-    if (stale := _reauthentication_answer(request)) is not None:
-        return stale
+    require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
         _lock_factors(user)
         try:
@@ -216,8 +186,7 @@ def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
     confirmed (or whose last text did not arrive) 400, both naming `contact_id`. Needs
     a re-authentication within the last five minutes; ends the trust given to browsers."""
     user = signed_in_user(request)
-    if (stale := _reauthentication_answer(request)) is not None:
-        return stale
+    require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
         if sms_factor.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
             reason = _("Choose one of your mobile numbers.")
@@ -258,8 +227,7 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
     changes); staff keep an authenticator app or passkey (409). 404 when codes by text
     message are off. Needs a re-authentication within the last five minutes."""
     user = signed_in_user(request)
-    if (stale := _reauthentication_answer(request)) is not None:
-        return stale
+    require_recent_authentication(request, app=MFA_APP)
     confirmed = payload is not None and payload.confirm_last
     with transaction.atomic():
         _lock_factors(user)
