@@ -42,9 +42,10 @@ def make_customer(db: None) -> Callable[..., object]:
 
 @pytest.fixture(autouse=True)
 def _fresh_shared_cache() -> None:
-    """Each test starts with an empty Redis cache, as the database cache is emptied by
-    each test's rollback: rate-limit counters and used-code markers must not leak from
-    one test into the next. (REDIS_URL in the tests points at a database of their own.)"""
+    """Each test starts with an empty cache: rate-limit counters, used codes and reset
+    codes must not leak from one test into the next. Redis (REDIS_URL points the tests
+    at a database of their own) is emptied here; the database cache needs nothing, as
+    each test's transaction takes its rows away with it."""
     if os.environ.get("REDIS_URL"):
         from django.core.cache import cache
 

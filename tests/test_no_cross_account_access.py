@@ -245,13 +245,6 @@ def _sign_in(username: str, ip: str) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def ned() -> Others:
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from dropline.accounts import breach
@@ -107,13 +106,6 @@ def check_on(settings, range_api: RangeApi) -> RangeApi:
     settings.DROPLINE_BREACHED_PASSWORD_API = range_api.base_url
     range_api.breached[sha1(BREACHED)] = 52_361
     return range_api
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def refusal(password: str) -> list[str]:

@@ -7,7 +7,6 @@ The policy (NIST SP 800-63B, OWASP ASVS 5.0 V6.2) is checked through the project
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
@@ -21,7 +20,6 @@ from django.contrib.auth.password_validation import (
     password_validators_help_texts,
     validate_password,
 )
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -34,13 +32,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 CHANGE = "/accounts/password/change/"
 PORTAL = "/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def refusal(password: str, user: User | None = None) -> list[str]:

@@ -49,14 +49,6 @@ NEW_PASSWORD = "copper-kettle-moonrise-41"
 CODE_DID_NOT_WORK = "That code did not work. Check it, or ask for a new code."
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Codes and rate-limit windows live in the shared cache, outside the transaction."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def person(username: str, *, phone: str | None = None, email: str | None = None) -> User:
     """A login with a verified sign-in e-mail (also a contact) and maybe a verified mobile."""
     user = make_user(username=username, email=email or f"{username}@example.com")

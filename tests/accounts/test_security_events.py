@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,6 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -51,14 +49,6 @@ SAFARI_IPHONE = (
 )
 PHONE = "+13195550142"
 LOGIN = "/accounts/login/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Rate limits live in the shared cache, outside the test's transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser(user_agent: str = CHROME_WINDOWS, ip: str = "198.51.100.7") -> Client:

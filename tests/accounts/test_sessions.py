@@ -7,7 +7,6 @@ would see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from importlib import import_module
 from types import ModuleType
 from typing import Any
@@ -54,14 +53,6 @@ SESSIONS = "/security/sessions/"
 HUB = "/security/"
 LOGIN = "/accounts/login/"
 REAUTHENTICATE = "/accounts/reauthenticate/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Rate limits and used TOTP codes live in the shared cache, outside the transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser(user_agent: str, ip: str) -> Client:

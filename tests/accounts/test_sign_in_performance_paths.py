@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterator
 
 import pytest
 from allauth.account import signals as account_signals
@@ -18,7 +17,6 @@ from allauth.usersessions import signals as usersessions_signals
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -38,13 +36,6 @@ CHROME_WINDOWS = (
 )
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
 LOGIN = "/accounts/login/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts.models import User
@@ -37,14 +35,6 @@ APP = "/_allauth/app/v1"
 VERIFY_EMAIL = f"{APP}/auth/email/verify"
 PASSWORD = "violet-kettle-harbor-9"
 PHONE_UA = "Dropline-App/2.3 (Android 14; Pixel 8) okhttp/4.12.0"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """The limits' counters live in the shared cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

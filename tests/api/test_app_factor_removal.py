@@ -4,12 +4,10 @@ and never the last authenticator app or passkey of a member of staff."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor, User
@@ -22,13 +20,6 @@ pytestmark = pytest.mark.django_db
 APP = "/_allauth/app/v1"
 TOTP = f"{APP}/account/authenticators/totp"
 PASSKEYS = f"{APP}/account/authenticators/webauthn"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def app() -> Client:

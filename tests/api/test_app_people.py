@@ -4,13 +4,11 @@ removes; an authorized user only sees; nobody reaches another account's people."
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db.models import Model
 from django.test import Client
 
@@ -25,13 +23,6 @@ pytestmark = pytest.mark.django_db
 PEOPLE = "/api/v1/people"
 INVITE = "/api/v1/people/invitations"
 PHONE_UA = "Dropline-App/2.3 (Android 14; Pixel 8) okhttp/4.12.0"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class App:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,14 +32,6 @@ CURRENT_SESSION = f"{APP}/auth/session"
 ME = "/api/v1/me"
 PHONE_UA = "Dropline-App/2.3 (Android 14; Pixel 8) okhttp/4.12.0"
 ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Rate-limit counters and used TOTP codes live in the shared cache."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

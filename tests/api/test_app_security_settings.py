@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.headless import app_settings as headless_settings
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -49,13 +47,6 @@ CHROME_WINDOWS = (
     "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 )
 OTHER_PHONE = "+13195550199"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -8,11 +8,9 @@ Dropline's endpoints, which answer as allauth does once the sign-in completes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts import sms_factor
@@ -33,13 +31,6 @@ SEND = "/api/v1/sign-in/text-message/send"
 AUTHENTICATE = "/api/v1/sign-in/text-message/authenticate"
 SMS_FLOW = "dropline_sms_authenticate"
 OTHER_PHONE = "+13195550150"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ end it, use moves that on, and 24 hours after sign-in it ends however busy."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,13 +23,6 @@ APP = "/_allauth/app/v1"
 CURRENT_SESSION = f"{APP}/auth/session"
 ME = "/api/v1/me"
 MINUTE = dt.timedelta(minutes=1)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

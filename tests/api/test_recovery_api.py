@@ -7,12 +7,10 @@ whether or not a login matched, under the same limits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts import recovery
@@ -38,14 +36,6 @@ CODE_DID_NOT_WORK = "That code did not work. Check it, or ask for a new code."
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    """Codes and rate-limit windows live in the shared cache, outside the transaction."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.test import Client
 from django.urls import URLResolver, include, path, reverse
 from django.utils import formats
@@ -50,13 +49,6 @@ urlpatterns = [_with_routes(pattern) for pattern in root_urls.urlpatterns]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 CODE = re.compile(r"DRPL-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def codes_url(account: CustomerAccount) -> str:

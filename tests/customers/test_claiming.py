@@ -8,7 +8,6 @@ from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -32,14 +31,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "violet-kettle-harbor-9"
 IP = "198.51.100.7"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit windows start empty (the cache may be Redis, outside the test's transaction)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def unclaimed_account(

@@ -9,7 +9,6 @@ import smtplib
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.django_db
 
 IP = "198.51.100.8"
 INVITE_URL = "https://portal.example.net/account/invitation/"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

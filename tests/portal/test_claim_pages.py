@@ -12,7 +12,6 @@ import pytest
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import clear_url_caches, reverse
 
@@ -62,13 +61,6 @@ def link_mode() -> Iterator[None]:
         finally:
             pass
     _rebuild_urls()
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
