@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -29,7 +27,6 @@ from dropline.accounts.requests import signed_in_user
 from dropline.api.claim_schemas import InvitationOut, InviteIn, PeopleOut, PersonOut
 from dropline.api.errors import FieldError
 from dropline.api.schemas import AccountRefOut, ErrorOut, InvalidInputOut
-from dropline.core import audit
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.numbering import normalize_account_number
@@ -92,11 +89,6 @@ def _invitation(invitation: InvitationCode) -> InvitationOut:
     )
 
 
-def _invite_url() -> str:
-    """The web page where the invited person redeems the code (the app has its own)."""
-    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + reverse("accounts_portal:invitation")
-
-
 @router.get("/people", response={200: PeopleOut, 404: ErrorOut}, summary="People on the account")
 def list_people(request: HttpRequest, query: Query[AccountQuery]) -> PeopleOut:
     """Everyone who can sign in to the account, holder first; for the holder, also the
@@ -137,20 +129,11 @@ def invite(
     (a bad address, someone already on the account, too many waiting) names `email`."""
     membership = _manager(request, query)
     try:
-        issued = invitations.invite_by_email(
-            by=membership, email=payload.email, invite_url=_invite_url()
-        )
+        issued = invitations.invite_by_email(by=membership, email=payload.email, request=request)
     except invitations.NotAllowedError as exc:
         raise HttpError(403, str(exc)) from None
     except invitations.InvitationError as exc:
         raise FieldError("email", str(exc)) from None
-    audit.record(
-        action="invitation.sent",
-        request=request,
-        target=issued.invitation,
-        account_number=membership.account.number,
-        data={"email": issued.invitation.email},
-    )
     return Status(201, _invitation(issued.invitation))
 
 
@@ -172,18 +155,11 @@ def revoke(request: HttpRequest, invitation_id: int, query: Query[AccountQuery])
     if invitation is None:
         raise Http404
     try:
-        invitations.revoke_invitation(by=membership, invitation=invitation)
+        invitations.revoke_invitation(by=membership, invitation=invitation, request=request)
     except invitations.NotAllowedError as exc:
         raise HttpError(403, str(exc)) from None
     except invitations.InvitationError as exc:
         raise HttpError(409, str(exc)) from None
-    audit.record(
-        action="invitation.revoked",
-        request=request,
-        target=invitation,
-        account_number=membership.account.number,
-        data={"email": invitation.email},
-    )
     return Status(204, None)
 
 
@@ -202,16 +178,9 @@ def remove(request: HttpRequest, member_id: int, query: Query[AccountQuery]) -> 
     if member is None:
         raise Http404
     try:
-        invitations.remove_member(by=membership, member=member)
+        invitations.remove_member(by=membership, member=member, request=request)
     except invitations.NotAllowedError as exc:
         raise HttpError(403, str(exc)) from None
     except invitations.InvitationError as exc:
         raise HttpError(409, str(exc)) from None
-    audit.record(
-        action="member.removed",
-        request=request,
-        target=membership.account,
-        account_number=membership.account.number,
-        data={"username": member.user.get_username(), "role": member.role},
-    )
     return Status(204, None)

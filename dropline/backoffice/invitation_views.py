@@ -107,16 +107,9 @@ def revoke_invitation_code(request: HttpRequest, number: str, invitation_id: int
     account = _account(number)
     invitation = get_object_or_404(InvitationCode, pk=invitation_id, account=account)
     try:
-        invitations.revoke_invitation(by=None, invitation=invitation)
+        invitations.revoke_invitation(by=None, invitation=invitation, request=request)
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
     else:
-        audit.record(
-            action="invitation_code.revoked",
-            request=request,
-            target=invitation,
-            account_number=account.number,
-            data={"role": invitation.role},
-        )
         messages.success(request, _("The code no longer works."))
     return redirect("backoffice:invitation_codes", number=account.number)

@@ -22,12 +22,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import clock
+from dropline.core import audit, clock
 from dropline.customers import throttling
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
 from dropline.customers.permissions import can_manage_people
@@ -183,12 +185,25 @@ def _normalize_email(text: str) -> str:
     return address.lower()
 
 
-def invite_by_email(*, by: AccountMember, email: str, invite_url: str) -> IssuedCode:
+def redeem_page_url() -> str:
+    """The portal page where an invited person redeems their code."""
+    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + reverse("accounts_portal:invitation")
+
+
+def invite_by_email(
+    *,
+    by: AccountMember,
+    email: str,
+    invite_url: str | None = None,
+    request: HttpRequest | None = None,
+) -> IssuedCode:
     """The holder invites an authorized user: a code valid for
-    EMAILED_INVITATION_LIFETIME, e-mailed with ``invite_url`` in the account's language.
+    EMAILED_INVITATION_LIFETIME, e-mailed with ``invite_url`` (by default the portal's
+    redeem page) in the account's language.
 
     Inviting an address again replaces the earlier invitation. If the e-mail cannot
-    be sent, nothing is kept.
+    be sent, nothing is kept. Audited as ``invitation.sent`` (``request`` for who and
+    from where).
     """
     if not can_manage_people(by):
         raise NotAllowedError(_("Only the account holder can invite people."))
@@ -225,7 +240,15 @@ def invite_by_email(*, by: AccountMember, email: str, invite_url: str) -> Issued
             created_by=by.user,
             lifetime=EMAILED_INVITATION_LIFETIME,
         )
-        _send_invitation(issued=issued, by=by, invite_url=invite_url)
+        _send_invitation(issued=issued, by=by, invite_url=invite_url or redeem_page_url())
+        audit.record(
+            action="invitation.sent",
+            request=request,
+            actor=by.user,
+            target=issued.invitation,
+            account_number=account.number,
+            data={"email": address},
+        )
     return issued
 
 
@@ -251,15 +274,26 @@ def _send_invitation(*, issued: IssuedCode, by: AccountMember, invite_url: str) 
         ) from None
 
 
-def revoke_invitation(*, by: AccountMember | None, invitation: InvitationCode) -> None:
-    """Stop an unused code from working. ``by`` is the holder asking, or None for staff."""
+def revoke_invitation(
+    *, by: AccountMember | None, invitation: InvitationCode, request: HttpRequest | None = None
+) -> None:
+    """Stop an unused code from working. ``by`` is the holder asking, or None for staff
+    (audited as ``invitation.revoked`` and ``invitation_code.revoked``)."""
     if by is not None and (not can_manage_people(by) or by.account_id != invitation.account_id):
         raise NotAllowedError(_("Only the account holder can revoke invitations."))
-    changed = InvitationCode.objects.filter(
-        pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=clock.now())
-    if not changed:
-        raise InvitationError(_("This invitation has already been used or revoked."))
+    with transaction.atomic():
+        changed = InvitationCode.objects.filter(
+            pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=clock.now())
+        if not changed:
+            raise InvitationError(_("This invitation has already been used or revoked."))
+        audit.record(
+            action="invitation.revoked" if by is not None else "invitation_code.revoked",
+            request=request,
+            target=invitation,
+            account_number=invitation.account.number,
+            data={"email": invitation.email, "role": invitation.role},
+        )
 
 
 # The people on an account ---------------------------------------------------------------
@@ -274,8 +308,11 @@ def people_on_account(*, account: CustomerAccount) -> list[AccountMember]:
     )
 
 
-def remove_member(*, by: AccountMember, member: AccountMember) -> None:
-    """The holder removes an authorized user; the holder can never be removed this way."""
+def remove_member(
+    *, by: AccountMember, member: AccountMember, request: HttpRequest | None = None
+) -> None:
+    """The holder removes an authorized user; the holder can never be removed this way.
+    Audited as ``member.removed``."""
     if not can_manage_people(by) or by.account_id != member.account_id:
         raise NotAllowedError(_("Only the account holder can remove people."))
     if member.role == MemberRole.HOLDER:
@@ -284,5 +321,13 @@ def remove_member(*, by: AccountMember, member: AccountMember) -> None:
         deleted, _rows = AccountMember.objects.filter(
             pk=member.pk, account_id=by.account_id, role=MemberRole.AUTHORIZED
         ).delete()
-    if not deleted:
-        raise InvitationError(_("This person is no longer on the account."))
+        if not deleted:
+            raise InvitationError(_("This person is no longer on the account."))
+        audit.record(
+            action="member.removed",
+            request=request,
+            actor=by.user,
+            target=by.account,
+            account_number=by.account.number,
+            data={"username": member.user.get_username(), "role": member.role},
+        )

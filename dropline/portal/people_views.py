@@ -7,17 +7,14 @@ another account's id answers 404; a change asked by an authorized user answers 4
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.core import audit
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.permissions import can_manage_people
@@ -74,10 +71,6 @@ def people(request: HttpRequest) -> HttpResponse:
     return _people_page(request, membership)
 
 
-def _invite_url() -> str:
-    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + reverse("accounts_portal:invitation")
-
-
 @login_required
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
@@ -87,18 +80,11 @@ def invite(request: HttpRequest) -> HttpResponse:
         return _people_page(request, membership, invite_form=form)
     try:
         issued = invitations.invite_by_email(
-            by=membership, email=form.cleaned_data["email"], invite_url=_invite_url()
+            by=membership, email=form.cleaned_data["email"], request=request
         )
     except invitations.InvitationError as exc:
         form.add_error("email", str(exc))
         return _people_page(request, membership, invite_form=form)
-    audit.record(
-        action="invitation.sent",
-        request=request,
-        target=issued.invitation,
-        account_number=membership.account.number,
-        data={"email": issued.invitation.email},
-    )
     messages.success(
         request,
         _("We e-mailed an invitation to %(email)s. It works once, for 7 days.")
@@ -115,17 +101,10 @@ def revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
         InvitationCode, pk=invitation_id, account=membership.account, role=MemberRole.AUTHORIZED
     )
     try:
-        invitations.revoke_invitation(by=membership, invitation=invitation)
+        invitations.revoke_invitation(by=membership, invitation=invitation, request=request)
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
         return redirect("accounts_portal:people")
-    audit.record(
-        action="invitation.revoked",
-        request=request,
-        target=invitation,
-        account_number=membership.account.number,
-        data={"email": invitation.email},
-    )
     messages.success(
         request,
         _("The invitation to %(email)s no longer works.") % {"email": invitation.email},
@@ -153,17 +132,10 @@ def remove(request: HttpRequest, member_id: int) -> HttpResponse:
             {"membership": membership, "member": member},
         )
     try:
-        invitations.remove_member(by=membership, member=member)
+        invitations.remove_member(by=membership, member=member, request=request)
     except invitations.InvitationError as exc:
         messages.error(request, str(exc))
         return redirect("accounts_portal:people")
-    audit.record(
-        action="member.removed",
-        request=request,
-        target=membership.account,
-        account_number=membership.account.number,
-        data={"username": member.user.get_username(), "role": member.role},
-    )
     messages.success(
         request,
         _("%(name)s can no longer sign in to this account.")

@@ -14,6 +14,7 @@ from django.utils import translation
 
 from dropline.accounts.models import User
 from dropline.core import clock
+from dropline.core.models import AuditEvent
 from dropline.customers import claiming, invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from tests.customers.test_claiming import PASSWORD, unclaimed_account
@@ -365,3 +366,36 @@ def test_invitation_emails_are_rate_limited_per_account_for_a_day(household):
     assert len(mail.outbox) == limit.amount
     with clock.frozen(start + dt.timedelta(days=1, seconds=1)):
         invitations.invite_by_email(by=holder, email="jose@example.com", invite_url=INVITE_URL)
+
+
+def test_each_change_to_the_people_is_audited_once_with_who_and_where(household, rf):
+    """The portal, the app and the back-office call the same functions, so the audit
+    trail is the same whichever way the holder (or staff) went."""
+    holder = holder_of(household)
+    request = rf.post("/", REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="Firefox")
+    request.user = holder.user
+    issued = invitations.invite_by_email(by=holder, email="jose@example.com", request=request)
+    assert INVITE_URL not in mail.outbox[-1].body
+    assert "/account/invitation/" in mail.outbox[-1].body  # the portal's redeem page
+    invitations.revoke_invitation(by=holder, invitation=issued.invitation, request=request)
+    jose = AccountMember.objects.create(
+        account=household.account, user=make_user(username="jose"), role=MemberRole.AUTHORIZED
+    )
+    invitations.remove_member(by=holder, member=jose, request=request)
+    printed = invitations.issue_printed_code(
+        account=household.account, created_by=holder.user, role=MemberRole.AUTHORIZED
+    )
+    invitations.revoke_invitation(by=None, invitation=printed.invitation)
+
+    trail = list(
+        AuditEvent.objects.order_by("id").values_list("action", "actor_label", "ip_address")
+    )
+    assert trail == [
+        ("invitation.sent", "maria", "198.51.100.23"),
+        ("invitation.revoked", "maria", "198.51.100.23"),
+        ("member.removed", "maria", "198.51.100.23"),
+        ("invitation_code.revoked", "", None),
+    ]
+    with pytest.raises(invitations.InvitationError):
+        invitations.revoke_invitation(by=holder, invitation=issued.invitation, request=request)
+    assert AuditEvent.objects.count() == 4  # a refused change is not recorded
