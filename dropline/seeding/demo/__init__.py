@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from dropline.seeding.demo import catalogue, household, notifications, staff
+from dropline.seeding.demo import catalogue, household, notifications, staff, unclaimed
 
 STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalogue", catalogue.load),
     ("household", household.load),
+    ("customer without a login", unclaimed.load),
     ("staff", staff.load),
     ("notification contacts", notifications.load),
 ]
