@@ -8,9 +8,9 @@ save, as the web's cookie does), and a token idle too long or older than the
 absolute lifetime is ended before allauth or the API look it up, so
 ``/_allauth/app/...`` answers that the session is gone (410) and ``/api/v1/`` 401.
 
-As on the web, the 24 hours count from the first signed-in request under the
-session's key, which the app makes right after signing in (and an unused token
-expires after its idle hour in any case).
+The 24 hours count from the sign-in itself (``stamp_sign_in``, called when allauth
+signs someone in, on the web or in the app); a session signed in some other way is
+stamped at its first signed-in request.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ from dropline.core import clock
 
 SIGNED_IN_AT = "dropline_signed_in_at"
 LAST_USED_AT = "dropline_last_used_at"
+
+
+def stamp_sign_in(session: SessionBase) -> None:
+    """Start the absolute lifetime of the session just signed in."""
+    session[SIGNED_IN_AT] = [session.session_key, clock.now().timestamp()]
 
 
 def _outlived(session: SessionBase, *, now: float, idle_seconds: float | None) -> bool:

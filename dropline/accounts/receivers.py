@@ -25,7 +25,7 @@ from django.apps import apps
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from dropline.accounts import security_events, sessions
+from dropline.accounts import middleware, security_events, sessions
 from dropline.accounts.models import SecurityEventKind, User
 
 
@@ -44,8 +44,10 @@ def _address(email_address: Any) -> str:
 def on_user_logged_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     if (person := _user(user)) is None:
         return
-    if (http_request := _request(request)) is not None and _tracks_sessions():
-        sessions.track_sign_in(request=http_request, user=person)
+    if (http_request := _request(request)) is not None:
+        middleware.stamp_sign_in(http_request.session)
+        if _tracks_sessions():
+            sessions.track_sign_in(request=http_request, user=person)
     security_events.signed_in(request=http_request, user=person)
 
 

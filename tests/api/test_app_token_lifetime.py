@@ -168,3 +168,18 @@ def test_a_pending_login_is_not_kept_alive_or_signed_in(ann):
     )
     assert done.status_code == 200
     assert api(done.json()["meta"]["session_token"]) == 200
+
+
+def test_the_24_hours_count_from_the_sign_in_not_from_the_first_use(ann):
+    """A token first used 50 minutes after signing in still ends 24 hours after the
+    sign-in, not 24 hours after that first use."""
+    start = clock.now()
+    with clock.frozen(start):
+        token = sign_in()
+    used_at = start + 50 * MINUTE
+    while used_at < start + dt.timedelta(hours=24):
+        with clock.frozen(used_at):
+            assert api(token) == 200
+        used_at += 50 * MINUTE
+    with clock.frozen(start + dt.timedelta(hours=24) + MINUTE):
+        assert api(token) == 401
