@@ -60,12 +60,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dropline.accounts import security_events
+from dropline.accounts import sealed, security_events
 from dropline.accounts.models import SecurityEventKind, User
+from dropline.accounts.tasks import send_reset_code_text
 from dropline.core import audit, clock
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.channels.email import EmailDeliveryError, send_email
-from dropline.notifications.channels.sms import SmsError, gateway
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 from dropline.notifications.outbox import build_message, enqueue_delivery
@@ -338,27 +338,28 @@ def _base_context() -> dict[str, Any]:
 
 
 def _send_code(*, user: User, phone: str, code: str, language: str) -> None:
+    """Hand the text to ``tasks.send_reset_code_text``: with a broker, the gateway's
+    round trip happens outside this request (see ``request_reset_code``)."""
     rendered = render(
         event=RESET_CODE_EVENT,
         language=_language_for(user, language),
         context={**_base_context(), "user": user, "code": code, "username": user.username},
     )
-    try:
-        gateway().send(
-            to=phone,
-            body=rendered.sms,
-            idempotency_key=f"reset_code:{user.pk}:{secrets.token_hex(8)}",
-        )
-    except SmsError as exc:
-        # The visitor sees the same answer either way; staff see this line.
-        logger.warning("password reset code not sent to user %s: %s", user.pk, exc)
+    send_reset_code_text.delay(
+        user_id=user.pk,
+        phone=phone,
+        sealed_body=sealed.seal(rendered.sms),
+        idempotency_key=f"reset_code:{user.pk}:{secrets.token_hex(8)}",
+    )
 
 
 def request_reset_code(*, identifier: str, ip: str | None, language: str) -> None:
     """Text a reset code to the verified mobile of each login ``identifier`` names.
 
-    Answers the same (returns None) whether or not anything was sent. Raises
-    ``ThrottledError`` past the limits for this IP address or this identifier.
+    Answers the same (returns None) whether or not anything was sent, after the same
+    work: one code hashed per login found, or one for none; the text itself is sent by
+    a background task. Raises ``ThrottledError`` past the limits for this IP address
+    or this identifier.
     """
     _check_visible(
         [
