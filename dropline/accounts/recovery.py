@@ -62,10 +62,9 @@ from django.utils.translation import ngettext
 
 from dropline.accounts import sealed, security_events
 from dropline.accounts.models import SecurityEventKind, User
-from dropline.accounts.tasks import send_reset_code_text
+from dropline.accounts.tasks import send_recovery_email, send_reset_code_text
 from dropline.core import audit, clock
 from dropline.notifications.categories import Category, Channel
-from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 from dropline.notifications.outbox import build_message, enqueue_delivery
@@ -563,21 +562,20 @@ def send_no_login_email(*, email: str, language: str) -> None:
 
 
 def _send_email(*, template: str, to: str, language: str, context: dict[str, Any]) -> None:
+    """Render now; ``tasks.send_recovery_email`` sends it (with a broker, outside this
+    request)."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}_message.txt", context).strip()
         html = render_to_string(f"{template}_message.html", context).strip()
-    try:
-        send_email(
-            to=to,
-            subject=subject,
-            body_text=text,
-            body_html=html,
-            message_id=f"<recovery.{secrets.token_hex(12)}@dropline>",
-            unsubscribe_url=None,
-        )
-    except EmailDeliveryError as exc:
-        logger.warning("%s e-mail not sent: %s", template.rsplit("/", 1)[-1], exc)
+    send_recovery_email.delay(
+        to=to,
+        subject=subject,
+        sealed_text=sealed.seal(text),
+        sealed_html=sealed.seal(html),
+        message_id=f"<recovery.{secrets.token_hex(12)}@dropline>",
+        kind=template.rsplit("/", 1)[-1],
+    )
 
 
 def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail | None:

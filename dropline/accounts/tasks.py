@@ -12,6 +12,7 @@ from django.contrib.sessions.models import Session
 
 from dropline.accounts import sealed
 from dropline.accounts.sessions import keeps_sessions_in_database
+from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.channels.sms import SmsError, gateway
 
 logger = logging.getLogger(__name__)
@@ -49,5 +50,27 @@ def send_reset_code_text(
         gateway().send(to=phone, body=sealed.unseal(sealed_body), idempotency_key=idempotency_key)
     except SmsError as exc:
         logger.warning("password reset code not sent to user %s: %s", user_id, exc)
+        return False
+    return True
+
+
+@shared_task(name="accounts.send_recovery_email", acks_late=True)
+def send_recovery_email(
+    *, to: str, subject: str, sealed_text: str, sealed_html: str, message_id: str, kind: str
+) -> bool:
+    """Send a password-reset (or "no login uses this address") e-mail away from the
+    request, for the same reasons as ``send_reset_code_text``: its link and code
+    cross the broker sealed, and the request's time says nothing of what was found."""
+    try:
+        send_email(
+            to=to,
+            subject=subject,
+            body_text=sealed.unseal(sealed_text),
+            body_html=sealed.unseal(sealed_html),
+            message_id=message_id,
+            unsubscribe_url=None,
+        )
+    except EmailDeliveryError as exc:
+        logger.warning("%s e-mail not sent: %s", kind, exc)
         return False
     return True

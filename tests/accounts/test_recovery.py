@@ -22,7 +22,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from dropline.accounts import recovery
+from dropline.accounts import recovery, tasks
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.accounts.security_events import PASSWORD_CHANGED_ALERT
 from dropline.core import clock
@@ -458,8 +458,8 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
     def refuse(**kwargs: Any) -> str:
         raise EmailDeliveryError("SMTPServerDisconnected: gone")
 
-    monkeypatch.setattr(recovery, "send_email", refuse)
-    with caplog.at_level(logging.WARNING, logger="dropline.accounts.recovery"):
+    monkeypatch.setattr(tasks, "send_email", refuse)
+    with caplog.at_level(logging.WARNING, logger="dropline.accounts.tasks"):
         response = ask_by_email(client, "maria@example.com")
 
     assert response.status_code == 302

@@ -37,12 +37,12 @@ def test_the_request_only_queues_the_text_and_the_code_travels_sealed(handed_off
     assert job["phone"] == PHONE
     assert job["user_id"] == user.pk
     assert sealed.is_sealed(job["sealed_body"])
-    assert not re.search(r"\d{6}", job["sealed_body"].removeprefix(sealed.PREFIX))
 
     # The worker sends it; the code in the text resets the password.
     assert tasks.send_reset_code_text(**job) is True
     code = re.search(r"\b(\d{6})\b", SimulatedSms.objects.get(to=PHONE).body)
     assert code is not None
+    assert code.group(1) not in job["sealed_body"]  # the broker never saw it in clear
     assert recovery.reset_password_with_code(
         identifier="maria",
         code=code.group(1),
@@ -71,3 +71,25 @@ def test_a_gateway_failure_in_the_worker_is_logged_not_raised(monkeypatch, caplo
     assert sent is False
     assert "not sent to user 7" in caplog.text
     assert "123456" not in caplog.text
+
+
+def test_reset_emails_are_queued_sealed_for_known_and_unknown_addresses(monkeypatch):
+    """Both a real reset e-mail and the "no login uses this address" one leave the
+    request as a queued job; the link and code in it are sealed."""
+    queued: list[dict[str, Any]] = []
+    monkeypatch.setattr(tasks.send_recovery_email, "delay", lambda **kw: queued.append(kw))
+    user = make_user(username="maria", email="maria@example.com")
+    recovery.send_reset_email(
+        user=user,
+        email="maria@example.com",
+        link="https://portal.example.net/reset/reset-key-abc123",
+        language="en",
+    )
+    recovery.send_no_login_email(email="nobody@example.com", language="en")
+
+    assert [job["to"] for job in queued] == ["maria@example.com", "nobody@example.com"]
+    for job in queued:
+        assert sealed.is_sealed(job["sealed_text"])
+        assert sealed.is_sealed(job["sealed_html"])
+    assert "reset-key-abc123" not in queued[0]["sealed_text"]
+    assert "reset-key-abc123" in sealed.unseal(queued[0]["sealed_text"])
