@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.support import (
     DEMO_ADMIN,
     DEMO_CUSTOMER,
+    DESKTOP,
     LOGIN_PATH,
     MOBILE,
     STAFF_LOGIN_PATH,
@@ -65,3 +66,44 @@ def test_backoffice_customer_page_desktop_then_mobile(page: Page, demo_site: Dem
     page.set_viewport_size(MOBILE)
     page.reload()
     assert_accessible(page)
+
+
+# Getting in and keeping the account safe: every page of it, signed out and signed in.
+SIGNED_OUT_PAGES = [
+    "/accounts/password/reset/",
+    "/accounts/recover/email/code/",
+    "/accounts/recover/text/",
+    "/accounts/recover/text/code/",
+    "/accounts/recover/username/",
+    "/account/claim/",
+    "/account/invitation/",
+]
+SIGNED_IN_PAGES = [
+    "/security/",
+    "/security/sessions/",
+    "/security/activity/",
+    "/accounts/2fa/",
+    "/notifications/contacts/",
+    "/account/people/",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_getting_in_pages_signed_out(browser: Browser, demo_site: DemoSite, language: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, locale=language)
+    try:
+        page = context.new_page()
+        for path in SIGNED_OUT_PAGES:
+            page.goto(demo_site.at(path))
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            assert_accessible(page)
+    finally:
+        context.close()
+
+
+def test_sign_in_security_pages(customer_page: Page, demo_site: DemoSite) -> None:
+    for path in SIGNED_IN_PAGES:
+        customer_page.goto(demo_site.at(path))
+        expect(customer_page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(customer_page)
