@@ -281,6 +281,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "deliver-due-notifications": {"task": "notifications.deliver_due", "schedule": 60.0},
     "clear-ended-sessions": {"task": "accounts.clear_ended_sessions", "schedule": 3600.0},
+    "purge-expired-cache": {"task": "core.purge_expired_cache", "schedule": 3600.0},
 }
 
 # Security headers; HTTPS settings apply outside the demo and development.
