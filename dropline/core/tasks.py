@@ -32,7 +32,7 @@ def purge_expired_cache() -> int:
         return 0
     db = router.db_for_write(cache.cache_model_class)
     connection = connections[db]
-    table = connection.ops.quote_name(cache._table)
+    table = connection.ops.quote_name(cache.cache_model_class._meta.db_table)
     expires = connection.ops.quote_name("expires")
     now = timezone.now().replace(microsecond=0)  # as Django's own cull compares
     with connection.cursor() as cursor:
