@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -65,3 +66,29 @@ def axe_violations(page: Page) -> tuple[list[str], str]:
     results = Axe().run(page)
     rules = sorted(violation["id"] for violation in results.response["violations"])
     return rules, results.generate_report()
+
+
+def opened(page: Page, url: str) -> None:
+    """Go to ``url``; fail with the status if it (or where it redirects) is not a page."""
+    response = page.goto(url)
+    assert response is not None
+    assert response.ok, f"GET {url} answered HTTP {response.status} at {page.url}"
+
+
+def confirm_password_if_asked(page: Page, password: str) -> None:
+    """allauth asks for the password again before security changes unless the person
+    signed in within the last few minutes."""
+    if "/reauthenticate/" not in page.url:
+        return
+    # allauth's own page leaves the field unlabelled (a placeholder); ours labels it.
+    field = (
+        page.get_by_label(re.compile(r"^password$", re.IGNORECASE))
+        .or_(page.locator("input[name=password]"))
+        .first
+    )
+    field.fill(password)
+    with page.expect_navigation() as navigation:
+        field.press("Enter")
+    response = navigation.value
+    assert response is not None
+    assert response.ok, f"after the password, HTTP {response.status} at {page.url}"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import LOGIN_PATH, DemoSite, sign_in
+from tests.e2e.support import LOGIN_PATH, DemoSite, confirm_password_if_asked, opened, sign_in
 
 if TYPE_CHECKING:
     from django.core.mail import EmailMessage
@@ -89,32 +89,6 @@ def message_to(outbox: list[EmailMessage], address: str) -> EmailMessage:
             return message
     sent = [(message.to, message.subject) for message in outbox]
     raise AssertionError(f"no verification e-mail to {address}; sent: {sent}")
-
-
-def opened(page: Page, url: str) -> None:
-    """Go to ``url``; fail with the status if it (or where it redirects) is not a page."""
-    response = page.goto(url)
-    assert response is not None
-    assert response.ok, f"GET {url} answered HTTP {response.status} at {page.url}"
-
-
-def confirm_password_if_asked(page: Page, password: str) -> None:
-    """allauth asks for the password again before security changes unless the person
-    signed in within the last few minutes."""
-    if "/reauthenticate/" not in page.url:
-        return
-    # allauth's own page leaves the field unlabelled (a placeholder); ours labels it.
-    field = (
-        page.get_by_label(re.compile(r"^password$", re.IGNORECASE))
-        .or_(page.locator("input[name=password]"))
-        .first
-    )
-    field.fill(password)
-    with page.expect_navigation() as navigation:
-        field.press("Enter")
-    response = navigation.value
-    assert response is not None
-    assert response.ok, f"after the password, HTTP {response.status} at {page.url}"
 
 
 def dont_trust_browser_if_asked(page: Page) -> None:

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import DEMO_CUSTOMER, LOGIN_PATH, DemoSite
+from tests.e2e.support import (
+    DEMO_CUSTOMER,
+    LOGIN_PATH,
+    DemoSite,
+    confirm_password_if_asked,
+    opened,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession
@@ -85,31 +91,6 @@ def authenticator(page: Page) -> Iterator[tuple[CDPSession, str]]:
 def credentials_in(cdp: CDPSession, authenticator_id: str) -> list[dict[str, Any]]:
     answer = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     return list(answer["credentials"])
-
-
-def opened(page: Page, url: str) -> None:
-    """Go to ``url``; fail with the status if it (or where it redirects) is not a page."""
-    response = page.goto(url)
-    assert response is not None
-    assert response.ok, f"GET {url} answered HTTP {response.status} at {page.url}"
-
-
-def confirm_password_if_asked(page: Page, password: str) -> None:
-    """allauth asks for the password again before security changes unless the person
-    signed in within the last few minutes."""
-    if "/reauthenticate/" not in page.url:
-        return
-    field = (
-        page.get_by_label(re.compile(r"^password$", re.IGNORECASE))
-        .or_(page.locator("input[name=password]"))
-        .first
-    )
-    field.fill(password)
-    with page.expect_navigation() as navigation:
-        field.press("Enter")
-    response = navigation.value
-    assert response is not None
-    assert response.ok, f"after the password, HTTP {response.status} at {page.url}"
 
 
 def test_add_a_passkey_then_sign_in_with_it_alone(
