@@ -50,7 +50,6 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -64,10 +63,8 @@ from dropline.accounts import sealed, security_events
 from dropline.accounts.models import SecurityEventKind, User
 from dropline.accounts.tasks import send_recovery_email, send_reset_code_text
 from dropline.core import audit, clock
-from dropline.notifications.categories import Category, Channel
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
-from dropline.notifications.outbox import build_message, enqueue_delivery
 from dropline.notifications.rendering import render
 
 logger = logging.getLogger(__name__)
@@ -78,7 +75,6 @@ MAX_CODE_ATTEMPTS = 5
 MAX_TARGETS = 10  # logins one identifier may reach (a shared household phone)
 
 RESET_CODE_EVENT = "account.password_reset_code"
-USERNAME_REMINDER_EVENT = "account.username_reminder"
 # allauth's template names, so whatever sends these e-mails sends Dropline's words.
 RESET_EMAIL = "account/email/password_reset_key"
 NO_LOGIN_EMAIL = "account/email/unknown_account"
@@ -98,13 +94,10 @@ CODE_REQUESTS_PER_IP = Limit("reset_code_request:ip", 10, dt.timedelta(hours=1))
 CODE_REQUESTS_PER_INPUT = Limit("reset_code_request:input", 3, dt.timedelta(minutes=15))
 CODE_ATTEMPTS_PER_IP = Limit("reset_code_attempt:ip", 30, dt.timedelta(hours=1))
 CODE_ATTEMPTS_PER_INPUT = Limit("reset_code_attempt:input", 10, dt.timedelta(minutes=15))
-REMINDERS_PER_IP = Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
-REMINDERS_PER_ADDRESS = Limit("username_reminder:address", 3, dt.timedelta(hours=1))
 # Silent, keyed by the account: past them nothing is sent (or checked), same answer.
 CODE_REQUESTS_PER_ACCOUNT = Limit("reset_code_request:account", 3, dt.timedelta(hours=1))
 CODE_REQUESTS_PER_ACCOUNT_DAY = Limit("reset_code_request:account:day", 10, dt.timedelta(days=1))
 CODE_ATTEMPTS_PER_ACCOUNT = Limit("reset_code_attempt:account", 15, dt.timedelta(hours=1))
-REMINDERS_PER_ACCOUNT = Limit("username_reminder:account", 3, dt.timedelta(hours=1))
 
 _LOCK_SECONDS = 10
 _LOCK_WAIT = 2.0
@@ -183,14 +176,14 @@ def _hit(limit: Limit, key: str) -> dt.timedelta | None:
     return None
 
 
-def _check_visible(limits: list[tuple[Limit, str]]) -> None:
+def check_visible(limits: list[tuple[Limit, str]]) -> None:
     """Count against every limit; raise ``ThrottledError`` with the longest wait."""
     waits = [wait for limit, key in limits if (wait := _hit(limit, key)) is not None]
     if waits:
         raise ThrottledError(max(waits))
 
 
-def _allowed_silently(limits: list[Limit], user: User) -> bool:
+def allowed_silently(limits: list[Limit], user: User) -> bool:
     results = [_hit(limit, f"user:{user.pk}") for limit in limits]
     return all(result is None for result in results)
 
@@ -202,7 +195,7 @@ def _input_key(text: str) -> str:
 # --- who is meant ---------------------------------------------------------------------
 
 
-def _as_phone(text: str) -> str | None:
+def as_phone(text: str) -> str | None:
     """``text`` as an E.164 mobile number, if it reads as one."""
     if "@" in text or any(ch.isalpha() for ch in text):
         return None
@@ -212,7 +205,7 @@ def _as_phone(text: str) -> str | None:
         return None
 
 
-def _verified_email_owners(email: str) -> Q:
+def verified_email_owners(email: str) -> Q:
     sign_in = EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
     contacts = ContactPoint.objects.filter(
         kind=ContactKind.EMAIL, address__iexact=email, verified_at__isnull=False
@@ -220,7 +213,7 @@ def _verified_email_owners(email: str) -> Q:
     return Q(pk__in=sign_in) | Q(pk__in=contacts)
 
 
-def _verified_phone_owners(phone: str) -> Q:
+def verified_phone_owners(phone: str) -> Q:
     contacts = ContactPoint.objects.filter(
         kind=ContactKind.PHONE, address=phone, verified_at__isnull=False
     ).values("user_id")
@@ -234,10 +227,10 @@ def users_for_identifier(identifier: str) -> list[User]:
         return []
     query = Q(username__iexact=text)
     if "@" in text:
-        query |= _verified_email_owners(text)
-    phone = _as_phone(text)
+        query |= verified_email_owners(text)
+    phone = as_phone(text)
     if phone:
-        query |= _verified_phone_owners(phone)
+        query |= verified_phone_owners(phone)
     return list(User.objects.filter(query, is_active=True).order_by("pk")[:MAX_TARGETS])
 
 
@@ -323,12 +316,12 @@ def _public_url(path: str) -> str:
     return settings.DROPLINE_PUBLIC_URL.rstrip("/") + path
 
 
-def _language_for(user: User, asked_in: str) -> str:
+def language_for(user: User, asked_in: str) -> str:
     """The person's chosen language, or else the one they asked in."""
     return user.preferred_language or asked_in
 
 
-def _base_context() -> dict[str, Any]:
+def base_context() -> dict[str, Any]:
     return {
         "provider_name": settings.DROPLINE_PROVIDER_NAME,
         "login_url": _public_url(reverse("account_login")),
@@ -341,8 +334,8 @@ def _send_code(*, user: User, phone: str, code: str, language: str) -> None:
     round trip happens outside this request (see ``request_reset_code``)."""
     rendered = render(
         event=RESET_CODE_EVENT,
-        language=_language_for(user, language),
-        context={**_base_context(), "user": user, "code": code, "username": user.username},
+        language=language_for(user, language),
+        context={**base_context(), "user": user, "code": code, "username": user.username},
     )
     send_reset_code_text.delay(
         user_id=user.pk,
@@ -360,13 +353,13 @@ def request_reset_code(*, identifier: str, ip: str | None, language: str) -> Non
     a background task. Raises ``ThrottledError`` past the limits for this IP address
     or this identifier.
     """
-    _check_visible(
+    check_visible(
         [
             (CODE_REQUESTS_PER_IP, ip or "unknown"),
             (CODE_REQUESTS_PER_INPUT, _input_key(identifier)),
         ]
     )
-    typed_phone = _as_phone(identifier.strip())
+    typed_phone = as_phone(identifier.strip())
     users = users_for_identifier(identifier)
     if not users:
         make_password(_new_code())  # the same work as for a real login
@@ -377,7 +370,7 @@ def request_reset_code(*, identifier: str, ip: str | None, language: str) -> Non
         phone = _phone_for(user, typed_phone)
         if phone is None:
             continue
-        if not _allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+        if not allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
             logger.info("password reset code for user %s held back by the account limit", user.pk)
             continue
         _store_code(user, code_hash)
@@ -438,7 +431,7 @@ def reset_password_with_code(
     count of failed sign-ins is forgotten, so the person can sign straight in.
     """
     ip = audit.client_ip(request) if request is not None else None
-    _check_visible(
+    check_visible(
         [
             (CODE_ATTEMPTS_PER_IP, ip or "unknown"),
             (CODE_ATTEMPTS_PER_INPUT, _input_key(identifier)),
@@ -450,7 +443,7 @@ def reset_password_with_code(
     if not users:
         check_password(typed, _decoy_hash())
     for user in users:
-        if not _allowed_silently([CODE_ATTEMPTS_PER_ACCOUNT], user):
+        if not allowed_silently([CODE_ATTEMPTS_PER_ACCOUNT], user):
             check_password(typed, _decoy_hash())
             continue
         if _try_code(user, typed):
@@ -519,7 +512,7 @@ def request_reset_email(*, email: str, request: HttpRequest) -> None:
     form = ResetPasswordForm(data={"email": email})
     if not form.is_valid():
         raise InvalidAddressError(_("Enter a valid e-mail address, such as maria@example.com."))
-    _check_visible(
+    check_visible(
         [
             (CODE_REQUESTS_PER_IP, audit.client_ip(request) or "unknown"),
             (CODE_REQUESTS_PER_INPUT, _input_key(form.cleaned_data["email"])),
@@ -540,7 +533,7 @@ def send_reset_email(*, user: User, email: str, link: str, language: str) -> Non
     if prepared is None:
         return
     context = {
-        **_base_context(),
+        **base_context(),
         "username": user.username,
         "password_reset_url": link,
         "code": prepared.code,
@@ -554,7 +547,7 @@ def send_no_login_email(*, email: str, language: str) -> None:
     otherwise names it to allauth), after the hashing a real reset e-mail costs."""
     make_password(_new_code())
     context = {
-        **_base_context(),
+        **base_context(),
         "email": email,
         "claim_url": _public_url(reverse("accounts_portal:claim")),
     }
@@ -586,105 +579,14 @@ def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail
     """
     code = _new_code()
     code_hash = make_password(code)  # the same work as for an address with no login
-    if not _allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+    if not allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
         logger.info("password reset e-mail for user %s held back by the account limit", user.pk)
         return None
-    verified = User.objects.filter(_verified_email_owners(email), pk=user.pk).exists()
+    verified = User.objects.filter(verified_email_owners(email), pk=user.pk).exists()
     if verified:
         _store_code(user, code_hash)
     return ResetEmail(
         code=code if verified else None,
-        language=_language_for(user, language),
+        language=language_for(user, language),
         lifetime_minutes=reset_email_minutes(),
     )
-
-
-# --- username reminder ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Address:
-    kind: str  # ContactKind
-    value: str  # normalized: an e-mail address or an E.164 number
-
-
-def parse_address(text: str) -> Address:
-    """An e-mail address or a mobile number, normalized; ``InvalidAddressError`` if neither."""
-    cleaned = text.strip()
-    if "@" in cleaned:
-        try:
-            validate_email(cleaned)
-        except ValidationError:
-            raise InvalidAddressError(
-                _("Enter a valid e-mail address, such as maria@example.com.")
-            ) from None
-        local, _sep, domain = cleaned.rpartition("@")
-        return Address(kind=ContactKind.EMAIL, value=f"{local}@{domain.lower()}")
-    phone = _as_phone(cleaned)
-    if phone is None:
-        raise InvalidAddressError(
-            _("Enter an e-mail address or a mobile number, such as (319) 555-0142.")
-        )
-    return Address(kind=ContactKind.PHONE, value=phone)
-
-
-def _reminder_users(address: Address) -> list[User]:
-    owners = (
-        _verified_email_owners(address.value)
-        if address.kind == ContactKind.EMAIL
-        else _verified_phone_owners(address.value)
-    )
-    return list(User.objects.filter(owners, is_active=True).order_by("pk")[:MAX_TARGETS])
-
-
-def send_username_reminder(*, address: Address, ip: str | None, language: str) -> None:
-    """Send each login with ``address`` verified its username, to that address.
-
-    Answers the same whether or not any login has the address. The messages go through
-    the outbox (delivered after commit, retried, visible to staff), one per login.
-    """
-    _check_visible(
-        [
-            (REMINDERS_PER_IP, ip or "unknown"),
-            (REMINDERS_PER_ADDRESS, f"{address.kind}:{address.value.casefold()}"),
-        ]
-    )
-    channel = Channel.EMAIL if address.kind == ContactKind.EMAIL else Channel.SMS
-    users = _reminder_users(address)
-    if not users:
-        # The same rendering work as for a real login.
-        render(
-            event=USERNAME_REMINDER_EVENT,
-            language=language,
-            context={**_base_context(), "username": "", "user": None},
-        )
-        return
-    token = secrets.token_hex(8)
-    with transaction.atomic():
-        pending: list[int] = []
-        for user in users:
-            own_language = _language_for(user, language)
-            rendered = render(
-                event=USERNAME_REMINDER_EVENT,
-                language=own_language,
-                context={**_base_context(), "username": user.username, "user": user},
-            )
-            if not _allowed_silently([REMINDERS_PER_ACCOUNT], user):
-                continue
-            message = build_message(
-                user=user,
-                account=None,
-                event=USERNAME_REMINDER_EVENT,
-                category=Category.SECURITY,
-                subject_key=f"username_reminder:{token}",
-                channel=channel,
-                address=address.value,
-                rendered=rendered,
-                language=own_language,
-                link="",
-                quiet=None,
-            )
-            message.save()
-            pending.append(message.pk)
-        if pending:
-            transaction.on_commit(lambda: enqueue_delivery(pending))

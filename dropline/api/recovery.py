@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from dropline.accounts import recovery
+from dropline.accounts import username_reminder as reminders
 from dropline.api.errors import FieldError
 from dropline.api.schemas import InvalidInputOut
 from dropline.core import audit
@@ -163,8 +164,8 @@ def username_reminder(
 ) -> Status[Schema]:
     """The same answer whether or not the address is verified on any login."""
     try:
-        address = recovery.parse_address(_required("address", payload.address))
-        recovery.send_username_reminder(
+        address = reminders.parse_address(_required("address", payload.address))
+        reminders.send_username_reminder(
             address=address, ip=audit.client_ip(request), language=_language()
         )
     except recovery.InvalidAddressError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import recovery
+from dropline.accounts import recovery, username_reminder
 from dropline.notifications.categories import Channel
 
 # Far above the policy's 128, so the policy's own message explains a long password.
@@ -96,8 +96,8 @@ class UsernameReminderForm(forms.Form):
         widget=_text(autocomplete="email"),
     )
 
-    def clean_address(self) -> recovery.Address:
+    def clean_address(self) -> username_reminder.Address:
         try:
-            return recovery.parse_address(self.cleaned_data["address"])
+            return username_reminder.parse_address(self.cleaned_data["address"])
         except recovery.InvalidAddressError as exc:
             raise forms.ValidationError(str(exc)) from None

@@ -21,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropline.accounts import recovery
+from dropline.accounts import username_reminder as reminders
 from dropline.core import audit
 from dropline.notifications.categories import Channel
 from dropline.portal.recovery_forms import (
@@ -163,7 +164,7 @@ def username_reminder(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, template, {"form": form})
     try:
-        recovery.send_username_reminder(
+        reminders.send_username_reminder(
             address=form.cleaned_data["address"],
             ip=audit.client_ip(request),
             language=_language(),

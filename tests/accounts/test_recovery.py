@@ -22,7 +22,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from dropline.accounts import recovery, tasks
+from dropline.accounts import recovery, tasks, username_reminder
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.accounts.security_events import PASSWORD_CHANGED_ALERT
 from dropline.core import clock
@@ -953,7 +953,7 @@ def test_a_reminder_needs_an_email_address_or_a_mobile_number(client, maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = recovery.REMINDERS_PER_ADDRESS.amount
+    limit = username_reminder.REMINDERS_PER_ADDRESS.amount
     known = [remind(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         remind(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com") for _ in range(limit + 1)
@@ -962,12 +962,12 @@ def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
     assert [r.status_code for r in known] == [302] * limit + [429]
     assert [r.status_code for r in unknown] == [302] * limit + [429]
     assert page(known[-1], "maria@example.com") == page(unknown[-1], "nobody@example.com")
-    assert len(reminders()) == min(limit, recovery.REMINDERS_PER_ACCOUNT.amount)
+    assert len(reminders()) == min(limit, username_reminder.REMINDERS_PER_ACCOUNT.amount)
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_from_one_ip_address_are_limited(db):
-    limit = recovery.REMINDERS_PER_IP.amount
+    limit = username_reminder.REMINDERS_PER_IP.amount
     for number in range(limit):
         assert remind(Client(), f"someone{number}@example.com").status_code == 302
     assert remind(Client(), "one-more@example.com").status_code == 429

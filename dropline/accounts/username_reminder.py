@@ -1,0 +1,121 @@
+"""A username reminder by e-mail or text message, for someone who forgot theirs.
+
+Like the rest of getting back in (``accounts.recovery``), it answers the same whether
+or not any login has the address, after the same work, under limits the visitor sees
+(per IP address and per address typed) and a silent one per login. The reminders go
+through the notification outbox: delivered after commit, retried, visible to staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dropline.accounts import recovery
+from dropline.accounts.models import User
+from dropline.accounts.recovery import Limit
+from dropline.notifications.categories import Category, Channel
+from dropline.notifications.models import ContactKind
+from dropline.notifications.outbox import build_message, enqueue_delivery
+from dropline.notifications.rendering import render
+
+USERNAME_REMINDER_EVENT = "account.username_reminder"
+
+REMINDERS_PER_IP = Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
+REMINDERS_PER_ADDRESS = Limit("username_reminder:address", 3, dt.timedelta(hours=1))
+# Silent, keyed by the login: past it nothing is sent, and the answer is the same.
+REMINDERS_PER_ACCOUNT = Limit("username_reminder:account", 3, dt.timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Address:
+    kind: str  # ContactKind
+    value: str  # normalized: an e-mail address or an E.164 number
+
+
+def parse_address(text: str) -> Address:
+    """An e-mail address or a mobile number, normalized; ``InvalidAddressError`` if neither."""
+    cleaned = text.strip()
+    if "@" in cleaned:
+        try:
+            validate_email(cleaned)
+        except ValidationError:
+            raise recovery.InvalidAddressError(
+                _("Enter a valid e-mail address, such as maria@example.com.")
+            ) from None
+        local, _sep, domain = cleaned.rpartition("@")
+        return Address(kind=ContactKind.EMAIL, value=f"{local}@{domain.lower()}")
+    phone = recovery.as_phone(cleaned)
+    if phone is None:
+        raise recovery.InvalidAddressError(
+            _("Enter an e-mail address or a mobile number, such as (319) 555-0142.")
+        )
+    return Address(kind=ContactKind.PHONE, value=phone)
+
+
+def _reminder_users(address: Address) -> list[User]:
+    owners = (
+        recovery.verified_email_owners(address.value)
+        if address.kind == ContactKind.EMAIL
+        else recovery.verified_phone_owners(address.value)
+    )
+    return list(User.objects.filter(owners, is_active=True).order_by("pk")[: recovery.MAX_TARGETS])
+
+
+def send_username_reminder(*, address: Address, ip: str | None, language: str) -> None:
+    """Send each login with ``address`` verified its username, to that address.
+
+    Answers the same whether or not any login has the address. The messages go through
+    the outbox (delivered after commit, retried, visible to staff), one per login.
+    """
+    recovery.check_visible(
+        [
+            (REMINDERS_PER_IP, ip or "unknown"),
+            (REMINDERS_PER_ADDRESS, f"{address.kind}:{address.value.casefold()}"),
+        ]
+    )
+    channel = Channel.EMAIL if address.kind == ContactKind.EMAIL else Channel.SMS
+    users = _reminder_users(address)
+    if not users:
+        # The same rendering work as for a real login.
+        render(
+            event=USERNAME_REMINDER_EVENT,
+            language=language,
+            context={**recovery.base_context(), "username": "", "user": None},
+        )
+        return
+    token = secrets.token_hex(8)
+    with transaction.atomic():
+        pending: list[int] = []
+        for user in users:
+            own_language = recovery.language_for(user, language)
+            rendered = render(
+                event=USERNAME_REMINDER_EVENT,
+                language=own_language,
+                context={**recovery.base_context(), "username": user.username, "user": user},
+            )
+            if not recovery.allowed_silently([REMINDERS_PER_ACCOUNT], user):
+                continue
+            message = build_message(
+                user=user,
+                account=None,
+                event=USERNAME_REMINDER_EVENT,
+                category=Category.SECURITY,
+                subject_key=f"username_reminder:{token}",
+                channel=channel,
+                address=address.value,
+                rendered=rendered,
+                language=own_language,
+                link="",
+                quiet=None,
+            )
+            message.save()
+            pending.append(message.pk)
+        if pending:
+            transaction.on_commit(lambda: enqueue_delivery(pending))
