@@ -1,5 +1,6 @@
 """Getting back in without the password: a reset by e-mail (a link and a code in one
-message) or by a code in a text message, and a username reminder by e-mail or text.
+message) or by a code in a text message. (The username reminder, which shares this
+module's limits and look-ups, is ``accounts.username_reminder``.)
 
 The e-mailed link is allauth's (bound to the password hash, so it works once, for
 ``PASSWORD_RESET_TIMEOUT``); the account adapter asks ``prepare_reset_email`` for the
