@@ -433,6 +433,13 @@ def removal_of_several(*, user: User, factors: Collection[tuple[str, int]]) -> R
     return Removal(is_last=not remaining, blocked_reason=blocked)
 
 
+def lock_factors(user: User) -> None:
+    """Hold ``user``'s row for the rest of the transaction, so changes to one person's
+    factors happen one at a time: two removals racing could otherwise each see the
+    other's factor still there and leave none."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 def remove_factor(
     *, request: HttpRequest, user: User, method: str, factor_id: int, confirm_last: bool
 ) -> None:
@@ -444,9 +451,7 @@ def remove_factor(
     clean-up (recovery codes without a factor are dropped) happen as usual.
     """
     with transaction.atomic():
-        # Changes to one person's factors happen one at a time: two removals racing
-        # could otherwise each see the other factor and leave none.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        lock_factors(user)
         factor = find_factor(user=user, method=method, factor_id=factor_id)
         if factor is None:
             raise SecondFactorError(_("This way of signing in has already been removed."))

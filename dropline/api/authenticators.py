@@ -31,7 +31,6 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from dropline.accounts import sms_factor
-from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 
 CONFIRM_LAST = "confirm_last"
@@ -54,9 +53,7 @@ def _remove_within_rules(
     user = signed_in_user(request)
     confirmed = (data or {}).get(CONFIRM_LAST) is True
     with transaction.atomic():
-        # One change to a person's factors at a time: two removals racing could
-        # otherwise each see the other's factor still there and leave none.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        sms_factor.lock_factors(user)
         removal = sms_factor.removal_of_several(
             user=user, factors=[(a.type, a.pk) for a in authenticators]
         )

@@ -59,11 +59,6 @@ REAUTHENTICATE: dict[int, Any] = {401: AllauthAuthenticationOut}
 BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
 
 
-def _lock_factors(user: User) -> None:
-    """One change to a person's factors at a time (the domain functions lock alike)."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
-
-
 # Security activity ---------------------------------------------------------------------------
 
 
@@ -166,7 +161,7 @@ def set_default(request: HttpRequest, payload: DefaultMethodIn) -> Any:
     user = signed_in_user(request)
     require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
-        _lock_factors(user)
+        sms_factor.lock_factors(user)
         try:
             sms_factor.set_default_method(user=user, method=payload.method)
         except sms_factor.SecondFactorError as exc:
@@ -230,7 +225,7 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
     require_recent_authentication(request, app=MFA_APP)
     confirmed = payload is not None and payload.confirm_last
     with transaction.atomic():
-        _lock_factors(user)
+        sms_factor.lock_factors(user)
         factor = sms_factor.factors_for(user=user).sms_factor
         if factor is None:
             return Status(
