@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -23,10 +22,10 @@ from django.core.exceptions import ValidationError
 
 from dropline.accounts import breach
 from dropline.accounts.models import User
+from tests.http_stub import HOST, serving
 
 pytestmark = pytest.mark.django_db
 
-HOST = "127.0.0.1"
 BREACHED = "sunflower-meadow-42"  # stands in for a password found in a breach
 FRESH = "quiet lantern over the harbor"
 BREACH_MESSAGE = (
@@ -88,16 +87,9 @@ def range_api() -> Iterator[RangeApi]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer((HOST, 0), Handler)
-    api = RangeApi(base_url=f"http://{HOST}:{server.server_address[1]}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base_url:
+        api = RangeApi(base_url=base_url)
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

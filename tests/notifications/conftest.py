@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -38,8 +38,8 @@ from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import Announcement, ContactKind
 from dropline.notifications.outbox import notify
 from tests.factories import make_user
+from tests.http_stub import HOST, serving
 
-HOST = "127.0.0.1"
 _serial = itertools.count(1)
 
 
@@ -278,13 +278,6 @@ def sms_api() -> Iterator[SmsApi]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer((HOST, 0), Handler)
-    api = SmsApi(base_url=f"http://{HOST}:{server.server_address[1]}/2010-04-01")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as base_url:
+        api = SmsApi(base_url=f"{base_url}/2010-04-01")
         yield api
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
