@@ -16,12 +16,12 @@ from dropline.api import (
     claiming,
     contacts,
     errors,
-    notifications,
     people,
     recovery,
     security,
     sign_in,
 )
+from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
 
 ROUTES_MODULE = ".routes"
