@@ -19,10 +19,10 @@ from dropline.api import (
     people,
     recovery,
     security,
-    sign_in,
 )
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
+from dropline.api.sign_in import routes as sign_in
 
 ROUTES_MODULE = ".routes"
 

@@ -36,8 +36,7 @@ from dropline.api.contact_schemas import (
 )
 from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
-from dropline.api.schemas import ErrorOut, InvalidInputOut
-from dropline.api.sign_in import AllauthAuthenticationOut
+from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
 from dropline.core.phones import display_phone
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus

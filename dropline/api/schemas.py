@@ -3,7 +3,9 @@ code; errors name the field and the reason."""
 
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Any
+
+from ninja import Field, Schema
 
 from dropline.core.money import Money
 
@@ -40,3 +42,19 @@ class InvalidInputOut(Schema):
 
     detail: str
     errors: list[FieldErrorOut]
+
+
+class AllauthMetaOut(Schema):
+    is_authenticated: bool | None
+    session_token: str | None = Field(
+        None, description="Present when the app must use a new token from now on."
+    )
+
+
+class AllauthAuthenticationOut(Schema):
+    """allauth headless's authentication answer: ``data.flows`` while a step is pending,
+    ``data.user`` and ``data.methods`` once signed in."""
+
+    status: int
+    data: dict[str, Any]
+    meta: AllauthMetaOut
