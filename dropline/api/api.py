@@ -16,12 +16,12 @@ from dropline.api import (
     claiming,
     contacts,
     errors,
-    people,
     recovery,
     security,
 )
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
+from dropline.api.people import routes as people
 from dropline.api.sign_in import routes as sign_in
 
 ROUTES_MODULE = ".routes"
