@@ -13,12 +13,12 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from dropline.api import (
-    claiming,
     contacts,
     errors,
     recovery,
     security,
 )
+from dropline.api.claiming import routes as claiming
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people

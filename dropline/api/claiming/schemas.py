@@ -1,5 +1,5 @@
-"""Input and output of getting a login (``claiming.py``). Lengths match the web forms;
-what is wrong beyond that, the domain says."""
+"""Input and output of getting a login (``dropline.api.claiming.routes``). Lengths match
+the web forms; what is wrong beyond that, the domain says."""
 
 from __future__ import annotations
 

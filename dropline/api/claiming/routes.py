@@ -35,7 +35,7 @@ from ninja.decorators import decorate_view
 
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
-from dropline.api.claim_schemas import (
+from dropline.api.claiming.schemas import (
     AccountDetailsIn,
     ClaimIn,
     CodeIn,
