@@ -15,13 +15,13 @@ from ninja.security import django_auth
 from dropline.api import (
     contacts,
     errors,
-    security,
 )
 from dropline.api.claiming import routes as claiming
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people
 from dropline.api.recovery import routes as recovery
+from dropline.api.security import routes as security
 from dropline.api.sign_in import routes as sign_in
 
 ROUTES_MODULE = ".routes"

@@ -30,7 +30,7 @@ from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, FieldErrorOut, InvalidInputOut
-from dropline.api.security_schemas import (
+from dropline.api.security.schemas import (
     ActivityEventOut,
     ActivityPageOut,
     ActivityQuery,
