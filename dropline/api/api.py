@@ -12,11 +12,9 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 from ninja.security import django_auth
 
-from dropline.api import (
-    contacts,
-    errors,
-)
+from dropline.api import errors
 from dropline.api.claiming import routes as claiming
+from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people

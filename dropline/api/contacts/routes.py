@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 
 from dropline.accounts import security_events
 from dropline.accounts.requests import signed_in_user
-from dropline.api.contact_schemas import (
+from dropline.api.contacts.schemas import (
     AddContactIn,
     CodeSentOut,
     ContactCodeIn,
