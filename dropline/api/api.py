@@ -2,7 +2,9 @@
 
 This module only builds the API: its description, authentication and error handlers,
 and one router per feature (``dropline/api/<feature>/routes.py``, with the feature's
-schemas beside it in ``schemas.py``).
+schemas beside it in ``schemas.py``). Schemas several features answer with are in
+``api/schemas.py``. ``api/factors/`` is no router: it holds allauth's own endpoints for
+removing an authenticator app or passkeys, which ``dropline/urls.py`` routes first.
 """
 
 from __future__ import annotations
