@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from dropline.api import authenticators as app_authenticators
 from dropline.api.api import api
+from dropline.api.factors import routes as app_authenticators
 from dropline.core import health
 from dropline.portal import security_factor_views
 

@@ -1,40 +1,42 @@
-"""The JSON API under /api/v1/: the same operations the web pages use."""
+"""The JSON API under /api/v1/: the same operations the web pages use.
+
+This module only builds the API: its description, authentication and error handlers,
+and one router per feature (``dropline/api/<feature>/routes.py``, with the feature's
+schemas beside it in ``schemas.py``). Schemas several features answer with are in
+``api/schemas.py``. ``api/factors/`` is no router: it holds allauth's own endpoints for
+removing an authenticator app or passkeys, which ``dropline/urls.py`` routes first.
+"""
 
 from __future__ import annotations
 
 from allauth.headless.contrib.ninja.security import x_session_token_auth
-from django.http import HttpRequest
-from django.utils.translation import get_language
 from ninja import NinjaAPI
+from ninja.operation import Operation
 from ninja.security import django_auth
 
-from dropline.accounts.requests import signed_in_user
-from dropline.api import (
-    claiming,
-    contacts,
-    errors,
-    notifications,
-    people,
-    recovery,
-    security,
-    sign_in,
-)
-from dropline.api.schemas import (
-    AccountOut,
-    AccountRefOut,
-    AddOnOut,
-    AddressOut,
-    EquipmentOut,
-    ErrorOut,
-    MeOut,
-    MoneyOut,
-    ServiceOut,
-)
-from dropline.customers.models import AccountMember
-from dropline.customers.queries import choose_membership
-from dropline.overview.summary import AccountOverview, account_overview
+from dropline.api import errors
+from dropline.api.claiming import routes as claiming
+from dropline.api.contacts import routes as contacts
+from dropline.api.notifications import routes as notifications
+from dropline.api.overview import routes as overview
+from dropline.api.people import routes as people
+from dropline.api.recovery import routes as recovery
+from dropline.api.security import routes as security
+from dropline.api.sign_in import routes as sign_in
 
-api = NinjaAPI(
+ROUTES_MODULE = ".routes"
+
+
+class DroplineAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``dropline_api_<feature>_<function>``: the feature's package without its
+        ``routes`` module, so that operation ids stay what they were before the routes
+        moved into feature packages (and what clients generated from them call)."""
+        module = operation.view_func.__module__.removesuffix(ROUTES_MODULE)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = DroplineAPI(
     title="Dropline API",
     version="1.0.0",
     description=(
@@ -53,6 +55,9 @@ api = NinjaAPI(
     auth=[x_session_token_auth, django_auth],
 )
 errors.install(api)
+# Keep this order: the OpenAPI document keeps one schema per name, and two pairs of
+# schemas share a name (``CodeIn``, ``CodeSentOut``): the router added last wins.
+api.add_router("", overview.router)
 api.add_router("", notifications.router)
 api.add_router("", sign_in.router)
 api.add_router("", claiming.router)
@@ -60,83 +65,3 @@ api.add_router("", people.router)
 api.add_router("", contacts.router)
 api.add_router("", security.router)
 api.add_router("/recovery", recovery.router)
-
-
-def _account_out(membership: AccountMember, overview: AccountOverview) -> AccountOut:
-    account = overview.account
-    address = account.service_address
-    return AccountOut(
-        number=account.number,
-        name=account.name,
-        status=account.status,
-        role=membership.role,
-        service_address=AddressOut(
-            line1=address.line1,
-            line2=address.line2,
-            city=address.city,
-            region=address.region,
-            postal_code=address.postal_code,
-            country=address.country,
-            service_area=address.service_area.code,
-        ),
-        bill_cycle_day=account.bill_cycle_day,
-        preferred_language=account.preferred_language,
-        services=[
-            ServiceOut(
-                id=s.subscription_id,
-                kind=s.kind,
-                plan_name=s.plan_name,
-                status=s.status,
-                monthly_price=MoneyOut.of(s.monthly_price),
-                regular_monthly_price=MoneyOut.of(s.regular_price),
-                promotion_name=s.promotion_name,
-                promotion_ends_on=s.promotion_ends_on,
-                download_mbps=s.download_mbps,
-                upload_mbps=s.upload_mbps,
-                data_allowance_gb=s.data_allowance_gb,
-                channel_count=s.channel_count,
-                phone_number=s.phone_number,
-                add_ons=[
-                    AddOnOut(name=a.name, monthly_price=MoneyOut.of(a.monthly_price))
-                    for a in s.add_ons
-                ],
-            )
-            for s in overview.services
-        ],
-        equipment=[
-            EquipmentOut(
-                id=e.equipment_id,
-                kind=e.kind,
-                name=e.name,
-                serial_number=e.serial_number,
-                status=e.status,
-                is_rental=e.is_rental,
-                monthly_rental=MoneyOut.of(e.monthly_rental),
-            )
-            for e in overview.equipment
-        ],
-        monthly_total=MoneyOut.of(overview.monthly_total),
-    )
-
-
-@api.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in customer")
-def me(request: HttpRequest) -> MeOut:
-    """Who is signed in, the accounts they belong to and the first account's summary."""
-    user = signed_in_user(request)
-    primary, others = choose_membership(user=user, account_id=None)
-    memberships = [primary, *others] if primary is not None else []
-    account = None
-    if primary is not None:
-        overview = account_overview(account=primary.account, language=get_language() or "en")
-        account = _account_out(primary, overview)
-    return MeOut(
-        username=user.get_username(),
-        email=getattr(user, "email", ""),
-        first_name=getattr(user, "first_name", ""),
-        last_name=getattr(user, "last_name", ""),
-        accounts=[
-            AccountRefOut(number=m.account.number, name=m.account.name, role=m.role)
-            for m in memberships
-        ],
-        account=account,
-    )

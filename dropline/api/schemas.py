@@ -1,10 +1,11 @@
-"""Output schemas of the JSON API. Money is integer minor units plus a currency code."""
+"""Schemas shared by several API features. Money is integer minor units plus a currency
+code; errors name the field and the reason."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from dropline.core.money import Money
 
@@ -21,74 +22,10 @@ class MoneyOut(Schema):
         )
 
 
-class AddressOut(Schema):
-    line1: str
-    line2: str
-    city: str
-    region: str
-    postal_code: str
-    country: str
-    service_area: str
-
-
-class AddOnOut(Schema):
-    name: str
-    monthly_price: MoneyOut
-
-
-class ServiceOut(Schema):
-    id: int
-    kind: str
-    plan_name: str
-    status: str
-    monthly_price: MoneyOut
-    regular_monthly_price: MoneyOut
-    promotion_name: str | None
-    promotion_ends_on: dt.date | None
-    download_mbps: int | None
-    upload_mbps: int | None
-    data_allowance_gb: int | None
-    channel_count: int | None
-    phone_number: str
-    add_ons: list[AddOnOut]
-
-
-class EquipmentOut(Schema):
-    id: int
-    kind: str
-    name: str
-    serial_number: str
-    status: str
-    is_rental: bool
-    monthly_rental: MoneyOut
-
-
 class AccountRefOut(Schema):
     number: str
     name: str
     role: str
-
-
-class AccountOut(Schema):
-    number: str
-    name: str
-    status: str
-    role: str
-    service_address: AddressOut
-    bill_cycle_day: int
-    preferred_language: str
-    services: list[ServiceOut]
-    equipment: list[EquipmentOut]
-    monthly_total: MoneyOut
-
-
-class MeOut(Schema):
-    username: str
-    email: str
-    first_name: str
-    last_name: str
-    accounts: list[AccountRefOut]
-    account: AccountOut | None
 
 
 class ErrorOut(Schema):
@@ -105,3 +42,19 @@ class InvalidInputOut(Schema):
 
     detail: str
     errors: list[FieldErrorOut]
+
+
+class AllauthMetaOut(Schema):
+    is_authenticated: bool | None
+    session_token: str | None = Field(
+        None, description="Present when the app must use a new token from now on."
+    )
+
+
+class AllauthAuthenticationOut(Schema):
+    """allauth headless's authentication answer: ``data.flows`` while a step is pending,
+    ``data.user`` and ``data.methods`` once signed in."""
+
+    status: int
+    data: dict[str, Any]
+    meta: AllauthMetaOut

@@ -29,8 +29,8 @@ from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
-from dropline.api.schemas import ErrorOut, FieldErrorOut, InvalidInputOut
-from dropline.api.security_schemas import (
+from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, FieldErrorOut, InvalidInputOut
+from dropline.api.security.schemas import (
     ActivityEventOut,
     ActivityPageOut,
     ActivityQuery,
@@ -44,7 +44,6 @@ from dropline.api.security_schemas import (
     TextMessageIn,
     WarningOut,
 )
-from dropline.api.sign_in import AllauthAuthenticationOut
 from dropline.core.phones import display_phone
 
 router = Router(tags=["security"])

@@ -1,9 +1,7 @@
-"""Input and output of getting a login (``claiming.py``) and of the people on an account
-(``people.py``). Lengths match the web forms; what is wrong beyond that, the domain says."""
+"""Input and output of getting a login (``dropline.api.claiming.routes``). Lengths match
+the web forms; what is wrong beyond that, the domain says."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from ninja import Field, Schema
 
@@ -60,32 +58,3 @@ class JoinedOut(Schema):
     """The account just added to the signed-in person's login."""
 
     account: AccountRefOut
-
-
-class PersonOut(Schema):
-    id: int = Field(description="The membership's id, for removing the person.")
-    name: str
-    username: str
-    role: str = Field(description="`holder` or `authorized`.")
-    added_at: dt.datetime
-    is_you: bool
-
-
-class InvitationOut(Schema):
-    id: int
-    email: str
-    created_at: dt.datetime
-    expires_at: dt.datetime
-
-
-class PeopleOut(Schema):
-    account: AccountRefOut
-    can_manage: bool = Field(description="Whether the caller may invite and remove people.")
-    people: list[PersonOut]
-    pending_invitations: list[InvitationOut] = Field(
-        description="Invitations not used yet; empty unless the caller can manage people."
-    )
-
-
-class InviteIn(Schema):
-    email: str = Field(max_length=254, description="Where the one-time code is e-mailed.")

@@ -1,4 +1,4 @@
-"""Input and output schemas of the security settings API (``dropline.api.security``)."""
+"""Input and output schemas of the security settings API (``dropline.api.security.routes``)."""
 
 from __future__ import annotations
 

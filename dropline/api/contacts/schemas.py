@@ -1,4 +1,4 @@
-"""Input and output schemas of the contact endpoints (``api/contacts.py``)."""
+"""Input and output schemas of the contact endpoints (``dropline.api.contacts.routes``)."""
 
 from __future__ import annotations
 

@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
+from dropline.api.notifications.schemas import (
+    NotificationOut,
+    NotificationPageOut,
+    PreferenceOut,
+    PreferencesIn,
+    UnreadOut,
+)
 from dropline.notifications import inbox
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
 from dropline.notifications.preferences import PreferenceError, preference_grid, set_preferences
 
 router = Router(tags=["notifications"])
 PAGE_SIZE = 50
-
-
-class NotificationOut(Schema):
-    id: int
-    category: str
-    subject: str
-    body: str
-    link: str
-    created_at: dt.datetime
-    read: bool
-
-
-class NotificationPageOut(Schema):
-    unread: int
-    items: list[NotificationOut]
-    next_before_id: int | None
-
-
-class UnreadOut(Schema):
-    unread: int
-
-
-class PreferenceOut(Schema):
-    category: str
-    label: str
-    locked: bool
-    channels: dict[str, bool]
-
-
-class PreferencesIn(Schema):
-    preferences: dict[str, dict[str, bool]]
 
 
 @router.get("/notifications", response=NotificationPageOut, summary="The notification centre")

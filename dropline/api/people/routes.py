@@ -19,13 +19,19 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
-from dropline.api.claim_schemas import InvitationOut, InviteIn, PeopleOut, PersonOut
 from dropline.api.errors import FieldError
+from dropline.api.people.schemas import (
+    AccountQuery,
+    InvitationOut,
+    InviteIn,
+    PeopleOut,
+    PersonOut,
+)
 from dropline.api.schemas import AccountRefOut, ErrorOut, InvalidInputOut
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
@@ -36,14 +42,6 @@ from dropline.customers.queries import memberships_for
 router = Router(tags=["people"])
 
 CHANGE_ANSWERS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-class AccountQuery(Schema):
-    account: str | None = Field(
-        None,
-        max_length=40,
-        description="The account number, from `/me`'s `accounts`; the first one if left out.",
-    )
 
 
 def _membership(request: HttpRequest, query: AccountQuery) -> AccountMember:

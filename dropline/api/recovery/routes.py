@@ -16,49 +16,23 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from dropline.accounts import recovery
 from dropline.accounts import username_reminder as reminders
 from dropline.api.errors import FieldError
+from dropline.api.recovery.schemas import (
+    AcceptedOut,
+    ReminderIn,
+    ResetByEmailIn,
+    ResetByTextIn,
+    ResetWithCodeIn,
+    ThrottledOut,
+)
 from dropline.api.schemas import InvalidInputOut
 from dropline.core import audit
 
 router = Router(tags=["recovery"], auth=None)
-
-# Bounds on what is read at all; the domain's own checks say what is wrong within them.
-MAX_TEXT = 254
-MAX_PASSWORD = 1024
-
-
-class ResetByEmailIn(Schema):
-    email: str = Field(max_length=MAX_TEXT)
-
-
-class ResetByTextIn(Schema):
-    identifier: str = Field(max_length=MAX_TEXT, description="Username, e-mail or mobile.")
-
-
-class ResetWithCodeIn(Schema):
-    identifier: str = Field(
-        max_length=MAX_TEXT,
-        description="What was typed when asking: for an e-mailed code, the e-mail.",
-    )
-    code: str = Field(max_length=20)
-    password: str = Field(max_length=MAX_PASSWORD, description="The new password.")
-
-
-class ReminderIn(Schema):
-    address: str = Field(max_length=MAX_TEXT, description="A verified e-mail or mobile number.")
-
-
-class AcceptedOut(Schema):
-    detail: str
-
-
-class ThrottledOut(Schema):
-    detail: str
-    retry_after: int
 
 
 def _language() -> str:

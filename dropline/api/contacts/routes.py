@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 
 from dropline.accounts import security_events
 from dropline.accounts.requests import signed_in_user
-from dropline.api.contact_schemas import (
+from dropline.api.contacts.schemas import (
     AddContactIn,
     CodeSentOut,
     ContactCodeIn,
@@ -36,8 +36,7 @@ from dropline.api.contact_schemas import (
 )
 from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
-from dropline.api.schemas import ErrorOut, InvalidInputOut
-from dropline.api.sign_in import AllauthAuthenticationOut
+from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
 from dropline.core.phones import display_phone
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus

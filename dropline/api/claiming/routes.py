@@ -35,7 +35,7 @@ from ninja.decorators import decorate_view
 
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
-from dropline.api.claim_schemas import (
+from dropline.api.claiming.schemas import (
     AccountDetailsIn,
     ClaimIn,
     CodeIn,
@@ -44,8 +44,13 @@ from dropline.api.claim_schemas import (
     TooManyAttemptsOut,
 )
 from dropline.api.headless import in_allauth_app_context
-from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, InvalidInputOut
-from dropline.api.sign_in import AllauthAuthenticationOut
+from dropline.api.schemas import (
+    AccountRefOut,
+    AllauthAuthenticationOut,
+    ErrorOut,
+    FieldErrorOut,
+    InvalidInputOut,
+)
 from dropline.core import audit
 from dropline.customers import claiming
 from dropline.customers.models import AccountMember

@@ -22,14 +22,15 @@ from typing import Any
 from allauth.headless.base.response import AuthenticationResponse, UnauthorizedResponse
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.security import APIKeyHeader
 
 from dropline.accounts import sms_factor, stages
 from dropline.api.errors import FieldError
 from dropline.api.headless import in_pending_login_context
-from dropline.api.schemas import ErrorOut, InvalidInputOut
+from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
+from dropline.api.sign_in.schemas import CodeIn, CodeSentOut, RouteIn, SecondFactorStepOut
 
 router = Router(tags=["sign-in"])
 
@@ -50,48 +51,7 @@ class PendingLoginToken(APIKeyHeader):
 pending_login = PendingLoginToken()
 
 
-class AllauthMetaOut(Schema):
-    is_authenticated: bool | None
-    session_token: str | None = Field(
-        None, description="Present when the app must use a new token from now on."
-    )
-
-
-class AllauthAuthenticationOut(Schema):
-    """allauth headless's authentication answer: ``data.flows`` while a step is pending,
-    ``data.user`` and ``data.methods`` once signed in."""
-
-    status: int
-    data: dict[str, Any]
-    meta: AllauthMetaOut
-
-
 ALLAUTH_ANSWERS: dict[int, type[Schema]] = {401: AllauthAuthenticationOut}
-
-
-class SecondFactorStepOut(Schema):
-    route: stages.Route = Field(
-        description="The step the sign-in waits at: `mfa` is allauth's "
-        "(authenticator app, passkey or recovery code), `sms` a code by text message."
-    )
-    routes: list[stages.Route] = Field(description="The steps this person can take.")
-    number: str | None = Field(
-        description="The mobile number the codes go to, masked; null without one."
-    )
-
-
-class RouteIn(Schema):
-    route: stages.Route
-
-
-class CodeSentOut(Schema):
-    number: str = Field(description="The mobile number the code went to, masked.")
-    expires_in: int = Field(description="Seconds the code works for.")
-    resend_after: int = Field(description="Seconds before another code can be asked for.")
-
-
-class CodeIn(Schema):
-    code: str = Field(min_length=1, max_length=16, description="The 6-digit code.")
 
 
 def _not_pending(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,33 @@
+"""Input and output schemas of the text-message sign-in step
+(``dropline.api.sign_in.routes``)."""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+from dropline.accounts import stages
+
+
+class SecondFactorStepOut(Schema):
+    route: stages.Route = Field(
+        description="The step the sign-in waits at: `mfa` is allauth's "
+        "(authenticator app, passkey or recovery code), `sms` a code by text message."
+    )
+    routes: list[stages.Route] = Field(description="The steps this person can take.")
+    number: str | None = Field(
+        description="The mobile number the codes go to, masked; null without one."
+    )
+
+
+class RouteIn(Schema):
+    route: stages.Route
+
+
+class CodeSentOut(Schema):
+    number: str = Field(description="The mobile number the code went to, masked.")
+    expires_in: int = Field(description="Seconds the code works for.")
+    resend_after: int = Field(description="Seconds before another code can be asked for.")
+
+
+class CodeIn(Schema):
+    code: str = Field(min_length=1, max_length=16, description="The 6-digit code.")
