@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.backoffice import roles
+from dropline.accounts import roles
 from dropline.core.models import AuditEvent
 from tests.factories import Customer, make_customer, make_user
 
