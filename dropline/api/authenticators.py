@@ -30,8 +30,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from dropline.accounts import sms_factor
 from dropline.accounts.requests import signed_in_user
+from dropline.identity.factors import sms_codes as sms_factor
 
 CONFIRM_LAST = "confirm_last"
 

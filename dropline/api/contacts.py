@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from dropline.accounts import security_events
 from dropline.accounts.requests import signed_in_user
 from dropline.api.contact_schemas import (
     AddContactIn,
@@ -39,6 +38,7 @@ from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import ErrorOut, InvalidInputOut
 from dropline.api.sign_in import AllauthAuthenticationOut
 from dropline.core.phones import display_phone
+from dropline.identity.security_events import record as security_events
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 

@@ -3,7 +3,7 @@
 ask for a username reminder.
 
 No authentication: the person is signed out. Each answer is the web page's: the same
-whether or not a login matched, under the same limits (``dropline.accounts.recovery``).
+whether or not a login matched, under the same limits (``dropline.identity.recovery``).
 allauth's headless ``/_allauth/app/v1/auth/password/request`` sends the same e-mail, and
 its ``/auth/password/reset`` takes the key from the e-mailed link.
 """
@@ -18,11 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from dropline.accounts import recovery
-from dropline.accounts import username_reminder as reminders
 from dropline.api.errors import FieldError
 from dropline.api.schemas import InvalidInputOut
 from dropline.core import audit
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery import username_reminder as reminders
 
 router = Router(tags=["recovery"], auth=None)
 

@@ -4,7 +4,7 @@ and Dropline's part of their second factors (the list, the default, text-message
 allauth headless serves the rest under ``/_allauth/app/v1/``: password, e-mail,
 authenticator app, passkeys, recovery codes, sessions and re-authentication.
 
-Thin: ``dropline.accounts.security_activity`` and ``sms_factor`` decide, as for the web
+Thin: ``dropline.identity.security_events.activity`` and ``sms_factor`` decide, as for the web
 pages. Every read has the signed-in person in the query, so another person's ids answer
 404. Changing second factors needs a re-authentication within the last five minutes, as
 on the web; the state is allauth's own, in the session behind the ``X-Session-Token``
@@ -23,7 +23,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from dropline.accounts import security_activity, sms_factor
 from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
@@ -46,6 +45,8 @@ from dropline.api.security_schemas import (
 )
 from dropline.api.sign_in import AllauthAuthenticationOut
 from dropline.core.phones import display_phone
+from dropline.identity.factors import sms_codes as sms_factor
+from dropline.identity.security_events import activity as security_activity
 
 router = Router(tags=["security"])
 

@@ -11,7 +11,7 @@ with the signed-in session's new token. Without the header at all, the API's usu
 ``401 {"detail": "Unauthorized"}``.
 
 Thin: the checks and the limits (a new code after 30 seconds, five an hour, five
-tries a code) are ``dropline.accounts.stages`` and ``sms_factor``, the same as the
+tries a code) are ``dropline.identity.stages`` and ``sms_factor``, the same as the
 web page's.
 """
 
@@ -26,10 +26,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.security import APIKeyHeader
 
-from dropline.accounts import sms_factor, stages
 from dropline.api.errors import FieldError
 from dropline.api.headless import in_pending_login_context
 from dropline.api.schemas import ErrorOut, InvalidInputOut
+from dropline.identity import stages
+from dropline.identity.factors import sms_codes as sms_factor
 
 router = Router(tags=["sign-in"])
 

@@ -1,6 +1,6 @@
 """Staff search of security events: by account number, username, e-mail address, IP
 address, kind and the provider's days. Thin: parse the filters, call
-``dropline.accounts.security_events.search``, render one bounded page.
+``dropline.identity.security_events.record.search``, render one bounded page.
 
 Every search (every page view) is written to the audit log: who looked, for what.
 """
@@ -15,12 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEventKind
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.notification_views import bounded_page
 from dropline.core import audit
 from dropline.customers.numbering import normalize_account_number
+from dropline.identity.security_events import record as security_events
 
 PERMISSION = "accounts.view_securityevent"
 

@@ -1,4 +1,4 @@
-"""Input for getting back in: the forms only parse; ``dropline.accounts.recovery`` decides."""
+"""Input for getting back in: the forms only parse; ``dropline.identity.recovery`` decides."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import recovery, username_reminder
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery import username_reminder
 from dropline.notifications.categories import Channel
 
 # Far above the policy's 128, so the policy's own message explains a long password.

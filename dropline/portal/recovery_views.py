@@ -1,6 +1,6 @@
 """Getting back in without the password: a reset by e-mail (link or code) or by a code
 in a text message, and a username reminder. Thin: parse input, call
-``dropline.accounts.recovery``, render.
+``dropline.identity.recovery``, render.
 
 Every answer is the same whether or not a login matched: the request pages always
 redirect to the same next page, and a code that does not work gets one message. One
@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dropline.accounts import recovery
-from dropline.accounts import username_reminder as reminders
 from dropline.core import audit
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery import username_reminder as reminders
 from dropline.notifications.categories import Channel
 from dropline.portal.recovery_forms import (
     ResetCodeForm,

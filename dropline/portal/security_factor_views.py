@@ -1,8 +1,8 @@
 """Second factors: the person's list of them (default, removal), turning on text-message
 codes, the text-message step of signing in, and forgetting trusted browsers.
 
-Thin: parse input, call ``dropline.accounts.sms_factor`` (or the sign-in stages in
-``dropline.accounts.stages``), render. Adding or removing a factor, or changing the
+Thin: parse input, call ``dropline.identity.factors.sms_codes`` (or the sign-in stages in
+``dropline.identity.stages``), render. Adding or removing a factor, or changing the
 default, needs a re-authentication within the last five minutes (allauth's
 ``reauthentication_required``); every factor is looked up with the signed-in person in
 the query, so another person's factor id answers 404.
@@ -27,10 +27,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.accounts import sessions, sms_factor, stages
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
+from dropline.identity import sessions, stages
+from dropline.identity.factors import sms_codes as sms_factor
 
 MFA_APP = "allauth.mfa"
 METHOD_CHOICES = [(value, label) for value, label in SecondFactorMethod.choices]

@@ -1,5 +1,5 @@
 """The customer's security pages: the hub that links every control, and the list of
-signed-in sessions and devices. Thin: parse input, call ``dropline.accounts.sessions``,
+signed-in sessions and devices. Thin: parse input, call ``dropline.identity.sessions``,
 render.
 
 A session id that is not the signed-in person's answers 404, whoever it belongs to.
@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dropline.accounts import sessions as user_sessions
-from dropline.accounts import sms_factor
 from dropline.accounts.requests import signed_in_user
+from dropline.identity import sessions as user_sessions
+from dropline.identity.factors import sms_codes as sms_factor
 
 ACTIVITY_URL_NAME = "security_activity:index"
 

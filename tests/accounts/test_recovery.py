@@ -22,10 +22,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from dropline.accounts import recovery, tasks, username_reminder
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.security_events import PASSWORD_CHANGED_ALERT
 from dropline.core import clock
+from dropline.identity import tasks
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery import username_reminder
+from dropline.identity.security_events.record import PASSWORD_CHANGED_ALERT
 from dropline.notifications.channels.email import EmailDeliveryError
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
@@ -459,7 +461,7 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
         raise EmailDeliveryError("SMTPServerDisconnected: gone")
 
     monkeypatch.setattr(tasks, "send_email", refuse)
-    with caplog.at_level(logging.WARNING, logger="dropline.accounts.tasks"):
+    with caplog.at_level(logging.WARNING, logger="dropline.identity.tasks"):
         response = ask_by_email(client, "maria@example.com")
 
     assert response.status_code == 302
@@ -787,7 +789,7 @@ def test_a_texted_code_is_in_the_language_the_person_chose(client, maria):
 def test_an_undeliverable_number_answers_the_same(client, caplog):
     person("unreachable", phone="+13195550199")  # the simulator refuses ...99
 
-    with caplog.at_level(logging.WARNING, logger="dropline.accounts.recovery"):
+    with caplog.at_level(logging.WARNING, logger="dropline.identity.recovery.reset_codes"):
         response = ask_for_code(client, "unreachable")
 
     assert response.status_code == 302

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from dropline.accounts import recovery, sealed, tasks
+from dropline.accounts import sealed
+from dropline.identity import tasks
+from dropline.identity.recovery import reset_codes as recovery
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, SimulatedSms
 from tests.factories import make_user

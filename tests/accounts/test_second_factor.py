@@ -33,11 +33,11 @@ from fido2.webauthn import (
 )
 
 import dropline.urls
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecondFactorPreference, SmsSecondFactor, User
 from dropline.accounts.recovery_codes import HashedRecoveryCodes
 from dropline.accounts.second_factor import current_code
 from dropline.core import clock
+from dropline.identity.factors import sms_codes as sms_factor
 from dropline.notifications.models import ContactKind, ContactPoint
 from dropline.portal import security_factor_views
 from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
@@ -62,10 +62,10 @@ urlpatterns = [
 URLCONF = "tests.accounts.test_second_factor"
 
 MFA_SETTINGS: dict[str, Any] = {
-    "MFA_ADAPTER": "dropline.accounts.mfa_adapter.MFAAdapter",
+    "MFA_ADAPTER": "dropline.identity.mfa_adapter.MFAAdapter",
     "MFA_FORMS": {
-        "authenticate": "dropline.accounts.mfa_adapter.AuthenticateForm",
-        "activate_totp": "dropline.accounts.mfa_adapter.ActivateTOTPForm",
+        "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
+        "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
     },
     "MFA_RECOVERY_CODES_SHOW_ONCE": True,
 }
@@ -142,12 +142,12 @@ def finish_without_trust(client: Client, response: Any) -> Any:
 
 
 def test_the_sign_in_stages_put_text_messages_beside_allauths_second_step():
-    from dropline.accounts.adapter import AccountAdapter
+    from dropline.identity.adapter import AccountAdapter
 
     stages = AccountAdapter().get_login_stages()
-    authenticate = stages.index("dropline.accounts.stages.AuthenticateStage")
-    assert stages[authenticate + 1] == "dropline.accounts.stages.SmsAuthenticateStage"
-    assert stages[authenticate + 2] == "dropline.accounts.stages.TrustStage"
+    authenticate = stages.index("dropline.identity.stages.AuthenticateStage")
+    assert stages[authenticate + 1] == "dropline.identity.stages.SmsAuthenticateStage"
+    assert stages[authenticate + 2] == "dropline.identity.stages.TrustStage"
     assert "allauth.mfa.stages.AuthenticateStage" not in stages
     assert AccountAdapter().is_open_for_signup(None) is False  # type: ignore[arg-type]
 

@@ -22,9 +22,10 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dropline.accounts import receivers, security_events
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.sessions import active_sessions, purge_ended_sessions, track_sign_in
+from dropline.identity import receivers
+from dropline.identity.security_events import record as security_events
+from dropline.identity.sessions import active_sessions, purge_ended_sessions, track_sign_in
 from dropline.notifications.models import Message
 from tests.factories import PASSWORD, Customer, make_customer
 

@@ -12,9 +12,9 @@ from django.db.models import RestrictedError
 from django.test import Client
 from django.urls import reverse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor, SmsSignInCode, User
 from dropline.core import clock
+from dropline.identity.factors import sms_codes as sms_factor
 from dropline.notifications.channels.sms import TemporarySmsError
 from dropline.notifications.models import ContactStatus, SimulatedSms
 from tests.accounts.test_second_factor import (

@@ -14,8 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor
+from dropline.identity.factors import sms_codes as sms_factor
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import (
     ContactKind,

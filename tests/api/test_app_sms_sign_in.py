@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSignInCode, User
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
 from dropline.core import clock
+from dropline.identity.factors import sms_codes as sms_factor
 from tests.accounts.test_second_factor import PHONE, enable_sms, latest_code, text_messages_to
 from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer
 

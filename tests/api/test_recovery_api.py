@@ -13,9 +13,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from dropline.accounts import recovery
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
+from dropline.identity.recovery import reset_codes as recovery
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
 from tests.factories import PASSWORD, make_user

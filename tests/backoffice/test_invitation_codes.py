@@ -16,8 +16,9 @@ from dropline import urls as root_urls
 from dropline.backoffice import invitation_views, roles
 from dropline.backoffice import urls as backoffice_urls
 from dropline.core.models import AuditEvent
-from dropline.customers import claiming, invitations
+from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
+from dropline.identity import claiming
 from tests.customers.test_claiming import PASSWORD, unclaimed_account
 from tests.factories import make_customer, make_user
 

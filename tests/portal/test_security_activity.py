@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
+from dropline.identity.security_events import record as security_events
 from tests.factories import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db

@@ -60,10 +60,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dropline.accounts import sealed, security_events
+from dropline.accounts import sealed
 from dropline.accounts.models import SecurityEventKind, User
-from dropline.accounts.tasks import send_recovery_email, send_reset_code_text
 from dropline.core import audit, clock
+from dropline.identity.security_events import record as security_events
+from dropline.identity.tasks import send_recovery_email, send_reset_code_text
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 from dropline.notifications.rendering import render

@@ -11,7 +11,7 @@ What a person typed to sign in is never kept: a failed sign-in names the account
 when one matches and otherwise says only "unknown account". Passwords never reach
 this module. Addresses kept in ``data`` are masked.
 
-Callers: ``dropline.accounts.receivers`` (allauth's and Django's signals), the
+Callers: ``dropline.identity.receivers`` (allauth's and Django's signals), the
 account adapter (lockouts), the 429 handler (rate limits), and the places that
 change a mobile number or a notification address, end a session or forget trusted
 browsers, which have no signal.
@@ -266,7 +266,7 @@ def sessions_ended(
 
     The event's IP and device are the ones that ended it; the ended session's are in
     ``data``. allauth has no signal for this: the usersessions adapter's ``end_sessions``
-    calls it (``dropline.accounts.sessions.UserSessionsAdapter``).
+    calls it (``dropline.identity.sessions.UserSessionsAdapter``).
     """
     events = []
     with transaction.atomic():

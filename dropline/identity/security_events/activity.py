@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEvent, User
+from dropline.identity.security_events import record as security_events
 
 PAGE_SIZE = 25
 MAX_PAGES = 40

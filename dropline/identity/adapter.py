@@ -14,16 +14,17 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from dropline.accounts import recovery, security_events
 from dropline.accounts.models import User
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.security_events import record as security_events
 
-# allauth's stages that Dropline replaces with its own (``dropline.accounts.stages``).
+# allauth's stages that Dropline replaces with its own (``dropline.identity.stages``).
 _REPLACED_STAGES = {
     "allauth.mfa.stages.AuthenticateStage": [
-        "dropline.accounts.stages.AuthenticateStage",
-        "dropline.accounts.stages.SmsAuthenticateStage",
+        "dropline.identity.stages.AuthenticateStage",
+        "dropline.identity.stages.SmsAuthenticateStage",
     ],
-    "allauth.mfa.stages.TrustStage": ["dropline.accounts.stages.TrustStage"],
+    "allauth.mfa.stages.TrustStage": ["dropline.identity.stages.TrustStage"],
 }
 
 
@@ -50,7 +51,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """A confirmed sign-in e-mail also becomes the person's first notification contact."""
-        from dropline.customers.claiming import on_email_confirmed
+        from dropline.identity.claiming import on_email_confirmed
 
         confirmed = super().confirm_email(request, email_address)
         if confirmed:

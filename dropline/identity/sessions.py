@@ -39,9 +39,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dropline.accounts import security_events, sms_factor
 from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import User
+from dropline.identity.factors import sms_codes as sms_factor
+from dropline.identity.security_events import record as security_events
 
 
 class SessionError(Exception):

@@ -17,9 +17,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dropline.accounts import recovery
 from dropline.accounts.models import User
-from dropline.accounts.recovery import Limit
+from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery.reset_codes import Limit
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import ContactKind
 from dropline.notifications.outbox import build_message, enqueue_delivery

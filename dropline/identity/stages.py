@@ -41,8 +41,8 @@ from allauth.mfa.webauthn.internal.flows import did_use_passwordless_login
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecondFactorMethod, SmsSecondFactor, User
+from dropline.identity.factors import sms_codes as sms_factor
 
 Route = Literal["mfa", "sms"]
 ROUTE_MFA: Final = "mfa"  # allauth's page: authenticator app, passkey or recovery code

@@ -21,8 +21,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import sealed, sms_factor
+from dropline.accounts import sealed
 from dropline.accounts.models import SecondFactorMethod, User
+from dropline.identity.factors import sms_codes as sms_factor
 
 
 class MFAAdapter(DefaultMFAAdapter):

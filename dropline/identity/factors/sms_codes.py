@@ -14,7 +14,7 @@ allauth keeps authenticator apps (TOTP), passkeys (WebAuthn) and recovery codes 
   authenticator app or passkey of a member of staff (the back-office needs one);
 - revoking every "trust this browser" cookie issued so far. allauth keeps trust in a
   signed cookie only; a server-side time stamp here makes every cookie issued before
-  it worthless (checked by ``dropline.accounts.stages``).
+  it worthless (checked by ``dropline.identity.stages``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dropline.accounts import security_events
 from dropline.accounts.models import (
     SecondFactorMethod,
     SecondFactorPreference,
@@ -50,6 +49,7 @@ from dropline.accounts.models import (
 )
 from dropline.core import clock
 from dropline.core.phones import display_phone
+from dropline.identity.security_events import record as security_events
 from dropline.notifications.channels.sms import SmsError, gateway
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 
@@ -491,7 +491,7 @@ def _revoke_trust(*, user: User, now: dt.datetime) -> None:
 def revoke_trusted_browsers(*, user: User) -> None:
     """Every browser trusted so far asks for the second factor again at its next sign-in.
 
-    Records nothing: ``dropline.accounts.sessions.forget_trusted_browsers`` does this
+    Records nothing: ``dropline.identity.sessions.forget_trusted_browsers`` does this
     and records the security event in the same transaction.
     """
     with transaction.atomic():
