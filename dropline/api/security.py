@@ -45,7 +45,9 @@ from dropline.api.security_schemas import (
 )
 from dropline.api.sign_in import AllauthAuthenticationOut
 from dropline.core.phones import display_phone
-from dropline.identity.factors import sms_codes as sms_factor
+from dropline.identity.factors import errors as factor_errors
+from dropline.identity.factors import listing, sms_codes
+from dropline.identity.factors import removal as factor_removal
 from dropline.identity.security_events import activity as security_activity
 
 router = Router(tags=["security"])
@@ -104,7 +106,7 @@ def activity(request: HttpRequest, query: Query[ActivityQuery]) -> ActivityPageO
 # Second factors ------------------------------------------------------------------------------
 
 
-def _factor_out(factor: sms_factor.Factor) -> FactorOut:
+def _factor_out(factor: listing.Factor) -> FactorOut:
     return FactorOut(
         method=factor.method,
         id=factor.id,
@@ -117,9 +119,9 @@ def _factor_out(factor: sms_factor.Factor) -> FactorOut:
 
 
 def _second_factors(user: User) -> SecondFactorsOut:
-    summary = sms_factor.factors_for(user=user)
+    summary = listing.factors_for(user=user)
     current = summary.sms_factor
-    in_use = sms_factor.sms_factor_for(user=user) if current is not None else None
+    in_use = sms_codes.sms_factor_for(user=user) if current is not None else None
     return SecondFactorsOut(
         factors=[_factor_out(factor) for factor in summary.factors],
         default_method=summary.default_method,
@@ -138,7 +140,7 @@ def _second_factors(user: User) -> SecondFactorsOut:
                 number=display_phone(contact.address),
                 receives_codes=in_use is not None and in_use.contact_id == contact.pk,
             )
-            for contact in sms_factor.verified_numbers(user=user)
+            for contact in sms_codes.verified_numbers(user=user)
         ],
     )
 
@@ -162,10 +164,10 @@ def set_default(request: HttpRequest, payload: DefaultMethodIn) -> Any:
     user = signed_in_user(request)
     require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
-        sms_factor.lock_factors(user)
+        factor_removal.lock_factors(user)
         try:
-            sms_factor.set_default_method(user=user, method=payload.method)
-        except sms_factor.SecondFactorError as exc:
+            listing.set_default_method(user=user, method=payload.method)
+        except factor_errors.SecondFactorError as exc:
             raise FieldError("method", str(exc)) from None
     return _second_factors(user)
 
@@ -184,7 +186,7 @@ def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
     user = signed_in_user(request)
     require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
-        if sms_factor.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
+        if sms_codes.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
             reason = _("Choose one of your mobile numbers.")
             return Status(
                 404,
@@ -193,10 +195,10 @@ def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
                 ),
             )
         try:
-            sms_factor.enable_sms_factor(user=user, contact_id=payload.contact_id, request=request)
-        except sms_factor.SecondFactorError as exc:
+            sms_codes.enable_sms_factor(user=user, contact_id=payload.contact_id, request=request)
+        except factor_errors.SecondFactorError as exc:
             raise FieldError(CONTACT_ID, str(exc)) from None
-        added = sms_factor.factors_for(user=user).sms_factor
+        added = listing.factors_for(user=user).sms_factor
     assert added is not None
     return TextMessageFactorOut(
         factor=_factor_out(added),
@@ -226,13 +228,13 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
     require_recent_authentication(request, app=MFA_APP)
     confirmed = payload is not None and payload.confirm_last
     with transaction.atomic():
-        sms_factor.lock_factors(user)
-        factor = sms_factor.factors_for(user=user).sms_factor
+        factor_removal.lock_factors(user)
+        factor = listing.factors_for(user=user).sms_factor
         if factor is None:
             return Status(
                 404, ErrorOut(detail=_("This way of signing in has already been removed."))
             )
-        removal = sms_factor.removal_of(user=user, factor=factor)
+        removal = factor_removal.removal_of(user=user, factor=factor)
         if removal.blocked_reason is not None:
             return Status(409, ErrorOut(detail=removal.blocked_reason))
         if removal.is_last and not confirmed:
@@ -243,7 +245,7 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
                     "protected by the password alone."
                 ),
             )
-        sms_factor.remove_factor(
+        factor_removal.remove_factor(
             request=request,
             user=user,
             method=SecondFactorMethod.TEXT_MESSAGE,

@@ -30,7 +30,7 @@ from dropline.api.errors import FieldError
 from dropline.api.headless import in_pending_login_context
 from dropline.api.schemas import ErrorOut, InvalidInputOut
 from dropline.identity import stages
-from dropline.identity.factors import sms_codes as sms_factor
+from dropline.identity.factors import errors, sms_codes
 
 router = Router(tags=["sign-in"])
 
@@ -113,12 +113,12 @@ def second_factor_step(request: HttpRequest) -> Any:
     if pending is None:
         return _not_pending(request)
     factor = (
-        sms_factor.sms_factor_for(user=pending.user) if stages.ROUTE_SMS in pending.routes else None
+        sms_codes.sms_factor_for(user=pending.user) if stages.ROUTE_SMS in pending.routes else None
     )
     return SecondFactorStepOut(
         route=pending.route,
         routes=sorted(pending.routes),
-        number=sms_factor.masked_number(factor.contact.address) if factor else None,
+        number=sms_codes.masked_number(factor.contact.address) if factor else None,
     )
 
 
@@ -168,13 +168,13 @@ def send_code(request: HttpRequest) -> Any:
     if step is None:
         return _not_pending(request)
     try:
-        sms_factor.send_sign_in_code(factor=step.factor)
-    except sms_factor.SecondFactorError as exc:
+        sms_codes.send_sign_in_code(factor=step.factor)
+    except errors.SecondFactorError as exc:
         return Status(429, ErrorOut(detail=str(exc)))
     return CodeSentOut(
-        number=sms_factor.masked_number(step.factor.contact.address),
-        expires_in=int(sms_factor.CODE_LIFETIME.total_seconds()),
-        resend_after=int(sms_factor.RESEND_AFTER.total_seconds()),
+        number=sms_codes.masked_number(step.factor.contact.address),
+        expires_in=int(sms_codes.CODE_LIFETIME.total_seconds()),
+        resend_after=int(sms_codes.RESEND_AFTER.total_seconds()),
     )
 
 
@@ -200,6 +200,6 @@ def authenticate(request: HttpRequest, payload: CodeIn) -> Any:
         return _not_pending(request)
     try:
         stages.pass_sms_step(request, step, code=payload.code)
-    except sms_factor.SecondFactorError as exc:
+    except errors.SecondFactorError as exc:
         raise FieldError("code", str(exc)) from None
     return AuthenticationResponse(request)

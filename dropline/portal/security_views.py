@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.identity import sessions as user_sessions
-from dropline.identity.factors import sms_codes as sms_factor
+from dropline.identity.factors import listing
 
 ACTIVITY_URL_NAME = "security_activity:index"
 
@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/security/index.html",
-        {"links": _links(), "second_factor": bool(sms_factor.available_methods(user=user))},
+        {"links": _links(), "second_factor": bool(listing.available_methods(user=user))},
     )
 
 
@@ -107,7 +107,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         user=user, current_session_key=request.session.session_key
     )
     # Trusting a browser skips the second factor, so it only means something with one.
-    trust = mfa_settings.TRUST_ENABLED and bool(sms_factor.available_methods(user=user))
+    trust = mfa_settings.TRUST_ENABLED and bool(listing.available_methods(user=user))
     return render(
         request,
         "portal/security/sessions.html",

@@ -1,20 +1,10 @@
-"""Second factors beyond allauth's, and a person's choices about all of them.
+"""Sign-in codes by text message to one of the person's verified mobile numbers.
 
-allauth keeps authenticator apps (TOTP), passkeys (WebAuthn) and recovery codes in
-``mfa.Authenticator``. This module adds:
-
-- sign-in codes by text message to one of the person's verified mobile numbers. It is
-  the weakest factor (SIM swaps, interception), offered because some customers have
-  nothing else. A code is a 6-digit number kept only as a keyed hash (HMAC-SHA256
-  under the ``SECRET_KEY``, so a copy of the database alone cannot be searched for
-  it), works once, for 10 minutes, with 5 tries; only the newest code works, a new
-  one can be asked for after 30 seconds and at most 5 an hour;
-- the list of a person's factors, the one the sign-in asks for first, and removing a
-  factor: the last one only with an explicit confirmation, and never the last
-  authenticator app or passkey of a member of staff (the back-office needs one);
-- revoking every "trust this browser" cookie issued so far. allauth keeps trust in a
-  signed cookie only; a server-side time stamp here makes every cookie issued before
-  it worthless (checked by ``dropline.identity.stages``).
+It is the weakest factor (SIM swaps, interception), offered because some customers
+have nothing else. A code is a 6-digit number kept only as a keyed hash (HMAC-SHA256
+under the ``SECRET_KEY``, so a copy of the database alone cannot be searched for it),
+works once, for 10 minutes, with 5 tries; only the newest code works, a new one can be
+asked for after 30 seconds and at most 5 an hour.
 """
 
 from __future__ import annotations
@@ -22,15 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
-import time
-from collections.abc import Collection
-from dataclasses import dataclass
 
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.internal.flows.trust import create_config_fingerprint, decode_trust_cookie
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal import flows as totp_flows
-from allauth.mfa.webauthn.internal import flows as webauthn_flows
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -42,13 +24,14 @@ from django.utils.translation import ngettext
 
 from dropline.accounts.models import (
     SecondFactorMethod,
-    SecondFactorPreference,
     SmsSecondFactor,
     SmsSignInCode,
     User,
 )
 from dropline.core import clock
 from dropline.core.phones import display_phone
+from dropline.identity.factors import trusted_browsers
+from dropline.identity.factors.errors import SecondFactorError
 from dropline.identity.security_events import record as security_events
 from dropline.notifications.channels.sms import SmsError, gateway
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
@@ -59,21 +42,6 @@ RESEND_AFTER = dt.timedelta(seconds=30)
 MAX_CODES_PER_HOUR = 5
 CODE_DIGITS = 6
 _HASH_SALT = "dropline.accounts.sms_sign_in_code"
-
-# Strongest first: with no choice made, the sign-in asks for the strongest factor.
-STRENGTH_ORDER = (
-    SecondFactorMethod.PASSKEY,
-    SecondFactorMethod.AUTHENTICATOR_APP,
-    SecondFactorMethod.TEXT_MESSAGE,
-)
-APP_OR_PASSKEY = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
-
-
-class SecondFactorError(ValueError):
-    """Shown to the person as it is: what is wrong and what to do."""
-
-
-# Text-message codes ---------------------------------------------------------------------
 
 
 def _hash_code(code: str, *, nonce: str) -> str:
@@ -157,7 +125,7 @@ def enable_sms_factor(
         factor, _created = SmsSecondFactor.objects.update_or_create(
             user=user, defaults={"contact": contact, "created_at": now, "last_used_at": None}
         )
-        _revoke_trust(user=user, now=now)
+        trusted_browsers.revoke_at(user=user, now=now)
         security_events.second_factor_added(
             request=request, user=user, method=SecondFactorMethod.TEXT_MESSAGE
         )
@@ -266,275 +234,6 @@ def verify_sign_in_code(
             SmsSecondFactor.objects.filter(pk=factor.pk).update(last_used_at=now)
     if error is not None:
         raise SecondFactorError(error)
-
-
-# The person's factors --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One way to pass the second step of signing in."""
-
-    method: str
-    id: int
-    name: str
-    added_at: dt.datetime
-    last_used_at: dt.datetime | None
-    is_default: bool
-    passwordless: bool | None = None
-
-
-@dataclass(frozen=True)
-class FactorSummary:
-    factors: list[Factor]
-    default_method: str | None
-    recovery_codes_left: int | None  # None: no recovery codes set up
-    recovery_codes_total: int
-    recovery_codes_viewable: bool  # shown once only: false once they have been seen
-
-    @property
-    def methods(self) -> set[str]:
-        return {factor.method for factor in self.factors}
-
-    @property
-    def has_authenticator_app(self) -> bool:
-        return SecondFactorMethod.AUTHENTICATOR_APP in self.methods
-
-    @property
-    def sms_factor(self) -> Factor | None:
-        return next((f for f in self.factors if f.method == SecondFactorMethod.TEXT_MESSAGE), None)
-
-
-def _choose_default(stored: str, available: set[str]) -> str | None:
-    if stored in available:
-        return stored
-    return next((method for method in STRENGTH_ORDER if method in available), None)
-
-
-def _stored_default(user: User) -> str:
-    preference = SecondFactorPreference.objects.filter(user=user).first()
-    return preference.default_method if preference is not None else ""
-
-
-def available_methods(*, user: User) -> set[str]:
-    methods = set(
-        Authenticator.objects.filter(user_id=user.pk, type__in=APP_OR_PASSKEY).values_list(
-            "type", flat=True
-        )
-    )
-    if has_sms_factor(user=user):
-        methods.add(SecondFactorMethod.TEXT_MESSAGE)
-    return methods
-
-
-def default_method_for(*, user: User) -> str | None:
-    """The factor the sign-in asks for first: the person's choice, else the strongest."""
-    return _choose_default(_stored_default(user), available_methods(user=user))
-
-
-def factors_for(*, user: User) -> FactorSummary:
-    """Every factor of ``user`` (three queries), the default marked."""
-    authenticators = list(
-        Authenticator.objects.filter(user_id=user.pk).order_by("created_at", "pk")
-    )
-    sms = sms_factor_for(user=user)
-    available = {a.type for a in authenticators if a.type in APP_OR_PASSKEY}
-    if sms is not None:
-        available.add(SecondFactorMethod.TEXT_MESSAGE)
-    default = _choose_default(_stored_default(user), available)
-    factors: list[Factor] = []
-    recovery_left: int | None = None
-    recovery_viewable = False
-    for authenticator in authenticators:
-        if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-            codes = authenticator.wrap()
-            recovery_left = len(codes.get_unused_codes())
-            recovery_viewable = bool(recovery_left) and (
-                not mfa_settings.RECOVERY_CODES_SHOW_ONCE or not codes.did_view
-            )
-            continue
-        is_passkey = authenticator.type == Authenticator.Type.WEBAUTHN
-        factors.append(
-            Factor(
-                method=authenticator.type,
-                id=authenticator.pk,
-                name=authenticator.wrap().name if is_passkey else _("Authenticator app"),
-                added_at=authenticator.created_at,
-                last_used_at=authenticator.last_used_at,
-                is_default=authenticator.type == default,
-                passwordless=authenticator.wrap().is_passwordless if is_passkey else None,
-            )
-        )
-    if sms is not None:
-        number = masked_number(sms.contact.address)
-        factors.append(
-            Factor(
-                method=SecondFactorMethod.TEXT_MESSAGE,
-                id=sms.pk,
-                name=_("Text message to %(number)s") % {"number": number},
-                added_at=sms.created_at,
-                last_used_at=sms.last_used_at,
-                is_default=default == SecondFactorMethod.TEXT_MESSAGE,
-            )
-        )
-    return FactorSummary(
-        factors=factors,
-        default_method=default,
-        recovery_codes_left=recovery_left,
-        recovery_codes_total=mfa_settings.RECOVERY_CODE_COUNT,
-        recovery_codes_viewable=recovery_viewable,
-    )
-
-
-def find_factor(*, user: User, method: str, factor_id: int) -> Factor | None:
-    """``user``'s factor ``factor_id`` of kind ``method``; None for anyone else's."""
-    return next(
-        (
-            factor
-            for factor in factors_for(user=user).factors
-            if factor.method == method and factor.id == factor_id
-        ),
-        None,
-    )
-
-
-def set_default_method(*, user: User, method: str) -> None:
-    """Ask for ``method`` first at sign-in."""
-    if method not in available_methods(user=user):
-        raise SecondFactorError(_("Set up this way of signing in before making it your default."))
-    SecondFactorPreference.objects.update_or_create(
-        user=user, defaults={"default_method": method, "updated_at": clock.now()}
-    )
-
-
-@dataclass(frozen=True)
-class Removal:
-    """What removing a factor would mean, for the confirmation page."""
-
-    is_last: bool
-    blocked_reason: str | None
-
-
-def removal_of(*, user: User, factor: Factor) -> Removal:
-    return removal_of_several(user=user, factors=[(factor.method, factor.id)])
-
-
-def removal_of_several(*, user: User, factors: Collection[tuple[str, int]]) -> Removal:
-    """What removing several of ``user``'s factors at once, as (method, id) pairs, would
-    mean: the mobile app removes passkeys several at a time."""
-    removing = set(factors)
-    remaining = [f for f in factors_for(user=user).factors if (f.method, f.id) not in removing]
-    blocked = None
-    if user.is_staff and not any(f.method in APP_OR_PASSKEY for f in remaining):
-        blocked = _(
-            "Staff accounts need an authenticator app or a passkey to open the back-office. "
-            "Add another one before removing this one."
-        )
-    return Removal(is_last=not remaining, blocked_reason=blocked)
-
-
-def lock_factors(user: User) -> None:
-    """Hold ``user``'s row for the rest of the transaction, so changes to one person's
-    factors happen one at a time: two removals racing could otherwise each see the
-    other's factor still there and leave none."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
-
-
-def remove_factor(
-    *, request: HttpRequest, user: User, method: str, factor_id: int, confirm_last: bool
-) -> None:
-    """Remove one of ``user``'s factors.
-
-    The last factor goes only with ``confirm_last`` (the account is then protected by
-    the password alone); staff can never remove their last authenticator app or
-    passkey. allauth's own flows remove apps and passkeys, so its signals, messages and
-    clean-up (recovery codes without a factor are dropped) happen as usual.
-    """
-    with transaction.atomic():
-        lock_factors(user)
-        factor = find_factor(user=user, method=method, factor_id=factor_id)
-        if factor is None:
-            raise SecondFactorError(_("This way of signing in has already been removed."))
-        removal = removal_of(user=user, factor=factor)
-        if removal.blocked_reason is not None:
-            raise SecondFactorError(removal.blocked_reason)
-        if removal.is_last and not confirm_last:
-            raise SecondFactorError(
-                _(
-                    "This is your last second factor. Tick the box to confirm that your "
-                    "account will be protected by the password alone."
-                )
-            )
-        if method == SecondFactorMethod.TEXT_MESSAGE:
-            SmsSecondFactor.objects.filter(pk=factor_id, user=user).delete()
-            _revoke_trust(user=user, now=clock.now())
-            security_events.second_factor_removed(
-                request=request, user=user, method=SecondFactorMethod.TEXT_MESSAGE
-            )
-        else:
-            authenticator = Authenticator.objects.get(pk=factor_id, user_id=user.pk, type=method)
-            if method == SecondFactorMethod.AUTHENTICATOR_APP:
-                totp_flows.deactivate_totp(request, authenticator)
-            else:
-                webauthn_flows.remove_authenticator(request, authenticator)
-
-
-# Trusted browsers ------------------------------------------------------------------------
-
-
-def _revoke_trust(*, user: User, now: dt.datetime) -> None:
-    SecondFactorPreference.objects.update_or_create(
-        user=user, defaults={"trusted_browsers_revoked_at": now, "updated_at": now}
-    )
-
-
-def revoke_trusted_browsers(*, user: User) -> None:
-    """Every browser trusted so far asks for the second factor again at its next sign-in.
-
-    Records nothing: ``dropline.identity.sessions.forget_trusted_browsers`` does this
-    and records the security event in the same transaction.
-    """
-    with transaction.atomic():
-        _revoke_trust(user=user, now=clock.now())
-
-
-def trusted_until(*, request: HttpRequest, user: User) -> dt.datetime | None:
-    """Until when this browser skips ``user``'s second factor; None if it does not.
-
-    allauth's cookie holds (fingerprint of the person's security setup, time issued)
-    pairs, signed; a pair counts if the setup is unchanged and it was issued after
-    the person last revoked trust.
-    """
-    if not mfa_settings.TRUST_ENABLED:
-        return None
-    trusts = decode_trust_cookie(request)
-    if not trusts:
-        return None
-    preference = SecondFactorPreference.objects.filter(user=user).first()
-    revoked_at = (
-        preference.trusted_browsers_revoked_at.timestamp()
-        if preference is not None and preference.trusted_browsers_revoked_at is not None
-        else None
-    )
-    fingerprint = create_config_fingerprint(user)
-    issued = [
-        trust.at
-        for trust in trusts
-        if trust.fingerprint == fingerprint and (revoked_at is None or trust.at > revoked_at)
-    ]
-    if not issued:
-        return None
-    expires = max(issued) + mfa_settings.TRUST_COOKIE_AGE.total_seconds()
-    if expires <= time.time():
-        return None
-    return dt.datetime.fromtimestamp(expires, tz=dt.UTC)
-
-
-def is_trusted_browser(*, request: HttpRequest, user: User) -> bool:
-    return trusted_until(request=request, user=user) is not None
-
-
-# Looking up a number the person names --------------------------------------------------
 
 
 def mobile_number_of(*, user: User, contact_id: int) -> ContactPoint | None:
