@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from dropline.accounts.models import User
-from dropline.identity.recovery import reset_codes as recovery
+from dropline.identity.recovery import email_reset
 from dropline.identity.security_events import record as security_events
 
 # allauth's stages that Dropline replaces with its own (``dropline.identity.stages``).
@@ -63,9 +63,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_password_reset_mail(
         self, user: AbstractBaseUser, email: str, context: dict[str, Any]
     ) -> None:
-        """Dropline's reset e-mail (``recovery.send_reset_email``), for the portal's page
+        """Dropline's reset e-mail (``email_reset.send_reset_email``), for the portal's page
         and allauth's headless endpoint alike."""
-        recovery.send_reset_email(
+        email_reset.send_reset_email(
             user=cast(User, user),
             email=email,
             link=context["password_reset_url"],
@@ -75,8 +75,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """An address with no login gets Dropline's words (no open sign-up to point at),
         after the same work as a real reset e-mail, so the two answers take as long."""
-        if template_prefix == recovery.NO_LOGIN_EMAIL:
-            recovery.send_no_login_email(email=email, language=_language())
+        if template_prefix == email_reset.NO_LOGIN_EMAIL:
+            email_reset.send_no_login_email(email=email, language=_language())
             return
         super().send_mail(template_prefix, email, context)
 

@@ -13,7 +13,8 @@ from django.utils import formats
 from django.utils.timezone import localtime
 
 from dropline import urls as root_urls
-from dropline.backoffice import invitation_views, roles
+from dropline.accounts import roles
+from dropline.backoffice import invitation_views
 from dropline.backoffice import urls as backoffice_urls
 from dropline.core.models import AuditEvent
 from dropline.customers import invitations
