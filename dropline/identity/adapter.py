@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from dropline.accounts.models import User
+from dropline.identity.claiming import on_email_confirmed
 from dropline.identity.recovery import email_reset
 from dropline.identity.security_events import record as security_events
 
@@ -51,8 +52,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """A confirmed sign-in e-mail also becomes the person's first notification contact."""
-        from dropline.identity.claiming import on_email_confirmed
-
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
             on_email_confirmed(user=email_address.user, email=email_address.email)
