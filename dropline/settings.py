@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dropline.subscriptions",
     "dropline.network",
     "dropline.notifications",
+    "dropline.identity",
     "dropline.portal",
     "dropline.api",
     "dropline.backoffice",
@@ -173,7 +174,7 @@ LOGIN_REDIRECT_URL = "portal:overview"
 # django-allauth
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_ADAPTER = "dropline.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "dropline.identity.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -191,10 +192,10 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # A reset link lives as long as the code e-mailed beside it (accounts.recovery.CODE_LIFETIME).
 PASSWORD_RESET_TIMEOUT = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_ADAPTER = "dropline.accounts.mfa_adapter.MFAAdapter"
+MFA_ADAPTER = "dropline.identity.mfa_adapter.MFAAdapter"
 MFA_FORMS = {
-    "authenticate": "dropline.accounts.mfa_adapter.AuthenticateForm",
-    "activate_totp": "dropline.accounts.mfa_adapter.ActivateTOTPForm",
+    "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
+    "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
 }
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_PASSKEY_LOGIN_ENABLED = True
@@ -205,7 +206,7 @@ MFA_TOTP_ISSUER = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
 # Passkeys need HTTPS, except on localhost for the demo and development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEMO or DEBUG
 USERSESSIONS_TRACK_ACTIVITY = True
-USERSESSIONS_ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
+USERSESSIONS_ADAPTER = "dropline.identity.sessions.UserSessionsAdapter"
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Security alerts go through the notification outbox; allauth's own would duplicate them.
 ACCOUNT_EMAIL_NOTIFICATIONS = False

@@ -192,10 +192,10 @@ def _webauthn(user: User, name: str) -> Authenticator:
 
 def _sms_factor_id(user: User, phone: ContactPoint) -> int | None:
     try:
-        from dropline.accounts import sms_factor
+        from dropline.identity.factors import sms_codes
     except ImportError:  # pragma: no cover - text-message codes not installed
         return None
-    return sms_factor.enable_sms_factor(user=user, contact_id=phone.pk).pk
+    return sms_codes.enable_sms_factor(user=user, contact_id=phone.pk).pk
 
 
 def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict[str, Any]]:

@@ -7,8 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # allauth's and Django's authentication signals -> security events.
-        from dropline.accounts import receivers, recovery_codes
+        from dropline.accounts import recovery_codes
 
-        receivers.connect()
         recovery_codes.install()

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dropline.accounts.devices import device_label
+
 
 class User(AbstractUser):
     """A person who signs in: a customer, an authorized user or a member of staff."""
@@ -161,6 +163,4 @@ class SecurityEvent(models.Model):
     @property
     def device_label(self) -> str:
         """ "Chrome on Windows", in the current language."""
-        from dropline.accounts.devices import device_label
-
         return device_label(browser=self.browser, os=self.os)

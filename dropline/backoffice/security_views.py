@@ -1,6 +1,6 @@
 """Staff search of security events: by account number, username, e-mail address, IP
 address, kind and the provider's days. Thin: parse the filters, call
-``dropline.accounts.security_events.search``, render one bounded page.
+``dropline.identity.security_events.search``, render one bounded page.
 
 Every search (every page view) is written to the audit log: who looked, for what.
 """
@@ -15,12 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEventKind
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.notification_views import bounded_page
 from dropline.core import audit
 from dropline.customers.numbering import normalize_account_number
+from dropline.identity.security_events import describe
+from dropline.identity.security_events import search as event_search
 
 PERMISSION = "accounts.view_securityevent"
 
@@ -52,9 +53,9 @@ class SecurityEventFilterForm(forms.Form):
             cleaned.pop("until", None)
         return cleaned
 
-    def filters(self) -> security_events.SearchFilters:
+    def filters(self) -> event_search.SearchFilters:
         data = self.cleaned_data if self.is_bound else {}
-        return security_events.SearchFilters(
+        return event_search.SearchFilters(
             account_number=normalize_account_number(data.get("account") or ""),
             username=(data.get("username") or "").strip(),
             email=(data.get("email") or "").strip(),
@@ -65,7 +66,7 @@ class SecurityEventFilterForm(forms.Form):
         )
 
 
-def _audit_data(filters: security_events.SearchFilters) -> dict[str, str]:
+def _audit_data(filters: event_search.SearchFilters) -> dict[str, str]:
     shown: dict[str, str] = {}
     for name, value in vars(filters).items():
         if isinstance(value, dt.date):
@@ -81,7 +82,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # errors are shown; the valid filters still apply
     filters = form.filters()
-    found = security_events.search(filters=filters).prefetch_related("user__memberships__account")
+    found = event_search.search(filters=filters).prefetch_related("user__memberships__account")
     page = bounded_page(found, page=request.GET.get("page"))
     audit.record(
         action="security_events.searched",
@@ -89,7 +90,7 @@ def search(request: HttpRequest) -> HttpResponse:
         account_number=filters.account_number,
         data={"filters": _audit_data(filters), "page": page.number, "results": len(page.rows)},
     )
-    rows = [(event, security_events.describe(event)) for event in page.rows]
+    rows = [(event, describe.describe(event)) for event in page.rows]
     return render(
         request,
         "backoffice/security/events.html",

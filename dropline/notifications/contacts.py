@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from dropline.accounts.models import User
+from dropline.accounts.models import SmsSecondFactor, User
 from dropline.core import clock
 from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.channels.sms import SmsError, gateway
@@ -163,8 +163,6 @@ def make_primary(*, contact: ContactPoint) -> None:
 
 
 def remove_contact(*, contact: ContactPoint) -> None:
-    from dropline.accounts.models import SmsSecondFactor
-
     if SmsSecondFactor.objects.filter(contact=contact).exists():
         raise ContactError(
             _("This number receives your sign-in codes. Turn off codes by text message first.")

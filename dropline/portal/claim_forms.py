@@ -1,6 +1,6 @@
 """Input for getting a login and for the people on an account.
 
-The forms only parse; ``dropline.customers.claiming`` and ``invitations`` decide. Field
+The forms only parse; ``dropline.identity.claiming`` and ``invitations`` decide. Field
 names match the keys of ``claiming.DetailsInvalid.errors`` so domain errors land on
 the right field.
 """

@@ -1,5 +1,5 @@
 """Getting a login: claiming an account with the bill's details, or with an invitation
-code. Thin: parse input, call ``dropline.customers.claiming``, render.
+code. Thin: parse input, call ``dropline.identity.claiming``, render.
 
 A visitor creates a login here; allauth then signs them in, and its mandatory e-mail
 verification stage keeps the portal closed until the address is confirmed. A person
@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 
 from dropline.accounts.models import User
 from dropline.core import audit
-from dropline.customers import claiming
 from dropline.customers.models import AccountMember
+from dropline.identity import claiming
 from dropline.portal.claim_forms import AccountDetailsForm, ClaimForm, CodeForm, InvitationForm
 from dropline.portal.views import SESSION_ACCOUNT_KEY
 

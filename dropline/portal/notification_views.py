@@ -23,10 +23,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.accounts import security_events
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
+from dropline.identity.security_events import record as security_events
 from dropline.notifications import contacts as contact_points
 from dropline.notifications import inbox as notification_centre
 from dropline.notifications import preferences as choices

@@ -1,4 +1,4 @@
-"""Input for getting back in: the forms only parse; ``dropline.accounts.recovery`` decides."""
+"""Input for getting back in: the forms only parse; ``dropline.identity.recovery`` decides."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import recovery, username_reminder
+from dropline.identity.recovery import errors, reset_codes, username_reminder
 from dropline.notifications.categories import Channel
 
 # Far above the policy's 128, so the policy's own message explains a long password.
@@ -75,7 +75,7 @@ class ResetCodeForm(forms.Form):
         self.fields["code"].label, self._code_error = _CODE_WORDING[Channel(channel)]
 
     def clean_code(self) -> str:
-        code = recovery.clean_code(self.cleaned_data["code"])
+        code = reset_codes.clean_code(self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(self._code_error)
         return code
@@ -99,5 +99,5 @@ class UsernameReminderForm(forms.Form):
     def clean_address(self) -> username_reminder.Address:
         try:
             return username_reminder.parse_address(self.cleaned_data["address"])
-        except recovery.InvalidAddressError as exc:
+        except errors.InvalidAddressError as exc:
             raise forms.ValidationError(str(exc)) from None

@@ -1,6 +1,6 @@
 """Getting back in without the password: a reset by e-mail (link or code) or by a code
 in a text message, and a username reminder. Thin: parse input, call
-``dropline.accounts.recovery``, render.
+``dropline.identity.recovery``, render.
 
 Every answer is the same whether or not a login matched: the request pages always
 redirect to the same next page, and a code that does not work gets one message. One
@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dropline.accounts import recovery
-from dropline.accounts import username_reminder as reminders
 from dropline.core import audit
+from dropline.identity.recovery import email_reset, errors, reset_codes, text_reset
+from dropline.identity.recovery import username_reminder as reminders
 from dropline.notifications.categories import Channel
 from dropline.portal.recovery_forms import (
     ResetCodeForm,
@@ -58,11 +58,11 @@ def reset_email_request(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": form})
     email = form.cleaned_data["email"]
     try:
-        recovery.request_reset_email(email=email, request=request)
-    except recovery.InvalidAddressError as exc:
+        email_reset.request_reset_email(email=email, request=request)
+    except errors.InvalidAddressError as exc:
         form.add_error("email", str(exc))
         return render(request, template, {"form": form})
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         form.add_error(None, str(exc))
         return render(request, template, {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
     return _start_code_entry(request, identifier=email, channel=Channel.EMAIL)
@@ -79,10 +79,10 @@ def reset_code_request(request: HttpRequest) -> HttpResponse:
         return render(request, template, {"form": form})
     identifier = form.cleaned_data["identifier"].strip()
     try:
-        recovery.request_reset_code(
+        text_reset.request_reset_code(
             identifier=identifier, ip=audit.client_ip(request), language=_language()
         )
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         form.add_error(None, str(exc))
         return render(request, template, {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
     return _start_code_entry(request, identifier=identifier, channel=Channel.SMS)
@@ -107,18 +107,18 @@ def reset_code(request: HttpRequest, channel: str) -> HttpResponse:
     status = HTTPStatus.OK
     if form.is_valid():
         try:
-            recovery.reset_password_with_code(
+            reset_codes.reset_password_with_code(
                 identifier=identifier,
                 code=form.cleaned_data["code"],
                 new_password=form.cleaned_data["password1"],
                 request=request,
             )
-        except recovery.ThrottledError as exc:
+        except errors.ThrottledError as exc:
             form.add_error(None, str(exc))
             status = HTTPStatus.TOO_MANY_REQUESTS
-        except recovery.CodeRejectedError as exc:
+        except errors.CodeRejectedError as exc:
             form.add_error("code", str(exc))
-        except recovery.PasswordRejectedError as exc:
+        except errors.PasswordRejectedError as exc:
             for message in exc.messages:
                 form.add_error("password1", message)
         else:
@@ -140,9 +140,9 @@ def _code_page(
         "channel": channel,
         "start_url_name": _START[Channel(channel)],
         "lifetime_minutes": (
-            recovery.reset_email_minutes()
+            email_reset.reset_email_minutes()
             if channel == Channel.EMAIL
-            else int(recovery.CODE_LIFETIME.total_seconds() // 60)
+            else int(reset_codes.CODE_LIFETIME.total_seconds() // 60)
         ),
     }
     return render(request, "portal/recovery/reset_code.html", context, status=status)
@@ -169,7 +169,7 @@ def username_reminder(request: HttpRequest) -> HttpResponse:
             ip=audit.client_ip(request),
             language=_language(),
         )
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         form.add_error(None, str(exc))
         return render(request, template, {"form": form}, status=HTTPStatus.TOO_MANY_REQUESTS)
     return redirect("recovery:username_reminder_sent")

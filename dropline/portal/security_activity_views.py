@@ -1,5 +1,5 @@
 """The customer's "Security activity": their own sign-ins, failed attempts and changes to
-how they sign in, newest first. Thin: the pages are ``dropline.accounts.security_activity``
+how they sign in, newest first. Thin: the pages are ``dropline.identity.security_events.activity``
 (the app's ``GET /api/v1/security/activity`` reads the same), rendered here.
 
 Also the 429 handler that allauth's rate limits answer with (``handler429`` in the
@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dropline.accounts import security_activity, security_events
 from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
+from dropline.identity.security_events import activity as security_activity
+from dropline.identity.security_events import record as security_events
 
 
 @never_cache

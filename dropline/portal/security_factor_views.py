@@ -1,8 +1,8 @@
 """Second factors: the person's list of them (default, removal), turning on text-message
 codes, the text-message step of signing in, and forgetting trusted browsers.
 
-Thin: parse input, call ``dropline.accounts.sms_factor`` (or the sign-in stages in
-``dropline.accounts.stages``), render. Adding or removing a factor, or changing the
+Thin: parse input, call ``dropline.identity.factors.sms_codes`` (or the sign-in stages in
+``dropline.identity.stages``), render. Adding or removing a factor, or changing the
 default, needs a re-authentication within the last five minutes (allauth's
 ``reauthentication_required``); every factor is looked up with the signed-in person in
 the query, so another person's factor id answers 404.
@@ -27,10 +27,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.accounts import sessions, sms_factor, stages
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
+from dropline.identity import sessions, stages
+from dropline.identity.factors import errors, listing, sms_codes, trusted_browsers
+from dropline.identity.factors import removal as factor_removal
 
 MFA_APP = "allauth.mfa"
 METHOD_CHOICES = [(value, label) for value, label in SecondFactorMethod.choices]
@@ -99,7 +101,7 @@ def _manage_page(
     default_form: DefaultMethodForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    summary = sms_factor.factors_for(user=user)
+    summary = listing.factors_for(user=user)
     if default_form is None and len(summary.methods) > 1:
         default_form = DefaultMethodForm(
             methods=summary.methods, initial={"method": summary.default_method}
@@ -110,8 +112,8 @@ def _manage_page(
         {
             "summary": summary,
             "default_form": default_form,
-            "has_verified_number": bool(sms_factor.verified_numbers(user=user)),
-            "trusted_until": sms_factor.trusted_until(request=request, user=user),
+            "has_verified_number": bool(sms_codes.verified_numbers(user=user)),
+            "trusted_until": trusted_browsers.trusted_until(request=request, user=user),
             "manage_url": reverse("second_factor:manage"),
         },
         status=status,
@@ -129,12 +131,12 @@ def manage(request: HttpRequest) -> HttpResponse:
 @reauthentication_required(app=MFA_APP)
 def set_default(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = DefaultMethodForm(request.POST, methods=sms_factor.available_methods(user=user))
+    form = DefaultMethodForm(request.POST, methods=listing.available_methods(user=user))
     if not form.is_valid():
         return _manage_page(request, user, default_form=form, status=400)
     try:
-        sms_factor.set_default_method(user=user, method=form.cleaned_data["method"])
-    except sms_factor.SecondFactorError as exc:
+        listing.set_default_method(user=user, method=form.cleaned_data["method"])
+    except errors.SecondFactorError as exc:
         form.add_error("method", str(exc))
         return _manage_page(request, user, default_form=form, status=400)
     messages.success(request, _("Saved: this is what we will ask for first when you sign in."))
@@ -146,8 +148,8 @@ def set_default(request: HttpRequest) -> HttpResponse:
 @reauthentication_required(app=MFA_APP)
 def add_text_message(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    numbers = sms_factor.verified_numbers(user=user)
-    current = sms_factor.sms_factor_for(user=user)
+    numbers = sms_codes.verified_numbers(user=user)
+    current = sms_codes.sms_factor_for(user=user)
     form = TextMessageForm(
         _posted(request),
         numbers=[(contact.pk, display_phone(contact.address)) for contact in numbers],
@@ -157,10 +159,10 @@ def add_text_message(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                sms_factor.enable_sms_factor(
+                sms_codes.enable_sms_factor(
                     user=user, contact_id=form.cleaned_data["contact"], request=request
                 )
-            except sms_factor.SecondFactorError as exc:
+            except errors.SecondFactorError as exc:
                 form.add_error("contact", str(exc))
             else:
                 messages.success(request, _("Sign-in codes by text message are on."))
@@ -179,21 +181,21 @@ def add_text_message(request: HttpRequest) -> HttpResponse:
 @reauthentication_required(app=MFA_APP)
 def remove(request: HttpRequest, method: str, factor_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    factor = sms_factor.find_factor(user=user, method=method, factor_id=factor_id)
+    factor = listing.find_factor(user=user, method=method, factor_id=factor_id)
     if factor is None:
         raise Http404
     form = RemoveForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            sms_factor.remove_factor(
+            factor_removal.remove_factor(
                 request=request,
                 user=user,
                 method=method,
                 factor_id=factor_id,
                 confirm_last=form.cleaned_data["confirm_last"],
             )
-        except sms_factor.SecondFactorError as exc:
+        except errors.SecondFactorError as exc:
             form.add_error(None, str(exc))
             status = 400
         else:
@@ -205,7 +207,7 @@ def remove(request: HttpRequest, method: str, factor_id: int) -> HttpResponse:
         "portal/security/second_factor_remove.html",
         {
             "factor": factor,
-            "removal": sms_factor.removal_of(user=user, factor=factor),
+            "removal": factor_removal.removal_of(user=user, factor=factor),
             "form": form,
         },
         status=status,
@@ -263,7 +265,7 @@ def sms_authenticate(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 return stages.pass_sms_step(request, step, code=form.cleaned_data["code"])
-            except sms_factor.SecondFactorError as exc:
+            except errors.SecondFactorError as exc:
                 form.add_error("code", str(exc))
         status = 400
     return render(
@@ -271,7 +273,7 @@ def sms_authenticate(request: HttpRequest) -> HttpResponse:
         "portal/security/second_factor_sms_sign_in.html",
         {
             "form": form,
-            "number": sms_factor.masked_number(step.factor.contact.address),
+            "number": sms_codes.masked_number(step.factor.contact.address),
             "has_other_factor": is_mfa_enabled(
                 step.user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
             ),
@@ -287,8 +289,8 @@ def sms_resend(request: HttpRequest) -> HttpResponse:
     if step is None:
         return redirect("account_login")
     try:
-        sms_factor.send_sign_in_code(factor=step.factor)
-    except sms_factor.SecondFactorError as exc:
+        sms_codes.send_sign_in_code(factor=step.factor)
+    except errors.SecondFactorError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("We sent a new code. Only the newest code works."))

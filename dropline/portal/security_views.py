@@ -1,5 +1,5 @@
 """The customer's security pages: the hub that links every control, and the list of
-signed-in sessions and devices. Thin: parse input, call ``dropline.accounts.sessions``,
+signed-in sessions and devices. Thin: parse input, call ``dropline.identity.sessions``,
 render.
 
 A session id that is not the signed-in person's answers 404, whoever it belongs to.
@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dropline.accounts import sessions as user_sessions
-from dropline.accounts import sms_factor
 from dropline.accounts.requests import signed_in_user
+from dropline.identity import sessions as user_sessions
+from dropline.identity.factors import listing
 
 ACTIVITY_URL_NAME = "security_activity:index"
 
@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/security/index.html",
-        {"links": _links(), "second_factor": bool(sms_factor.available_methods(user=user))},
+        {"links": _links(), "second_factor": bool(listing.available_methods(user=user))},
     )
 
 
@@ -107,7 +107,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
         user=user, current_session_key=request.session.session_key
     )
     # Trusting a browser skips the second factor, so it only means something with one.
-    trust = mfa_settings.TRUST_ENABLED and bool(sms_factor.available_methods(user=user))
+    trust = mfa_settings.TRUST_ENABLED and bool(listing.available_methods(user=user))
     return render(
         request,
         "portal/security/sessions.html",

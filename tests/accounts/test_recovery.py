@@ -22,10 +22,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from dropline.accounts import recovery, tasks, username_reminder
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.security_events import PASSWORD_CHANGED_ALERT
 from dropline.core import clock
+from dropline.identity import tasks
+from dropline.identity.recovery import errors, reset_codes, text_reset, username_reminder
+from dropline.identity.recovery import limits as recovery_limits
+from dropline.identity.security_events.alerts import PASSWORD_CHANGED_ALERT
 from dropline.notifications.channels.email import EmailDeliveryError
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
@@ -296,7 +298,7 @@ def test_a_reset_link_sets_a_new_password_and_works_once(client, maria):
 
 
 def test_the_link_and_the_code_live_as_long_as_each_other():
-    assert dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT) == recovery.CODE_LIFETIME
+    assert dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT) == reset_codes.CODE_LIFETIME
 
 
 def test_a_reset_link_expires_after_15_minutes(client, maria, monkeypatch):
@@ -338,7 +340,7 @@ def test_five_wrong_emailed_codes_use_the_code_up(client, maria):
     code = emailed_code()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
 
-    for _ in range(recovery.MAX_CODE_ATTEMPTS):
+    for _ in range(reset_codes.MAX_CODE_ATTEMPTS):
         assert CODE_DID_NOT_WORK in enter_emailed_code(client, wrong).content.decode()
 
     assert CODE_DID_NOT_WORK in enter_emailed_code(client, code).content.decode()
@@ -442,7 +444,7 @@ def test_a_reset_by_email_sends_one_security_notice(client, maria, way):
 
 
 def test_asking_by_email_costs_the_same_hashing_whoever_is_asked_about(maria, monkeypatch):
-    recovery._decoy_hash()
+    reset_codes._decoy_hash()
     hashes = HashCounter(monkeypatch)
     work = {}
     for address in ["maria@example.com", "nobody@example.com"]:
@@ -459,7 +461,7 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
         raise EmailDeliveryError("SMTPServerDisconnected: gone")
 
     monkeypatch.setattr(tasks, "send_email", refuse)
-    with caplog.at_level(logging.WARNING, logger="dropline.accounts.tasks"):
+    with caplog.at_level(logging.WARNING, logger="dropline.identity.tasks"):
         response = ask_by_email(client, "maria@example.com")
 
     assert response.status_code == 302
@@ -470,7 +472,7 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = recovery.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
     known = [ask_by_email(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         ask_by_email(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com")
@@ -486,7 +488,7 @@ def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_from_one_ip_address_are_limited(db):
-    limit = recovery.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
     for number in range(limit):
         assert ask_by_email(Client(), f"someone{number}@example.com").status_code == 302
     assert ask_by_email(Client(), "one-more@example.com").status_code == 429
@@ -497,7 +499,7 @@ def test_reset_emails_from_one_ip_address_are_limited(db):
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_by_either_channel_count_against_one_silent_account_limit(maria):
-    assert recovery.CODE_REQUESTS_PER_ACCOUNT.amount == 3
+    assert recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount == 3
     ask_for_code(Client(), "maria")
     ask_for_code(Client(), MARIA_PHONE)
     answers = {ask_by_email(Client(), "maria@example.com")["Location"] for _ in range(2)}
@@ -611,7 +613,7 @@ class HashCounter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.made = 0
         self.checked = 0
-        real_make, real_check = recovery.make_password, recovery.check_password
+        real_make, real_check = reset_codes.make_password, reset_codes.check_password
 
         def make(*args: Any, **kwargs: Any) -> str:
             self.made += 1
@@ -621,8 +623,8 @@ class HashCounter:
             self.checked += 1
             return real_check(*args, **kwargs)
 
-        monkeypatch.setattr(recovery, "make_password", make)
-        monkeypatch.setattr(recovery, "check_password", check)
+        monkeypatch.setattr(reset_codes, "make_password", make)
+        monkeypatch.setattr(reset_codes, "check_password", check)
 
     def take(self) -> tuple[int, int]:
         counts = (self.made, self.checked)
@@ -632,7 +634,7 @@ class HashCounter:
 
 def test_every_answer_costs_the_same_hashing(maria, monkeypatch):
     person("nophone")
-    recovery._decoy_hash()  # made once per process, before any request
+    reset_codes._decoy_hash()  # made once per process, before any request
     hashes = HashCounter(monkeypatch)
     work = {}
     for name in ["maria", "nophone", "nobody-at-all"]:
@@ -646,14 +648,14 @@ def test_every_answer_costs_the_same_hashing(maria, monkeypatch):
 
 
 def test_a_code_works_once(maria):
-    recovery.request_reset_code(identifier="maria", ip="198.51.100.7", language="en")
+    text_reset.request_reset_code(identifier="maria", ip="198.51.100.7", language="en")
     code = latest_code()
-    recovery.reset_password_with_code(
+    reset_codes.reset_password_with_code(
         identifier="maria", code=code, new_password=NEW_PASSWORD, request=None
     )
 
-    with pytest.raises(recovery.CodeRejectedError):
-        recovery.reset_password_with_code(
+    with pytest.raises(errors.CodeRejectedError):
+        reset_codes.reset_password_with_code(
             identifier="maria", code=code, new_password="another-long-phrase-9", request=None
         )
     assert can_sign_in("maria", NEW_PASSWORD)
@@ -684,7 +686,7 @@ def test_five_wrong_codes_use_the_code_up(client, maria):
     code = latest_code()
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
 
-    for _ in range(recovery.MAX_CODE_ATTEMPTS):
+    for _ in range(reset_codes.MAX_CODE_ATTEMPTS):
         assert CODE_DID_NOT_WORK in enter_code(client, wrong).content.decode()
     response = enter_code(client, code)
 
@@ -787,7 +789,7 @@ def test_a_texted_code_is_in_the_language_the_person_chose(client, maria):
 def test_an_undeliverable_number_answers_the_same(client, caplog):
     person("unreachable", phone="+13195550199")  # the simulator refuses ...99
 
-    with caplog.at_level(logging.WARNING, logger="dropline.accounts.recovery"):
+    with caplog.at_level(logging.WARNING, logger="dropline.identity.recovery.text_reset"):
         response = ask_for_code(client, "unreachable")
 
     assert response.status_code == 302
@@ -808,7 +810,7 @@ def test_the_forms_need_the_csrf_token(maria):
 
 def test_codes_for_one_name_are_limited_then_allowed_again(maria):
     start = clock.now()
-    limit = recovery.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
     with clock.frozen(start):
         for _ in range(limit):
             assert ask_for_code(Client(), "maria").status_code == 302
@@ -821,13 +823,13 @@ def test_codes_for_one_name_are_limited_then_allowed_again(maria):
     assert len(texts_to(MARIA_PHONE)) == limit
 
     # A window, not a lock: the next window takes requests again.
-    with clock.frozen(start + recovery.CODE_REQUESTS_PER_INPUT.window):
+    with clock.frozen(start + recovery_limits.CODE_REQUESTS_PER_INPUT.window):
         assert ask_for_code(Client(), "maria").status_code == 302
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_from_one_ip_address_are_limited(db):
-    limit = recovery.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
     for number in range(limit):
         assert ask_for_code(Client(), f"someone{number}").status_code == 302
     assert ask_for_code(Client(), "someone-else").status_code == 429
@@ -842,16 +844,16 @@ def test_codes_for_one_account_are_limited_silently(maria):
         answers = {ask_for_code(Client(), name)["Location"] for name in names}
 
     assert answers == {TEXT_CODE}  # every answer looks the same ...
-    assert len(texts_to(MARIA_PHONE)) == recovery.CODE_REQUESTS_PER_ACCOUNT.amount  # ... but
-    with clock.frozen(start + recovery.CODE_REQUESTS_PER_ACCOUNT.window):
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount  # ... but
+    with clock.frozen(start + recovery_limits.CODE_REQUESTS_PER_ACCOUNT.window):
         ask_for_code(Client(), "maria")
-    assert len(texts_to(MARIA_PHONE)) == recovery.CODE_REQUESTS_PER_ACCOUNT.amount + 1
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount + 1
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_code_attempts_are_limited(client, maria):
     ask_for_code(client, "maria")
-    limit = recovery.CODE_ATTEMPTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_ATTEMPTS_PER_INPUT.amount
     for _ in range(limit):
         assert (
             enter_code(client, "999999" if latest_code() != "999999" else "888888").status_code

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from dropline.accounts import recovery, sealed, tasks
+from dropline.accounts import sealed
+from dropline.identity import tasks
+from dropline.identity.recovery import email_reset, reset_codes, text_reset
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, SimulatedSms
 from tests.factories import make_user
@@ -30,7 +32,7 @@ def test_the_request_only_queues_the_text_and_the_code_travels_sealed(handed_off
     user = make_user(username="maria")
     add_verified_contact(user=user, kind=ContactKind.PHONE, address=PHONE, primary=True)
 
-    recovery.request_reset_code(identifier="maria", ip="203.0.113.5", language="en")
+    text_reset.request_reset_code(identifier="maria", ip="203.0.113.5", language="en")
 
     assert not SimulatedSms.objects.exists()  # nothing sent during the request
     (job,) = handed_off
@@ -43,7 +45,7 @@ def test_the_request_only_queues_the_text_and_the_code_travels_sealed(handed_off
     code = re.search(r"\b(\d{6})\b", SimulatedSms.objects.get(to=PHONE).body)
     assert code is not None
     assert code.group(1) not in job["sealed_body"]  # the broker never saw it in clear
-    assert recovery.reset_password_with_code(
+    assert reset_codes.reset_password_with_code(
         identifier="maria",
         code=code.group(1),
         new_password="a-brand-new-passphrase-7",
@@ -52,7 +54,7 @@ def test_the_request_only_queues_the_text_and_the_code_travels_sealed(handed_off
 
 
 def test_nothing_is_queued_for_a_login_that_does_not_exist(handed_off):
-    recovery.request_reset_code(identifier="nobody", ip="203.0.113.5", language="en")
+    text_reset.request_reset_code(identifier="nobody", ip="203.0.113.5", language="en")
     assert handed_off == []
 
 
@@ -79,13 +81,13 @@ def test_reset_emails_are_queued_sealed_for_known_and_unknown_addresses(monkeypa
     queued: list[dict[str, Any]] = []
     monkeypatch.setattr(tasks.send_recovery_email, "delay", lambda **kw: queued.append(kw))
     user = make_user(username="maria", email="maria@example.com")
-    recovery.send_reset_email(
+    email_reset.send_reset_email(
         user=user,
         email="maria@example.com",
         link="https://portal.example.net/reset/reset-key-abc123",
         language="en",
     )
-    recovery.send_no_login_email(email="nobody@example.com", language="en")
+    email_reset.send_no_login_email(email="nobody@example.com", language="en")
 
     assert [job["to"] for job in queued] == ["maria@example.com", "nobody@example.com"]
     for job in queued:

@@ -33,11 +33,11 @@ from fido2.webauthn import (
 )
 
 import dropline.urls
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecondFactorPreference, SmsSecondFactor, User
 from dropline.accounts.recovery_codes import HashedRecoveryCodes
 from dropline.accounts.second_factor import current_code
 from dropline.core import clock
+from dropline.identity.factors import listing, sms_codes, trusted_browsers
 from dropline.notifications.models import ContactKind, ContactPoint
 from dropline.portal import security_factor_views
 from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
@@ -62,10 +62,10 @@ urlpatterns = [
 URLCONF = "tests.accounts.test_second_factor"
 
 MFA_SETTINGS: dict[str, Any] = {
-    "MFA_ADAPTER": "dropline.accounts.mfa_adapter.MFAAdapter",
+    "MFA_ADAPTER": "dropline.identity.mfa_adapter.MFAAdapter",
     "MFA_FORMS": {
-        "authenticate": "dropline.accounts.mfa_adapter.AuthenticateForm",
-        "activate_totp": "dropline.accounts.mfa_adapter.ActivateTOTPForm",
+        "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
+        "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
     },
     "MFA_RECOVERY_CODES_SHOW_ONCE": True,
 }
@@ -118,7 +118,7 @@ def add_phone(user: User, address: str = PHONE, *, verified: bool = True) -> Con
 
 
 def enable_sms(user: User, address: str = PHONE) -> SmsSecondFactor:
-    return sms_factor.enable_sms_factor(user=user, contact_id=add_phone(user, address).pk)
+    return sms_codes.enable_sms_factor(user=user, contact_id=add_phone(user, address).pk)
 
 
 def text_messages_to(address: str = PHONE) -> list[str]:
@@ -142,12 +142,12 @@ def finish_without_trust(client: Client, response: Any) -> Any:
 
 
 def test_the_sign_in_stages_put_text_messages_beside_allauths_second_step():
-    from dropline.accounts.adapter import AccountAdapter
+    from dropline.identity.adapter import AccountAdapter
 
     stages = AccountAdapter().get_login_stages()
-    authenticate = stages.index("dropline.accounts.stages.AuthenticateStage")
-    assert stages[authenticate + 1] == "dropline.accounts.stages.SmsAuthenticateStage"
-    assert stages[authenticate + 2] == "dropline.accounts.stages.TrustStage"
+    authenticate = stages.index("dropline.identity.stages.AuthenticateStage")
+    assert stages[authenticate + 1] == "dropline.identity.stages.SmsAuthenticateStage"
+    assert stages[authenticate + 2] == "dropline.identity.stages.TrustStage"
     assert "allauth.mfa.stages.AuthenticateStage" not in stages
     assert AccountAdapter().is_open_for_signup(None) is False  # type: ignore[arg-type]
 
@@ -240,7 +240,7 @@ def test_the_factor_list_shows_every_factor_the_default_and_codes_left(client):
     assert "Text message to (•••) •••-0142" in page
     assert "Weakest option" in page
     assert "10 of 10 recovery codes left" in page
-    summary = sms_factor.factors_for(user=user)
+    summary = listing.factors_for(user=user)
     assert summary.default_method == "webauthn"  # strongest first when nothing is chosen
     assert [f.method for f in summary.factors if f.is_default] == ["webauthn"]
     assert page.count("Asked for first") == 1
@@ -266,15 +266,15 @@ def test_choosing_the_default_needs_a_recent_reauthentication(client):
     response = client.post(reverse("second_factor:set_default"), {"method": "sms"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
-    assert sms_factor.default_method_for(user=user) == "totp"
+    assert listing.default_method_for(user=user) == "totp"
 
     reauthenticate(client)
     response = client.post(reverse("second_factor:set_default"), {"method": "sms"})
     assert response.status_code == 302
-    assert sms_factor.default_method_for(user=user) == "sms"
+    assert listing.default_method_for(user=user) == "sms"
     refused = client.post(reverse("second_factor:set_default"), {"method": "webauthn"})
     assert refused.status_code == 400  # no passkey: not a choice
-    assert sms_factor.default_method_for(user=user) == "sms"
+    assert listing.default_method_for(user=user) == "sms"
 
 
 def test_the_sign_in_asks_for_the_default_first(client):
@@ -283,7 +283,7 @@ def test_the_sign_in_asks_for_the_default_first(client):
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
     client.post(reverse("account_logout"))
 
-    sms_factor.set_default_method(user=user, method="sms")
+    listing.set_default_method(user=user, method="sms")
     assert sign_in_with_password(client, user).url == reverse("second_factor:sms_authenticate")
     assert len(text_messages_to()) == 1
 
@@ -457,7 +457,7 @@ def test_a_trusted_browser_also_skips_the_text_message(client):
     assert sign_in_with_password(client, user).url == reverse("portal:overview")
     assert len(text_messages_to()) == 1
 
-    sms_factor.revoke_trusted_browsers(user=user)
+    trusted_browsers.revoke_trusted_browsers(user=user)
     client.post(reverse("account_logout"))
     assert sign_in_with_password(client, user).url == reverse("second_factor:sms_authenticate")
 
@@ -623,7 +623,7 @@ def test_a_preferred_passkey_comes_first_on_the_second_step(client):
         type="webauthn",
         data={"name": "Phone", "credential": _stored_credential()},
     )
-    sms_factor.set_default_method(user=user, method="webauthn")
+    listing.set_default_method(user=user, method="webauthn")
     sign_in_with_password(client, user)
     page = client.get(reverse("mfa_authenticate")).content.decode()
     assert page.index('id="mfa_webauthn_authenticate"') < page.index('id="id_code"')

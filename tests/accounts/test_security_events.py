@@ -25,9 +25,10 @@ from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from dropline.accounts import security_events
 from dropline.accounts.devices import device_fingerprint, parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
+from dropline.identity.security_events import record as security_events
+from dropline.identity.security_events.describe import describe
 from dropline.notifications.models import Message, SimulatedSms
 from dropline.portal.security_activity_views import too_many_requests
 from tests.factories import PASSWORD, make_user
@@ -542,7 +543,7 @@ def test_regenerated_recovery_codes_and_a_wrong_second_step_code_are_recorded():
 
 
 def test_ending_another_session_is_recorded_for_its_person(settings):
-    settings.USERSESSIONS_ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
+    settings.USERSESSIONS_ADAPTER = "dropline.identity.sessions.UserSessionsAdapter"
     person = make_person(username="maria")
     phone = browser(SAFARI_IPHONE, "203.0.113.61")
     sign_in(phone, "maria")
@@ -559,9 +560,7 @@ def test_ending_another_session_is_recorded_for_its_person(settings):
         "session_browser": "Safari",
         "session_os": "iPhone",
     }
-    assert (
-        security_events.describe(ended) == "Signed out Safari on iPhone from the list of sessions"
-    )
+    assert describe(ended) == "Signed out Safari on iPhone from the list of sessions"
     assert UserSession.objects.filter(user=person.user).count() == 1
 
 

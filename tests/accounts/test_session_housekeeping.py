@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from dropline.accounts.tasks import clear_ended_sessions
+from dropline.identity.tasks import clear_ended_sessions
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, include, path, reverse
 
 from dropline.accounts.models import SecurityEvent
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
-from dropline.accounts.sessions import (
+from dropline.identity.sessions import (
     SessionNotFoundError,
     active_sessions,
     end_other_sessions,
@@ -349,7 +349,7 @@ def test_allauths_session_page_looks_like_the_portal_and_points_to_it(ann):
 
 # --- security events -----------------------------------------------------------------------
 
-ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
+ADAPTER = "dropline.identity.sessions.UserSessionsAdapter"
 
 
 def test_ending_sessions_is_recorded_as_a_security_event(ann, settings):

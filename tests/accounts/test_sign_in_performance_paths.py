@@ -22,9 +22,11 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dropline.accounts import receivers, security_events
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.sessions import active_sessions, purge_ended_sessions, track_sign_in
+from dropline.identity import receivers
+from dropline.identity.security_events import alerts
+from dropline.identity.security_events import record as security_events
+from dropline.identity.sessions import active_sessions, purge_ended_sessions, track_sign_in
 from dropline.notifications.models import Message
 from tests.factories import PASSWORD, Customer, make_customer
 
@@ -169,10 +171,10 @@ def test_a_sign_in_from_a_known_device_asks_one_question(ann: Customer) -> None:
 
 def test_a_new_device_is_still_alerted_and_a_first_sign_in_is_not(ann: Customer) -> None:
     sign_in()
-    assert not Message.objects.filter(user=ann.user, event=security_events.NEW_DEVICE_ALERT)
+    assert not Message.objects.filter(user=ann.user, event=alerts.NEW_DEVICE_ALERT)
 
     sign_in(user_agent=FIREFOX_LINUX)
 
     event = SecurityEvent.objects.filter(user=ann.user, kind=SecurityEventKind.SIGN_IN).latest("at")
     assert event.data == {"new_device": True}
-    assert Message.objects.filter(user=ann.user, event=security_events.NEW_DEVICE_ALERT).exists()
+    assert Message.objects.filter(user=ann.user, event=alerts.NEW_DEVICE_ALERT).exists()

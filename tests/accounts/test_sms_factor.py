@@ -12,9 +12,9 @@ from django.db.models import RestrictedError
 from django.test import Client
 from django.urls import reverse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor, SmsSignInCode, User
 from dropline.core import clock
+from dropline.identity.factors import errors, listing, sms_codes
 from dropline.notifications.channels.sms import TemporarySmsError
 from dropline.notifications.models import ContactStatus, SimulatedSms
 from tests.accounts.test_second_factor import (
@@ -68,8 +68,8 @@ def test_a_verified_number_can_receive_sign_in_codes(client):
 def test_an_unverified_number_cannot(client):
     user = make_user(username="ulla")
     unverified = add_phone(user, verified=False)
-    with pytest.raises(sms_factor.SecondFactorError, match="Confirm this number"):
-        sms_factor.enable_sms_factor(user=user, contact_id=unverified.pk)
+    with pytest.raises(errors.SecondFactorError, match="Confirm this number"):
+        sms_codes.enable_sms_factor(user=user, contact_id=unverified.pk)
     client.force_login(user)
     reauthenticate(client)
     page = client.get(reverse("second_factor:add_text_message")).content.decode()
@@ -84,8 +84,8 @@ def test_a_number_that_bounces_cannot():
     phone = add_phone(user)
     phone.status = ContactStatus.UNDELIVERABLE
     phone.save()
-    with pytest.raises(sms_factor.SecondFactorError, match="did not arrive"):
-        sms_factor.enable_sms_factor(user=user, contact_id=phone.pk)
+    with pytest.raises(errors.SecondFactorError, match="did not arrive"):
+        sms_codes.enable_sms_factor(user=user, contact_id=phone.pk)
 
 
 def test_another_persons_number_cannot(client):
@@ -93,8 +93,8 @@ def test_another_persons_number_cannot(client):
     theirs = add_phone(owner)
     user = make_user(username="uma")
     add_phone(user, "+13195550150")
-    with pytest.raises(sms_factor.SecondFactorError):
-        sms_factor.enable_sms_factor(user=user, contact_id=theirs.pk)
+    with pytest.raises(errors.SecondFactorError):
+        sms_codes.enable_sms_factor(user=user, contact_id=theirs.pk)
     client.force_login(user)
     reauthenticate(client)
     response = client.post(reverse("second_factor:add_text_message"), {"contact": theirs.pk})
@@ -146,11 +146,11 @@ def test_signing_in_with_a_text_message(client):
 def test_a_code_works_once(client):
     user = make_user(username="ona")
     factor = enable_sms(user)
-    sms_factor.send_sign_in_code(factor=factor)
+    sms_codes.send_sign_in_code(factor=factor)
     code = latest_code()
-    sms_factor.verify_sign_in_code(factor=factor, code=code)
-    with pytest.raises(sms_factor.SecondFactorError, match="expired"):
-        sms_factor.verify_sign_in_code(factor=factor, code=code)
+    sms_codes.verify_sign_in_code(factor=factor, code=code)
+    with pytest.raises(errors.SecondFactorError, match="expired"):
+        sms_codes.verify_sign_in_code(factor=factor, code=code)
 
 
 def test_a_wrong_code_is_refused_and_counted(client):
@@ -171,14 +171,14 @@ def test_a_wrong_code_is_refused_and_counted(client):
 def test_five_wrong_codes_use_the_code_up():
     user = make_user(username="fifi")
     factor = enable_sms(user)
-    sms_factor.send_sign_in_code(factor=factor)
+    sms_codes.send_sign_in_code(factor=factor)
     code = latest_code()
-    for _ in range(sms_factor.MAX_ATTEMPTS):
-        with pytest.raises(sms_factor.SecondFactorError):
-            sms_factor.verify_sign_in_code(factor=factor, code=_wrong(code))
-    with pytest.raises(sms_factor.SecondFactorError, match="Too many wrong codes"):
-        sms_factor.verify_sign_in_code(factor=factor, code=code)
-    assert SmsSignInCode.objects.get().attempts == sms_factor.MAX_ATTEMPTS
+    for _ in range(sms_codes.MAX_ATTEMPTS):
+        with pytest.raises(errors.SecondFactorError):
+            sms_codes.verify_sign_in_code(factor=factor, code=_wrong(code))
+    with pytest.raises(errors.SecondFactorError, match="Too many wrong codes"):
+        sms_codes.verify_sign_in_code(factor=factor, code=code)
+    assert SmsSignInCode.objects.get().attempts == sms_codes.MAX_ATTEMPTS
 
 
 def test_an_expired_code_is_refused():
@@ -186,15 +186,15 @@ def test_an_expired_code_is_refused():
     factor = enable_sms(user)
     sent_at = clock.now()
     with clock.frozen(sent_at):
-        sms_factor.send_sign_in_code(factor=factor)
+        sms_codes.send_sign_in_code(factor=factor)
     code = latest_code()
     with (
         clock.frozen(sent_at + dt.timedelta(minutes=10, seconds=1)),
-        pytest.raises(sms_factor.SecondFactorError, match="expired"),
+        pytest.raises(errors.SecondFactorError, match="expired"),
     ):
-        sms_factor.verify_sign_in_code(factor=factor, code=code)
+        sms_codes.verify_sign_in_code(factor=factor, code=code)
     with clock.frozen(sent_at + dt.timedelta(minutes=9, seconds=59)):
-        sms_factor.verify_sign_in_code(factor=factor, code=code)
+        sms_codes.verify_sign_in_code(factor=factor, code=code)
 
 
 def test_only_the_newest_code_works():
@@ -202,15 +202,15 @@ def test_only_the_newest_code_works():
     factor = enable_sms(user)
     start = clock.now()
     with clock.frozen(start):
-        sms_factor.send_sign_in_code(factor=factor)
+        sms_codes.send_sign_in_code(factor=factor)
     older = latest_code()
     with clock.frozen(start + dt.timedelta(seconds=31)):
-        sms_factor.send_sign_in_code(factor=factor)
+        sms_codes.send_sign_in_code(factor=factor)
         newer = latest_code()
         if older != newer:
-            with pytest.raises(sms_factor.SecondFactorError):
-                sms_factor.verify_sign_in_code(factor=factor, code=older)
-        sms_factor.verify_sign_in_code(factor=factor, code=newer)
+            with pytest.raises(errors.SecondFactorError):
+                sms_codes.verify_sign_in_code(factor=factor, code=older)
+        sms_codes.verify_sign_in_code(factor=factor, code=newer)
 
 
 def test_asking_for_new_codes_is_limited(client):
@@ -222,18 +222,18 @@ def test_asking_for_new_codes_is_limited(client):
         response = client.post(reverse("second_factor:sms_resend"), follow=True)
         assert "You can ask for another in 30 seconds" in response.content.decode()
     assert len(text_messages_to()) == 1
-    for minute in range(1, sms_factor.MAX_CODES_PER_HOUR):
+    for minute in range(1, sms_codes.MAX_CODES_PER_HOUR):
         with clock.frozen(start + dt.timedelta(minutes=minute)):
-            sms_factor.send_sign_in_code(factor=factor)
-    assert len(text_messages_to()) == sms_factor.MAX_CODES_PER_HOUR
+            sms_codes.send_sign_in_code(factor=factor)
+    assert len(text_messages_to()) == sms_codes.MAX_CODES_PER_HOUR
     with (
         clock.frozen(start + dt.timedelta(minutes=30)),
-        pytest.raises(sms_factor.SecondFactorError, match="too many codes"),
+        pytest.raises(errors.SecondFactorError, match="too many codes"),
     ):
-        sms_factor.send_sign_in_code(factor=factor)
+        sms_codes.send_sign_in_code(factor=factor)
     with clock.frozen(start + dt.timedelta(minutes=61)):
-        sms_factor.send_sign_in_code(factor=factor)
-    assert len(text_messages_to()) == sms_factor.MAX_CODES_PER_HOUR + 1
+        sms_codes.send_sign_in_code(factor=factor)
+    assert len(text_messages_to()) == sms_codes.MAX_CODES_PER_HOUR + 1
 
 
 def test_each_code_is_sent_with_its_own_idempotency_key(monkeypatch):
@@ -244,12 +244,12 @@ def test_each_code_is_sent_with_its_own_idempotency_key(monkeypatch):
             sent.append({"to": to, "body": body, "key": idempotency_key})
             return "ref"
 
-    monkeypatch.setattr(sms_factor, "gateway", Recorder)
+    monkeypatch.setattr(sms_codes, "gateway", Recorder)
     user = make_user(username="ida")
     factor = enable_sms(user)
-    first = sms_factor.send_sign_in_code(factor=factor)
+    first = sms_codes.send_sign_in_code(factor=factor)
     with clock.frozen(clock.now() + dt.timedelta(minutes=1)):
-        second = sms_factor.send_sign_in_code(factor=factor)
+        second = sms_codes.send_sign_in_code(factor=factor)
     assert [s["key"] for s in sent] == [f"sign-in-code:{first.pk}", f"sign-in-code:{second.pk}"]
     assert {s["to"] for s in sent} == {PHONE}
 
@@ -257,7 +257,7 @@ def test_each_code_is_sent_with_its_own_idempotency_key(monkeypatch):
 def test_the_simulator_keys_messages_by_that_key():
     user = make_user(username="sim")
     factor = enable_sms(user)
-    record = sms_factor.send_sign_in_code(factor=factor)
+    record = sms_codes.send_sign_in_code(factor=factor)
     expected = f"SIM{uuid.uuid5(uuid.NAMESPACE_URL, f'sign-in-code:{record.pk}').hex[:24]}"
     assert SimulatedSms.objects.get().reference == expected
 
@@ -267,10 +267,10 @@ def test_a_provider_failure_is_explained_and_another_way_offered(client, monkeyp
         def send(self, *, to: str, body: str, idempotency_key: str) -> str:
             raise TemporarySmsError("provider timed out")
 
-    monkeypatch.setattr(sms_factor, "gateway", Down)
+    monkeypatch.setattr(sms_codes, "gateway", Down)
     user = make_user(username="dan", second_factor=True)
     enable_sms(user)
-    sms_factor.set_default_method(user=user, method="sms")
+    listing.set_default_method(user=user, method="sms")
     response = sign_in_with_password(client, user)
     assert response.url == reverse(SMS_PAGE)
     page = client.get(response.url).content.decode()
@@ -319,7 +319,7 @@ def test_a_person_with_an_app_and_texts_can_switch_either_way(client):
 
     # With texts as the default, the text comes first and the app is one click away.
     client.post(reverse("account_logout"))
-    sms_factor.set_default_method(user=user, method="sms")
+    listing.set_default_method(user=user, method="sms")
     with clock.frozen(clock.now() + dt.timedelta(minutes=1)):
         assert sign_in_with_password(client, user).url == reverse(SMS_PAGE)
     assert len(text_messages_to()) == 2
@@ -370,7 +370,7 @@ def test_a_passkey_sign_in_skips_the_text_message(client):
     key = SoftwareAuthenticator.new()
     _register_passkey(client, user, key)
     enable_sms(user)
-    sms_factor.set_default_method(user=user, method="sms")
+    listing.set_default_method(user=user, method="sms")
     import json
 
     options = client.get(reverse("mfa_login_webauthn"), HTTP_ACCEPT="application/json").json()
@@ -405,7 +405,7 @@ def test_the_mobile_app_is_not_let_through_without_the_text_message(client):
 
 def test_the_app_gets_allauths_step_when_the_person_has_an_app_too(client):
     user = _both("duo")
-    sms_factor.set_default_method(user=user, method="sms")
+    listing.set_default_method(user=user, method="sms")
     response = client.post(
         "/_allauth/app/v1/auth/login",
         {"username": user.username, "password": "correct-horse-battery-staple"},

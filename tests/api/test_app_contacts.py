@@ -14,8 +14,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor
+from dropline.identity.factors import sms_codes
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import (
     ContactKind,
@@ -455,7 +455,7 @@ def test_the_number_that_receives_sign_in_codes_cannot_be_removed(app, maria):
     phone = add_verified_contact(
         user=maria.user, kind=ContactKind.PHONE, address="+13195550142", primary=True
     )
-    sms_factor.enable_sms_factor(user=maria.user, contact_id=phone.pk)
+    sms_codes.enable_sms_factor(user=maria.user, contact_id=phone.pk)
 
     response = app.delete(url(phone))
 

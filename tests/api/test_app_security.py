@@ -31,7 +31,7 @@ APP_SESSIONS = f"{APP}/auth/sessions"
 CURRENT_SESSION = f"{APP}/auth/session"
 ME = "/api/v1/me"
 PHONE_UA = "Dropline-App/2.3 (Android 14; Pixel 8) okhttp/4.12.0"
-ADAPTER = "dropline.accounts.sessions.UserSessionsAdapter"
+ADAPTER = "dropline.identity.sessions.UserSessionsAdapter"
 
 
 @pytest.fixture

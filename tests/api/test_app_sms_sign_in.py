@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecurityEvent, SmsSignInCode, User
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
 from dropline.core import clock
+from dropline.identity.factors import sms_codes
 from tests.accounts.test_second_factor import PHONE, enable_sms, latest_code, text_messages_to
 from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer
 
@@ -141,13 +141,13 @@ def test_the_sixth_try_is_refused_even_with_the_right_code(sam):
     with clock.frozen(start_at):
         pending = start("sam").json()["meta"]["session_token"]
         code = latest_code()
-        for _ in range(sms_factor.MAX_ATTEMPTS):
+        for _ in range(sms_codes.MAX_ATTEMPTS):
             assert call(AUTHENTICATE, pending, {"code": wrong(code)}).status_code == 400
         refused = call(AUTHENTICATE, pending, {"code": code})
     assert refused.status_code == 400
     assert field_errors(refused) == {"code": "Too many wrong codes. Ask for a new one."}
     assert me(pending) == 401
-    assert SmsSignInCode.objects.get().attempts == sms_factor.MAX_ATTEMPTS
+    assert SmsSignInCode.objects.get().attempts == sms_codes.MAX_ATTEMPTS
 
     with clock.frozen(start_at + dt.timedelta(seconds=31)):
         assert call(SEND, pending).status_code == 200
@@ -175,15 +175,15 @@ def test_new_codes_are_limited_as_on_the_web(sam):
         newest = latest_code()
         if first != newest:  # only the newest code works
             assert call(AUTHENTICATE, pending, {"code": first}).status_code == 400
-    for minute in range(2, sms_factor.MAX_CODES_PER_HOUR):
+    for minute in range(2, sms_codes.MAX_CODES_PER_HOUR):
         with clock.frozen(start_at + dt.timedelta(minutes=minute)):
             assert call(SEND, pending).status_code == 200
-    assert len(text_messages_to()) == sms_factor.MAX_CODES_PER_HOUR
+    assert len(text_messages_to()) == sms_codes.MAX_CODES_PER_HOUR
     with clock.frozen(start_at + dt.timedelta(minutes=10)):
         limited = call(SEND, pending)
     assert limited.status_code == 429
     assert "too many codes" in limited.json()["detail"]
-    assert len(text_messages_to()) == sms_factor.MAX_CODES_PER_HOUR
+    assert len(text_messages_to()) == sms_codes.MAX_CODES_PER_HOUR
 
 
 def test_bad_input_names_the_field(sam):

@@ -13,9 +13,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from dropline.accounts import recovery
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
+from dropline.identity.recovery import limits as recovery_limits
+from dropline.identity.recovery import reset_codes
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
 from tests.factories import PASSWORD, make_user
@@ -160,7 +161,7 @@ def test_a_missing_field_is_named(db):
 
 @pytest.mark.usefixtures("maria")
 def test_asking_is_limited_the_same_for_an_unknown_address():
-    limit = recovery.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
     with clock.frozen(clock.now()):
         known = [post(BY_EMAIL, {"email": "maria@example.com"}) for _ in range(limit + 1)]
         unknown = [
@@ -232,7 +233,7 @@ def test_five_wrong_codes_use_the_code_up(maria):
     with clock.frozen(clock.now()):
         post(BY_TEXT, {"identifier": "maria"})
         code = latest_text()
-        for _ in range(recovery.MAX_CODE_ATTEMPTS):
+        for _ in range(reset_codes.MAX_CODE_ATTEMPTS):
             assert reset_with(wrong(code)).status_code == 400
 
         assert field_errors(reset_with(code)) == [("code", CODE_DID_NOT_WORK)]
@@ -262,7 +263,7 @@ def test_the_password_policy_applies_and_the_code_still_works(maria):
 def test_code_attempts_are_limited(maria):
     post(BY_TEXT, {"identifier": "maria"})
     with clock.frozen(clock.now()):
-        for _ in range(recovery.CODE_ATTEMPTS_PER_INPUT.amount):
+        for _ in range(recovery_limits.CODE_ATTEMPTS_PER_INPUT.amount):
             reset_with("000000" if latest_text() != "000000" else "111111")
         response = reset_with(latest_text())
 

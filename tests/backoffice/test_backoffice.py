@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from dropline.backoffice import roles
+from dropline.accounts import roles
 from dropline.core.models import AuditEvent
 from dropline.seeding.demo.household import loaded_account
 from tests.factories import make_customer, make_user

@@ -13,11 +13,13 @@ from django.utils import formats
 from django.utils.timezone import localtime
 
 from dropline import urls as root_urls
-from dropline.backoffice import invitation_views, roles
+from dropline.accounts import roles
+from dropline.backoffice import invitation_views
 from dropline.backoffice import urls as backoffice_urls
 from dropline.core.models import AuditEvent
-from dropline.customers import claiming, invitations
+from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
+from dropline.identity import claiming
 from tests.customers.test_claiming import PASSWORD, unclaimed_account
 from tests.factories import make_customer, make_user
 

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from dropline.accounts import roles
 from dropline.accounts.models import User
-from dropline.backoffice import roles
 from dropline.core import clock
 from dropline.core.models import AuditEvent
 from dropline.customers.models import (

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
+from dropline.accounts import roles
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.backoffice import roles
 from dropline.core.models import AuditEvent
 from tests.factories import Customer, make_customer, make_user
 

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from dropline.accounts.models import User
 from dropline.core import clock
-from dropline.customers import claiming
 from dropline.customers.models import (
     AccountMember,
     AccountStatus,
@@ -24,6 +23,7 @@ from dropline.customers.models import (
 )
 from dropline.customers.onboarding import open_account
 from dropline.customers.permissions import can_manage_account, can_pay_bills, can_view_account
+from dropline.identity import claiming
 from dropline.notifications.models import ContactPoint
 from tests.factories import make_customer
 

@@ -15,8 +15,9 @@ from django.utils import translation
 from dropline.accounts.models import User
 from dropline.core import clock
 from dropline.core.models import AuditEvent
-from dropline.customers import claiming, invitations
+from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
+from dropline.identity import claiming
 from tests.customers.test_claiming import PASSWORD, unclaimed_account
 from tests.factories import Customer, make_customer, make_user
 

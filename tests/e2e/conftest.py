@@ -96,7 +96,7 @@ def demo_site(transactional_db: None, live_server: LiveServer) -> DemoSite:
     """The demo provider in the test database, served by ``live_server``."""
     from django.apps import apps
 
-    from dropline.backoffice.roles import sync_roles
+    from dropline.accounts.roles import sync_roles
     from dropline.seeding.demo import load_demo
     from dropline.seeding.demo.household import loaded_account
 

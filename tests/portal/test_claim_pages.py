@@ -15,11 +15,12 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import clear_url_caches, reverse
 
-from dropline.accounts.adapter import AccountAdapter
 from dropline.accounts.models import User
 from dropline.core import clock
-from dropline.customers import claiming, invitations
+from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
+from dropline.identity import claiming
+from dropline.identity.adapter import AccountAdapter
 from dropline.notifications.models import ContactPoint
 from tests.customers.test_claiming import unclaimed_account
 from tests.factories import Customer, make_customer, make_user

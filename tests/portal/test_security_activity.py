@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
+from dropline.identity.security_events.search import events_for
 from tests.factories import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_a_real_sign_in_appears_marked_as_this_device():
     assert "203.0.113.9" in page
     assert "This device" in page
     assert "You are using Firefox on Linux." in page
-    assert [e.kind for e in security_events.events_for(user=ann)] == [Kind.SIGN_IN]
+    assert [e.kind for e in events_for(user=ann)] == [Kind.SIGN_IN]
 
 
 def test_pages_are_bounded_and_read_in_one_query():

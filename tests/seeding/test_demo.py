@@ -8,8 +8,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from dropline.customers import claiming
 from dropline.customers.models import CustomerAccount, MemberRole
+from dropline.identity import claiming
 
 pytestmark = pytest.mark.django_db
 

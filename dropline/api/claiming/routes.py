@@ -1,5 +1,5 @@
 """Getting a login from the mobile app: claiming an account with the bill's details, or
-redeeming an invitation code. Thin: ``dropline.customers.claiming`` decides, as for the
+redeeming an invitation code. Thin: ``dropline.identity.claiming`` decides, as for the
 web pages, with the same checks, the same identical refusal for every "no matching
 account" and the same limits per IP address and per account number.
 
@@ -52,8 +52,8 @@ from dropline.api.schemas import (
     InvalidInputOut,
 )
 from dropline.core import audit
-from dropline.customers import claiming
 from dropline.customers.models import AccountMember
+from dropline.identity import claiming
 
 router = Router(tags=["getting a login"])
 

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from dropline.accounts import security_events
 from dropline.accounts.requests import signed_in_user
 from dropline.api.contacts.schemas import (
     AddContactIn,
@@ -38,6 +37,7 @@ from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
 from dropline.core.phones import display_phone
+from dropline.identity.security_events import record as security_events
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 

@@ -4,7 +4,7 @@ Dropline's last-factor rules in front.
 ``DELETE /_allauth/app/v1/account/authenticators/totp`` and ``.../webauthn`` are
 allauth's views (``dropline/urls.py`` routes those two addresses here first). Before
 allauth removes anything, the same rules as the web's removal page apply
-(``sms_factor.removal_of_several``):
+(``factor_removal.removal_of_several``):
 
 - the last second factor goes only when the JSON body says ``"confirm_last": true``;
   otherwise 400 with ``param`` ``confirm_last`` and nothing changes;
@@ -30,8 +30,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from dropline.accounts import sms_factor
 from dropline.accounts.requests import signed_in_user
+from dropline.identity.factors import removal as factor_removal
 
 CONFIRM_LAST = "confirm_last"
 
@@ -53,8 +53,8 @@ def _remove_within_rules(
     user = signed_in_user(request)
     confirmed = (data or {}).get(CONFIRM_LAST) is True
     with transaction.atomic():
-        sms_factor.lock_factors(user)
-        removal = sms_factor.removal_of_several(
+        factor_removal.lock_factors(user)
+        removal = factor_removal.removal_of_several(
             user=user, factors=[(a.type, a.pk) for a in authenticators]
         )
         if removal.blocked_reason is not None:

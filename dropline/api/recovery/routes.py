@@ -3,7 +3,7 @@
 ask for a username reminder.
 
 No authentication: the person is signed out. Each answer is the web page's: the same
-whether or not a login matched, under the same limits (``dropline.accounts.recovery``).
+whether or not a login matched, under the same limits (``dropline.identity.recovery``).
 allauth's headless ``/_allauth/app/v1/auth/password/request`` sends the same e-mail, and
 its ``/auth/password/reset`` takes the key from the e-mailed link.
 """
@@ -18,8 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from dropline.accounts import recovery
-from dropline.accounts import username_reminder as reminders
 from dropline.api.errors import FieldError
 from dropline.api.recovery.schemas import (
     AcceptedOut,
@@ -31,6 +29,8 @@ from dropline.api.recovery.schemas import (
 )
 from dropline.api.schemas import InvalidInputOut
 from dropline.core import audit
+from dropline.identity.recovery import email_reset, errors, reset_codes, text_reset
+from dropline.identity.recovery import username_reminder as reminders
 
 router = Router(tags=["recovery"], auth=None)
 
@@ -39,7 +39,7 @@ def _language() -> str:
     return get_language() or settings.LANGUAGE_CODE
 
 
-def _throttled(response: HttpResponse, exc: recovery.ThrottledError) -> Status[Schema]:
+def _throttled(response: HttpResponse, exc: errors.ThrottledError) -> Status[Schema]:
     seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
     response["Retry-After"] = str(seconds)
     return Status(429, ThrottledOut(detail=str(exc), retry_after=seconds))
@@ -65,10 +65,10 @@ def reset_by_email(
 ) -> Status[Schema]:
     """The same answer whether or not a login signs in with the address."""
     try:
-        recovery.request_reset_email(email=_required("email", payload.email), request=request)
-    except recovery.InvalidAddressError as exc:
+        email_reset.request_reset_email(email=_required("email", payload.email), request=request)
+    except errors.InvalidAddressError as exc:
         raise FieldError("email", str(exc)) from None
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         return _throttled(response, exc)
     detail = _(
         "If a login signs in with this address, we have e-mailed it a link and a 6-digit code."
@@ -86,12 +86,12 @@ def reset_by_text(
 ) -> Status[Schema]:
     """The same answer whether or not the login exists or has a verified mobile."""
     try:
-        recovery.request_reset_code(
+        text_reset.request_reset_code(
             identifier=_required("identifier", payload.identifier),
             ip=audit.client_ip(request),
             language=_language(),
         )
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         return _throttled(response, exc)
     detail = _(
         "If this names a login with a verified mobile number, we have texted it a 6-digit code."
@@ -109,20 +109,20 @@ def reset_with_code(
 ) -> Status[Schema]:
     """With the code from the text message or the e-mail. Every other session ends."""
     identifier = _required("identifier", payload.identifier)
-    code = recovery.clean_code(payload.code)
+    code = reset_codes.clean_code(payload.code)
     if code is None:
         raise FieldError("code", _("Enter the 6 digits of the code."))
     if not payload.password:
         raise FieldError("password", _("This field is required."))
     try:
-        recovery.reset_password_with_code(
+        reset_codes.reset_password_with_code(
             identifier=identifier, code=code, new_password=payload.password, request=request
         )
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         return _throttled(response, exc)
-    except recovery.CodeRejectedError as exc:
+    except errors.CodeRejectedError as exc:
         raise FieldError("code", str(exc)) from None
-    except recovery.PasswordRejectedError as exc:
+    except errors.PasswordRejectedError as exc:
         raise FieldError("password", str(exc)) from None
     detail = _("Your password is changed. Anywhere you were signed in before, you are signed out.")
     return Status(200, AcceptedOut(detail=detail))
@@ -142,9 +142,9 @@ def username_reminder(
         reminders.send_username_reminder(
             address=address, ip=audit.client_ip(request), language=_language()
         )
-    except recovery.InvalidAddressError as exc:
+    except errors.InvalidAddressError as exc:
         raise FieldError("address", str(exc)) from None
-    except recovery.ThrottledError as exc:
+    except errors.ThrottledError as exc:
         return _throttled(response, exc)
     detail = _("If this address is verified on a login, we have sent the username to it.")
     return Status(202, AcceptedOut(detail=detail))

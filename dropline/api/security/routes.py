@@ -4,7 +4,7 @@ and Dropline's part of their second factors (the list, the default, text-message
 allauth headless serves the rest under ``/_allauth/app/v1/``: password, e-mail,
 authenticator app, passkeys, recovery codes, sessions and re-authentication.
 
-Thin: ``dropline.accounts.security_activity`` and ``sms_factor`` decide, as for the web
+Thin: ``dropline.identity.security_events.activity`` and ``sms_factor`` decide, as for the web
 pages. Every read has the signed-in person in the query, so another person's ids answer
 404. Changing second factors needs a re-authentication within the last five minutes, as
 on the web; the state is allauth's own, in the session behind the ``X-Session-Token``
@@ -23,7 +23,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from dropline.accounts import security_activity, sms_factor
 from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
@@ -45,6 +44,10 @@ from dropline.api.security.schemas import (
     WarningOut,
 )
 from dropline.core.phones import display_phone
+from dropline.identity.factors import errors as factor_errors
+from dropline.identity.factors import listing, sms_codes
+from dropline.identity.factors import removal as factor_removal
+from dropline.identity.security_events import activity as security_activity
 
 router = Router(tags=["security"])
 
@@ -102,7 +105,7 @@ def activity(request: HttpRequest, query: Query[ActivityQuery]) -> ActivityPageO
 # Second factors ------------------------------------------------------------------------------
 
 
-def _factor_out(factor: sms_factor.Factor) -> FactorOut:
+def _factor_out(factor: listing.Factor) -> FactorOut:
     return FactorOut(
         method=factor.method,
         id=factor.id,
@@ -115,9 +118,9 @@ def _factor_out(factor: sms_factor.Factor) -> FactorOut:
 
 
 def _second_factors(user: User) -> SecondFactorsOut:
-    summary = sms_factor.factors_for(user=user)
+    summary = listing.factors_for(user=user)
     current = summary.sms_factor
-    in_use = sms_factor.sms_factor_for(user=user) if current is not None else None
+    in_use = sms_codes.sms_factor_for(user=user) if current is not None else None
     return SecondFactorsOut(
         factors=[_factor_out(factor) for factor in summary.factors],
         default_method=summary.default_method,
@@ -136,7 +139,7 @@ def _second_factors(user: User) -> SecondFactorsOut:
                 number=display_phone(contact.address),
                 receives_codes=in_use is not None and in_use.contact_id == contact.pk,
             )
-            for contact in sms_factor.verified_numbers(user=user)
+            for contact in sms_codes.verified_numbers(user=user)
         ],
     )
 
@@ -160,10 +163,10 @@ def set_default(request: HttpRequest, payload: DefaultMethodIn) -> Any:
     user = signed_in_user(request)
     require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
-        sms_factor.lock_factors(user)
+        factor_removal.lock_factors(user)
         try:
-            sms_factor.set_default_method(user=user, method=payload.method)
-        except sms_factor.SecondFactorError as exc:
+            listing.set_default_method(user=user, method=payload.method)
+        except factor_errors.SecondFactorError as exc:
             raise FieldError("method", str(exc)) from None
     return _second_factors(user)
 
@@ -182,7 +185,7 @@ def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
     user = signed_in_user(request)
     require_recent_authentication(request, app=MFA_APP)
     with transaction.atomic():
-        if sms_factor.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
+        if sms_codes.mobile_number_of(user=user, contact_id=payload.contact_id) is None:
             reason = _("Choose one of your mobile numbers.")
             return Status(
                 404,
@@ -191,10 +194,10 @@ def add_text_message(request: HttpRequest, payload: TextMessageIn) -> Any:
                 ),
             )
         try:
-            sms_factor.enable_sms_factor(user=user, contact_id=payload.contact_id, request=request)
-        except sms_factor.SecondFactorError as exc:
+            sms_codes.enable_sms_factor(user=user, contact_id=payload.contact_id, request=request)
+        except factor_errors.SecondFactorError as exc:
             raise FieldError(CONTACT_ID, str(exc)) from None
-        added = sms_factor.factors_for(user=user).sms_factor
+        added = listing.factors_for(user=user).sms_factor
     assert added is not None
     return TextMessageFactorOut(
         factor=_factor_out(added),
@@ -224,13 +227,13 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
     require_recent_authentication(request, app=MFA_APP)
     confirmed = payload is not None and payload.confirm_last
     with transaction.atomic():
-        sms_factor.lock_factors(user)
-        factor = sms_factor.factors_for(user=user).sms_factor
+        factor_removal.lock_factors(user)
+        factor = listing.factors_for(user=user).sms_factor
         if factor is None:
             return Status(
                 404, ErrorOut(detail=_("This way of signing in has already been removed."))
             )
-        removal = sms_factor.removal_of(user=user, factor=factor)
+        removal = factor_removal.removal_of(user=user, factor=factor)
         if removal.blocked_reason is not None:
             return Status(409, ErrorOut(detail=removal.blocked_reason))
         if removal.is_last and not confirmed:
@@ -241,7 +244,7 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
                     "protected by the password alone."
                 ),
             )
-        sms_factor.remove_factor(
+        factor_removal.remove_factor(
             request=request,
             user=user,
             method=SecondFactorMethod.TEXT_MESSAGE,

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from dropline.accounts.security_activity import MAX_PAGES
+from dropline.identity.security_events.activity import MAX_PAGES
 
 
 class ActivityQuery(Schema):

@@ -11,7 +11,7 @@ with the signed-in session's new token. Without the header at all, the API's usu
 ``401 {"detail": "Unauthorized"}``.
 
 Thin: the checks and the limits (a new code after 30 seconds, five an hour, five
-tries a code) are ``dropline.accounts.stages`` and ``sms_factor``, the same as the
+tries a code) are ``dropline.identity.stages`` and ``sms_factor``, the same as the
 web page's.
 """
 
@@ -26,11 +26,12 @@ from ninja import Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.security import APIKeyHeader
 
-from dropline.accounts import sms_factor, stages
 from dropline.api.errors import FieldError
 from dropline.api.headless import in_pending_login_context
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
 from dropline.api.sign_in.schemas import CodeIn, CodeSentOut, RouteIn, SecondFactorStepOut
+from dropline.identity import stages
+from dropline.identity.factors import errors, sms_codes
 
 router = Router(tags=["sign-in"])
 
@@ -72,12 +73,12 @@ def second_factor_step(request: HttpRequest) -> Any:
     if pending is None:
         return _not_pending(request)
     factor = (
-        sms_factor.sms_factor_for(user=pending.user) if stages.ROUTE_SMS in pending.routes else None
+        sms_codes.sms_factor_for(user=pending.user) if stages.ROUTE_SMS in pending.routes else None
     )
     return SecondFactorStepOut(
         route=pending.route,
         routes=sorted(pending.routes),
-        number=sms_factor.masked_number(factor.contact.address) if factor else None,
+        number=sms_codes.masked_number(factor.contact.address) if factor else None,
     )
 
 
@@ -127,13 +128,13 @@ def send_code(request: HttpRequest) -> Any:
     if step is None:
         return _not_pending(request)
     try:
-        sms_factor.send_sign_in_code(factor=step.factor)
-    except sms_factor.SecondFactorError as exc:
+        sms_codes.send_sign_in_code(factor=step.factor)
+    except errors.SecondFactorError as exc:
         return Status(429, ErrorOut(detail=str(exc)))
     return CodeSentOut(
-        number=sms_factor.masked_number(step.factor.contact.address),
-        expires_in=int(sms_factor.CODE_LIFETIME.total_seconds()),
-        resend_after=int(sms_factor.RESEND_AFTER.total_seconds()),
+        number=sms_codes.masked_number(step.factor.contact.address),
+        expires_in=int(sms_codes.CODE_LIFETIME.total_seconds()),
+        resend_after=int(sms_codes.RESEND_AFTER.total_seconds()),
     )
 
 
@@ -159,6 +160,6 @@ def authenticate(request: HttpRequest, payload: CodeIn) -> Any:
         return _not_pending(request)
     try:
         stages.pass_sms_step(request, step, code=payload.code)
-    except sms_factor.SecondFactorError as exc:
+    except errors.SecondFactorError as exc:
         raise FieldError("code", str(exc)) from None
     return AuthenticationResponse(request)

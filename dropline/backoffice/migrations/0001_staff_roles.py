@@ -6,7 +6,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from dropline.backoffice.roles import ADMIN_APPS, sync_roles
+from dropline.accounts.roles import ADMIN_APPS, sync_roles
 
 
 def create_roles(apps: Any, schema_editor: Any) -> None:
@@ -18,7 +18,7 @@ def create_roles(apps: Any, schema_editor: Any) -> None:
 
 
 def remove_roles(apps: Any, schema_editor: Any) -> None:
-    from dropline.backoffice.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+    from dropline.accounts.roles import ADMINISTRATOR, ROLE_PERMISSIONS
 
     apps.get_model("auth", "Group").objects.filter(
         name__in=[*ROLE_PERMISSIONS, ADMINISTRATOR]

@@ -6,7 +6,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from dropline.backoffice.roles import sync_roles
+from dropline.accounts.roles import sync_roles
 
 
 def grant_notification_permissions(apps: Any, schema_editor: Any) -> None:
@@ -17,7 +17,7 @@ def grant_notification_permissions(apps: Any, schema_editor: Any) -> None:
 
 
 def revoke_notification_permissions(apps: Any, schema_editor: Any) -> None:
-    from dropline.backoffice.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+    from dropline.accounts.roles import ADMINISTRATOR, ROLE_PERMISSIONS
 
     permission_model = apps.get_model("auth", "Permission")
     notification_permissions = permission_model.objects.filter(

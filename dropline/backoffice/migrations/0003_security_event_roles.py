@@ -6,7 +6,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from dropline.backoffice.roles import sync_roles
+from dropline.accounts.roles import sync_roles
 
 
 def grant_security_event_permissions(apps: Any, schema_editor: Any) -> None:
@@ -15,7 +15,7 @@ def grant_security_event_permissions(apps: Any, schema_editor: Any) -> None:
 
 
 def revoke_security_event_permissions(apps: Any, schema_editor: Any) -> None:
-    from dropline.backoffice.roles import ADMINISTRATOR, ROLE_PERMISSIONS
+    from dropline.accounts.roles import ADMINISTRATOR, ROLE_PERMISSIONS
 
     permission = apps.get_model("auth", "Permission").objects.filter(
         content_type__app_label="accounts", codename="view_securityevent"

@@ -7,8 +7,8 @@ import hashlib
 
 from django.contrib.auth.models import Group
 
+from dropline.accounts import roles
 from dropline.accounts.second_factor import enrol_authenticator_app
-from dropline.backoffice import roles
 from dropline.seeding.demo.household import ensure_user
 
 STAFF = [

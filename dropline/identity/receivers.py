@@ -1,6 +1,6 @@
 """Receivers for allauth's and Django's documented authentication signals: each one
-hands the event to ``dropline.accounts.security_events`` (and a sign-in also to
-``dropline.accounts.sessions``) and does nothing else.
+hands the event to ``dropline.identity.security_events.record`` (and a sign-in also to
+``dropline.identity.sessions``) and does nothing else.
 
 Connected once, in ``AccountsConfig.ready``. At a sign-in, the receiver also adds the
 session to the person's list of sessions (``sessions.track_sign_in``): ``connect``
@@ -25,8 +25,10 @@ from django.apps import apps
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.http import HttpRequest
 
-from dropline.accounts import middleware, security_events, sessions
+from dropline.accounts import middleware
 from dropline.accounts.models import SecurityEventKind, User
+from dropline.identity import sessions
+from dropline.identity.security_events import record as security_events
 
 
 def _user(value: Any) -> User | None:

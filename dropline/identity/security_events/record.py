@@ -1,5 +1,5 @@
 """Security events: every sign-in, failure, lockout and change to how a person signs in,
-with when, the IP address and the device; and the alerts a person gets about them.
+with when, the IP address and the device; and, for some, an alert (``alerts``).
 
 Each write records one ``SecurityEvent`` and, for the changes a customer must hear
 about (a sign-in from a new device, a new password, a new e-mail address or mobile
@@ -11,7 +11,7 @@ What a person typed to sign in is never kept: a failed sign-in names the account
 when one matches and otherwise says only "unknown account". Passwords never reach
 this module. Addresses kept in ``data`` are masked.
 
-Callers: ``dropline.accounts.receivers`` (allauth's and Django's signals), the
+Callers: ``dropline.identity.receivers`` (allauth's and Django's signals), the
 account adapter (lockouts), the 429 handler (rate limits), and the places that
 change a mobile number or a notification address, end a session or forget trusted
 browsers, which have no signal.
@@ -20,57 +20,28 @@ browsers, which have no signal.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dropline.accounts.devices import Device, device_label, parse_user_agent
+from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
-from dropline.customers.models import AccountMember, CustomerAccount
-from dropline.notifications.categories import Category, Channel
-from dropline.notifications.models import Message, MessageStatus
-from dropline.notifications.outbox import build_message, enqueue_delivery, language_for, notify
-from dropline.notifications.rendering import render
+from dropline.identity.security_events import alerts
+from dropline.identity.security_events.describe import RECOVERY_CODES, method_label
 
 Kind = SecurityEventKind
-
-# Message templates (``notifications/templates/notifications/<event>/``).
-NEW_DEVICE_ALERT = "security.new_device"
-PASSWORD_CHANGED_ALERT = "security.password_changed"  # noqa: S105 (a template name)
-EMAIL_CHANGED_ALERT = "security.email_changed"
-PHONE_CHANGED_ALERT = "security.phone_changed"
-SECOND_FACTOR_ADDED_ALERT = "security.second_factor_added"
-SECOND_FACTOR_REMOVED_ALERT = "security.second_factor_removed"
 
 # A client that keeps hitting a limit is recorded once per window, not once a request.
 THROTTLE_RECORD_WINDOW = dt.timedelta(minutes=5)
 
 USER_AGENT_MAX = 300
-ACTIVITY_URL_NAME = "security_activity:index"
-
-# Second factors by allauth's ``Authenticator.type`` (and "sms" for text-message codes).
-RECOVERY_CODES = "recovery_codes"
-METHOD_LABELS: dict[str, Promise] = {
-    "totp": gettext_lazy("authenticator app"),
-    "webauthn": gettext_lazy("passkey"),
-    RECOVERY_CODES: gettext_lazy("recovery codes"),
-    "sms": gettext_lazy("text-message codes"),
-}
-
 
 # --- who is asking, from where ----------------------------------------------------------
 
@@ -165,7 +136,7 @@ def signed_in(*, request: HttpRequest | None, user: User) -> SecurityEvent:
         return _create(kind=Kind.SIGN_IN, user=user, client=client, data=None)
     with transaction.atomic():
         event = _create(kind=Kind.SIGN_IN, user=user, client=client, data={"new_device": True})
-        _alert(event, template=NEW_DEVICE_ALERT)
+        alerts.alert(event, template=alerts.NEW_DEVICE_ALERT)
     return event
 
 
@@ -266,7 +237,7 @@ def sessions_ended(
 
     The event's IP and device are the ones that ended it; the ended session's are in
     ``data``. allauth has no signal for this: the usersessions adapter's ``end_sessions``
-    calls it (``dropline.accounts.sessions.UserSessionsAdapter``).
+    calls it (``dropline.identity.sessions.UserSessionsAdapter``).
     """
     events = []
     with transaction.atomic():
@@ -301,7 +272,11 @@ def second_factor_added(*, request: HttpRequest | None, user: User, method: str)
         event = record(
             kind=Kind.SECOND_FACTOR_ADDED, user=user, request=request, data={"method": method}
         )
-        _alert(event, template=SECOND_FACTOR_ADDED_ALERT, context={"method": _method_label(method)})
+        alerts.alert(
+            event,
+            template=alerts.SECOND_FACTOR_ADDED_ALERT,
+            context={"method": method_label(method)},
+        )
     return event
 
 
@@ -313,10 +288,10 @@ def second_factor_removed(*, request: HttpRequest | None, user: User, method: st
             kind=Kind.SECOND_FACTOR_REMOVED, user=user, request=request, data={"method": method}
         )
         if method != RECOVERY_CODES:
-            _alert(
+            alerts.alert(
                 event,
-                template=SECOND_FACTOR_REMOVED_ALERT,
-                context={"method": _method_label(method)},
+                template=alerts.SECOND_FACTOR_REMOVED_ALERT,
+                context={"method": method_label(method)},
             )
     return event
 
@@ -333,8 +308,10 @@ def password_changed(
         raise ValueError(f"not a password event: {how!r}")
     with transaction.atomic():
         event = record(kind=how, user=user, request=request)
-        _alert(
-            event, template=PASSWORD_CHANGED_ALERT, context={"reset": how == Kind.PASSWORD_RESET}
+        alerts.alert(
+            event,
+            template=alerts.PASSWORD_CHANGED_ALERT,
+            context={"reset": how == Kind.PASSWORD_RESET},
         )
     return event
 
@@ -368,9 +345,9 @@ def email_changed(*, request: HttpRequest | None, user: User, old: str, new: str
             request=request,
             data={"old": mask_email(old) if old else "", "new": mask_email(new)},
         )
-        _alert(
+        alerts.alert(
             event,
-            template=EMAIL_CHANGED_ALERT,
+            template=alerts.EMAIL_CHANGED_ALERT,
             context={"old_address": event.data["old"], "new_address": event.data["new"]},
             also_email=[address for address in (old, new) if address],
         )
@@ -397,9 +374,9 @@ def contact_changed(
     with transaction.atomic():
         if kind == "phone":
             event = record(kind=Kind.PHONE_CHANGED, user=user, request=request, data=data)
-            _alert(
+            alerts.alert(
                 event,
-                template=PHONE_CHANGED_ALERT,
+                template=alerts.PHONE_CHANGED_ALERT,
                 context={"added": data["added"], "removed": data["removed"]},
                 also_sms=addresses,
             )
@@ -410,231 +387,10 @@ def contact_changed(
                 request=request,
                 data={"old": data["removed"], "new": data["added"], "contact": True},
             )
-            _alert(
+            alerts.alert(
                 event,
-                template=EMAIL_CHANGED_ALERT,
+                template=alerts.EMAIL_CHANGED_ALERT,
                 context={"old_address": data["removed"], "new_address": data["added"]},
                 also_email=addresses,
             )
     return event
-
-
-# --- alerts -----------------------------------------------------------------------------
-
-
-def _method_label(method: str) -> str | Promise:
-    return METHOD_LABELS.get(method, method)
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.DROPLINE_PUBLIC_URL.rstrip('/')}{path}"
-
-
-def _optional_path(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
-def _account_of(user: User) -> CustomerAccount | None:
-    """The person's first account, for the message's language and the staff message log."""
-    membership = (
-        AccountMember.objects.filter(user=user).select_related("account").order_by("pk").first()
-    )
-    return membership.account if membership is not None else None
-
-
-def _address_key(channel: str, address: str) -> str:
-    return hashlib.sha256(f"{channel}:{address.strip().lower()}".encode()).hexdigest()[:16]
-
-
-def _alert(
-    event: SecurityEvent,
-    *,
-    template: str,
-    context: dict[str, Any] | None = None,
-    also_email: Sequence[str] = (),
-    also_sms: Sequence[str] = (),
-) -> list[Message]:
-    """Security alert about ``event`` to its person on every channel they have (essential
-    category: preferences and quiet hours do not apply), plus ``also_email`` and
-    ``also_sms`` addresses that the usual channels did not reach. With no notification
-    e-mail address, the sign-in e-mail gets it: a security alert always goes by e-mail.
-
-    Extra addresses get their own outbox messages (not a direct send), so they are
-    durable, retried and visible in the staff message log like every other.
-    """
-    user = event.user
-    if user is None:
-        return []
-    activity_path = _optional_path(ACTIVITY_URL_NAME)
-    full_context = {
-        "event": event,
-        "at": event.at,
-        "ip": event.ip or "",
-        "provider_name": settings.DROPLINE_PROVIDER_NAME,
-        "reset_url": _absolute(reverse("account_reset_password")),
-        "activity_url": _absolute(activity_path) if activity_path else "",
-        **(context or {}),
-    }
-    account = _account_of(user)
-    subject_key = f"security_event:{event.pk}"
-    messages = notify(
-        event=template,
-        category=Category.SECURITY,
-        subject_key=subject_key,
-        context=full_context,
-        account=account,
-        users=[user],
-        link=activity_path,
-    )
-    reached = {(m.channel, m.to_address.strip().lower()) for m in messages}
-    extra = [(Channel.EMAIL, address) for address in also_email]
-    extra += [(Channel.SMS, address) for address in also_sms]
-    if not any(channel == Channel.EMAIL for channel, _address in reached):
-        sign_in_address = EmailAddress.objects.filter(user=user, primary=True, verified=True)
-        fallback = sign_in_address.values_list("email", flat=True).first()
-        if fallback:
-            extra.append((Channel.EMAIL, fallback))
-    extra = [
-        (channel, address)
-        for channel, address in dict.fromkeys(extra)
-        if (channel, address.strip().lower()) not in reached
-    ]
-    if not extra:
-        return messages
-    language = language_for(user, account)
-    rendered = render(
-        event=template,
-        language=language,
-        context={**full_context, "user": user, "account": account},
-    )
-    created: list[Message] = []
-    for channel, address in extra:
-        message = build_message(
-            user=user,
-            account=account,
-            event=template,
-            category=Category.SECURITY,
-            subject_key=f"{subject_key}:{_address_key(channel, address)}",
-            channel=channel,
-            address=address.strip(),
-            rendered=rendered,
-            language=language,
-            link=activity_path,
-            quiet=None,
-        )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            continue  # already asked for
-        created.append(message)
-    pending = [m.pk for m in created if m.status == MessageStatus.PENDING]
-    if pending:
-        transaction.on_commit(lambda: enqueue_delivery(pending))
-    return messages + created
-
-
-# --- reading ----------------------------------------------------------------------------
-
-
-def events_for(*, user: User) -> QuerySet[SecurityEvent]:
-    """The person's own events, newest first (never anyone else's)."""
-    return SecurityEvent.objects.filter(user=user).order_by("-at", "-id")
-
-
-def describe(event: SecurityEvent) -> str:
-    """What happened, in a sentence for the person it happened to (current language)."""
-    data = event.data or {}
-    kind = event.kind
-    method = str(_method_label(str(data.get("method", ""))))
-    if kind == Kind.SIGN_IN:
-        return _("Signed in")
-    if kind == Kind.SIGN_IN_FAILED:
-        if data.get("reauthentication"):
-            return _("Wrong password when confirming it was you")
-        return _("Failed sign-in: wrong password")
-    if kind == Kind.SECOND_FACTOR_FAILED:
-        return _("Wrong code at the second sign-in step (%(method)s)") % {"method": method}
-    if kind == Kind.LOCKED_OUT:
-        return _("Sign-in paused after too many failed attempts")
-    if kind == Kind.RATE_LIMITED:
-        return _("Too many requests: slowed down for a while")
-    if kind == Kind.SESSION_ENDED:
-        return _("Signed out %(device)s from the list of sessions") % {
-            "device": device_label(
-                browser=str(data.get("session_browser", "")), os=str(data.get("session_os", ""))
-            )
-        }
-    if kind == Kind.SECOND_FACTOR_ADDED:
-        return _("Second factor added: %(method)s") % {"method": method}
-    if kind == Kind.SECOND_FACTOR_REMOVED:
-        return _("Second factor removed: %(method)s") % {"method": method}
-    if kind == Kind.EMAIL_ADDED:
-        return _("E-mail address added: %(address)s") % {"address": data.get("address", "")}
-    if kind == Kind.EMAIL_REMOVED:
-        return _("E-mail address removed: %(address)s") % {"address": data.get("address", "")}
-    if kind == Kind.EMAIL_CHANGED:
-        if data.get("contact"):
-            return _("Notification e-mail address changed: %(old)s → %(new)s") % {
-                "old": data.get("old") or "—",
-                "new": data.get("new") or "—",
-            }
-        return _("Sign-in e-mail address changed: %(old)s → %(new)s") % {
-            "old": data.get("old") or "—",
-            "new": data.get("new") or "—",
-        }
-    if kind == Kind.PHONE_CHANGED:
-        if data.get("added") and data.get("removed"):
-            return _("Mobile number changed: %(removed)s → %(added)s") % data
-        if data.get("added"):
-            return _("Mobile number added: %(added)s") % data
-        return _("Mobile number removed: %(removed)s") % data
-    return str(event.get_kind_display())
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Staff search: every filter optional, all combined."""
-
-    account_number: str = ""
-    username: str = ""
-    email: str = ""
-    ip: str = ""
-    kind: str = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    def is_empty(self) -> bool:
-        return not any((self.account_number, self.username, self.email, self.ip, self.kind)) and (
-            self.since is None and self.until is None
-        )
-
-
-def _start_of_day(day: dt.date) -> dt.datetime:
-    """Midnight of ``day`` in the provider's time zone."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-def search(*, filters: SearchFilters) -> QuerySet[SecurityEvent]:
-    """Everyone's events for staff, newest first; dates are the provider's days."""
-    found = SecurityEvent.objects.select_related("user").order_by("-at", "-id")
-    if filters.account_number:
-        members = AccountMember.objects.filter(account__number=filters.account_number)
-        found = found.filter(user_id__in=members.values("user_id"))
-    if filters.username:
-        found = found.filter(user__username__iexact=filters.username)
-    if filters.email:
-        by_address = EmailAddress.objects.filter(email__iexact=filters.email).values("user_id")
-        found = found.filter(Q(user__email__iexact=filters.email) | Q(user_id__in=by_address))
-    if filters.ip:
-        found = found.filter(ip=filters.ip)
-    if filters.kind:
-        found = found.filter(kind=filters.kind)
-    if filters.since is not None:
-        found = found.filter(at__gte=_start_of_day(filters.since))
-    if filters.until is not None:
-        found = found.filter(at__lt=_start_of_day(filters.until + dt.timedelta(days=1)))
-    return found

@@ -14,16 +14,18 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from dropline.accounts import recovery, security_events
 from dropline.accounts.models import User
+from dropline.identity.claiming import on_email_confirmed
+from dropline.identity.recovery import email_reset
+from dropline.identity.security_events import record as security_events
 
-# allauth's stages that Dropline replaces with its own (``dropline.accounts.stages``).
+# allauth's stages that Dropline replaces with its own (``dropline.identity.stages``).
 _REPLACED_STAGES = {
     "allauth.mfa.stages.AuthenticateStage": [
-        "dropline.accounts.stages.AuthenticateStage",
-        "dropline.accounts.stages.SmsAuthenticateStage",
+        "dropline.identity.stages.AuthenticateStage",
+        "dropline.identity.stages.SmsAuthenticateStage",
     ],
-    "allauth.mfa.stages.TrustStage": ["dropline.accounts.stages.TrustStage"],
+    "allauth.mfa.stages.TrustStage": ["dropline.identity.stages.TrustStage"],
 }
 
 
@@ -50,8 +52,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """A confirmed sign-in e-mail also becomes the person's first notification contact."""
-        from dropline.customers.claiming import on_email_confirmed
-
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
             on_email_confirmed(user=email_address.user, email=email_address.email)
@@ -62,9 +62,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_password_reset_mail(
         self, user: AbstractBaseUser, email: str, context: dict[str, Any]
     ) -> None:
-        """Dropline's reset e-mail (``recovery.send_reset_email``), for the portal's page
+        """Dropline's reset e-mail (``email_reset.send_reset_email``), for the portal's page
         and allauth's headless endpoint alike."""
-        recovery.send_reset_email(
+        email_reset.send_reset_email(
             user=cast(User, user),
             email=email,
             link=context["password_reset_url"],
@@ -74,8 +74,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """An address with no login gets Dropline's words (no open sign-up to point at),
         after the same work as a real reset e-mail, so the two answers take as long."""
-        if template_prefix == recovery.NO_LOGIN_EMAIL:
-            recovery.send_no_login_email(email=email, language=_language())
+        if template_prefix == email_reset.NO_LOGIN_EMAIL:
+            email_reset.send_no_login_email(email=email, language=_language())
             return
         super().send_mail(template_prefix, email, context)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 
 from dropline.accounts import sealed
-from dropline.accounts.sessions import keeps_sessions_in_database
+from dropline.identity.sessions import keeps_sessions_in_database
 from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.channels.sms import SmsError, gateway
 

@@ -41,8 +41,8 @@ from allauth.mfa.webauthn.internal.flows import did_use_passwordless_login
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
-from dropline.accounts import sms_factor
 from dropline.accounts.models import SecondFactorMethod, SmsSecondFactor, User
+from dropline.identity.factors import errors, listing, sms_codes, trusted_browsers
 
 Route = Literal["mfa", "sms"]
 ROUTE_MFA: Final = "mfa"  # allauth's page: authenticator app, passkey or recovery code
@@ -59,7 +59,7 @@ def _user(login: object) -> User | None:
 
 def skips_second_factor(request: HttpRequest, user: User) -> bool:
     """A passkey sign-in already was two factors; a trusted browser is exempt."""
-    return did_use_passwordless_login(request, user) or sms_factor.is_trusted_browser(
+    return did_use_passwordless_login(request, user) or trusted_browsers.is_trusted_browser(
         request=request, user=user
     )
 
@@ -70,7 +70,7 @@ def second_factor_route(request: HttpRequest, login: object) -> str | None:
     if user is None:
         return None
     has_mfa = is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
-    has_sms = sms_factor.has_sms_factor(user=user)
+    has_sms = sms_codes.has_sms_factor(user=user)
     if not has_sms:
         return ROUTE_MFA if has_mfa else None
     if not has_mfa:
@@ -82,7 +82,7 @@ def second_factor_route(request: HttpRequest, login: object) -> str | None:
         # allauth's step first: every version of the app knows it. Newer ones can
         # switch to the text message (``/api/v1/sign-in/second-factor/route``).
         return ROUTE_MFA
-    default = sms_factor.default_method_for(user=user)
+    default = listing.default_method_for(user=user)
     return ROUTE_SMS if default == SecondFactorMethod.TEXT_MESSAGE else ROUTE_MFA
 
 
@@ -112,7 +112,7 @@ class SmsAuthenticateStage(LoginStage):
         user = _user(self.login)
         if user is None:
             return None, True
-        factor = sms_factor.sms_factor_for(user=user)
+        factor = sms_codes.sms_factor_for(user=user)
         if factor is None or skips_second_factor(self.request, user):
             return None, True
         if second_factor_route(self.request, self.login) != ROUTE_SMS:
@@ -121,8 +121,8 @@ class SmsAuthenticateStage(LoginStage):
         if not self.state.get("code_sent"):
             self.state["code_sent"] = True
             try:
-                sms_factor.send_sign_in_code(factor=factor)
-            except sms_factor.SecondFactorError as exc:
+                sms_codes.send_sign_in_code(factor=factor)
+            except errors.SecondFactorError as exc:
                 messages.error(self.request, str(exc))
         return headed_redirect_response(self.urlname), True
 
@@ -159,7 +159,7 @@ def routes_for(user: User) -> frozenset[Route]:
     routes: set[Route] = set()
     if is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):
         routes.add(ROUTE_MFA)
-    if sms_factor.has_sms_factor(user=user):
+    if sms_codes.has_sms_factor(user=user):
         routes.add(ROUTE_SMS)
     return frozenset(routes)
 
@@ -224,7 +224,7 @@ def sms_step(request: HttpRequest) -> SmsStep | None:
         return None
     stage = stage_for(request)
     user = _user(stage.login) if stage is not None else None
-    factor = sms_factor.sms_factor_for(user=user) if user is not None else None
+    factor = sms_codes.sms_factor_for(user=user) if user is not None else None
     if stage is None or user is None or factor is None:
         return None
     return SmsStep(stage=stage, user=user, factor=factor)
@@ -236,7 +236,7 @@ def pass_sms_step(request: HttpRequest, step: SmsStep, *, code: str) -> HttpResp
     Raises ``SecondFactorError`` (wrong, expired, too many tries) with the sign-in
     still waiting; otherwise returns the response that continues it.
     """
-    sms_factor.verify_sign_in_code(factor=step.factor, code=code, request=request)
+    sms_codes.verify_sign_in_code(factor=step.factor, code=code, request=request)
     record_authentication(request, step.user, "mfa", type="sms", id=step.factor.pk)
     response: HttpResponse = step.stage.exit()
     return response

@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dropline.seeding.demo import DEMO_CUSTOMER, DEMO_STAFF
+
 
 class Command(BaseCommand):
     help = "Serve Dropline with gunicorn on 127.0.0.1 (Ctrl-C stops it)."
@@ -29,8 +31,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Dropline is starting at {url}"))
         if getattr(settings, "DEMO", False):
-            from dropline.seeding.demo import DEMO_CUSTOMER, DEMO_STAFF
-
             self.stdout.write(
                 f"  Customer portal: {url}  sign in as {DEMO_CUSTOMER[0]} / {DEMO_CUSTOMER[1]}"
             )

@@ -21,8 +21,9 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dropline.accounts import sealed, sms_factor
+from dropline.accounts import sealed
 from dropline.accounts.models import SecondFactorMethod, User
+from dropline.identity.factors import listing, sms_codes
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -45,7 +46,7 @@ class MFAAdapter(DefaultMFAAdapter):
         if not user.is_staff:
             return True
         return (
-            Authenticator.objects.filter(user_id=user.pk, type__in=sms_factor.APP_OR_PASSKEY)
+            Authenticator.objects.filter(user_id=user.pk, type__in=listing.APP_OR_PASSKEY)
             .exclude(pk=authenticator.pk)
             .exists()
         )
@@ -70,11 +71,11 @@ class AuthenticateForm(AllauthAuthenticateForm):
         self.has_authenticator_app = Authenticator.Type.TOTP in types
         self.has_passkey = Authenticator.Type.WEBAUTHN in types
         self.has_recovery_codes = Authenticator.Type.RECOVERY_CODES in types
-        self.has_text_message = isinstance(user, User) and sms_factor.has_sms_factor(user=user)
+        self.has_text_message = isinstance(user, User) and sms_codes.has_sms_factor(user=user)
         self.prefers_passkey = (
             self.has_passkey
             and isinstance(user, User)
-            and sms_factor.default_method_for(user=user) == SecondFactorMethod.PASSKEY
+            and listing.default_method_for(user=user) == SecondFactorMethod.PASSKEY
         )
 
 

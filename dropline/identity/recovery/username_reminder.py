@@ -17,9 +17,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dropline.accounts import recovery
 from dropline.accounts.models import User
-from dropline.accounts.recovery import Limit
+from dropline.identity.recovery import errors, identifiers, limits, reset_codes
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import ContactKind
 from dropline.notifications.outbox import build_message, enqueue_delivery
@@ -27,10 +26,10 @@ from dropline.notifications.rendering import render
 
 USERNAME_REMINDER_EVENT = "account.username_reminder"
 
-REMINDERS_PER_IP = Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
-REMINDERS_PER_ADDRESS = Limit("username_reminder:address", 3, dt.timedelta(hours=1))
+REMINDERS_PER_IP = limits.Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
+REMINDERS_PER_ADDRESS = limits.Limit("username_reminder:address", 3, dt.timedelta(hours=1))
 # Silent, keyed by the login: past it nothing is sent, and the answer is the same.
-REMINDERS_PER_ACCOUNT = Limit("username_reminder:account", 3, dt.timedelta(hours=1))
+REMINDERS_PER_ACCOUNT = limits.Limit("username_reminder:account", 3, dt.timedelta(hours=1))
 
 
 @dataclass(frozen=True)
@@ -46,14 +45,14 @@ def parse_address(text: str) -> Address:
         try:
             validate_email(cleaned)
         except ValidationError:
-            raise recovery.InvalidAddressError(
+            raise errors.InvalidAddressError(
                 _("Enter a valid e-mail address, such as maria@example.com.")
             ) from None
         local, _sep, domain = cleaned.rpartition("@")
         return Address(kind=ContactKind.EMAIL, value=f"{local}@{domain.lower()}")
-    phone = recovery.as_phone(cleaned)
+    phone = identifiers.as_phone(cleaned)
     if phone is None:
-        raise recovery.InvalidAddressError(
+        raise errors.InvalidAddressError(
             _("Enter an e-mail address or a mobile number, such as (319) 555-0142.")
         )
     return Address(kind=ContactKind.PHONE, value=phone)
@@ -61,11 +60,13 @@ def parse_address(text: str) -> Address:
 
 def _reminder_users(address: Address) -> list[User]:
     owners = (
-        recovery.verified_email_owners(address.value)
+        identifiers.verified_email_owners(address.value)
         if address.kind == ContactKind.EMAIL
-        else recovery.verified_phone_owners(address.value)
+        else identifiers.verified_phone_owners(address.value)
     )
-    return list(User.objects.filter(owners, is_active=True).order_by("pk")[: recovery.MAX_TARGETS])
+    return list(
+        User.objects.filter(owners, is_active=True).order_by("pk")[: identifiers.MAX_TARGETS]
+    )
 
 
 def send_username_reminder(*, address: Address, ip: str | None, language: str) -> None:
@@ -74,7 +75,7 @@ def send_username_reminder(*, address: Address, ip: str | None, language: str) -
     Answers the same whether or not any login has the address. The messages go through
     the outbox (delivered after commit, retried, visible to staff), one per login.
     """
-    recovery.check_visible(
+    limits.check_visible(
         [
             (REMINDERS_PER_IP, ip or "unknown"),
             (REMINDERS_PER_ADDRESS, f"{address.kind}:{address.value.casefold()}"),
@@ -87,20 +88,20 @@ def send_username_reminder(*, address: Address, ip: str | None, language: str) -
         render(
             event=USERNAME_REMINDER_EVENT,
             language=language,
-            context={**recovery.base_context(), "username": "", "user": None},
+            context={**reset_codes.base_context(), "username": "", "user": None},
         )
         return
     token = secrets.token_hex(8)
     with transaction.atomic():
         pending: list[int] = []
         for user in users:
-            own_language = recovery.language_for(user, language)
+            own_language = reset_codes.language_for(user, language)
             rendered = render(
                 event=USERNAME_REMINDER_EVENT,
                 language=own_language,
-                context={**recovery.base_context(), "username": user.username, "user": user},
+                context={**reset_codes.base_context(), "username": user.username, "user": user},
             )
-            if not recovery.allowed_silently([REMINDERS_PER_ACCOUNT], user):
+            if not limits.allowed_silently([REMINDERS_PER_ACCOUNT], user):
                 continue
             message = build_message(
                 user=user,

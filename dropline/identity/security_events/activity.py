@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from dropline.accounts import security_events
-from dropline.accounts.models import SecurityEvent, User
+from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
+from dropline.identity.security_events.describe import describe
+from dropline.identity.security_events.search import events_for
 
 PAGE_SIZE = 25
 MAX_PAGES = 40
 
 FAILURES = frozenset(
     {
-        security_events.Kind.SIGN_IN_FAILED,
-        security_events.Kind.SECOND_FACTOR_FAILED,
-        security_events.Kind.LOCKED_OUT,
-        security_events.Kind.RATE_LIMITED,
+        SecurityEventKind.SIGN_IN_FAILED,
+        SecurityEventKind.SECOND_FACTOR_FAILED,
+        SecurityEventKind.LOCKED_OUT,
+        SecurityEventKind.RATE_LIMITED,
     }
 )
 
@@ -79,12 +80,12 @@ def activity_page(*, user: User, number: int, current_fingerprint: str) -> Activ
     """
     number = min(max(number, 1), MAX_PAGES)
     start = (number - 1) * PAGE_SIZE
-    events = list(security_events.events_for(user=user)[start : start + PAGE_SIZE + 1])
+    events = list(events_for(user=user)[start : start + PAGE_SIZE + 1])
     more = len(events) > PAGE_SIZE
     rows = [
         ActivityRow(
             event=event,
-            what=security_events.describe(event),
+            what=describe(event),
             device=event.device_label,
             this_device=bool(event.device_fingerprint)
             and event.device_fingerprint == current_fingerprint,

@@ -21,7 +21,7 @@ the portal's session list or by the mobile app (``DELETE /_allauth/app/v1/auth/s
 
 Trusted browsers ("trust this browser for 30 days") live in a signed cookie only;
 ``forget_trusted_browsers`` makes every one issued so far worthless
-(``sms_factor.revoke_trusted_browsers``) and records that it did.
+(``trusted_browsers.revoke_trusted_browsers``) and records that it did.
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dropline.accounts import security_events, sms_factor
 from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import User
+from dropline.identity.factors import trusted_browsers
+from dropline.identity.security_events import record as security_events
 
 
 class SessionError(Exception):
@@ -199,11 +200,11 @@ class UserSessionsAdapter(DefaultUserSessionsAdapter):
 
 def trusted_browser_until(*, request: HttpRequest, user: User) -> dt.datetime | None:
     """Until when the browser making ``request`` skips the second factor; None if not."""
-    return sms_factor.trusted_until(request=request, user=user)
+    return trusted_browsers.trusted_until(request=request, user=user)
 
 
 def forget_trusted_browsers(*, user: User, request: HttpRequest | None) -> None:
     """Every browser trusted so far asks for the second factor at its next sign-in."""
     with transaction.atomic():
-        sms_factor.revoke_trusted_browsers(user=user)
+        trusted_browsers.revoke_trusted_browsers(user=user)
         security_events.trusted_browsers_revoked(request=request, user=user)

@@ -1,0 +1,1 @@
+"""Second factors beyond allauth's, and a person's choices about all of them."""
