@@ -182,14 +182,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # An address with no login is told so by e-mail (after the same work as a real reset).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # allauth merges these with its defaults. Reset requests: the portal page's own limits
-# (accounts.recovery), so the app's headless request cannot send more mail than the web.
+# (identity.recovery), so the app's headless request cannot send more mail than the web.
 ACCOUNT_RATE_LIMITS = {"reset_password": "10/h/ip,3/15m/key"}
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 # Off: allauth offers a link or a code; Dropline puts its own code beside the link.
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-# A reset link lives as long as the code e-mailed beside it (accounts.recovery.CODE_LIFETIME).
+# A reset link lives as long as the code e-mailed beside it (identity.recovery.reset_codes.CODE_LIFETIME).
 PASSWORD_RESET_TIMEOUT = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "dropline.identity.mfa_adapter.MFAAdapter"

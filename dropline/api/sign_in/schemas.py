@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
-from dropline.accounts import stages
+from dropline.identity import stages
 
 
 class SecondFactorStepOut(Schema):

@@ -1,6 +1,6 @@
 """A username reminder by e-mail or text message, for someone who forgot theirs.
 
-Like the rest of getting back in (``accounts.recovery``), it answers the same whether
+Like the rest of getting back in (``identity.recovery``), it answers the same whether
 or not any login has the address, after the same work, under limits the visitor sees
 (per IP address and per address typed) and a silent one per login. The reminders go
 through the notification outbox: delivered after commit, retried, visible to staff.
