@@ -33,4 +33,4 @@ urlpatterns = [
     path("", include("dropline.portal.urls")),
 ]
 
-handler429 = "dropline.portal.security_activity_views.too_many_requests"
+handler429 = "dropline.portal.errors.too_many_requests"

@@ -28,7 +28,7 @@ from dropline.core import audit
 from dropline.customers import claiming
 from dropline.customers.models import AccountMember
 from dropline.portal.claim_forms import AccountDetailsForm, ClaimForm, CodeForm, InvitationForm
-from dropline.portal.views import SESSION_ACCOUNT_KEY
+from dropline.portal.common import SESSION_ACCOUNT_KEY
 
 
 def _signed_in(request: HttpRequest) -> User | None:

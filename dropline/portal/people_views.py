@@ -19,7 +19,7 @@ from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.permissions import can_manage_people
 from dropline.portal.claim_forms import InviteForm
-from dropline.portal.views import current_membership
+from dropline.portal.common import current_membership
 
 
 def _manager(request: HttpRequest) -> AccountMember:

@@ -1,14 +1,10 @@
 """The customer's "Security activity": their own sign-ins, failed attempts and changes to
 how they sign in, newest first. Thin: the pages are ``dropline.accounts.security_activity``
 (the app's ``GET /api/v1/security/activity`` reads the same), rendered here.
-
-Also the 429 handler that allauth's rate limits answer with (``handler429`` in the
-root URLconf): it records the rate limit, then answers as allauth would.
 """
 
 from __future__ import annotations
 
-from allauth.core.internal.ratelimit import handler429
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,9 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dropline.accounts import security_activity, security_events
+from dropline.accounts import security_activity
 from dropline.accounts.devices import parse_user_agent
-from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 
 
@@ -42,10 +37,3 @@ def index(request: HttpRequest) -> HttpResponse:
             "time_zone": settings.TIME_ZONE,
         },
     )
-
-
-def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """allauth's 429 answer, after recording the rate limit as a security event."""
-    user = getattr(request, "user", None)
-    security_events.throttled(request=request, user=user if isinstance(user, User) else None)
-    return handler429(request)

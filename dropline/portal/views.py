@@ -7,18 +7,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
-from dropline.customers.models import AccountMember
 from dropline.customers.queries import choose_membership, membership_for
 from dropline.overview.summary import account_overview
-
-SESSION_ACCOUNT_KEY = "portal_account_id"
-
-
-def current_membership(request: HttpRequest) -> AccountMember | None:
-    """The account the signed-in person is looking at: always one they belong to."""
-    return membership_for(
-        user=signed_in_user(request), account_id=request.session.get(SESSION_ACCOUNT_KEY)
-    )
+from dropline.portal.common import SESSION_ACCOUNT_KEY
 
 
 @login_required

@@ -29,7 +29,7 @@ from dropline.accounts import security_events
 from dropline.accounts.devices import device_fingerprint, parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.notifications.models import Message, SimulatedSms
-from dropline.portal.security_activity_views import too_many_requests
+from dropline.portal.errors import too_many_requests
 from tests.factories import PASSWORD, make_user
 from tests.notifications.conftest import make_person
 
