@@ -30,7 +30,7 @@ urlpatterns = [
     path("account/", include("dropline.portal.account_urls")),
     path("security/activity/", include("dropline.portal.security_activity_urls")),
     path("security/", include("dropline.portal.security_urls")),
-    path("", include("dropline.portal.urls")),
+    path("", include("dropline.portal.overview.urls")),
 ]
 
 handler429 = "dropline.portal.errors.too_many_requests"

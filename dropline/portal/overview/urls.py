@@ -1,6 +1,8 @@
+"""The overview (the home page) and switching the account being looked at."""
+
 from django.urls import path
 
-from dropline.portal import views
+from dropline.portal.overview import views
 
 app_name = "portal"
 

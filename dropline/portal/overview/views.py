@@ -1,3 +1,5 @@
+"""The overview of the account being looked at, and switching to another account."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     summary = account_overview(account=membership.account, language=get_language() or "en")
     return render(
         request,
-        "portal/overview.html",
+        "portal/overview/overview.html",
         {"membership": membership, "overview": summary, "other_memberships": others},
     )
 
