@@ -27,10 +27,9 @@ urlpatterns = [
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
     path("notifications/", include("dropline.portal.notification_urls")),
-    path("account/", include("dropline.portal.account_urls")),
     path("security/activity/", include("dropline.portal.security_activity_urls")),
     path("security/", include("dropline.portal.security_urls")),
-    path("", include("dropline.portal.overview.urls")),
+    path("", include("dropline.portal.urls")),
 ]
 
 handler429 = "dropline.portal.errors.too_many_requests"

@@ -1,6 +1,6 @@
-"""Input for getting a login and for the people on an account.
+"""Input for getting a login.
 
-The forms only parse; ``dropline.customers.claiming`` and ``invitations`` decide. Field
+The forms only parse; ``dropline.customers.claiming`` decides. Field
 names match the keys of ``claiming.DetailsInvalid.errors`` so domain errors land on
 the right field.
 """
@@ -113,12 +113,3 @@ class InvitationForm(CodeForm, NewLoginForm):
     """Redeeming a code and creating the login in one step."""
 
     field_order = ["code", "username", "email", "password", "password_again"]
-
-
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Their e-mail address"),
-        max_length=254,
-        help_text=_("We will e-mail them a code that works once, for 7 days."),
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )

@@ -27,7 +27,7 @@ from dropline.accounts.models import User
 from dropline.core import audit
 from dropline.customers import claiming
 from dropline.customers.models import AccountMember
-from dropline.portal.claim_forms import AccountDetailsForm, ClaimForm, CodeForm, InvitationForm
+from dropline.portal.claiming.forms import AccountDetailsForm, ClaimForm, CodeForm, InvitationForm
 from dropline.portal.common import SESSION_ACCOUNT_KEY
 
 
@@ -105,7 +105,7 @@ def _done(request: HttpRequest, *, action: str, user: User, signed_in: bool) -> 
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest) -> HttpResponse:
     """Claim an account with the bill's details: a visitor also creates a login."""
-    template = "portal/account/claim.html"
+    template = "portal/claiming/claim.html"
     signed_in = _signed_in(request)
     form: Form = AccountDetailsForm() if signed_in else ClaimForm()
     if request.method != "POST":
@@ -142,7 +142,7 @@ def claim(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest) -> HttpResponse:
     """Redeem an invitation code: a visitor also creates a login."""
-    template = "portal/account/invitation.html"
+    template = "portal/claiming/invitation.html"
     signed_in = _signed_in(request)
     form: Form = CodeForm() if signed_in else InvitationForm()
     if request.method != "POST":

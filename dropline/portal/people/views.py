@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.permissions import can_manage_people
-from dropline.portal.claim_forms import InviteForm
 from dropline.portal.common import current_membership
+from dropline.portal.people.forms import InviteForm
 
 
 def _manager(request: HttpRequest) -> AccountMember:
@@ -50,7 +50,7 @@ def _people_page(
     )
     return render(
         request,
-        "portal/account/people.html",
+        "portal/people/people.html",
         {
             "membership": membership,
             "people": invitations.people_on_account(account=membership.account),
@@ -128,7 +128,7 @@ def remove(request: HttpRequest, member_id: int) -> HttpResponse:
     if request.method != "POST":
         return render(
             request,
-            "portal/account/remove_member.html",
+            "portal/people/remove_member.html",
             {"membership": membership, "member": member},
         )
     try:
