@@ -24,7 +24,7 @@ from dropline.accounts import recovery
 from dropline.accounts import username_reminder as reminders
 from dropline.core import audit
 from dropline.notifications.categories import Channel
-from dropline.portal.recovery_forms import (
+from dropline.portal.recovery.forms import (
     ResetCodeForm,
     ResetCodeRequestForm,
     ResetEmailRequestForm,

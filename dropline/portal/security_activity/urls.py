@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dropline.portal import security_activity_views as views
+from dropline.portal.security_activity import views
 
 app_name = "security_activity"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dropline.portal import security_views as views
+from dropline.portal.security import views
 
 app_name = "security"
 

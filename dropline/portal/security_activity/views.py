@@ -30,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "portal/security/activity.html",
+        "portal/security_activity/activity.html",
         {
             "page": page,
             "this_device": this_device.label if this_device.browser or this_device.os else "",
