@@ -4,9 +4,16 @@ URL namespace. ``dropline.urls`` includes this module once."""
 from django.urls import include, path
 
 from dropline.portal.claiming import urls as claiming_urls
+from dropline.portal.factors import views as factor_views
 from dropline.portal.people import urls as people_urls
 
 urlpatterns = [
+    # Dropline's own pages for managing second factors stand in front of allauth's
+    # (``dropline.urls`` puts these before ``allauth.urls``).
+    path("accounts/2fa/", factor_views.manage),
+    path("accounts/2fa/totp/deactivate/", factor_views.remove_authenticator_app),
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", factor_views.remove_passkey),
+    path("accounts/2fa/more/", include("dropline.portal.factors.urls")),
     path("accounts/recover/", include("dropline.portal.recovery.urls")),
     # Getting a login and the people on an account share the /account/ namespace.
     path(

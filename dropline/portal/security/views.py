@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -144,13 +145,25 @@ def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def forget_browsers(request: HttpRequest) -> HttpResponse:
+def forget_browsers(
+    request: HttpRequest,
+    *,
+    fallback: str = "security:sessions",
+    fragment: str = "trusted-browsers",
+) -> HttpResponse:
+    """Forget every trusted browser; then back to ``next`` if it is on this site, else to
+    the page the URL names (the sessions page here, the second factors' page there)."""
     user_sessions.forget_trusted_browsers(user=signed_in_user(request), request=request)
     messages.success(
         request,
         _("No browser is trusted any more: each will ask for your second factor at sign-in."),
     )
-    return redirect(f"{reverse('security:sessions')}#trusted-browsers")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse(fallback) + (f"#{fragment}" if fragment else "")
+    return redirect(target)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Second factors: the person's list of them (default, removal), turning on text-message
-codes, the text-message step of signing in, and forgetting trusted browsers.
+codes, and the text-message step of signing in. Forgetting trusted browsers is
+``dropline.portal.security.views.forget_browsers``, shared with the sessions page.
 
 Thin: parse input, call ``dropline.accounts.sms_factor`` (or the sign-in stages in
 ``dropline.accounts.stages``), render. Adding or removing a factor, or changing the
@@ -15,78 +16,32 @@ from typing import Any
 from allauth.account.decorators import reauthentication_required
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.accounts import sessions, sms_factor, stages
+from dropline.accounts import sms_factor, stages
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
+from dropline.portal.factors.forms import (
+    DefaultMethodForm,
+    RemoveForm,
+    SmsCodeForm,
+    TextMessageForm,
+)
 
 MFA_APP = "allauth.mfa"
-METHOD_CHOICES = [(value, label) for value, label in SecondFactorMethod.choices]
 
 
 def _posted(request: HttpRequest) -> Any:
     """The submitted data of a POST (even an empty one), None for a GET."""
     return request.POST if request.method == "POST" else None
-
-
-# Forms -------------------------------------------------------------------------------------
-
-
-class DefaultMethodForm(forms.Form):
-    method = forms.ChoiceField(label=gettext_lazy("Ask me first for"), widget=forms.RadioSelect)
-
-    def __init__(self, *args: Any, methods: set[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["method"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(value, label) for value, label in METHOD_CHOICES if value in methods]
-
-
-class TextMessageForm(forms.Form):
-    contact = forms.TypedChoiceField(
-        label=gettext_lazy("Send sign-in codes to"), coerce=int, widget=forms.RadioSelect
-    )
-
-    def __init__(self, *args: Any, numbers: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["contact"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = numbers
-
-
-class RemoveForm(forms.Form):
-    confirm_last = forms.BooleanField(
-        label=gettext_lazy("I understand my account will be protected by the password alone"),
-        required=False,
-    )
-
-
-class SmsCodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code from the text message"),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "size": "10",
-            }
-        ),
-    )
 
 
 # Managing factors --------------------------------------------------------------------------
@@ -106,7 +61,7 @@ def _manage_page(
         )
     return render(
         request,
-        "portal/security/second_factor_manage.html",
+        "portal/factors/manage.html",
         {
             "summary": summary,
             "default_form": default_form,
@@ -168,7 +123,7 @@ def add_text_message(request: HttpRequest) -> HttpResponse:
         status = 400
     return render(
         request,
-        "portal/security/second_factor_text_message.html",
+        "portal/factors/text_message.html",
         {"form": form, "numbers": numbers, "current": current},
         status=status,
     )
@@ -202,7 +157,7 @@ def remove(request: HttpRequest, method: str, factor_id: int) -> HttpResponse:
             return redirect("second_factor:manage")
     return render(
         request,
-        "portal/security/second_factor_remove.html",
+        "portal/factors/remove.html",
         {
             "factor": factor,
             "removal": sms_factor.removal_of(user=user, factor=factor),
@@ -232,22 +187,6 @@ def remove_passkey(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("second_factor:remove", method=authenticator.type, factor_id=authenticator.pk)
 
 
-@login_required
-@require_POST
-def forget_browsers(request: HttpRequest) -> HttpResponse:
-    sessions.forget_trusted_browsers(user=signed_in_user(request), request=request)
-    messages.success(
-        request,
-        _("No browser is trusted any more: each will ask for your second factor at sign-in."),
-    )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("second_factor:manage")
-    return redirect(target)
-
-
 # The text-message step of signing in -------------------------------------------------------
 
 
@@ -268,7 +207,7 @@ def sms_authenticate(request: HttpRequest) -> HttpResponse:
         status = 400
     return render(
         request,
-        "portal/security/second_factor_sms_sign_in.html",
+        "portal/factors/sms_sign_in.html",
         {
             "form": form,
             "number": sms_factor.masked_number(step.factor.contact.address),
