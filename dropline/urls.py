@@ -25,7 +25,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
-    path("notifications/", include("dropline.portal.notification_urls")),
 ]
 
 handler429 = "dropline.portal.errors.too_many_requests"

@@ -20,6 +20,7 @@ urlpatterns = [
         "account/",
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
+    path("notifications/", include("dropline.portal.notifications.urls")),
     path("security/activity/", include("dropline.portal.security_activity.urls")),
     path("security/", include("dropline.portal.security.urls")),
     path("", include("dropline.portal.overview.urls")),

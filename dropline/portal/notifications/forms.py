@@ -1,4 +1,4 @@
-"""Input for the customer's notification pages: parsed here, acted on by dropline.notifications."""
+"""Input for the notification settings: parsed here, acted on by dropline.notifications."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
-from dropline.notifications.models import ContactKind
-
-CODE_MAX_LENGTH = 12
 
 # "<category> by <channel>", phrased per channel so each reads (and translates) naturally.
 _CHECKBOX_LABELS: dict[str, Promise] = {
@@ -35,32 +32,6 @@ US_TIME_ZONES: list[tuple[str, Promise]] = [
     ("Pacific/Honolulu", _("Hawaii")),
     ("America/Puerto_Rico", _("Puerto Rico")),
 ]
-
-
-class AddContactForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Type"), choices=ContactKind.choices, initial=ContactKind.EMAIL
-    )
-    address = forms.CharField(
-        label=_("E-mail address or mobile number"),
-        max_length=254,
-        help_text=_("For example maria@example.com or (319) 555-0142."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code from the message"),
-        max_length=CODE_MAX_LENGTH,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "size": "8",
-            }
-        ),
-    )
 
 
 def preference_field(category: str, channel: str) -> str:
