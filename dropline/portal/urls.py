@@ -1,5 +1,9 @@
 """Every page of the customer portal: one include per feature, with its path prefix and
-URL namespace. ``dropline.urls`` includes this module once."""
+URL namespace. ``dropline.urls`` takes these patterns once, before allauth's.
+
+Two namespaces hold more than one feature, so their names stay as they were:
+``accounts_portal`` (claiming and people, composed here) and ``notifications``
+(notifications and contacts, composed in ``dropline.portal.notifications.urls``)."""
 
 from django.urls import include, path
 
