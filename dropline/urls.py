@@ -6,18 +6,17 @@ from django.urls import include, path
 from dropline.api.api import api
 from dropline.api.factors import routes as app_authenticators
 from dropline.core import health
-from dropline.portal import security_factor_views
+from dropline.portal import urls as portal_urls
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Dropline's own pages for managing second factors stand in front of allauth's.
-    path("accounts/2fa/", security_factor_views.manage),
-    path("accounts/2fa/totp/deactivate/", security_factor_views.remove_authenticator_app),
-    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", security_factor_views.remove_passkey),
-    path("accounts/2fa/more/", include("dropline.portal.security_factor_urls")),
-    path("accounts/recover/", include("dropline.portal.recovery_urls")),
+    # The customer portal, every feature with its own namespace, spliced in rather than
+    # nested so each namespace stays at the top (a test's URLconf can take one away).
+    # Its pages under accounts/ (Dropline's own second-factor pages, recovery) must come
+    # before allauth's.
+    *portal_urls.urlpatterns,
     path("accounts/", include("allauth.urls")),
     # ...and, for the mobile app, in front of allauth's removal of an app or passkeys.
     path("_allauth/app/v1/account/authenticators/totp", app_authenticators.manage_totp),
@@ -26,11 +25,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("dropline.backoffice.urls")),
-    path("notifications/", include("dropline.portal.notification_urls")),
-    path("account/", include("dropline.portal.account_urls")),
-    path("security/activity/", include("dropline.portal.security_activity_urls")),
-    path("security/", include("dropline.portal.security_urls")),
-    path("", include("dropline.portal.urls")),
 ]
 
-handler429 = "dropline.portal.security_activity_views.too_many_requests"
+handler429 = "dropline.portal.errors.too_many_requests"

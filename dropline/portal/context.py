@@ -24,6 +24,7 @@ from dropline.accounts.models import User
 from dropline.customers.models import AccountMember
 from dropline.notifications.announcements import active_for_area
 from dropline.notifications.inbox import unread_count
+from dropline.portal.common import current_membership
 
 # Each capability adds its section here when it works; none before. The notification
 # pages are reached from the bell in the header and link to one another.
@@ -77,8 +78,6 @@ class AnnouncementBanner:
         given = context.get("membership")
         if isinstance(given, AccountMember):
             return given
-        from dropline.portal.views import current_membership
-
         return current_membership(self._request)
 
     def items(self, context: Context) -> list[BannerItem]:

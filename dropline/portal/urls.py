@@ -1,10 +1,31 @@
-from django.urls import path
+"""Every page of the customer portal: one include per feature, with its path prefix and
+URL namespace. ``dropline.urls`` takes these patterns once, before allauth's.
 
-from dropline.portal import views
+Two namespaces hold more than one feature, so their names stay as they were:
+``accounts_portal`` (claiming and people, composed here) and ``notifications``
+(notifications and contacts, composed in ``dropline.portal.notifications.urls``)."""
 
-app_name = "portal"
+from django.urls import include, path
+
+from dropline.portal.claiming import urls as claiming_urls
+from dropline.portal.factors import views as factor_views
+from dropline.portal.people import urls as people_urls
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("account/switch/", views.switch_account, name="switch_account"),
+    # Dropline's own pages for managing second factors stand in front of allauth's
+    # (``dropline.urls`` puts these before ``allauth.urls``).
+    path("accounts/2fa/", factor_views.manage),
+    path("accounts/2fa/totp/deactivate/", factor_views.remove_authenticator_app),
+    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", factor_views.remove_passkey),
+    path("accounts/2fa/more/", include("dropline.portal.factors.urls")),
+    path("accounts/recover/", include("dropline.portal.recovery.urls")),
+    # Getting a login and the people on an account share the /account/ namespace.
+    path(
+        "account/",
+        include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
+    ),
+    path("notifications/", include("dropline.portal.notifications.urls")),
+    path("security/activity/", include("dropline.portal.security_activity.urls")),
+    path("security/", include("dropline.portal.security.urls")),
+    path("", include("dropline.portal.overview.urls")),
 ]

@@ -39,7 +39,7 @@ from dropline.accounts.second_factor import current_code
 from dropline.core import clock
 from dropline.identity.factors import listing, sms_codes, trusted_browsers
 from dropline.notifications.models import ContactKind, ContactPoint
-from dropline.portal import security_factor_views
+from dropline.portal.factors import views as security_factor_views
 from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
 
 # --- URL configuration for these tests ---------------------------------------------------
@@ -52,11 +52,7 @@ urlpatterns = [
     path("accounts/2fa/", security_factor_views.manage),
     path("accounts/2fa/totp/deactivate/", security_factor_views.remove_authenticator_app),
     path("accounts/2fa/webauthn/keys/<int:pk>/remove/", security_factor_views.remove_passkey),
-    *(
-        []
-        if _included
-        else [path("accounts/2fa/more/", include("dropline.portal.security_factor_urls"))]
-    ),
+    *([] if _included else [path("accounts/2fa/more/", include("dropline.portal.factors.urls"))]),
     *dropline.urls.urlpatterns,
 ]
 URLCONF = "tests.accounts.test_second_factor"

@@ -30,7 +30,7 @@ from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.identity.security_events import record as security_events
 from dropline.identity.security_events.describe import describe
 from dropline.notifications.models import Message, SimulatedSms
-from dropline.portal.security_activity_views import too_many_requests
+from dropline.portal.errors import too_many_requests
 from tests.factories import PASSWORD, make_user
 from tests.notifications.conftest import make_person
 

@@ -1,0 +1,207 @@
+"""The customer's contact pages: e-mail addresses and mobile numbers for alerts, bills
+and sign-in codes. Thin: parse input, call ``dropline.notifications.contacts``, render.
+
+Every contact is looked up with the signed-in person in the query, so another person's
+id answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dropline.identity.security_events import record as security_events
+from dropline.accounts.models import User
+from dropline.accounts.requests import signed_in_user
+from dropline.core.phones import display_phone
+from dropline.notifications import contacts as contact_points
+from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
+from dropline.portal.contacts.forms import AddContactForm, CodeForm
+
+
+@dataclass
+class ContactRow:
+    contact: ContactPoint
+    shown: str
+    code_form: CodeForm | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def undeliverable(self) -> bool:
+        return self.contact.status == ContactStatus.UNDELIVERABLE
+
+    @property
+    def needs_code(self) -> bool:
+        return needs_code(self.contact)
+
+
+def needs_code(contact: ContactPoint) -> bool:
+    """Unverified, or verified once but bouncing now: a new code proves it works."""
+    return not contact.is_verified or contact.status == ContactStatus.UNDELIVERABLE
+
+
+def shown_address(contact: ContactPoint) -> str:
+    if contact.kind == ContactKind.PHONE:
+        return display_phone(contact.address)
+    return contact.address
+
+
+def _code_prefix(contact_id: int) -> str:
+    return f"contact-{contact_id}"
+
+
+def _own_contact(user: User, contact_id: int) -> ContactPoint:
+    return get_object_or_404(ContactPoint, pk=contact_id, user=user)
+
+
+def _back_to(contact_id: int | None = None) -> HttpResponse:
+    url = reverse("notifications:contacts")
+    return redirect(f"{url}#contact-{contact_id}" if contact_id is not None else url)
+
+
+def _contacts_page(
+    request: HttpRequest,
+    *,
+    add_form: AddContactForm | None = None,
+    code_forms: dict[int, CodeForm] | None = None,
+    errors: dict[int, list[str]] | None = None,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    rows = []
+    for contact in contact_points.contacts_for(user=user):
+        row = ContactRow(
+            contact=contact,
+            shown=shown_address(contact),
+            errors=(errors or {}).get(contact.pk, []),
+        )
+        if row.needs_code:
+            row.code_form = (code_forms or {}).get(contact.pk) or CodeForm(
+                prefix=_code_prefix(contact.pk)
+            )
+        rows.append(row)
+    return render(
+        request,
+        "portal/contacts/contacts.html",
+        {
+            "emails": [row for row in rows if row.contact.kind == ContactKind.EMAIL],
+            "phones": [row for row in rows if row.contact.kind == ContactKind.PHONE],
+            "add_form": add_form or AddContactForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def contacts(request: HttpRequest) -> HttpResponse:
+    return _contacts_page(request)
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def add_contact(request: HttpRequest) -> HttpResponse:
+    """Add an address and send it a code; if the code cannot be sent, keep nothing."""
+    user = signed_in_user(request)
+    form = AddContactForm(request.POST)
+    if not form.is_valid():
+        return _contacts_page(request, add_form=form)
+    try:
+        contact = contact_points.add_contact(
+            user=user, kind=form.cleaned_data["kind"], address=form.cleaned_data["address"]
+        )
+    except contact_points.ContactError as exc:
+        form.add_error("address", str(exc))
+        return _contacts_page(request, add_form=form)
+    try:
+        contact_points.send_verification_code(contact=contact)
+    except contact_points.ContactError as exc:
+        contact_points.remove_contact(contact=contact)
+        form.add_error("address", str(exc))
+        return _contacts_page(request, add_form=form)
+    messages.success(
+        request,
+        _("We sent a code to %(address)s. Enter it below to confirm the address.")
+        % {"address": shown_address(contact)},
+    )
+    return _back_to(contact.pk)
+
+
+@login_required
+@require_POST
+def verify_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _own_contact(signed_in_user(request), contact_id)
+    if not needs_code(contact):
+        messages.info(request, _("This address is already confirmed."))
+        return _back_to(contact.pk)
+    form = CodeForm(request.POST, prefix=_code_prefix(contact.pk))
+    if form.is_valid():
+        try:
+            contact_points.verify_code(contact=contact, code=form.cleaned_data["code"])
+        except contact_points.ContactError as exc:
+            form.add_error("code", str(exc))
+        else:
+            security_events.contact_changed(
+                request=request, user=contact.user, kind=contact.kind, added=contact.address
+            )
+            messages.success(
+                request,
+                _("%(address)s is confirmed.") % {"address": shown_address(contact)},
+            )
+            return _back_to(contact.pk)
+    return _contacts_page(request, code_forms={contact.pk: form})
+
+
+@login_required
+@require_POST
+def resend_code(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _own_contact(signed_in_user(request), contact_id)
+    try:
+        contact_points.send_verification_code(contact=contact)
+    except contact_points.ContactError as exc:
+        return _contacts_page(request, errors={contact.pk: [str(exc)]})
+    messages.success(
+        request, _("We sent a new code to %(address)s.") % {"address": shown_address(contact)}
+    )
+    return _back_to(contact.pk)
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _own_contact(signed_in_user(request), contact_id)
+    try:
+        contact_points.make_primary(contact=contact)
+    except contact_points.ContactError as exc:
+        return _contacts_page(request, errors={contact.pk: [str(exc)]})
+    messages.success(
+        request,
+        _("We will use %(address)s first from now on.") % {"address": shown_address(contact)},
+    )
+    return _back_to(contact.pk)
+
+
+@login_required
+@require_POST
+@reauthentication_required
+def remove_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+    contact = _own_contact(signed_in_user(request), contact_id)
+    shown = shown_address(contact)
+    try:
+        contact_points.remove_contact(contact=contact)
+    except contact_points.ContactError as exc:
+        return _contacts_page(request, errors={contact.pk: [str(exc)]})
+    if contact.is_verified:
+        security_events.contact_changed(
+            request=request, user=contact.user, kind=contact.kind, removed=contact.address
+        )
+    messages.success(request, _("%(address)s is removed.") % {"address": shown})
+    return _back_to()

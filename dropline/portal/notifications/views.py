@@ -1,0 +1,243 @@
+"""The customer's notification pages: settings (with quiet hours), the notification
+centre and one-click unsubscribe. Thin: parse input, call ``dropline.notifications``,
+render. The contact pages share this URL namespace; they are ``dropline.portal.contacts``.
+
+Every message is looked up with the signed-in person in the query, so another person's
+id answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.forms import BoundField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dropline.accounts.models import User
+from dropline.accounts.requests import signed_in_user
+from dropline.notifications import inbox as notification_centre
+from dropline.notifications import preferences as choices
+from dropline.notifications.categories import ESSENTIAL, Category, Channel
+from dropline.notifications.models import Message, QuietHours
+from dropline.notifications.unsubscribe import read_token
+from dropline.portal.notifications.forms import (
+    PreferencesForm,
+    QuietHoursForm,
+    preference_field,
+)
+
+INBOX_PAGE_SIZE = 25
+
+
+# Notification settings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridCell:
+    channel_label: str
+    field: BoundField
+
+
+@dataclass(frozen=True)
+class GridRow:
+    category: str
+    label: str
+    essential: bool
+    cells: list[GridCell]
+
+
+def _grid_rows(form: PreferencesForm) -> list[GridRow]:
+    return [
+        GridRow(
+            category=category,
+            label=str(Category(category).label),
+            essential=category in ESSENTIAL,
+            cells=[
+                GridCell(
+                    channel_label=str(Channel(channel).label),
+                    field=form[preference_field(category, channel)],
+                )
+                for channel in Channel.values
+            ],
+        )
+        for category in Category.values
+    ]
+
+
+def _preferences_page(
+    request: HttpRequest,
+    *,
+    form: PreferencesForm | None = None,
+    quiet_form: QuietHoursForm | None = None,
+) -> HttpResponse:
+    user = signed_in_user(request)
+    if form is None:
+        form = PreferencesForm(grid=choices.preference_grid(user=user))
+    quiet = QuietHours.objects.filter(user=user).first()
+    if quiet_form is None:
+        quiet_form = QuietHoursForm(
+            initial={"starts": quiet.starts, "ends": quiet.ends} if quiet else None,
+            current_zone=quiet.time_zone if quiet else None,
+        )
+    return render(
+        request,
+        "portal/notifications/preferences.html",
+        {
+            "form": form,
+            "rows": _grid_rows(form),
+            "channels": [str(label) for label in Channel.labels],
+            "quiet_form": quiet_form,
+            "quiet": quiet,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if request.method != "POST":
+        return _preferences_page(request)
+    form = PreferencesForm(request.POST, grid=choices.preference_grid(user=user))
+    if not form.is_valid():  # checkboxes cannot be invalid; kept for safety
+        return _preferences_page(request, form=form)
+    choices.set_preferences(user=user, grid=form.chosen_grid())
+    messages.success(request, _("Your notification settings are saved."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def quiet_hours(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    current = QuietHours.objects.filter(user=user).values_list("time_zone", flat=True).first()
+    form = QuietHoursForm(request.POST, current_zone=current)
+    if form.is_valid():
+        try:
+            choices.set_quiet_hours(
+                user=user,
+                starts=form.cleaned_data["starts"],
+                ends=form.cleaned_data["ends"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except choices.PreferenceError:
+            form.add_error(None, _("Choose a start, an end and a time zone from the list."))
+        else:
+            messages.success(
+                request,
+                _("Quiet hours are off: text messages can arrive at any time.")
+                if form.turns_off
+                else _("Your quiet hours are saved."),
+            )
+            return redirect(f"{reverse('notifications:preferences')}#quiet-hours")
+    return _preferences_page(request, quiet_form=form)
+
+
+# Notification centre ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    message: Message
+    link: str
+
+    @property
+    def unread(self) -> bool:
+        return self.message.read_at is None
+
+
+def safe_link(link: str) -> str:
+    """A message's link if it stays on this site or is plain http(s); else nothing."""
+    if not link:
+        return ""
+    if link.startswith("/"):
+        return link if not link.startswith(("//", "/\\")) else ""
+    parts = urlsplit(link)
+    return link if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.POST.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _back_to_inbox(page: int, anchor: str = "") -> HttpResponse:
+    url = reverse("notifications:inbox")
+    if page > 1:
+        url += f"?page={page}"
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    page: Page[Message] = Paginator(
+        notification_centre.inbox_for(user=user), INBOX_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    items = [InboxItem(message=message, link=safe_link(message.link)) for message in page]
+    return render(request, "portal/notifications/inbox.html", {"page": page, "items": items})
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = notification_centre.mark_read(user=signed_in_user(request))
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked as read.",
+                "%(count)d notifications marked as read.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back_to_inbox(_page_number(request))
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    message = get_object_or_404(notification_centre.inbox_for(user=user), pk=message_id)
+    notification_centre.mark_read(user=user, message_id=message.pk)
+    return _back_to_inbox(_page_number(request), anchor=f"message-{message.pk}")
+
+
+# Unsubscribe ----------------------------------------------------------------------------
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop one category's e-mail from a signed link, signed in or not.
+
+    GET only asks; POST (our button, or a mail client's one-click request) acts.
+    """
+    found = read_token(token)
+    person = User.objects.filter(pk=found[0], is_active=True).first() if found else None
+    if found is None or person is None or found[1] not in Category.values:
+        return render(request, "portal/notifications/unsubscribe_invalid.html", status=400)
+    category = found[1]
+    context = {
+        "category": Category(category).label,
+        "essential": category in ESSENTIAL,
+        "token": token,
+        "done": False,
+    }
+    if request.method == "POST" and not context["essential"]:
+        context["done"] = choices.unsubscribe(user=person, category=category)
+    return render(request, "portal/notifications/unsubscribe.html", context)
