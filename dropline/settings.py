@@ -189,7 +189,7 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-# A reset link lives as long as the code e-mailed beside it (identity.recovery.reset_codes.CODE_LIFETIME).
+# A reset link lives as long as the code e-mailed beside it (reset_codes.CODE_LIFETIME).
 PASSWORD_RESET_TIMEOUT = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "dropline.identity.mfa_adapter.MFAAdapter"

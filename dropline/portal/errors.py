@@ -9,8 +9,8 @@ from __future__ import annotations
 from allauth.core.internal.ratelimit import handler429
 from django.http import HttpRequest, HttpResponse
 
-from dropline.identity.security_events import record as security_events
 from dropline.accounts.models import User
+from dropline.identity.security_events import record as security_events
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dropline.identity.security_events import record as security_events
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
+from dropline.identity.security_events import record as security_events
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
 from dropline.portal.contacts.forms import AddContactForm, CodeForm

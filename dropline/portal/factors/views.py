@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.core.phones import display_phone
-from dropline.identity import sessions, stages
+from dropline.identity import stages
 from dropline.identity.factors import errors, listing, sms_codes, trusted_browsers
 from dropline.identity.factors import removal as factor_removal
 from dropline.portal.factors.forms import (

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.requests import signed_in_user
 from dropline.identity.security_events import activity as security_activity
-from dropline.identity.security_events import record as security_events
 
 
 @never_cache
