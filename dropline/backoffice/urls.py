@@ -1,6 +1,9 @@
 from django.urls import path
 
-from dropline.backoffice import invitation_views, notification_views, security_views, views
+from dropline.backoffice.customers import views
+from dropline.backoffice.invitations import views as invitation_views
+from dropline.backoffice.notifications import views as notification_views
+from dropline.backoffice.security_events import views as security_views
 
 app_name = "backoffice"
 

@@ -13,8 +13,9 @@ from django.utils import formats
 from django.utils.timezone import localtime
 
 from dropline import urls as root_urls
-from dropline.backoffice import invitation_views, roles
+from dropline.backoffice import roles
 from dropline.backoffice import urls as backoffice_urls
+from dropline.backoffice.invitations import views as invitation_views
 from dropline.core.models import AuditEvent
 from dropline.customers import claiming, invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole

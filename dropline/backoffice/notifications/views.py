@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.notification_forms import (
+from dropline.backoffice.notifications.forms import (
     AnnouncementForm,
     MessageFilterForm,
     ResolveForm,
@@ -228,7 +228,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = bounded_page(found, page=request.GET.get("page"))
-    return render(request, "backoffice/notifications/announcements.html", {"page": page})
+    return render(request, "backoffice/announcements/announcements.html", {"page": page})
 
 
 @staff_permission_required("notifications.add_announcement")
@@ -262,7 +262,7 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
             return redirect("backoffice:announcement", pk=announcement.pk)
     return render(
         request,
-        "backoffice/notifications/announcement_form.html",
+        "backoffice/announcements/announcement_form.html",
         {"form": form, "time_zone": settings.TIME_ZONE},
     )
 
@@ -283,7 +283,7 @@ def _announcement_page(
         resolve_form = ResolveForm()
     response = render(
         request,
-        "backoffice/notifications/announcement.html",
+        "backoffice/announcements/announcement.html",
         {
             "announcement": announcement,
             "areas": list(announcement.areas.all()),

@@ -57,7 +57,7 @@ def _page(
     initial_role = MemberRole.AUTHORIZED if has_holder else MemberRole.HOLDER
     return render(
         request,
-        "backoffice/invitation_codes.html",
+        "backoffice/invitations/invitation_codes.html",
         {
             "account": account,
             "has_holder": has_holder,

@@ -20,7 +20,7 @@ from dropline.overview.summary import account_overview
 class StaffLoginView(LoginView):
     """allauth's sign-in (same rate limits), landing in the back-office."""
 
-    template_name = "backoffice/login.html"
+    template_name = "backoffice/sign_in/login.html"
 
     def form_valid(self, form: Any) -> HttpResponse:
         """Only staff sign in here; customers are told where their sign-in is."""
@@ -41,7 +41,7 @@ def search(request: HttpRequest) -> HttpResponse:
     results = search_accounts(query=query) if query else []
     return render(
         request,
-        "backoffice/search.html",
+        "backoffice/customers/search.html",
         {"query": query, "results": results, "limit": SEARCH_LIMIT},
     )
 
@@ -65,7 +65,7 @@ def customer_detail(request: HttpRequest, number: str) -> HttpResponse:
     members = account.members.select_related("user").order_by("role", "user__username")
     return render(
         request,
-        "backoffice/customer.html",
+        "backoffice/customers/customer.html",
         {
             "account": account,
             "overview": overview,

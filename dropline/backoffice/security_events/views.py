@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from dropline.accounts import security_events
 from dropline.accounts.models import SecurityEventKind
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.notification_views import bounded_page
+from dropline.backoffice.notifications.views import bounded_page
 from dropline.core import audit
 from dropline.customers.numbering import normalize_account_number
 
@@ -92,6 +92,6 @@ def search(request: HttpRequest) -> HttpResponse:
     rows = [(event, security_events.describe(event)) for event in page.rows]
     return render(
         request,
-        "backoffice/security/events.html",
+        "backoffice/security_events/events.html",
         {"form": form, "page": page, "rows": rows, "filtered": not filters.is_empty()},
     )
