@@ -1,4 +1,10 @@
+"""Django's admin for staff records, behind the same gate as the back-office pages."""
+
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -6,12 +12,40 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from dropline.backoffice import access
+
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
 class BackofficeAdminSite(admin.AdminSite):
     site_header = _("Dropline back-office: records")
     site_title = _("Dropline back-office")
     index_title = _("Records")
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """The back-office's rule: active staff with a second factor. Django asks this
+        before every admin view and when it builds the index and the menus."""
+        return access.may_use_staff_surfaces(request.user)
+
+    def admin_view(self, view: ViewT, cacheable: bool = False) -> ViewT:
+        """Every admin page (index, lists, change forms, autocomplete, history...) is
+        refused as a back-office page is: sign-in for anonymous visitors, 403 for
+        people who are not staff, second-factor setup for staff without one. Django's
+        own refusal (a redirect to the admin sign-in) would send staff without a
+        second factor back here in a loop."""
+        admitted = super().admin_view(view, cacheable)
+
+        @wraps(admitted)
+        def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.path != reverse("admin:logout", current_app=self.name):
+                refused = access.refusal(request)
+                if refused is not None:
+                    return refused
+            return admitted(request, *args, **kwargs)
+
+        return cast("ViewT", gate if cacheable else never_cache(gate))
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """One sign-in for staff, with allauth's rate limits: the back-office's."""

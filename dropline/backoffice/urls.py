@@ -1,39 +1,19 @@
-from django.urls import path
+"""The back-office's URLs: each feature's patterns, under one namespace."""
 
-from dropline.backoffice import invitation_views, notification_views, security_views, views
+from dropline.backoffice.announcements.urls import urlpatterns as announcements
+from dropline.backoffice.customers.urls import urlpatterns as customers
+from dropline.backoffice.invitations.urls import urlpatterns as invitations
+from dropline.backoffice.notifications.urls import urlpatterns as notifications
+from dropline.backoffice.security_events.urls import urlpatterns as security_events
+from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path("", views.search, name="search"),
-    path("login/", views.StaffLoginView.as_view(), name="login"),
-    path("customers/<str:number>/", views.customer_detail, name="customer"),
-    path(
-        "customers/<str:number>/invitation-codes/",
-        invitation_views.invitation_codes,
-        name="invitation_codes",
-    ),
-    path(
-        "customers/<str:number>/invitation-codes/<int:invitation_id>/revoke/",
-        invitation_views.revoke_invitation_code,
-        name="revoke_invitation_code",
-    ),
-    path("messages/", notification_views.message_log, name="messages"),
-    path("messages/<int:pk>/", notification_views.message_detail, name="message"),
-    path("sms/", notification_views.sms_inbox, name="sms_inbox"),
-    path("announcements/", notification_views.announcement_list, name="announcements"),
-    path("announcements/new/", notification_views.announcement_new, name="announcement_new"),
-    path("announcements/<int:pk>/", notification_views.announcement_detail, name="announcement"),
-    path(
-        "announcements/<int:pk>/send/",
-        notification_views.announcement_send,
-        name="announcement_send",
-    ),
-    path(
-        "announcements/<int:pk>/resolve/",
-        notification_views.announcement_resolve,
-        name="announcement_resolve",
-    ),
-    path("templates/", notification_views.template_preview, name="template_preview"),
-    path("security-events/", security_views.search, name="security_events"),
+    *customers,
+    *sign_in,
+    *invitations,
+    *notifications,
+    *announcements,
+    *security_events,
 ]

@@ -14,8 +14,8 @@ from django.utils.timezone import localtime
 
 from dropline import urls as root_urls
 from dropline.accounts import roles
-from dropline.backoffice import invitation_views
 from dropline.backoffice import urls as backoffice_urls
+from dropline.backoffice.invitations import views as invitation_views
 from dropline.core.models import AuditEvent
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole

@@ -1,4 +1,4 @@
-"""Input for the second-factor pages: the forms only parse; ``dropline.accounts.sms_factor``
+"""Input for the second-factor pages: the forms only parse; ``dropline.identity.factors``
 decides."""
 
 from __future__ import annotations

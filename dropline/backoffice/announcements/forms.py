@@ -1,47 +1,19 @@
-"""Forms for the back-office notification pages: they parse input, the domain decides."""
+"""Forms for the back-office announcement pages: they parse input, the domain decides."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dropline.customers.models import ServiceArea
-from dropline.notifications.categories import Category, Channel
-from dropline.notifications.models import AnnouncementKind, MessageStatus
+from dropline.notifications.models import AnnouncementKind
 
 TITLE_MAX_LENGTH = 120
-
-
-class MessageFilterForm(forms.Form):
-    """The message log's filters; every one optional, all combined."""
-
-    account = forms.CharField(label=_("Account number"), max_length=40, required=False)
-    recipient = forms.CharField(
-        label=_("Recipient"),
-        max_length=254,
-        required=False,
-        help_text=_("E-mail address, mobile number or username"),
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
-    )
-    channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *MessageStatus.choices]
-    )
-
-
-class SmsFilterForm(forms.Form):
-    to = forms.CharField(label=_("Mobile number"), max_length=40, required=False)
 
 
 class ProviderDateTimeField(forms.DateTimeField):
@@ -103,19 +75,3 @@ class ResolveForm(forms.Form):
         label=_("Resolved notice in Spanish"),
         widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
     )
-
-
-def event_names() -> list[str]:
-    """The events that have message templates: the folders under
-    ``notifications/templates/notifications/``."""
-    root = Path(apps.get_app_config("notifications").path) / "templates" / "notifications"
-    return sorted(path.name for path in root.iterdir() if path.is_dir())
-
-
-def _event_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in event_names()]
-
-
-class TemplatePreviewForm(forms.Form):
-    event = forms.ChoiceField(label=_("Event"), choices=_event_choices)
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -7,31 +7,22 @@ and cannot be shown again: only its hash is stored. Making and revoking codes ne
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
+from dropline.backoffice.invitations.forms import CodeRoleForm
 from dropline.core import audit
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
 from dropline.customers.numbering import normalize_account_number
 
 PERMISSION = "customers.change_customeraccount"
-
-
-class CodeRoleForm(forms.Form):
-    role = forms.ChoiceField(
-        label=gettext_lazy("The code is for"),
-        choices=MemberRole.choices,
-        widget=forms.RadioSelect,
-    )
 
 
 def _account(number: str) -> CustomerAccount:
@@ -57,7 +48,7 @@ def _page(
     initial_role = MemberRole.AUTHORIZED if has_holder else MemberRole.HOLDER
     return render(
         request,
-        "backoffice/invitation_codes.html",
+        "backoffice/invitations/invitation_codes.html",
         {
             "account": account,
             "has_holder": has_holder,

@@ -1,0 +1,55 @@
+"""Forms for the back-office notification pages (message log, SMS inbox, template
+preview): they parse input, the domain decides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.apps import apps
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from dropline.notifications.categories import Category, Channel
+from dropline.notifications.models import MessageStatus
+
+
+class MessageFilterForm(forms.Form):
+    """The message log's filters; every one optional, all combined."""
+
+    account = forms.CharField(label=_("Account number"), max_length=40, required=False)
+    recipient = forms.CharField(
+        label=_("Recipient"),
+        max_length=254,
+        required=False,
+        help_text=_("E-mail address, mobile number or username"),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *MessageStatus.choices]
+    )
+
+
+class SmsFilterForm(forms.Form):
+    to = forms.CharField(label=_("Mobile number"), max_length=40, required=False)
+
+
+def event_names() -> list[str]:
+    """The events that have message templates: the folders under
+    ``notifications/templates/notifications/``."""
+    root = Path(apps.get_app_config("notifications").path) / "templates" / "notifications"
+    return sorted(path.name for path in root.iterdir() if path.is_dir())
+
+
+def _event_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in event_names()]
+
+
+class TemplatePreviewForm(forms.Form):
+    event = forms.ChoiceField(label=_("Event"), choices=_event_choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
