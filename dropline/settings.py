@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dropline.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files keep their long cache headers), above everything
+    # that answers: every page and API answer is sent with Cache-Control: no-store.
+    "dropline.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,7 +186,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # allauth merges these with its defaults. Reset requests: the portal page's own limits
 # (identity.recovery), so the app's headless request cannot send more mail than the web.
-ACCOUNT_RATE_LIMITS = {"reset_password": "10/h/ip,3/15m/key"}
+# Failed sign-ins (docs/OPERATIONS.md, "Sign-in throttling"): per address, per login
+# *and* address (the adapter adds the address to allauth's key), and per account from
+# all addresses together (dropline.accounts.sign_in_throttle).
+ACCOUNT_RATE_LIMITS = {
+    "reset_password": "10/h/ip,3/15m/key",
+    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "20/h/key,60/d/key",
+}
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 # Off: allauth offers a link or a code; Dropline puts its own code beside the link.
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False

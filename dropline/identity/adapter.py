@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from dropline.accounts import sign_in_throttle
 from dropline.accounts.models import User
 from dropline.identity.claiming import on_email_confirmed
 from dropline.identity.recovery import email_reset
@@ -42,13 +43,28 @@ class AccountAdapter(DefaultAccountAdapter):
         return stages
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """allauth's failed-sign-in limit, recorded as a lockout when it refuses."""
+        """allauth's failed-sign-in limits and the account's ceiling
+        (``sign_in_throttle``), recorded as a lockout when they refuse."""
+        login = str(credentials.get("username") or credentials.get("email") or "")
         try:
             super().pre_authenticate(request, **credentials)
+            usage = self._login_failed_rl_usage
+            if not sign_in_throttle.count_account_attempt(request, login, usage):
+                raise self.validation_error("too_many_login_attempts")
         except ValidationError:
-            login = credentials.get("username") or credentials.get("email") or ""
-            security_events.throttled(request=request, login=str(login))
+            security_events.throttled(request=request, login=login)
             raise
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Failed sign-ins pause a login from one address, not from all of them."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return sign_in_throttle.attempts_key(key, request)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        """After a reset, also forget the account's count across addresses."""
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        sign_in_throttle.clear_account_attempts(request, login)
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         """A confirmed sign-in e-mail also becomes the person's first notification contact."""

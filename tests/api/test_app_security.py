@@ -208,39 +208,46 @@ TOO_MANY = "too_many_login_attempts"
 
 
 def test_failed_app_sign_ins_for_one_account_are_limited_at_the_threshold(ann):
-    amount, _seconds = _limit("login_failed", "key")
+    amount, _seconds = _limit("login_failed", "key")  # per login and address
     for attempt in range(amount):
         response = post(
-            app_client(f"198.51.100.{attempt + 1}"),
-            LOGIN,
-            {"username": "ann", "password": f"wrong-{attempt}"},
+            app_client("198.51.100.1"), LOGIN, {"username": "ann", "password": f"wrong-{attempt}"}
         )
         assert response.status_code == 400, (attempt, response.content)
         assert _error_codes(response) == ["username_password_mismatch"]
 
-    # From any address, the next try is refused without looking at the password.
-    blocked = post(app_client("198.51.100.200"), LOGIN, {"username": "ann", "password": "wrong"})
+    # From that address, the next try is refused without looking at the password.
+    blocked = post(app_client("198.51.100.1"), LOGIN, {"username": "ann", "password": "wrong"})
     assert blocked.status_code == 400
     assert _error_codes(blocked) == [TOO_MANY]
-    # Even the right password waits out the window: guessing on is pointless.
-    right = post(app_client("198.51.100.201"), LOGIN, {"username": "ann", "password": PASSWORD})
+    # Even the right password waits out the window there: guessing on is pointless.
+    right = post(app_client("198.51.100.1"), LOGIN, {"username": "ann", "password": PASSWORD})
     assert _error_codes(right) == [TOO_MANY]
     assert "session_token" not in right.json().get("meta", {})
-    # Someone else's account is not affected.
+    # The person, from another address, is not kept out; nor is someone else's account.
+    assert sign_in("ann", ip="198.51.100.201")
     make_customer(username="bea")
-    assert sign_in("bea", ip="198.51.100.202")
+    assert sign_in("bea", ip="198.51.100.1")
+
+
+def test_failed_app_sign_ins_for_one_account_from_many_addresses_are_limited(ann):
+    amount, _seconds = _limit("login_failed_account", "key")  # per account, all addresses
+    for attempt in range(amount):
+        ip = f"198.51.100.{attempt + 1}"
+        response = post(app_client(ip), LOGIN, {"username": "ann", "password": f"wrong-{attempt}"})
+        assert _error_codes(response) == ["username_password_mismatch"], attempt
+    right = post(app_client("198.51.100.250"), LOGIN, {"username": "ann", "password": PASSWORD})
+    assert _error_codes(right) == [TOO_MANY]
 
 
 def test_the_lockout_looks_the_same_for_an_account_that_does_not_exist(ann):
     amount, _seconds = _limit("login_failed", "key")
     answers = {}
     for login in ("ann", "nobody-here"):
-        for attempt in range(amount):
-            post(
-                app_client(f"198.51.100.{attempt + 1}"), LOGIN, {"username": login, "password": "x"}
-            )
+        for _attempt in range(amount):
+            post(app_client("198.51.100.1"), LOGIN, {"username": login, "password": "x"})
         answers[login] = post(
-            app_client("198.51.100.99"), LOGIN, {"username": login, "password": "x"}
+            app_client("198.51.100.1"), LOGIN, {"username": login, "password": "x"}
         )
     assert answers["ann"].status_code == answers["nobody-here"].status_code == 400
     assert answers["ann"].json() == answers["nobody-here"].json()

@@ -83,12 +83,16 @@ def reset_sign_in_limits(site_url: str) -> None:
     from allauth.core import ratelimit
     from django.test import RequestFactory
 
+    from dropline.accounts import sign_in_throttle
+
     host = urlsplit(site_url).netloc
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_HOST=host)
     ratelimit.clear(request, action="login")
     for username, _password in (DEMO_CUSTOMER, DEMO_ADMIN, DEMO_CARE):
-        # allauth counts failures per IP and per "<site domain>:<login>".
-        ratelimit.clear(request, action="login_failed", key=f"{host}:{username}")
+        # Failures count per IP, per "<site domain>:<login>@<IP>" and per account
+        # (dropline.accounts.sign_in_throttle).
+        ratelimit.clear(request, action="login_failed", key=f"{host}:{username}@127.0.0.1")
+        sign_in_throttle.clear_account_attempts(request, username)
 
 
 @pytest.fixture

@@ -25,13 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
+from dropline.accounts.queries import user_for_login
 from dropline.core import clock
 from dropline.identity.security_events import alerts
 from dropline.identity.security_events.describe import RECOVERY_CODES, method_label
@@ -140,22 +139,6 @@ def signed_in(*, request: HttpRequest | None, user: User) -> SecurityEvent:
     return event
 
 
-def _account_for_login(login: str) -> User | None:
-    """The account a typed login names (username, else e-mail address), if any."""
-    login = login.strip()[:254]
-    if not login:
-        return None
-    user = User.objects.filter(username__iexact=login).order_by("pk").first()
-    if user is None and "@" in login:
-        by_address = EmailAddress.objects.filter(email__iexact=login).values("user_id")
-        user = (
-            User.objects.filter(Q(pk__in=by_address) | Q(email__iexact=login))
-            .order_by("pk")
-            .first()
-        )
-    return user
-
-
 def sign_in_failed(*, request: HttpRequest | None, login: str) -> SecurityEvent:
     """A wrong password, for the account ``login`` names or for none ("unknown account").
 
@@ -170,7 +153,7 @@ def sign_in_failed(*, request: HttpRequest | None, login: str) -> SecurityEvent:
             request=request,
             data={"reason": "wrong_password", "reauthentication": True},
         )
-    user = _account_for_login(login)
+    user = user_for_login(login)
     return record(
         kind=Kind.SIGN_IN_FAILED,
         user=user,
@@ -201,7 +184,7 @@ def throttled(
     """
     kind = Kind.LOCKED_OUT if login else Kind.RATE_LIMITED
     if user is None and login:
-        user = _account_for_login(login)
+        user = user_for_login(login)
     client = client_from(request)
     with transaction.atomic():
         recent = SecurityEvent.objects.filter(
