@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dropline.core import clock, pagination
@@ -30,6 +30,7 @@ def test_a_page_number_is_forgiving(text, expected):
     assert pagination.page_number(text, max_pages=10) == expected
 
 
+@settings(deadline=None)
 @given(
     total=st.integers(0, 300),
     size=st.integers(1, 30),
@@ -83,6 +84,7 @@ def test_a_numbered_page_of_a_queryset_is_one_query_and_no_count():
 # --- keyset pages ---------------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(limit=st.one_of(st.none(), st.integers(-10, 500)))
 def test_the_limit_asked_for_is_capped(limit):
     size = pagination.clamp_limit(limit, default=50, maximum=100)
