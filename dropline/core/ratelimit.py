@@ -1,0 +1,251 @@
+"""Rate limits in the shared cache: one implementation for every limit in Dropline.
+
+A :class:`Limit` allows at most ``count`` hits in ``seconds``. Counters live in
+Django's default cache (the database cache, or Redis with ``REDIS_URL``), so every
+web process shares them, and time comes from ``core.clock`` so tests move it.
+
+How it counts: the window is cut into ``buckets`` equal steps, each a counter keyed
+by its step number on the clock. A hit adds one to the current step's counter (with
+``cache.incr``: atomic on Redis and in the local-memory cache, a read and a write in
+the database cache) and then sums the steps still inside the window. Over the limit,
+the hit is taken back, so a refused hit is never counted: the wait is never longer
+than one window after the last allowed hit, and nobody is locked out for good. A hit
+leaves the window between ``seconds - step`` and ``seconds`` after it was made (when
+its step ends its last window), so the limit is a sliding window to within one step:
+``buckets=1`` is a fixed window aligned to the clock; the default, up to 60 steps,
+is within 1/60 of the window.
+
+Racing hits can only be refused too often, never allowed too often (where ``incr`` is
+atomic): each hit sums after adding its own, so the last one allowed saw every other
+allowed hit.
+
+Keys are keyed hashes (HMAC under the ``SECRET_KEY``) of what the limit is about, so
+no e-mail address, phone number or IP address appears in the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache as default_cache
+from django.core.cache.backends.base import BaseCache
+from django.utils.crypto import salted_hmac
+
+from dropline.core import clock
+
+_KEY_SALT = "dropline.core.ratelimit"
+_NAME = re.compile(r"^[a-z0-9_.:-]{1,64}$")
+_MAX_BUCKETS = 60
+_TTL_SLACK = 60  # seconds a counter outlives its last window, for slow clocks
+
+
+def _default_buckets(seconds: int) -> int:
+    """The largest divisor of ``seconds`` up to 60, so every step is whole seconds."""
+    return max(n for n in range(1, min(seconds, _MAX_BUCKETS) + 1) if seconds % n == 0)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``count`` hits in any ``seconds`` (to within one step, see the module)."""
+
+    name: str
+    count: int
+    seconds: int
+    buckets: int = field(default=0)  # 0: up to 60, whatever divides ``seconds``; 1: fixed
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.name):
+            raise ValueError(f"limit name {self.name!r}: lower-case letters, digits, _.:- only")
+        if self.count < 1 or self.seconds < 1:
+            raise ValueError("a limit needs a count and a window of at least 1")
+        if self.buckets == 0:
+            object.__setattr__(self, "buckets", _default_buckets(self.seconds))
+        if self.buckets < 1 or self.seconds % self.buckets:
+            raise ValueError("buckets must divide the window into whole seconds")
+
+    @classmethod
+    def per(cls, name: str, count: int, window: dt.timedelta, *, buckets: int = 0) -> Limit:
+        """The same limit, its window given as a ``timedelta`` of whole seconds."""
+        seconds = window.total_seconds()
+        if seconds != int(seconds):
+            raise ValueError("a window is whole seconds")
+        return cls(name, count, int(seconds), buckets)
+
+    @property
+    def window(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.seconds)
+
+    @property
+    def step(self) -> int:
+        """Seconds per bucket."""
+        return self.seconds // self.buckets
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a hit (or a check) found. True when allowed."""
+
+    allowed: bool
+    remaining: int  # hits still allowed now, after this one
+    retry_after: dt.timedelta | None  # when refused: until a hit would be allowed
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes to wait, rounded up, at least one (0 when allowed)."""
+        if self.retry_after is None:
+            return 0
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+    @property
+    def seconds(self) -> int:
+        """Whole seconds to wait, rounded up, at least one (0 when allowed): Retry-After."""
+        if self.retry_after is None:
+            return 0
+        return max(1, math.ceil(self.retry_after.total_seconds()))
+
+
+class ThrottledError(Exception):
+    """Raised by :func:`enforce`: too many hits; ``retry_after`` says for how long."""
+
+    def __init__(self, retry_after: dt.timedelta) -> None:
+        super().__init__(f"throttled, retry after {retry_after}")
+        self.retry_after = retry_after
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes to wait, rounded up, at least one."""
+        return max(1, math.ceil(self.retry_after.total_seconds() / 60))
+
+
+# --- keys and counters ----------------------------------------------------------------
+
+
+def subject_digest(key: str) -> str:
+    """``key`` (an e-mail address, a number, an IP address) as it appears in the cache."""
+    return salted_hmac(_KEY_SALT, key, algorithm="sha256").hexdigest()[:40]
+
+
+def _bucket_key(limit: Limit, digest: str, index: int) -> str:
+    return f"dropline:rl:{limit.name}:{limit.count}:{limit.seconds}:{limit.step}:{index}:{digest}"
+
+
+def _current_index(limit: Limit, now: float) -> int:
+    return int(now // limit.step)
+
+
+def _window_keys(limit: Limit, key: str, now: float) -> list[tuple[int, str]]:
+    """(step number, cache key) for every step still in the window, oldest first."""
+    digest = subject_digest(key)
+    current = _current_index(limit, now)
+    return [
+        (index, _bucket_key(limit, digest, index))
+        for index in range(current - limit.buckets + 1, current + 1)
+    ]
+
+
+def _ttl(limit: Limit) -> int:
+    return limit.seconds + limit.step + _TTL_SLACK
+
+
+def _counts(store: BaseCache, keys: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    found = store.get_many([k for _i, k in keys])
+    return [(index, int(found.get(k, 0) or 0)) for index, k in keys]
+
+
+def _retry_after(limit: Limit, counts: list[tuple[int, int]], now: float) -> dt.timedelta:
+    """Until the window has room for one more hit: when enough old steps have left it."""
+    total = sum(c for _i, c in counts)
+    for index, count in counts:  # oldest first
+        if total < limit.count:
+            break
+        total -= count
+        if total < limit.count:
+            return dt.timedelta(seconds=max((index + limit.buckets) * limit.step - now, 0.0))
+    return dt.timedelta(0)
+
+
+def _increment(store: BaseCache, key: str, ttl: int) -> None:
+    for _attempt in range(3):
+        try:
+            store.incr(key)
+            return
+        except ValueError:  # not there yet, or expired a moment ago
+            if store.add(key, 1, timeout=ttl):
+                return
+    store.set(key, 1, timeout=ttl)  # pragma: no cover - a cache that keeps losing the key
+
+
+def _decrement(store: BaseCache, key: str) -> None:
+    with contextlib.suppress(ValueError):  # expired in between: nothing to take back
+        store.decr(key)
+
+
+# --- the calls ------------------------------------------------------------------------
+
+
+def hit(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
+    """Count one hit against ``key``; a refused hit is not counted."""
+    store = cache if cache is not None else default_cache
+    now = clock.now().timestamp()
+    keys = _window_keys(limit, key, now)
+    own = keys[-1][1]
+    _increment(store, own, _ttl(limit))
+    counts = _counts(store, keys)
+    total = sum(c for _i, c in counts)
+    if total <= limit.count:
+        return Decision(allowed=True, remaining=limit.count - total, retry_after=None)
+    _decrement(store, own)
+    counts[-1] = (counts[-1][0], max(counts[-1][1] - 1, 0))
+    return Decision(allowed=False, remaining=0, retry_after=_retry_after(limit, counts, now))
+
+
+def check(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
+    """Would a hit be allowed now? Counts nothing."""
+    store = cache if cache is not None else default_cache
+    now = clock.now().timestamp()
+    counts = _counts(store, _window_keys(limit, key, now))
+    total = sum(c for _i, c in counts)
+    if total < limit.count:
+        return Decision(allowed=True, remaining=limit.count - total - 1, retry_after=None)
+    return Decision(allowed=False, remaining=0, retry_after=_retry_after(limit, counts, now))
+
+
+def retry_after(limit: Limit, key: str, *, cache: BaseCache | None = None) -> dt.timedelta | None:
+    """How long until a hit against ``key`` would be allowed; None if it would be now."""
+    return check(limit, key, cache=cache).retry_after
+
+
+def reset(limit: Limit, key: str, *, cache: BaseCache | None = None) -> None:
+    """Forget every hit counted against ``key`` in the current window."""
+    store = cache if cache is not None else default_cache
+    store.delete_many([k for _i, k in _window_keys(limit, key, clock.now().timestamp())])
+
+
+def enforce(limit: Limit, key: str, *, cache: BaseCache | None = None) -> None:
+    """:func:`hit`, raising :class:`ThrottledError` when refused."""
+    decision = hit(limit, key, cache=cache)
+    if not decision.allowed:
+        assert decision.retry_after is not None
+        raise ThrottledError(decision.retry_after)
+
+
+def hit_all(limits: Iterable[tuple[Limit, str]], *, cache: BaseCache | None = None) -> Decision:
+    """Hit every (limit, key) pair, each counted if it allows; refused if any refuses,
+    with the longest wait among those that refused."""
+    decisions = [hit(limit, key, cache=cache) for limit, key in limits]
+    refused = [d.retry_after for d in decisions if not d.allowed and d.retry_after is not None]
+    if refused:
+        return Decision(allowed=False, remaining=0, retry_after=max(refused))
+    return Decision(
+        allowed=True,
+        remaining=min((d.remaining for d in decisions), default=0),
+        retry_after=None,
+    )
