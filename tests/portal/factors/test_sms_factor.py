@@ -17,7 +17,8 @@ from dropline.core import clock
 from dropline.identity.factors import errors, listing, sms_codes
 from dropline.notifications.channels.sms import TemporarySmsError
 from dropline.notifications.models import ContactStatus, SimulatedSms
-from tests.accounts.test_second_factor import (
+from tests.factories import make_user
+from tests.portal.factors.test_second_factor import (
     PHONE,
     URLCONF,
     add_phone,
@@ -29,7 +30,6 @@ from tests.accounts.test_second_factor import (
     signed_in_user,
     text_messages_to,
 )
-from tests.factories import make_user
 
 pytestmark = [
     pytest.mark.django_db,
@@ -38,7 +38,7 @@ pytestmark = [
 ]
 
 # The fixture lives with the other second-factor tests.
-from tests.accounts.test_second_factor import configured  # noqa: E402, F401
+from tests.portal.factors.test_second_factor import configured  # noqa: E402, F401
 
 SMS_PAGE = "second_factor:sms_authenticate"
 
@@ -364,7 +364,7 @@ def test_no_switch_before_the_password_or_at_another_step(client):
 
 
 def test_a_passkey_sign_in_skips_the_text_message(client):
-    from tests.accounts.test_second_factor import SoftwareAuthenticator, _register_passkey
+    from tests.portal.factors.test_second_factor import SoftwareAuthenticator, _register_passkey
 
     user = make_user(username="kai")
     key = SoftwareAuthenticator.new()
@@ -383,7 +383,7 @@ def test_a_passkey_sign_in_skips_the_text_message(client):
 def test_the_mobile_app_is_not_let_through_without_the_text_message(client):
     """A person whose only factor is text messages stays unauthenticated in the app
     until the texted code is given at ``/api/v1/sign-in/text-message/authenticate``
-    (tests/api/test_app_sms_sign_in.py), never signed in without the second step."""
+    (tests/api/sign_in/test_app_sms_sign_in.py), never signed in without the second step."""
     user = make_user(username="appy")
     enable_sms(user)
     response = client.post(

@@ -55,7 +55,7 @@ urlpatterns = [
     *([] if _included else [path("accounts/2fa/more/", include("dropline.portal.factors.urls"))]),
     *dropline.urls.urlpatterns,
 ]
-URLCONF = "tests.accounts.test_second_factor"
+URLCONF = "tests.portal.factors.test_second_factor"
 
 MFA_SETTINGS: dict[str, Any] = {
     "MFA_ADAPTER": "dropline.identity.mfa_adapter.MFAAdapter",

@@ -26,7 +26,7 @@ from django.utils.translation.template import templatize
 
 from dropline.i18n import compile_catalogues
 
-PACKAGE = Path(__file__).resolve().parent.parent / "dropline"
+PACKAGE = Path(__file__).resolve().parents[2] / "dropline"
 CATALOGUE_NAME = "dropline/locale/es/LC_MESSAGES/django.po"
 CATALOGUE = PACKAGE.parent / CATALOGUE_NAME
 

@@ -1,6 +1,6 @@
 """No answer of Dropline's may be kept by a shared cache or the browser's history.
 
-A sibling of the cross-account sweep (``tests/test_no_cross_account_access.py``), on the
+A sibling of the cross-account sweep (``tests/site/test_no_cross_account_access.py``), on the
 same lists: every pattern in ``dropline.urls`` and every operation in the JSON API's
 OpenAPI document. Each is asked by GET and by POST (and the API's by its own methods)
 by a customer and by staff signed in on the web (staff with their second factor), by
@@ -32,7 +32,7 @@ from dropline.core.cache_control import (
     private_cache,
 )
 from tests.factories import PASSWORD, make_customer, make_user
-from tests.test_no_cross_account_access import Route, _api_paths, _path_params, _sign_in
+from tests.site.test_no_cross_account_access import Route, _api_paths, _path_params, _sign_in
 
 pytestmark = pytest.mark.django_db
 

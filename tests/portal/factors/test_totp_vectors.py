@@ -23,7 +23,8 @@ from django.urls import reverse
 
 from dropline.accounts import sealed
 from dropline.accounts.second_factor import enrol_authenticator_app
-from tests.accounts.test_second_factor import (
+from tests.factories import make_user
+from tests.portal.factors.test_second_factor import (
     URLCONF,
     apply_settings,
     finish_without_trust,
@@ -31,7 +32,6 @@ from tests.accounts.test_second_factor import (
     sign_in_with_password,
     signed_in_user,
 )
-from tests.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
 
