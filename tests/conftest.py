@@ -1,8 +1,7 @@
 """Shared fixtures.
 
-Tests that need an outside part (PostgreSQL, Redis, Chromium) skip when it is
-absent on a developer's machine, but fail in CI (``DROPLINE_REQUIRE_SERVICES=1``)
-so nothing is skipped silently there.
+Helpers live in ``tests/support/``; test modules import from there, never from
+another test module or a conftest.py.
 """
 
 from __future__ import annotations
@@ -11,17 +10,6 @@ import os
 from collections.abc import Callable
 
 import pytest
-
-REQUIRE_SERVICES = os.environ.get("DROPLINE_REQUIRE_SERVICES") == "1"
-
-
-def need(available: bool, reason: str) -> None:
-    """Skip (locally) or fail (in CI) when an outside part is missing."""
-    if available:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"required in CI but missing: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -35,7 +23,7 @@ def demo(db: None) -> None:
 @pytest.fixture
 def make_customer(db: None) -> Callable[..., object]:
     """A factory for a customer account with a holder who can sign in."""
-    from tests.factories import make_customer as factory
+    from tests.support.factories import make_customer as factory
 
     return factory
 

@@ -12,8 +12,8 @@ from allauth.account import app_settings as account_settings
 from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind
-from tests.factories import PASSWORD
-from tests.portal.recovery.test_recovery import (
+from tests.support.factories import PASSWORD
+from tests.support.recovery import (
     MARIA_PHONE,
     NEW_PASSWORD,
     ask_for_code,

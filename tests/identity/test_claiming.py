@@ -18,40 +18,16 @@ from dropline.customers.models import (
     AccountStatus,
     CustomerAccount,
     MemberRole,
-    ServiceAddress,
-    ServiceArea,
 )
-from dropline.customers.onboarding import open_account
 from dropline.customers.permissions import can_manage_account, can_pay_bills, can_view_account
 from dropline.identity import claiming
 from dropline.notifications.models import ContactPoint
-from tests.factories import make_customer
+from tests.support.claiming import PASSWORD, unclaimed_account, with_typo
+from tests.support.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "violet-kettle-harbor-9"
 IP = "198.51.100.7"
-
-
-def unclaimed_account(
-    *, name: str = "Maria Rivera", postal_code: str = "52240", language: str = "en"
-) -> CustomerAccount:
-    """An account as it is before anyone has a login for it."""
-    area, _ = ServiceArea.objects.get_or_create(code="test-area", defaults={"name": "Test Area"})
-    address = ServiceAddress.objects.create(
-        line1="12 Willow Bend",
-        city="Testville",
-        region="IA",
-        postal_code=postal_code,
-        service_area=area,
-    )
-    return open_account(
-        name=name,
-        service_address=address,
-        bill_cycle_day=1,
-        email="billing@example.com",
-        preferred_language=language,
-    )
 
 
 def claim(account: CustomerAccount | None = None, **overrides: str) -> User:
@@ -65,11 +41,6 @@ def claim(account: CustomerAccount | None = None, **overrides: str) -> User:
     }
     details.update(overrides)
     return claiming.claim_account(**details, request_ip=IP)
-
-
-def with_typo(number: str) -> str:
-    """The number with its last digit changed: the check digit no longer fits."""
-    return number[:-1] + str((int(number[-1]) + 1) % 10)
 
 
 # Claiming ------------------------------------------------------------------------------------

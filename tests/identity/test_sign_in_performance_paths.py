@@ -28,7 +28,7 @@ from dropline.identity.security_events import alerts
 from dropline.identity.security_events import record as security_events
 from dropline.identity.sessions import active_sessions, purge_ended_sessions, track_sign_in
 from dropline.notifications.models import Message
-from tests.factories import PASSWORD, Customer, make_customer
+from tests.support.factories import PASSWORD, Customer, make_customer
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from dropline.notifications.models import (
     ContactVerification,
     SimulatedSms,
 )
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

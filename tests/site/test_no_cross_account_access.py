@@ -38,11 +38,11 @@ from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
+from tests.support.sweep import Route, api_paths, path_params, sign_in
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/accounts/login/"
 MISSING_ID = 987_654_321
 
 # Parts of the site with their own access rules, tested elsewhere or below:
@@ -97,14 +97,6 @@ NOT_AN_OBJECT_ID = {
 
 
 # --- finding every URL ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    path: str  # the pattern, e.g. "notifications/<int:message_id>/read/"
-    name: str  # "notifications:mark_read"
-    params: tuple[str, ...]
-    is_regex: bool
 
 
 def _walk(
@@ -228,27 +220,10 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
     return customer, objects
 
 
-def _sign_in(username: str, ip: str) -> Client:
-    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0 {username}")
-    response = client.post(LOGIN, {"login": username, "password": PASSWORD}, REMOTE_ADDR=ip)
-    assert response.status_code == 302
-    if response["Location"] == reverse("mfa_authenticate"):
-        from dropline.accounts.second_factor import current_code
-
-        response = client.post(
-            reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)}
-        )
-        assert response.status_code == 302
-        if response["Location"] == reverse("mfa_trust"):
-            response = client.post(reverse("mfa_trust"), {"action": "dont_trust"})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def ned() -> Others:
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")
-    client = _sign_in("nedward", "192.0.2.77")
+    client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
         "message_id": [objects["message"].pk],
@@ -296,7 +271,7 @@ def ned() -> Others:
 def ann() -> Client:
     """Ann, signed in with her own household of the same things, just re-authenticated."""
     _household("annabel", phone="+13195550111", email="ann.private@example.org")
-    client = _sign_in("annabel", "198.51.100.11")
+    client = sign_in("annabel", "198.51.100.11")
     response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     assert response.status_code == 302
     return client
@@ -418,15 +393,6 @@ def test_every_portal_url_with_an_id_answers_404_for_another_customers_object(an
     assert ned.client.get(reverse("portal:overview")).status_code == 200
 
 
-def _api_paths() -> dict[str, dict[str, Any]]:
-    spec = Client().get("/api/v1/openapi.json").json()
-    return dict(spec["paths"])
-
-
-def _path_params(operation: dict[str, Any]) -> list[str]:
-    return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"]
-
-
 @pytest.mark.parametrize("auth", ["browser session", "session token"])
 def test_every_api_endpoint_with_an_id_answers_404_for_another_customers_object(
     ann, ned, auth, client
@@ -455,9 +421,9 @@ def test_every_api_endpoint_with_an_id_answers_404_for_another_customers_object(
     unknown: list[str] = []
     problems: list[str] = []
     checked = 0
-    for path, operations in _api_paths().items():
+    for path, operations in api_paths().items():
         for method, operation in operations.items():
-            params = _path_params(operation)
+            params = path_params(operation)
             if not params:
                 continue
             route = Route(path=path, name=path, params=tuple(params), is_regex=False)
@@ -593,13 +559,13 @@ def test_the_public_allow_list_has_no_stale_entries():
 def test_every_api_operation_needs_credentials_except_the_docs(client):
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/docs").status_code == 200
-    assert set(PUBLIC_API) <= set(_api_paths()), "a public operation is gone: update PUBLIC_API"
+    assert set(PUBLIC_API) <= set(api_paths()), "a public operation is gone: update PUBLIC_API"
     problems = []
-    for path, operations in _api_paths().items():
+    for path, operations in api_paths().items():
         for method, operation in operations.items():
             if path in PUBLIC_API:
                 continue
-            url = path.format(**dict.fromkeys(_path_params(operation), 1))
+            url = path.format(**dict.fromkeys(path_params(operation), 1))
             response = getattr(client, method)(url, {}, content_type="application/json")
             if response.status_code != 401:
                 problems.append(f"{method.upper()} {url} -> {response.status_code}")
@@ -608,10 +574,10 @@ def test_every_api_operation_needs_credentials_except_the_docs(client):
 
 def test_a_forged_token_gets_nothing(db):
     forged = Client(HTTP_X_SESSION_TOKEN="forged-token")
-    for path, operations in _api_paths().items():
+    for path, operations in api_paths().items():
         for method, operation in operations.items():
             if path in PUBLIC_API:
                 continue
-            url = path.format(**dict.fromkeys(_path_params(operation), 1))
+            url = path.format(**dict.fromkeys(path_params(operation), 1))
             response = getattr(forged, method)(url, {}, content_type="application/json")
             assert response.status_code == 401, (method, url)

@@ -31,8 +31,8 @@ from dropline.core.cache_control import (
     cache_control_for,
     private_cache,
 )
-from tests.factories import PASSWORD, make_customer, make_user
-from tests.site.test_no_cross_account_access import Route, _api_paths, _path_params, _sign_in
+from tests.support.factories import PASSWORD, make_customer, make_user
+from tests.support.sweep import Route, api_paths, path_params, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,9 @@ def every_url() -> list[str]:
 def every_api_call() -> list[tuple[str, str]]:
     """(method, URL) for every operation of the JSON API."""
     calls = []
-    for path, operations in _api_paths().items():
+    for path, operations in api_paths().items():
         for method, operation in operations.items():
-            calls.append((method, path.format(**dict.fromkeys(_path_params(operation), 1))))
+            calls.append((method, path.format(**dict.fromkeys(path_params(operation), 1))))
     return calls
 
 
@@ -116,7 +116,7 @@ class Caller:
             token = answer.json()["meta"]["session_token"]
             return Client(HTTP_X_SESSION_TOKEN=token, raise_request_exception=False)
         username = "cassie" if self.who == "customer" else "opsadmin"
-        client = _sign_in(username, "198.51.100.40")
+        client = sign_in(username, "198.51.100.40")
         # An empty POST may crash a view (allauth's headless phone page does without
         # phone numbers configured); Django's error page must say no-store too.
         client.raise_request_exception = False

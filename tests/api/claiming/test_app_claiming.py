@@ -20,9 +20,9 @@ from dropline.core import clock
 from dropline.core.models import AuditEvent
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
-from tests.factories import PASSWORD as CUSTOMER_PASSWORD
-from tests.factories import make_customer
-from tests.identity.test_claiming import unclaimed_account, with_typo
+from tests.support.claiming import unclaimed_account, with_typo
+from tests.support.factories import PASSWORD as CUSTOMER_PASSWORD
+from tests.support.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from dropline.notifications.models import (
     ContactVerification,
     SimulatedSms,
 )
-from tests.factories import PASSWORD, Customer, make_customer
+from tests.support.factories import PASSWORD, Customer, make_customer
 
 pytestmark = pytest.mark.django_db
 

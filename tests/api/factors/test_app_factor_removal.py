@@ -12,8 +12,8 @@ from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor, User
 from dropline.accounts.second_factor import enrol_authenticator_app
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
-from tests.portal.factors.test_second_factor import enable_sms
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+from tests.support.factors import enable_sms
 
 pytestmark = pytest.mark.django_db
 

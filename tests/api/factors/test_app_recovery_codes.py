@@ -11,7 +11,7 @@ from django.test import Client
 
 from dropline.accounts.recovery_codes import HIDDEN, HashedRecoveryCodes
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.test import Client
 
 from dropline.core import clock
 from dropline.notifications.models import Message, Preference
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 
 def in_app(user, n, **extra):

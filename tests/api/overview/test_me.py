@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import PASSWORD, make_customer
+from tests.support.factories import PASSWORD, make_customer
 
 
 def test_me_without_credentials_is_401_json(client, db):

@@ -16,7 +16,7 @@ from dropline.core.models import AuditEvent
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
-from tests.factories import PASSWORD, Customer, make_customer, make_user
+from tests.support.factories import PASSWORD, Customer, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

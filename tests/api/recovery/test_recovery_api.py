@@ -19,7 +19,7 @@ from dropline.identity.recovery import limits as recovery_limits
 from dropline.identity.recovery import reset_codes
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
-from tests.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD, make_user
 
 BASE = "/api/v1/recovery"
 BY_EMAIL = f"{BASE}/password-reset/email"

@@ -30,8 +30,8 @@ from dropline.accounts.second_factor import enrol_authenticator_app
 from dropline.core import clock
 from dropline.identity.security_events.activity import PAGE_SIZE
 from dropline.notifications.models import ContactKind, ContactPoint, Message
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
-from tests.portal.factors.test_second_factor import add_phone, enable_sms
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
+from tests.support.factors import add_phone, enable_sms
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from django.test import Client
 
 from dropline.accounts.models import SecurityEvent
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from dropline.accounts.models import SecurityEvent, SmsSignInCode, User
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
 from dropline.core import clock
 from dropline.identity.factors import sms_codes
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer
-from tests.portal.factors.test_second_factor import PHONE, enable_sms, latest_code, text_messages_to
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer
+from tests.support.factors import PHONE, enable_sms, latest_code, text_messages_to
 
 pytestmark = pytest.mark.django_db
 

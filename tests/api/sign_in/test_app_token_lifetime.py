@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dropline.accounts.models import SecurityEvent
 from dropline.core import clock
-from tests.factories import PASSWORD, make_customer
+from tests.support.factories import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_one_session_save_per_request(ann):
 
 def test_a_pending_login_is_not_kept_alive_or_signed_in(ann):
     from dropline.accounts.second_factor import current_code, enrol_authenticator_app
-    from tests.factories import STAFF_TOTP_SECRET
+    from tests.support.factories import STAFF_TOTP_SECRET
 
     enrol_authenticator_app(user=ann.user, secret=STAFF_TOTP_SECRET)
     client = app()

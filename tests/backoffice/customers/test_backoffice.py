@@ -5,7 +5,7 @@ from django.urls import reverse
 from dropline.accounts import roles
 from dropline.core.models import AuditEvent
 from dropline.seeding.demo.household import loaded_account
-from tests.factories import make_customer, make_user
+from tests.support.factories import make_customer, make_user
 
 
 def sign_in_as(client, who):

@@ -20,8 +20,8 @@ from dropline.core.models import AuditEvent
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
 from dropline.identity import claiming
-from tests.factories import make_customer, make_user
-from tests.identity.test_claiming import PASSWORD, unclaimed_account
+from tests.support.claiming import PASSWORD, unclaimed_account
+from tests.support.factories import make_customer, make_user
 
 # The routes as backoffice/urls.py gives them; until it does, this module serves as the
 # URL configuration with them added.

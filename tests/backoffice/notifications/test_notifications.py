@@ -31,7 +31,7 @@ from dropline.notifications.models import (
     MessageStatus,
     SimulatedSms,
 )
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 DEMO_LOGINS = {
     "customer": ("demo", "dropline-demo"),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from dropline.accounts import roles
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core.models import AuditEvent
-from tests.factories import Customer, make_customer, make_user
+from tests.support.factories import Customer, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

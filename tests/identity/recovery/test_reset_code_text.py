@@ -13,7 +13,7 @@ from dropline.identity import tasks
 from dropline.identity.recovery import email_reset, reset_codes, text_reset
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, SimulatedSms
-from tests.factories import make_user
+from tests.support.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,8 @@ from dropline.identity.security_events import record as security_events
 from dropline.identity.security_events.describe import describe
 from dropline.notifications.models import Message, SimulatedSms
 from dropline.portal.errors import too_many_requests
-from tests.factories import PASSWORD, make_user
-from tests.notifications.conftest import make_person
+from tests.support.factories import PASSWORD, make_user
+from tests.support.notifications import make_person
 
 pytestmark = pytest.mark.django_db
 

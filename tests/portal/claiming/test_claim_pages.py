@@ -22,8 +22,8 @@ from dropline.customers.models import AccountMember, CustomerAccount, Invitation
 from dropline.identity import claiming
 from dropline.identity.adapter import AccountAdapter
 from dropline.notifications.models import ContactPoint
-from tests.factories import Customer, make_customer, make_user
-from tests.identity.test_claiming import unclaimed_account
+from tests.support.claiming import unclaimed_account
+from tests.support.factories import Customer, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

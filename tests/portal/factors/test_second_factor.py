@@ -1,138 +1,47 @@
 """Second factors: recovery codes, the person's list of factors (default, removal),
 trusted browsers, passkeys, and how the sign-in picks its second step.
 
-This module is also the URL configuration of the second-factor tests: the project's
-URLs plus ``accounts/2fa/more/`` (where the lead includes ``security_factor_urls``)
-and allauth's removal addresses sent to Dropline's removal page, as the lead wires
-them. Other modules here use ``configured`` and the helpers below.
+The URL configuration, settings and helpers these tests share with the other
+second-factor tests are in ``tests/support/factors.py`` and ``tests/support/passkeys.py``;
+the ``configured`` fixture is in this folder's ``conftest.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from django.core.cache import cache
 from django.test import Client
-from django.urls import include, path, reverse
-from fido2.cose import ES256
-from fido2.utils import websafe_decode, websafe_encode
-from fido2.webauthn import (
-    AttestationObject,
-    AttestedCredentialData,
-    AuthenticatorData,
-)
+from django.urls import reverse
+from fido2.utils import websafe_encode
 
-import dropline.urls
 from dropline.accounts.models import SecondFactorPreference, SmsSecondFactor, User
 from dropline.accounts.recovery_codes import HashedRecoveryCodes
 from dropline.accounts.second_factor import current_code
 from dropline.core import clock
-from dropline.identity.factors import listing, sms_codes, trusted_browsers
-from dropline.notifications.models import ContactKind, ContactPoint
-from dropline.portal.factors import views as security_factor_views
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
-
-# --- URL configuration for these tests ---------------------------------------------------
-
-_included = any(
-    getattr(pattern, "namespace", None) == "second_factor" for pattern in dropline.urls.urlpatterns
+from dropline.identity.factors import listing, trusted_browsers
+from tests.support.factories import STAFF_TOTP_SECRET, make_user
+from tests.support.factors import (
+    URLCONF,
+    enable_sms,
+    finish_without_trust,
+    latest_code,
+    reauthenticate,
+    sign_in_with_password,
+    signed_in_user,
+    text_messages_to,
 )
-urlpatterns = [
-    # What the lead adds to dropline/urls.py, before allauth's URLs.
-    path("accounts/2fa/", security_factor_views.manage),
-    path("accounts/2fa/totp/deactivate/", security_factor_views.remove_authenticator_app),
-    path("accounts/2fa/webauthn/keys/<int:pk>/remove/", security_factor_views.remove_passkey),
-    *([] if _included else [path("accounts/2fa/more/", include("dropline.portal.factors.urls"))]),
-    *dropline.urls.urlpatterns,
-]
-URLCONF = "tests.portal.factors.test_second_factor"
-
-MFA_SETTINGS: dict[str, Any] = {
-    "MFA_ADAPTER": "dropline.identity.mfa_adapter.MFAAdapter",
-    "MFA_FORMS": {
-        "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
-        "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
-    },
-    "MFA_RECOVERY_CODES_SHOW_ONCE": True,
-}
-
-
-def apply_settings(settings: Any) -> None:
-    for name, value in MFA_SETTINGS.items():
-        setattr(settings, name, value)
-    cache.clear()  # rate limits and used TOTP codes
-
-
-@pytest.fixture
-def configured(settings: Any) -> Iterator[None]:
-    apply_settings(settings)
-    yield
-    cache.clear()
-
+from tests.support.passkeys import RP_ID, SoftwareAuthenticator, register_passkey
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.urls(URLCONF),
     pytest.mark.usefixtures("configured"),
 ]
-
-# --- helpers --------------------------------------------------------------------------------
-
-PHONE = "+13195550142"
-
-
-def sign_in_with_password(client: Client, user: User, password: str = PASSWORD) -> Any:
-    return client.post(reverse("account_login"), {"login": user.username, "password": password})
-
-
-def reauthenticate(client: Client, password: str = PASSWORD) -> None:
-    response = client.post(reverse("account_reauthenticate"), {"password": password})
-    assert response.status_code == 302, response.content.decode()[:2000]
-
-
-def signed_in_user(client: Client) -> Any:
-    return client.session.get("_auth_user_id")
-
-
-def add_phone(user: User, address: str = PHONE, *, verified: bool = True) -> ContactPoint:
-    return ContactPoint.objects.create(
-        user=user,
-        kind=ContactKind.PHONE,
-        address=address,
-        verified_at=clock.now() if verified else None,
-    )
-
-
-def enable_sms(user: User, address: str = PHONE) -> SmsSecondFactor:
-    return sms_codes.enable_sms_factor(user=user, contact_id=add_phone(user, address).pk)
-
-
-def text_messages_to(address: str = PHONE) -> list[str]:
-    from dropline.notifications.models import SimulatedSms
-
-    return [sms.body for sms in SimulatedSms.objects.filter(to=address).order_by("sent_at", "id")]
-
-
-def latest_code(address: str = PHONE) -> str:
-    body = text_messages_to(address)[-1]
-    return next(word.strip(".") for word in body.split() if word.strip(".").isdigit())
-
-
-def finish_without_trust(client: Client, response: Any) -> Any:
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert response.url == reverse("mfa_trust")
-    return client.post(reverse("mfa_trust"), {"action": "skip"})
-
 
 # --- sign-in stages ---------------------------------------------------------------------------
 
@@ -460,112 +369,11 @@ def test_a_trusted_browser_also_skips_the_text_message(client):
 
 # --- passkeys, with a software authenticator ---------------------------------------------------
 
-ORIGIN = "https://testserver"
-RP_ID = "testserver"
-
-
-@dataclass
-class SoftwareAuthenticator:
-    """A platform authenticator in a few lines: one ES256 key, "none" attestation."""
-
-    private_key: ec.EllipticCurvePrivateKey
-    credential_id: bytes
-    sign_count: int = 0
-    user_handle: bytes = b""  # the site's id for the person, kept as a passkey keeps it
-
-    @classmethod
-    def new(cls) -> SoftwareAuthenticator:
-        return cls(
-            private_key=ec.generate_private_key(ec.SECP256R1()), credential_id=os.urandom(32)
-        )
-
-    @staticmethod
-    def _client_data(kind: str, challenge: str) -> bytes:
-        return json.dumps(
-            {"type": kind, "challenge": challenge, "origin": ORIGIN, "crossOrigin": False}
-        ).encode()
-
-    def create(self, options: dict[str, Any], *, resident: bool = True) -> dict[str, Any]:
-        public = options["publicKey"]
-        assert public["rp"]["id"] == RP_ID
-        if "user" in public:
-            self.user_handle = websafe_decode(public["user"]["id"])
-        client_data = self._client_data("webauthn.create", public["challenge"])
-        credential_data = AttestedCredentialData.create(
-            b"\0" * 16,
-            self.credential_id,
-            ES256.from_cryptography_key(self.private_key.public_key()),
-        )
-        flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV | AuthenticatorData.FLAG.AT
-        auth_data = AuthenticatorData.create(
-            hashlib.sha256(RP_ID.encode()).digest(), flags, self.sign_count, credential_data
-        )
-        attestation = AttestationObject.create("none", auth_data, {})
-        return {
-            "id": websafe_encode(self.credential_id),
-            "rawId": websafe_encode(self.credential_id),
-            "type": "public-key",
-            "authenticatorAttachment": "platform",
-            "response": {
-                "clientDataJSON": websafe_encode(client_data),
-                "attestationObject": websafe_encode(bytes(attestation)),
-                "transports": ["internal"],
-            },
-            "clientExtensionResults": {"credProps": {"rk": resident}},
-        }
-
-    def get(self, options: dict[str, Any]) -> dict[str, Any]:
-        public = options["publicKey"]
-        allowed = [websafe_decode(c["id"]) for c in public.get("allowCredentials", [])]
-        assert not allowed or self.credential_id in allowed
-        self.sign_count += 1
-        client_data = self._client_data("webauthn.get", public["challenge"])
-        flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.UV
-        auth_data = bytes(
-            AuthenticatorData.create(
-                hashlib.sha256(RP_ID.encode()).digest(), flags, self.sign_count
-            )
-        )
-        signature = self.private_key.sign(
-            auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256())
-        )
-        return {
-            "id": websafe_encode(self.credential_id),
-            "rawId": websafe_encode(self.credential_id),
-            "type": "public-key",
-            "authenticatorAttachment": "platform",
-            "response": {
-                "clientDataJSON": websafe_encode(client_data),
-                "authenticatorData": websafe_encode(auth_data),
-                "signature": websafe_encode(signature),
-                "userHandle": websafe_encode(self.user_handle),
-            },
-            "clientExtensionResults": {},
-        }
-
-
-def _register_passkey(client: Client, user: User, authenticator: SoftwareAuthenticator) -> None:
-    client.force_login(user)
-    reauthenticate(client)
-    page = client.get(reverse("mfa_add_webauthn"))
-    assert 'id="mfa_webauthn_add"' in page.content.decode()
-    options = page.context["js_data"]["creation_options"]
-    response = client.post(
-        reverse("mfa_add_webauthn"),
-        {
-            "name": "Soft key",
-            "passwordless": "on",
-            "credential": json.dumps(authenticator.create(options)),
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    client.post(reverse("account_logout"))
-
 
 def test_a_passkey_registered_with_a_software_authenticator_signs_in_without_a_password(client):
     user = make_user(username="pia")
     key = SoftwareAuthenticator.new()
-    _register_passkey(client, user, key)
+    register_passkey(client, user, key)
     passkey = Authenticator.objects.get(user=user, type="webauthn")
     assert passkey.wrap().name == "Soft key"
     assert passkey.wrap().is_passwordless is True
@@ -584,7 +392,7 @@ def test_a_passkey_registered_with_a_software_authenticator_signs_in_without_a_p
 def test_a_passkey_is_also_a_second_factor_after_the_password(client):
     user = make_user(username="paz")
     key = SoftwareAuthenticator.new()
-    _register_passkey(client, user, key)
+    register_passkey(client, user, key)
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
     page = client.get(reverse("mfa_authenticate"))
     assert 'id="mfa_webauthn_authenticate"' in page.content.decode()
@@ -598,7 +406,7 @@ def test_a_passkey_is_also_a_second_factor_after_the_password(client):
 def test_a_forged_passkey_signature_is_refused(client):
     user = make_user(username="pablo")
     key = SoftwareAuthenticator.new()
-    _register_passkey(client, user, key)
+    register_passkey(client, user, key)
     options = client.get(reverse("mfa_login_webauthn"), HTTP_ACCEPT="application/json").json()[
         "request_options"
     ]

@@ -17,8 +17,8 @@ from dropline.core import clock
 from dropline.identity.factors import errors, listing, sms_codes
 from dropline.notifications.channels.sms import TemporarySmsError
 from dropline.notifications.models import ContactStatus, SimulatedSms
-from tests.factories import make_user
-from tests.portal.factors.test_second_factor import (
+from tests.support.factories import make_user
+from tests.support.factors import (
     PHONE,
     URLCONF,
     add_phone,
@@ -36,9 +36,6 @@ pytestmark = [
     pytest.mark.urls(URLCONF),
     pytest.mark.usefixtures("configured"),
 ]
-
-# The fixture lives with the other second-factor tests.
-from tests.portal.factors.test_second_factor import configured  # noqa: E402, F401
 
 SMS_PAGE = "second_factor:sms_authenticate"
 
@@ -293,7 +290,7 @@ def _choose(client: Client, route: str) -> Any:
 
 def test_a_person_with_an_app_and_texts_can_switch_either_way(client):
     from dropline.accounts.second_factor import current_code
-    from tests.factories import STAFF_TOTP_SECRET
+    from tests.support.factories import STAFF_TOTP_SECRET
 
     user = _both("cleo")
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
@@ -354,7 +351,7 @@ def test_no_switch_before_the_password_or_at_another_step(client):
 
     user = _both("bo")
     from dropline.accounts.second_factor import current_code
-    from tests.factories import STAFF_TOTP_SECRET
+    from tests.support.factories import STAFF_TOTP_SECRET
 
     sign_in_with_password(client, user)
     client.post(reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)})
@@ -364,11 +361,11 @@ def test_no_switch_before_the_password_or_at_another_step(client):
 
 
 def test_a_passkey_sign_in_skips_the_text_message(client):
-    from tests.portal.factors.test_second_factor import SoftwareAuthenticator, _register_passkey
+    from tests.support.passkeys import SoftwareAuthenticator, register_passkey
 
     user = make_user(username="kai")
     key = SoftwareAuthenticator.new()
-    _register_passkey(client, user, key)
+    register_passkey(client, user, key)
     enable_sms(user)
     listing.set_default_method(user=user, method="sms")
     import json

@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from dropline.accounts import sealed
 from dropline.accounts.second_factor import enrol_authenticator_app
-from tests.factories import make_user
-from tests.portal.factors.test_second_factor import (
+from tests.support.factories import make_user
+from tests.support.factors import (
     URLCONF,
     apply_settings,
     finish_without_trust,

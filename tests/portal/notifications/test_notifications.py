@@ -33,7 +33,7 @@ from dropline.notifications.outbox import build_message
 from dropline.notifications.preferences import preference_grid
 from dropline.notifications.rendering import Rendered
 from dropline.notifications.unsubscribe import make_token
-from tests.factories import Customer, make_customer
+from tests.support.factories import Customer, make_customer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from dropline.core import clock
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.seeding.demo.household import loaded_account
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -162,7 +162,7 @@ def test_switch_requires_csrf(client):
 
 @pytest.mark.django_db
 def test_a_login_without_an_account_gets_an_explanation_not_an_error(client):
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     client.force_login(make_user(username="lonely"))
     response = client.get("/")

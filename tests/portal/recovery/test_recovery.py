@@ -31,7 +31,19 @@ from dropline.identity.security_events.alerts import PASSWORD_CHANGED_ALERT
 from dropline.notifications.channels.email import EmailDeliveryError
 from dropline.notifications.contacts import add_contact, add_verified_contact
 from dropline.notifications.models import ContactKind, Message, SimulatedSms
-from tests.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD
+from tests.support.recovery import (
+    MARIA_PHONE,
+    NEW_PASSWORD,
+    TEXT_CODE,
+    TEXT_REQUEST,
+    ask_for_code,
+    code_in,
+    enter_code,
+    latest_code,
+    person,
+    texts_to,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,24 +52,11 @@ PORTAL = "/"
 RESET_PAGE = "/accounts/password/reset/"
 RESET_BY_EMAIL = "/accounts/recover/email/"
 EMAIL_CODE = "/accounts/recover/email/code/"
-TEXT_REQUEST = "/accounts/recover/text/"
-TEXT_CODE = "/accounts/recover/text/code/"
 RESET_DONE = "/accounts/recover/done/"
 REMINDER = "/accounts/recover/username/"
 REMINDER_SENT = "/accounts/recover/username/sent/"
 
-MARIA_PHONE = "+13195550142"
-NEW_PASSWORD = "copper-kettle-moonrise-41"
 CODE_DID_NOT_WORK = "That code did not work. Check it, or ask for a new code."
-
-
-def person(username: str, *, phone: str | None = None, email: str | None = None) -> User:
-    """A login with a verified sign-in e-mail (also a contact) and maybe a verified mobile."""
-    user = make_user(username=username, email=email or f"{username}@example.com")
-    add_verified_contact(user=user, kind=ContactKind.EMAIL, address=user.email, primary=True)
-    if phone:
-        add_verified_contact(user=user, kind=ContactKind.PHONE, address=phone, primary=True)
-    return user
 
 
 @pytest.fixture
@@ -93,34 +92,6 @@ def page(response: Any, *typed: str) -> str:
     for value in typed:
         text = text.replace(value, "<typed>")
     return text
-
-
-def texts_to(number: str) -> list[str]:
-    return list(
-        SimulatedSms.objects.filter(to=number).order_by("id").values_list("body", flat=True)
-    )
-
-
-def code_in(text: str) -> str:
-    match = re.search(r"\b(\d{6})\b", text)
-    assert match, text
-    return match.group(1)
-
-
-def ask_for_code(browser: Client, identifier: str) -> Any:
-    return browser.post(TEXT_REQUEST, {"identifier": identifier})
-
-
-def enter_code(
-    browser: Client, code: str, password: str = NEW_PASSWORD, again: str | None = None
-) -> Any:
-    return browser.post(
-        TEXT_CODE, {"code": code, "password1": password, "password2": again or password}
-    )
-
-
-def latest_code(number: str = MARIA_PHONE) -> str:
-    return code_in(texts_to(number)[-1])
 
 
 def security_notices(user: User) -> dict[str, Message]:

@@ -34,7 +34,7 @@ from dropline.identity.sessions import (
 )
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer
 
 pytestmark = pytest.mark.django_db
 

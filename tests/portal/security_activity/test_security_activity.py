@@ -15,7 +15,7 @@ from django.urls import reverse
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.core import clock
 from dropline.identity.security_events.search import events_for
-from tests.factories import PASSWORD, make_customer
+from tests.support.factories import PASSWORD, make_customer
 
 pytestmark = pytest.mark.django_db
 
