@@ -6,7 +6,9 @@ another test module or a conftest.py.
 
 from __future__ import annotations
 
+import itertools
 import os
+import secrets
 from collections.abc import Callable
 
 import pytest
@@ -38,3 +40,20 @@ def _fresh_shared_cache() -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture
+def distinct_codes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One-time codes come out as 111111, 222222, 333333, ... instead of at random, so a
+    test about an older and a newer code never meets two equal ones. Every code flow
+    draws its digits with ``secrets.randbelow``; the list records what was handed out."""
+    handed_out: list[str] = []
+    values = itertools.count(1)
+
+    def randbelow(bound: int) -> int:
+        value = next(values) * 111_111 % bound
+        handed_out.append(str(value))
+        return value
+
+    monkeypatch.setattr(secrets, "randbelow", randbelow)
+    return handed_out
