@@ -1,27 +1,17 @@
 """Shared fixtures.
 
-Tests that need an outside part (PostgreSQL, Redis, Chromium) skip when it is
-absent on a developer's machine, but fail in CI (``DROPLINE_REQUIRE_SERVICES=1``)
-so nothing is skipped silently there.
+Helpers live in ``tests/support/``; test modules import from there, never from
+another test module or a conftest.py.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import secrets
 from collections.abc import Callable
 
 import pytest
-
-REQUIRE_SERVICES = os.environ.get("DROPLINE_REQUIRE_SERVICES") == "1"
-
-
-def need(available: bool, reason: str) -> None:
-    """Skip (locally) or fail (in CI) when an outside part is missing."""
-    if available:
-        return
-    if REQUIRE_SERVICES:
-        pytest.fail(f"required in CI but missing: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -35,7 +25,7 @@ def demo(db: None) -> None:
 @pytest.fixture
 def make_customer(db: None) -> Callable[..., object]:
     """A factory for a customer account with a holder who can sign in."""
-    from tests.factories import make_customer as factory
+    from tests.support.factories import make_customer as factory
 
     return factory
 
@@ -50,3 +40,20 @@ def _fresh_shared_cache() -> None:
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture
+def distinct_codes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One-time codes come out as 111111, 222222, 333333, ... instead of at random, so a
+    test about an older and a newer code never meets two equal ones. Every code flow
+    draws its digits with ``secrets.randbelow``; the list records what was handed out."""
+    handed_out: list[str] = []
+    values = itertools.count(1)
+
+    def randbelow(bound: int) -> int:
+        value = next(values) * 111_111 % bound
+        handed_out.append(str(value))
+        return value
+
+    monkeypatch.setattr(secrets, "randbelow", randbelow)
+    return handed_out

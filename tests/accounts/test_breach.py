@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 
 from dropline.accounts import breach
 from dropline.accounts.models import User
-from tests.http_stub import HOST, serving
+from tests.support.http_stub import HOST, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +246,7 @@ def test_the_password_reset_page_refuses_a_breached_password(client, check_on):
     from allauth.account.forms import default_token_generator
     from allauth.account.utils import user_pk_to_url_str
 
-    from tests.factories import make_user
+    from tests.support.factories import make_user
 
     user = make_user(username="breachy")
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"

@@ -25,7 +25,7 @@ from django.test import Client
 
 from dropline.accounts.models import User
 from dropline.accounts.passwords import MaximumLengthValidator
-from tests.factories import PASSWORD, make_user
+from tests.support.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

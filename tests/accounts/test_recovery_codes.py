@@ -21,7 +21,7 @@ from django.urls import reverse
 from dropline.accounts import recovery_codes, sealed
 from dropline.accounts.recovery_codes import HashedRecoveryCodes
 from dropline.accounts.second_factor import current_code, enrol_authenticator_app
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from allauth.account import app_settings as account_settings
 from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind
-from tests.accounts.test_recovery import (
+from tests.support.factories import PASSWORD
+from tests.support.recovery import (
     MARIA_PHONE,
     NEW_PASSWORD,
     ask_for_code,
@@ -20,7 +21,6 @@ from tests.accounts.test_recovery import (
     latest_code,
     person,
 )
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
-from tests.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
+from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ import redis
 
 from dropline.celery import app
 from dropline.core.tasks import worker_heartbeat
-from tests.conftest import need
+from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

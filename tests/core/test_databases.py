@@ -5,7 +5,7 @@ import os
 import pytest
 from django.db import connection
 
-from tests.conftest import need
+from tests.support.services import need
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 

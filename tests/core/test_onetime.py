@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from dropline.core import clock, onetime
 from dropline.core.onetime import CacheCodes, CodePolicy, Outcome, StoredCode
-from tests.conftest import need
+from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 START = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.UTC)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from dropline.core import clock, ratelimit
 from dropline.core.ratelimit import Limit
-from tests.conftest import need
+from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 START = dt.datetime(2025, 3, 4, 10, 0, tzinfo=dt.UTC)

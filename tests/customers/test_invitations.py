@@ -18,8 +18,8 @@ from dropline.core.models import AuditEvent
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.identity import claiming
-from tests.customers.test_claiming import PASSWORD, unclaimed_account
-from tests.factories import Customer, make_customer, make_user
+from tests.support.claiming import PASSWORD, unclaimed_account
+from tests.support.factories import Customer, make_customer, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from dropline.customers.models import AccountMember, CustomerAccount, MemberRole
 from dropline.customers.onboarding import OnboardingError, add_member, open_account
-from tests.factories import make_customer, make_user
+from tests.support.factories import make_customer, make_user
 
 
 @pytest.mark.django_db

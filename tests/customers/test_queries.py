@@ -7,7 +7,7 @@ import pytest
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.customers.queries import choose_membership, memberships_for
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 pytestmark = pytest.mark.django_db
 

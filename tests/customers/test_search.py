@@ -1,7 +1,7 @@
 import pytest
 
 from dropline.customers.queries import SEARCH_LIMIT, search_accounts
-from tests.factories import make_customer
+from tests.support.factories import make_customer
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import need
 from tests.e2e.support import (
     DEMO_ADMIN,
     DEMO_CARE,
@@ -24,6 +23,7 @@ from tests.e2e.support import (
     DemoSite,
     sign_in,
 )
+from tests.support.services import need
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

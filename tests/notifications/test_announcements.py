@@ -25,8 +25,8 @@ from dropline.notifications.models import (
 )
 from dropline.notifications.preferences import preference_grid, unsubscribe
 from dropline.notifications.unsubscribe import make_token, read_token, unsubscribe_url
-from tests.factories import make_user
-from tests.notifications.conftest import Person, area, make_person
+from tests.support.factories import make_user
+from tests.support.notifications import Person, area, make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from dropline.notifications.models import (
 )
 from dropline.notifications.preferences import preference_grid
 from dropline.notifications.unsubscribe import read_token
-from tests.notifications.conftest import SmtpServer, area, make_person, send_notice
+from tests.support.notifications import area, make_person, send_notice
+from tests.support.servers import SmtpServer
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from dropline.notifications.models import (
     SimulatedSms,
 )
 from dropline.notifications.tasks import deliver_due, deliver_messages
-from tests.notifications.conftest import area, make_person, send_notice
+from tests.support.notifications import area, make_person, send_notice
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from dropline.notifications.preferences import (
     set_preferences,
     unsubscribe,
 )
-from tests.notifications.conftest import make_person, send_notice
+from tests.support.notifications import make_person, send_notice
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import Message, MessageStatus, QuietHours, SimulatedSms
 from dropline.notifications.preferences import PreferenceError, quiet_until, set_quiet_hours
 from dropline.notifications.tasks import deliver_due
-from tests.notifications.conftest import make_person, send_notice
+from tests.support.notifications import make_person, send_notice
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,8 @@ from dropline.notifications.models import (
     SimulatedSms,
 )
 from dropline.notifications.tasks import deliver_due
-from tests.notifications.conftest import SmsApi, free_port, make_person, send_notice
+from tests.support.notifications import make_person, send_notice
+from tests.support.servers import SmsApi, free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,177 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dropline.core import clock
+from dropline.customers.models import MemberRole
+from dropline.customers.onboarding import add_member
+from dropline.seeding.demo.household import loaded_account
+from tests.support.factories import make_customer
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_demo_customer_signs_in_with_username_and_sees_their_overview(client, demo):
+    response = client.post(
+        reverse("account_login"), {"login": "demo", "password": "dropline-demo"}, follow=True
+    )
+    assert response.status_code == 200
+    account = loaded_account()
+    assert account is not None
+    page = response.content.decode()
+    assert account.display_number in page
+    assert "418 Willow Bend Road" in page
+    for plan in ["Internet Ultra 500", "TV Silver", "Mobile Unlimited", "Mobile By the Gig"]:
+        assert plan in page
+    assert "DRG54A7710392" in page
+    assert "(319) 555-0142" in page
+
+
+def test_signs_in_with_email_too(client, demo):
+    response = client.post(
+        reverse("account_login"),
+        {"login": "maria.rivera@example.com", "password": "dropline-demo"},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_password_shows_an_error_and_signs_nobody_in(client, demo):
+    response = client.post(
+        reverse("account_login"), {"login": "demo", "password": "nope-nope-nope"}
+    )
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_monthly_total_adds_services_add_ons_and_rentals_at_todays_prices(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    overview = client.get("/").context["overview"]
+    # Internet promo 49.99 + Wi-Fi 5.00, TV 84.99 + 8.99 + 4.99, mobile 29.99,
+    # by-the-gig 0.00 + intl 5.00, rentals 15.00 + 5.00 + 9.99 + 7.50
+    assert overview.monthly_total.amount_minor == 22644
+    assert [s.kind for s in overview.services] == ["internet", "tv", "mobile", "mobile"]
+
+
+def test_promotion_price_ends_on_its_date(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    internet = client.get("/").context["overview"].services[0]
+    assert internet.promotion_ends_on is not None
+    later = dt.datetime.combine(
+        internet.promotion_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC
+    )
+    with clock.frozen(later):
+        client.logout()  # months later: a new session
+        client.login(username="demo", password="dropline-demo")
+        after = client.get("/").context["overview"].services[0]
+    assert after.promotion_name is None
+    assert after.monthly_price.amount_minor == 6999
+
+
+@pytest.mark.django_db
+def test_overview_query_count_does_not_grow_with_the_account(client, django_assert_num_queries):
+    small = make_customer(username="small", services=1, devices=1)
+    big = make_customer(username="big", services=25, devices=25)
+
+    def count_queries(customer):
+        client.force_login(customer.user)
+        client.get("/")  # warm the session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]])
+
+    small_count = count_queries(small)
+    big_count = count_queries(big)
+    assert small_count == big_count
+    # session (read, renew), user, session tracking (read, user, update), memberships,
+    # services (2), equipment, bell, banner
+    assert big_count <= 14
+
+
+def test_a_session_ends_after_24_hours_however_busy(client, demo):
+    start = clock.now()
+    with clock.frozen(start):
+        client.login(username="demo", password="dropline-demo")
+        assert client.get("/").status_code == 200
+    with clock.frozen(start + dt.timedelta(hours=23, minutes=59)):
+        assert client.get("/").status_code == 200
+    with clock.frozen(start + dt.timedelta(hours=24, minutes=1)):
+        assert client.get("/").status_code == 302
+
+
+def test_the_session_cookie_expires_after_an_idle_hour_and_is_renewed_by_use(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    response = client.get("/")
+    cookie = response.cookies["sessionid"]
+    assert int(cookie["max-age"]) == 3600
+
+
+@pytest.mark.django_db
+def test_another_customers_account_can_never_be_chosen(client):
+    mine = make_customer(username="mine")
+    theirs = make_customer(username="theirs", name="Other Household")
+    client.force_login(mine.user)
+    client.post(reverse("portal:switch_account"), {"account": theirs.account.pk})
+    page = client.get("/").content.decode()
+    assert mine.account.display_number in page
+    assert theirs.account.display_number not in page
+    assert "Other Household" not in page
+
+
+@pytest.mark.django_db
+def test_a_member_of_two_accounts_can_switch_between_them(client):
+    home = make_customer(username="pat")
+    cabin = make_customer(username="cabin", name="Lake Cabin")
+    add_member(account=cabin.account, user=home.user, role=MemberRole.AUTHORIZED)
+    client.force_login(home.user)
+    assert home.account.display_number in client.get("/").content.decode()
+    client.post(reverse("portal:switch_account"), {"account": cabin.account.pk})
+    page = client.get("/").content.decode()
+    assert cabin.account.display_number in page
+    assert "Authorized user" in page
+
+
+@pytest.mark.django_db
+def test_switching_with_garbage_changes_nothing(client):
+    customer = make_customer(username="gx")
+    client.force_login(customer.user)
+    response = client.post(reverse("portal:switch_account"), {"account": "'; DROP TABLE"})
+    assert response.status_code == 302
+    assert customer.account.display_number in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_switch_requires_csrf(client):
+    from django.test import Client
+
+    customer = make_customer(username="csrf")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(customer.user)
+    assert strict.post(reverse("portal:switch_account"), {"account": 1}).status_code == 403
+    assert client.get(reverse("portal:switch_account")).status_code in {302, 405}
+
+
+@pytest.mark.django_db
+def test_a_login_without_an_account_gets_an_explanation_not_an_error(client):
+    from tests.support.factories import make_user
+
+    client.force_login(make_user(username="lonely"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "not a member of any customer account" in response.content.decode()
+
+
+def test_spanish_interface_via_the_language_switch(client, demo):
+    client.login(username="demo", password="dropline-demo")
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="es">' in page
