@@ -472,7 +472,7 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.count
     known = [ask_by_email(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         ask_by_email(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com")
@@ -488,7 +488,7 @@ def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_from_one_ip_address_are_limited(db):
-    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.count
     for number in range(limit):
         assert ask_by_email(Client(), f"someone{number}@example.com").status_code == 302
     assert ask_by_email(Client(), "one-more@example.com").status_code == 429
@@ -499,7 +499,7 @@ def test_reset_emails_from_one_ip_address_are_limited(db):
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_by_either_channel_count_against_one_silent_account_limit(maria):
-    assert recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount == 3
+    assert recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count == 3
     ask_for_code(Client(), "maria")
     ask_for_code(Client(), MARIA_PHONE)
     answers = {ask_by_email(Client(), "maria@example.com")["Location"] for _ in range(2)}
@@ -810,7 +810,7 @@ def test_the_forms_need_the_csrf_token(maria):
 
 def test_codes_for_one_name_are_limited_then_allowed_again(maria):
     start = clock.now()
-    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.count
     with clock.frozen(start):
         for _ in range(limit):
             assert ask_for_code(Client(), "maria").status_code == 302
@@ -829,7 +829,7 @@ def test_codes_for_one_name_are_limited_then_allowed_again(maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_from_one_ip_address_are_limited(db):
-    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.count
     for number in range(limit):
         assert ask_for_code(Client(), f"someone{number}").status_code == 302
     assert ask_for_code(Client(), "someone-else").status_code == 429
@@ -844,16 +844,16 @@ def test_codes_for_one_account_are_limited_silently(maria):
         answers = {ask_for_code(Client(), name)["Location"] for name in names}
 
     assert answers == {TEXT_CODE}  # every answer looks the same ...
-    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount  # ... but
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count  # ... but
     with clock.frozen(start + recovery_limits.CODE_REQUESTS_PER_ACCOUNT.window):
         ask_for_code(Client(), "maria")
-    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount + 1
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count + 1
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_code_attempts_are_limited(client, maria):
     ask_for_code(client, "maria")
-    limit = recovery_limits.CODE_ATTEMPTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_ATTEMPTS_PER_INPUT.count
     for _ in range(limit):
         assert (
             enter_code(client, "999999" if latest_code() != "999999" else "888888").status_code
@@ -955,7 +955,7 @@ def test_a_reminder_needs_an_email_address_or_a_mobile_number(client, maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = username_reminder.REMINDERS_PER_ADDRESS.amount
+    limit = username_reminder.REMINDERS_PER_ADDRESS.count
     known = [remind(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         remind(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com") for _ in range(limit + 1)
@@ -964,12 +964,12 @@ def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
     assert [r.status_code for r in known] == [302] * limit + [429]
     assert [r.status_code for r in unknown] == [302] * limit + [429]
     assert page(known[-1], "maria@example.com") == page(unknown[-1], "nobody@example.com")
-    assert len(reminders()) == min(limit, username_reminder.REMINDERS_PER_ACCOUNT.amount)
+    assert len(reminders()) == min(limit, username_reminder.REMINDERS_PER_ACCOUNT.count)
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_from_one_ip_address_are_limited(db):
-    limit = username_reminder.REMINDERS_PER_IP.amount
+    limit = username_reminder.REMINDERS_PER_IP.count
     for number in range(limit):
         assert remind(Client(), f"someone{number}@example.com").status_code == 302
     assert remind(Client(), "one-more@example.com").status_code == 429
