@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.core import clock
+from dropline.core import clock, onetime
 from dropline.identity import tasks
 from dropline.identity.recovery import errors, reset_codes, text_reset, username_reminder
 from dropline.identity.recovery import limits as recovery_limits
@@ -444,7 +444,6 @@ def test_a_reset_by_email_sends_one_security_notice(client, maria, way):
 
 
 def test_asking_by_email_costs_the_same_hashing_whoever_is_asked_about(maria, monkeypatch):
-    reset_codes._decoy_hash()
     hashes = HashCounter(monkeypatch)
     work = {}
     for address in ["maria@example.com", "nobody@example.com"]:
@@ -537,8 +536,10 @@ def test_the_code_is_never_kept_in_the_clear(client, maria):
     ask_for_code(client, "maria")
     code = latest_code()
 
-    entry = cache.get(f"dropline:recovery:reset_code:{maria.pk}")
-    assert entry["hash"].startswith("argon2$argon2id$")
+    stored = reset_codes.RESET_CODES.peek(f"user:{maria.pk}")
+    assert stored is not None
+    assert stored.code_hash.startswith("hmac-sha256$")
+    entry = cache.get(reset_codes.RESET_CODES.key(f"user:{maria.pk}"))
     assert code not in repr(entry)
     assert not Message.objects.filter(body_text__contains=code).exists()
 
@@ -607,13 +608,14 @@ def test_a_wrong_code_answers_the_same_as_no_such_login(maria):
 
 
 class HashCounter:
-    """Counts the slow steps (password hashing) a request does: the same count for a
-    real login and for nobody is what keeps the answers equally fast."""
+    """Counts the hashing of codes a request does (a code hashed to keep it, a typed code
+    compared with a hash): the same count for a real login and for nobody is what keeps
+    the answers equally fast."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.made = 0
         self.checked = 0
-        real_make, real_check = reset_codes.make_password, reset_codes.check_password
+        real_make, real_check = onetime.hash_code, onetime.code_matches
 
         def make(*args: Any, **kwargs: Any) -> str:
             self.made += 1
@@ -623,8 +625,8 @@ class HashCounter:
             self.checked += 1
             return real_check(*args, **kwargs)
 
-        monkeypatch.setattr(reset_codes, "make_password", make)
-        monkeypatch.setattr(reset_codes, "check_password", check)
+        monkeypatch.setattr(onetime, "hash_code", make)
+        monkeypatch.setattr(onetime, "code_matches", check)
 
     def take(self) -> tuple[int, int]:
         counts = (self.made, self.checked)
@@ -634,7 +636,6 @@ class HashCounter:
 
 def test_every_answer_costs_the_same_hashing(maria, monkeypatch):
     person("nophone")
-    reset_codes._decoy_hash()  # made once per process, before any request
     hashes = HashCounter(monkeypatch)
     work = {}
     for name in ["maria", "nophone", "nobody-at-all"]:

@@ -10,7 +10,6 @@ sent, and the answer is the same.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from dropline.accounts.models import User
 from dropline.core import ratelimit
@@ -31,10 +30,6 @@ CODE_REQUESTS_PER_ACCOUNT_DAY = Limit.per(
     "reset_code_request:account:day", 10, dt.timedelta(days=1), buckets=1
 )
 CODE_ATTEMPTS_PER_ACCOUNT = Limit.per("reset_code_attempt:account", 15, _HOUR, buckets=1)
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def check_visible(limits: list[tuple[Limit, str]]) -> None:
