@@ -3,13 +3,15 @@
 Neither ever counts a whole table. A numbered page reads one row more than it shows
 (to know whether there is a next page) and goes at most ``max_pages`` deep, so every
 OFFSET stays small; a page number that is junk is the first page, one too far the
-last offered. A keyset page reads the rows after a cursor (the last key shown) on an
-ordered unique key, ``limit`` rows (capped) plus one.
+last offered. A page that says "page 3 of N" gets N from :func:`page_count`, a COUNT
+that stops at ``max_pages`` pages of rows. A keyset page reads the rows after a cursor
+(the last key shown) on an ordered unique key, ``limit`` rows (capped) plus one.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
@@ -91,6 +93,16 @@ def numbered_page(
         has_next=more and page < max_pages,
         at_limit=more and page == max_pages,
     )
+
+
+def page_count(rows: Rows[Any], *, size: int, max_pages: int) -> int:
+    """How many pages of ``size`` the rows fill: at least 1, at most ``max_pages``,
+    counting no more than ``max_pages * size`` rows (a COUNT over a LIMIT)."""
+    if size < 1 or max_pages < 1:
+        raise ValueError("a page holds at least one row, and there is at least one page")
+    cap = max_pages * size
+    total = rows[:cap].count() if isinstance(rows, QuerySet) else min(len(rows), cap)
+    return max(1, math.ceil(total / size))
 
 
 # --- keyset pages -------------------------------------------------------------------------

@@ -29,8 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import audit, clock
-from dropline.customers import throttling
+from dropline.core import audit, clock, ratelimit
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
 from dropline.customers.permissions import can_manage_people
 
@@ -43,9 +42,7 @@ CODE_LENGTH = CODE_GROUPS * CODE_GROUP_LENGTH
 PRINTED_CODE_LIFETIME = dt.timedelta(days=30)
 EMAILED_INVITATION_LIFETIME = dt.timedelta(days=7)
 MAX_PENDING_INVITATIONS = 10
-INVITATIONS_PER_ACCOUNT = throttling.Limit(
-    action="invite_by_email", amount=20, window=dt.timedelta(days=1)
-)
+INVITATIONS_PER_ACCOUNT = ratelimit.Limit.per("invite_by_email", 20, dt.timedelta(days=1))
 
 
 class InvitationError(ValueError):
@@ -210,8 +207,8 @@ def invite_by_email(
     address = _normalize_email(email)
     account = by.account
     try:
-        throttling.hit(limit=INVITATIONS_PER_ACCOUNT, key=account.number)
-    except throttling.ThrottledError:
+        ratelimit.enforce(INVITATIONS_PER_ACCOUNT, account.number)
+    except ratelimit.ThrottledError:
         raise InvitationError(
             _("You have sent many invitations today. Try again tomorrow.")
         ) from None

@@ -11,7 +11,7 @@ Claiming must not tell anyone whether an account exists. A wrong number (or one 
 a typo the check digit catches), a wrong ZIP, a wrong name, a closed account and an
 account that already has a holder all raise the same ``NoMatchingAccountError`` after the same
 work: the password is always hashed and the same two lookups always run. Attempts are
-limited per IP address and per account number (see ``throttling``).
+limited per IP address and per account number (``core.ratelimit``).
 
 These functions only create the records, in one transaction, with the e-mail address
 unverified. The caller then signs the person in through allauth
@@ -35,8 +35,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import clock
-from dropline.customers import throttling
+from dropline.core import clock, ratelimit
 from dropline.customers.invitations import hash_code, normalize_code, revoke_pending_holder_codes
 from dropline.customers.models import (
     AccountMember,
@@ -48,13 +47,9 @@ from dropline.customers.models import (
 from dropline.customers.numbering import normalize_account_number
 from dropline.notifications.contacts import add_verified_contact
 
-CLAIMS_PER_IP = throttling.Limit(action="claim_account:ip", amount=20, window=dt.timedelta(hours=1))
-CLAIMS_PER_ACCOUNT = throttling.Limit(
-    action="claim_account:number", amount=5, window=dt.timedelta(minutes=15)
-)
-REDEMPTIONS_PER_IP = throttling.Limit(
-    action="redeem_invitation:ip", amount=20, window=dt.timedelta(hours=1)
-)
+CLAIMS_PER_IP = ratelimit.Limit.per("claim_account:ip", 20, dt.timedelta(hours=1))
+CLAIMS_PER_ACCOUNT = ratelimit.Limit.per("claim_account:number", 5, dt.timedelta(minutes=15))
+REDEMPTIONS_PER_IP = ratelimit.Limit.per("redeem_invitation:ip", 20, dt.timedelta(hours=1))
 
 # Words a household's name may carry that are not the holder's last name.
 _NOT_A_NAME = frozenset({"household", "family", "familia", "hogar", "residence", "the"})
@@ -177,10 +172,10 @@ def _taken_errors(*, username: str, email: str) -> dict[str, list[str]]:
     return errors
 
 
-def _throttle(limit: throttling.Limit, key: str) -> None:
+def _throttle(limit: ratelimit.Limit, key: str) -> None:
     try:
-        throttling.hit(limit=limit, key=key)
-    except throttling.ThrottledError as exc:
+        ratelimit.enforce(limit, key)
+    except ratelimit.ThrottledError as exc:
         raise TooManyAttemptsError(exc.minutes) from None
 
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 import phonenumbers
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import SmsSecondFactor, User
-from dropline.core import clock
+from dropline.core import clock, onetime
 from dropline.notifications.channels.email import EmailDeliveryError, send_email
 from dropline.notifications.channels.sms import SmsError, gateway
 from dropline.notifications.models import (
@@ -27,6 +24,14 @@ from dropline.notifications.models import (
 CODE_LIFETIME = dt.timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
+CONTACT_CODE = onetime.CodePolicy(
+    "contact_verification",
+    lifetime=CODE_LIFETIME,
+    max_attempts=MAX_CODE_ATTEMPTS,
+    # Codes sent before ``core.onetime`` were stored as password hashes: still accepted.
+    accept_password_hashes=True,
+    max_sends=MAX_CODES_PER_HOUR,
+)
 
 
 class ContactError(ValueError):
@@ -80,17 +85,18 @@ def add_verified_contact(*, user: User, kind: str, address: str, primary: bool) 
 def send_verification_code(*, contact: ContactPoint) -> None:
     """Send a 6-digit code; at most MAX_CODES_PER_HOUR per address."""
     now = clock.now()
-    recent = ContactVerification.objects.filter(
-        contact=contact, created_at__gte=now - dt.timedelta(hours=1)
-    ).count()
-    if recent >= MAX_CODES_PER_HOUR:
+    sent_at = ContactVerification.objects.filter(
+        contact=contact, created_at__gt=now - CONTACT_CODE.send_window
+    ).values_list("created_at", flat=True)
+    if onetime.send_check(CONTACT_CODE, sent_at, now=now).too_many:
         raise ContactError(_("Too many codes sent to this address. Try again in an hour."))
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    issued = onetime.issue(CONTACT_CODE, now=now)
+    code = issued.code
     ContactVerification.objects.create(
         contact=contact,
-        code_hash=make_password(code),
-        expires_at=now + CODE_LIFETIME,
-        created_at=now,
+        code_hash=issued.code_hash,
+        expires_at=issued.expires_at,
+        created_at=issued.created_at,
     )
     text = _("Your verification code is %(code)s. It expires in 15 minutes.") % {"code": code}
     try:
@@ -118,28 +124,41 @@ def send_verification_code(*, contact: ContactPoint) -> None:
 def verify_code(*, contact: ContactPoint, code: str) -> None:
     """Mark the contact verified when ``code`` matches the latest live code.
 
-    A wrong code is counted (and committed) before the error is raised, so
-    guessing stops after MAX_CODE_ATTEMPTS.
+    Only the newest code works (``CONTACT_CODE``). A wrong code is counted (and
+    committed) before the error is raised, so guessing stops after MAX_CODE_ATTEMPTS.
     """
     now = clock.now()
     error: str | None = None
     with transaction.atomic():
         pending = (
             ContactVerification.objects.select_for_update()
-            .filter(contact=contact, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
+            .filter(contact=contact)
+            .order_by("-created_at", "-id")
             .first()
         )
-        if pending is None:
+        stored = (
+            None
+            if pending is None
+            else onetime.StoredCode(
+                code_hash=pending.code_hash,
+                expires_at=pending.expires_at,
+                attempts=pending.attempts,
+                used=pending.used_at is not None,
+            )
+        )
+        verdict = onetime.verify(CONTACT_CODE, stored, code.strip(), now=now)
+        if verdict.outcome is onetime.Outcome.EXPIRED:
             error = _("This code has expired. Ask for a new one.")
-        elif pending.attempts >= MAX_CODE_ATTEMPTS:
+        elif verdict.outcome is onetime.Outcome.TOO_MANY_ATTEMPTS:
             error = _("Too many wrong codes. Ask for a new one.")
-        elif not check_password(code.strip(), pending.code_hash):
-            ContactVerification.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+        elif verdict.outcome is onetime.Outcome.WRONG:
+            assert pending is not None
+            ContactVerification.objects.filter(pk=pending.pk).update(attempts=verdict.attempts)
             error = _("That code is not right. Check it and try again.")
         else:
+            assert pending is not None
             ContactVerification.objects.filter(pk=pending.pk).update(
-                attempts=F("attempts") + 1, used_at=now
+                attempts=verdict.attempts, used_at=now
             )
             ContactPoint.objects.filter(pk=contact.pk).update(
                 verified_at=now, status=ContactStatus.OK, failure_reason="", failed_at=None

@@ -81,6 +81,26 @@ def test_a_numbered_page_of_a_queryset_is_one_query_and_no_count():
     assert page.map([e.action for e in page.rows]).rows[0] == page.rows[0].action
 
 
+@pytest.mark.parametrize(
+    ("total", "expected"), [(0, 1), (1, 1), (25, 1), (26, 2), (75, 3), (76, 3), (1000, 3)]
+)
+def test_a_page_count_is_at_least_one_and_at_most_the_last_page_offered(total, expected):
+    assert pagination.page_count(list(range(total)), size=25, max_pages=3) == expected
+
+
+@pytest.mark.django_db
+def test_a_page_count_of_a_queryset_counts_no_further_than_the_last_page():
+    events(60)
+    rows = AuditEvent.objects.order_by("-pk")
+    assert pagination.page_count(rows, size=25, max_pages=40) == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert pagination.page_count(rows, size=10, max_pages=2) == 2
+    assert len(queries.captured_queries) == 1
+    sql = queries.captured_queries[0]["sql"].upper()
+    assert "COUNT(" in sql
+    assert "LIMIT 20" in sql
+
+
 # --- keyset pages ---------------------------------------------------------------------------
 
 

@@ -192,7 +192,7 @@ def test_redeeming_is_rate_limited_per_ip_address():
     start = clock.now()
     limit = claiming.REDEMPTIONS_PER_IP
     with clock.frozen(start):
-        for _ in range(limit.amount):
+        for _ in range(limit.count):
             with pytest.raises(claiming.InvitationCodeError):
                 redeem("DRPL-AAAA-BBBB-CCCC")
         with pytest.raises(claiming.TooManyAttemptsError):
@@ -360,11 +360,11 @@ def test_invitation_emails_are_rate_limited_per_account_for_a_day(household):
     start = clock.now()
     limit = invitations.INVITATIONS_PER_ACCOUNT
     with clock.frozen(start):
-        for _ in range(limit.amount):
+        for _ in range(limit.count):
             invitations.invite_by_email(by=holder, email="jose@example.com", invite_url=INVITE_URL)
         with pytest.raises(invitations.InvitationError, match="many invitations"):
             invitations.invite_by_email(by=holder, email="jose@example.com", invite_url=INVITE_URL)
-    assert len(mail.outbox) == limit.amount
+    assert len(mail.outbox) == limit.count
     with clock.frozen(start + dt.timedelta(days=1, seconds=1)):
         invitations.invite_by_email(by=holder, email="jose@example.com", invite_url=INVITE_URL)
 

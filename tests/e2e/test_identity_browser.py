@@ -46,13 +46,13 @@ LINK_IN_MAIL = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
 @pytest.fixture
 def unclaimed_account(demo_site: DemoSite) -> CustomerAccount:
     """A customer account with a service address but nobody who can sign in to it."""
-    from dropline.customers import throttling
+    from dropline.core import ratelimit
     from dropline.customers.models import ServiceAddress, ServiceArea
     from dropline.customers.onboarding import open_account
     from dropline.identity import claiming
 
     # Claim attempts are counted per IP in the shared cache, which outlives the test.
-    throttling.clear(limit=claiming.CLAIMS_PER_IP, key="127.0.0.1")
+    ratelimit.reset(claiming.CLAIMS_PER_IP, "127.0.0.1")
     address = ServiceAddress.objects.create(
         line1="77 Orchard Lane",
         city="Riverbend",

@@ -252,7 +252,7 @@ def test_attempts_on_one_account_number_are_limited_then_the_window_passes():
     start = clock.now()
     limit = claiming.CLAIMS_PER_ACCOUNT
     with clock.frozen(start):
-        for attempt in range(limit.amount):
+        for attempt in range(limit.count):
             with pytest.raises(claiming.NoMatchingAccountError):
                 claiming.claim_account(
                     account_number=account.display_number,
@@ -277,7 +277,7 @@ def test_attempts_from_one_ip_address_are_limited_across_account_numbers():
     start = clock.now()
     limit = claiming.CLAIMS_PER_IP
     with clock.frozen(start):
-        for serial in range(limit.amount):
+        for serial in range(limit.count):
             with pytest.raises(claiming.NoMatchingAccountError):
                 claim(account, account_number=f"8260000{serial:04d}0")
         with pytest.raises(claiming.TooManyAttemptsError):
@@ -302,13 +302,13 @@ def test_a_refused_attempt_does_not_extend_the_wait():
     account = unclaimed_account()
     start = clock.now()
     limit = claiming.CLAIMS_PER_ACCOUNT
-    for minute in range(limit.amount):
+    for minute in range(limit.count):
         with (
             clock.frozen(start + dt.timedelta(minutes=minute)),
             pytest.raises(claiming.NoMatchingAccountError),
         ):
             claim(account, postal_code="00000")
-    for minute in range(limit.amount, 15):
+    for minute in range(limit.count, 15):
         with (
             clock.frozen(start + dt.timedelta(minutes=minute)),
             pytest.raises(claiming.TooManyAttemptsError),

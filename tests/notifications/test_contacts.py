@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core import mail
 
 from dropline.core import clock
@@ -131,6 +132,21 @@ def test_five_wrong_codes_block_even_the_right_one(maria):
             verify_code(contact=phone, code=code)
     phone.refresh_from_db()
     assert not phone.is_verified
+
+
+def test_a_code_stored_as_a_password_hash_before_still_works(maria):
+    """Codes sent before the shared code service were kept as password hashes."""
+    phone = add_contact(user=maria, kind=ContactKind.PHONE, address="+13195550142")
+    ContactVerification.objects.create(
+        contact=phone,
+        code_hash=make_password("424242"),
+        created_at=NOW,
+        expires_at=NOW + CODE_LIFETIME,
+    )
+    with clock.frozen(NOW + dt.timedelta(minutes=1)):
+        verify_code(contact=phone, code="424242")
+    phone.refresh_from_db()
+    assert phone.is_verified
 
 
 def test_an_expired_code_is_refused(maria, distinct_codes):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from dropline.api.schemas import AccountRefOut
-
-MAX_PASSWORD = 1024  # far above the 64 a password manager may use
+from dropline.core.limits import MAX_PASSWORD_LENGTH
 
 
 class NewLoginIn(Schema):
@@ -19,7 +18,7 @@ class NewLoginIn(Schema):
     email: str = Field(
         max_length=254, description="A code to confirm it is e-mailed before the account opens."
     )
-    password: str = Field(max_length=MAX_PASSWORD, description="At least 12 characters.")
+    password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="At least 12 characters.")
 
 
 class AccountDetailsIn(Schema):

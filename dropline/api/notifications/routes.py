@@ -14,6 +14,7 @@ from dropline.api.notifications.schemas import (
     PreferencesIn,
     UnreadOut,
 )
+from dropline.core import pagination
 from dropline.notifications import inbox
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
 from dropline.notifications.preferences import PreferenceError, preference_grid, set_preferences
@@ -31,9 +32,11 @@ def list_notifications(
     messages = inbox.inbox_for(user=user)
     if unread_only:
         messages = messages.filter(read_at__isnull=True)
-    if before_id is not None:
-        messages = messages.filter(pk__lt=before_id)
-    page = list(messages[: PAGE_SIZE + 1])
+    # A keyset page on the id, so paging never skips or repeats a message (ids follow
+    # ``created_at``: the outbox stamps a message as it writes it).
+    page = pagination.keyset_page(
+        messages, after=before_id, limit=None, default_limit=PAGE_SIZE, max_limit=PAGE_SIZE
+    )
     items = [
         NotificationOut(
             id=m.pk,
@@ -44,12 +47,12 @@ def list_notifications(
             created_at=m.created_at,
             read=m.read_at is not None,
         )
-        for m in page[:PAGE_SIZE]
+        for m in page.rows
     ]
     return NotificationPageOut(
         unread=inbox.unread_count(user=user),
         items=items,
-        next_before_id=page[PAGE_SIZE - 1].pk if len(page) > PAGE_SIZE else None,
+        next_before_id=page.next_key,
     )
 
 

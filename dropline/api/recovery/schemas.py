@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from dropline.core.limits import MAX_PASSWORD_LENGTH
+
 # Bounds on what is read at all; the domain's own checks say what is wrong within them.
 MAX_TEXT = 254
-MAX_PASSWORD = 1024
 
 
 class ResetByEmailIn(Schema):
@@ -24,7 +25,7 @@ class ResetWithCodeIn(Schema):
         description="What was typed when asking: for an e-mailed code, the e-mail.",
     )
     code: str = Field(max_length=20)
-    password: str = Field(max_length=MAX_PASSWORD, description="The new password.")
+    password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="The new password.")
 
 
 class ReminderIn(Schema):

@@ -1,24 +1,21 @@
 """Sign-in codes by text message to one of the person's verified mobile numbers.
 
 It is the weakest factor (SIM swaps, interception), offered because some customers
-have nothing else. A code is a 6-digit number kept only as a keyed hash (HMAC-SHA256
-under the ``SECRET_KEY``, so a copy of the database alone cannot be searched for it),
-works once, for 10 minutes, with 5 tries; only the newest code works, a new one can be
-asked for after 30 seconds and at most 5 an hour.
+have nothing else. A code is a ``core.onetime`` code (``SMS_CODE``): a 6-digit number
+kept only as a keyed hash (HMAC-SHA256 under the ``SECRET_KEY``, so a copy of the
+database alone cannot be searched for it), that works once, for 10 minutes, with 5
+tries; only the newest code works, a new one can be asked for after 30 seconds and at
+most 5 an hour.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,7 +25,7 @@ from dropline.accounts.models import (
     SmsSignInCode,
     User,
 )
-from dropline.core import clock
+from dropline.core import clock, onetime
 from dropline.core.phones import display_phone
 from dropline.identity.factors import trusted_browsers
 from dropline.identity.factors.errors import SecondFactorError
@@ -41,24 +38,16 @@ MAX_ATTEMPTS = 5
 RESEND_AFTER = dt.timedelta(seconds=30)
 MAX_CODES_PER_HOUR = 5
 CODE_DIGITS = 6
-_HASH_SALT = "dropline.accounts.sms_sign_in_code"
-
-
-def _hash_code(code: str, *, nonce: str) -> str:
-    digest = salted_hmac(_HASH_SALT, f"{nonce}:{code}", algorithm="sha256").hexdigest()
-    return f"hmac-sha256${nonce}${digest}"
-
-
-def _code_matches(code: str, stored: str) -> bool:
-    parts = stored.split("$")
-    if len(parts) != 3 or parts[0] != "hmac-sha256":
-        return False
-    return constant_time_compare(_hash_code(code, nonce=parts[1]), stored)
-
-
-def _clean_code(code: str) -> str:
-    """People type codes with spaces or a dash in the middle; nothing else is forgiven."""
-    return "".join(code.split()).replace("-", "")
+SMS_CODE = onetime.CodePolicy(
+    "sms_sign_in",
+    lifetime=CODE_LIFETIME,
+    max_attempts=MAX_ATTEMPTS,
+    digits=CODE_DIGITS,
+    # The salt these codes were hashed under before ``core.onetime``: stored rows still work.
+    key_salt="dropline.accounts.sms_sign_in_code",
+    resend_after=RESEND_AFTER,
+    max_sends=MAX_CODES_PER_HOUR,
+)
 
 
 def masked_number(e164: str) -> str:
@@ -147,8 +136,9 @@ def send_sign_in_code(*, factor: SmsSecondFactor) -> SmsSignInCode:
                 factor=factor, created_at__gt=now - dt.timedelta(hours=1)
             ).order_by("-created_at", "-id")
         )
-        if recent and now - recent[0].created_at < RESEND_AFTER:
-            wait = math.ceil((RESEND_AFTER - (now - recent[0].created_at)).total_seconds())
+        sending = onetime.send_check(SMS_CODE, [r.created_at for r in recent], now=now)
+        if sending.too_soon:
+            wait = sending.wait_seconds
             raise SecondFactorError(
                 ngettext(
                     "We sent a code a moment ago. You can ask for another in %(seconds)d second.",
@@ -157,19 +147,20 @@ def send_sign_in_code(*, factor: SmsSecondFactor) -> SmsSignInCode:
                 )
                 % {"seconds": wait}
             )
-        if len(recent) >= MAX_CODES_PER_HOUR:
+        if sending.too_many:
             raise SecondFactorError(
                 _(
                     "We have sent too many codes. Try again in an hour, or use another way "
                     "to sign in."
                 )
             )
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        issued = onetime.issue(SMS_CODE, now=now)
+        code = issued.code
         record = SmsSignInCode.objects.create(
             factor=factor,
-            code_hash=_hash_code(code, nonce=secrets.token_hex(8)),
-            created_at=now,
-            expires_at=now + CODE_LIFETIME,
+            code_hash=issued.code_hash,
+            created_at=issued.created_at,
+            expires_at=issued.expires_at,
         )
     language = factor.user.preferred_language or translation.get_language() or "en"
     with translation.override(language):
@@ -207,16 +198,28 @@ def verify_sign_in_code(
             .order_by("-created_at", "-id")
             .first()
         )
-        if pending is None or pending.used_at is not None or pending.expires_at <= now:
+        stored = (
+            None
+            if pending is None
+            else onetime.StoredCode(
+                code_hash=pending.code_hash,
+                expires_at=pending.expires_at,
+                attempts=pending.attempts,
+                used=pending.used_at is not None,
+            )
+        )
+        verdict = onetime.verify(SMS_CODE, stored, onetime.clean(code), now=now)
+        if verdict.outcome is onetime.Outcome.EXPIRED:
             error = _("This code has expired. Ask for a new one.")
-        elif pending.attempts >= MAX_ATTEMPTS:
+        elif verdict.outcome is onetime.Outcome.TOO_MANY_ATTEMPTS:
             error = _("Too many wrong codes. Ask for a new one.")
-        elif not _code_matches(_clean_code(code), pending.code_hash):
-            SmsSignInCode.objects.filter(pk=pending.pk).update(attempts=F("attempts") + 1)
+        elif verdict.outcome is onetime.Outcome.WRONG:
+            assert pending is not None
+            SmsSignInCode.objects.filter(pk=pending.pk).update(attempts=verdict.attempts)
             security_events.second_factor_failed(
                 request=request, user=factor.user, method=SecondFactorMethod.TEXT_MESSAGE
             )
-            left = MAX_ATTEMPTS - pending.attempts - 1
+            left = verdict.attempts_left
             error = (
                 ngettext(
                     "That code is not right. You can try %(left)d more time.",
@@ -228,8 +231,9 @@ def verify_sign_in_code(
                 else _("That code is not right. Ask for a new one.")
             )
         else:
+            assert pending is not None
             SmsSignInCode.objects.filter(pk=pending.pk).update(
-                attempts=F("attempts") + 1, used_at=now
+                attempts=verdict.attempts, used_at=now
             )
             SmsSecondFactor.objects.filter(pk=factor.pk).update(last_used_at=now)
     if error is not None:

@@ -34,11 +34,10 @@ from dropline.identity.recovery.limits import (
 from dropline.identity.recovery.reset_codes import (
     CODE_LIFETIME,
     base_context,
-    hash_code,
+    decoy_code,
+    issue_code,
     language_for,
-    new_code,
     public_url,
-    store_code,
 )
 from dropline.identity.tasks import send_recovery_email
 
@@ -109,7 +108,7 @@ def send_reset_email(*, user: User, email: str, link: str, language: str) -> Non
 def send_no_login_email(*, email: str, language: str) -> None:
     """What an address with no login gets when someone asks to reset its password (or
     otherwise names it to allauth), after the hashing a real reset e-mail costs."""
-    hash_code(new_code())
+    decoy_code()
     context = {
         **base_context(),
         "email": email,
@@ -141,16 +140,17 @@ def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail
     The code replaces any live one, and goes only to an address verified on the
     login, because the code page finds logins by verified addresses only.
     """
-    code = new_code()
-    code_hash = hash_code(code)  # the same work as for an address with no login
+    # One code made and hashed on every path: the same work as for an address with no login.
     if not allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+        decoy_code()
         logger.info("password reset e-mail for user %s held back by the account limit", user.pk)
         return None
     verified = User.objects.filter(verified_email_owners(email), pk=user.pk).exists()
-    if verified:
-        store_code(user, code_hash)
+    code = issue_code(user) if verified else None
+    if code is None:
+        decoy_code()
     return ResetEmail(
-        code=code if verified else None,
+        code=code,
         language=language_for(user, language),
         lifetime_minutes=reset_email_minutes(),
     )

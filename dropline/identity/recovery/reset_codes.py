@@ -5,13 +5,13 @@ one message) and by text message (``text_reset``) share, and the reset with a co
 The e-mailed link is allauth's (bound to the password hash, so it works once, for
 ``PASSWORD_RESET_TIMEOUT``); the account adapter asks ``prepare_reset_email`` for the
 code that goes beside it. Codes from either channel are this module's, and one path
-checks them: 6 digits, made with ``secrets``, stored only as a password hash in the
-shared cache (Redis or the database cache, as the rate limits are), one live code per
-person (a new one, by either channel, replaces the old), bound to the password the
-person had when it was made (a reset by the link kills the code beside it), usable
-once, for ``CODE_LIFETIME``, with at most ``MAX_CODE_ATTEMPTS`` wrong tries. Each wrong
-try is recorded before the answer is given, outside any transaction that could roll
-it back.
+checks them. They are ``core.onetime`` codes (``RESET_CODE``): 6 digits, made with
+``secrets``, kept only as a keyed hash in the shared cache (Redis or the database
+cache, as the rate limits are), one live code per person (a new one, by either
+channel, replaces the old), bound to the password the person had when it was made (a
+reset by the link kills the code beside it), usable once, for ``CODE_LIFETIME``, with
+at most ``MAX_CODE_ATTEMPTS`` wrong tries. Each wrong try is recorded before the
+answer is given, outside any transaction that could roll it back.
 
 Nobody learns from these whether an account, an address or a phone exists: every
 request gets the same answer after the same work (a code is always made and hashed,
@@ -33,26 +33,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
-import secrets
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
 from dropline.accounts.models import SecurityEventKind, User
-from dropline.core import audit, clock
+from dropline.core import audit, onetime
 from dropline.identity.recovery.errors import CodeRejectedError, PasswordRejectedError
 from dropline.identity.recovery.identifiers import sign_in_names, users_for_identifier
 from dropline.identity.recovery.limits import (
@@ -61,7 +53,6 @@ from dropline.identity.recovery.limits import (
     CODE_ATTEMPTS_PER_IP,
     allowed_silently,
     check_visible,
-    digest,
     input_key,
 )
 from dropline.identity.security_events import record as security_events
@@ -71,74 +62,36 @@ logger = logging.getLogger(__name__)
 CODE_DIGITS = 6
 CODE_LIFETIME = dt.timedelta(minutes=15)
 MAX_CODE_ATTEMPTS = 5
-_LOCK_SECONDS = 10
-_LOCK_WAIT = 2.0
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-
-
-def hash_code(code: str) -> str:
-    """A code as it is stored: a password hash, the slow step every answer takes once."""
-    return make_password(code)
-
-
-@lru_cache(maxsize=1)
-def _decoy_hash() -> str:
-    """A hash no typed code matches, checked when there is nothing real to check, so a
-    miss takes as long as a real comparison."""
-    return hash_code(secrets.token_hex(16))
-
-
-def _code_key(user_pk: int) -> str:
-    return f"dropline:recovery:reset_code:{user_pk}"
-
-
-@contextmanager
-def _locked(key: str) -> Iterator[bool]:
-    """Hold a short cache lock on ``key`` so two requests never count or use the same
-    code at once; yields False if it could not be had in time."""
-    lock_key = f"{key}:lock"
-    deadline = time.monotonic() + _LOCK_WAIT
-    pause = 0.01
-    while not cache.add(lock_key, 1, timeout=_LOCK_SECONDS):
-        if time.monotonic() >= deadline:
-            yield False
-            return
-        time.sleep(pause)
-        pause = min(pause * 2, 0.1)
-    try:
-        yield True
-    finally:
-        cache.delete(lock_key)
+RESET_CODE = onetime.CodePolicy(
+    "reset_code", lifetime=CODE_LIFETIME, max_attempts=MAX_CODE_ATTEMPTS, digits=CODE_DIGITS
+)
+RESET_CODES = onetime.CacheCodes(RESET_CODE)
 
 
 def clean_code(text: str) -> str | None:
     """A typed code without spaces and dashes; None unless that leaves 6 digits."""
-    code = "".join(text.replace("-", " ").split())
-    if len(code) != CODE_DIGITS or not (code.isascii() and code.isdigit()):
-        return None
-    return code
+    return onetime.well_formed(RESET_CODE, text)
+
+
+def _subject(user: User) -> str:
+    return f"user:{user.pk}"
 
 
 def _password_mark(user: User) -> str:
     """Changes whenever the password does, so a code dies with the password it was made
     for, as allauth's link does."""
-    return digest(f"{user.pk}:{user.password}")
+    return f"{user.pk}:{user.password}"
 
 
-def store_code(user: User, code_hash: str) -> None:
-    now = clock.now()
-    entry = {
-        "hash": code_hash,
-        "expires": (now + CODE_LIFETIME).timestamp(),
-        "attempts": 0,
-        "password": _password_mark(user),
-    }
-    key = _code_key(user.pk)
-    with _locked(key):  # replace even if a stuck lock outlives the wait
-        cache.set(key, entry, timeout=math.ceil(CODE_LIFETIME.total_seconds()) + 60)
+def issue_code(user: User) -> str:
+    """A new code for ``user``, replacing any live one, bound to their password now."""
+    return RESET_CODES.issue(_subject(user), context=_password_mark(user)).code
+
+
+def decoy_code() -> None:
+    """The work of :func:`issue_code` (one code made and hashed), keeping nothing: for a
+    request that finds nobody to send a code to, so it costs what a real one does."""
+    onetime.issue(RESET_CODE)
 
 
 def public_url(path: str) -> str:
@@ -154,47 +107,18 @@ def base_context() -> dict[str, Any]:
     return {
         "provider_name": settings.DROPLINE_PROVIDER_NAME,
         "login_url": public_url(reverse("account_login")),
-        "lifetime_minutes": int(CODE_LIFETIME.total_seconds() // 60),
+        "lifetime_minutes": RESET_CODE.lifetime_minutes,
     }
 
 
 def _try_code(user: User, code: str) -> bool:
     """Check ``code`` against ``user``'s live code, counting a wrong try. Never raises."""
-    key = _code_key(user.pk)
-    with _locked(key) as locked:
-        entry = cache.get(key) if locked else None
-        if (
-            not isinstance(entry, dict)
-            or entry.get("expires", 0) <= clock.now().timestamp()
-            or entry.get("password") != _password_mark(user)
-        ):
-            check_password(code, _decoy_hash())
-            return False
-        if entry.get("attempts", 0) >= MAX_CODE_ATTEMPTS:
-            check_password(code, _decoy_hash())
-            return False
-        if check_password(code, entry["hash"]):
-            return True
-        entry["attempts"] = int(entry.get("attempts", 0)) + 1
-        cache.set(key, entry, timeout=math.ceil(CODE_LIFETIME.total_seconds()) + 60)
-        return False
+    return RESET_CODES.verify(_subject(user), code, context=_password_mark(user), consume=False).ok
 
 
 def _use_code(user: User, code: str) -> bool:
-    """Take the code out of the cache; False if another request used (or replaced) it."""
-    key = _code_key(user.pk)
-    with _locked(key) as locked:
-        if not locked:
-            return False
-        entry = cache.get(key)
-        if (
-            not isinstance(entry, dict)
-            or entry.get("password") != _password_mark(user)
-            or not check_password(code, entry["hash"])
-        ):
-            return False
-        cache.delete(key)
-        return True
+    """Use the code up; False if another request used (or replaced) it meanwhile."""
+    return RESET_CODES.consume(_subject(user), code, context=_password_mark(user))
 
 
 def reset_password_with_code(
@@ -222,10 +146,10 @@ def reset_password_with_code(
     users = users_for_identifier(identifier)
     matched: User | None = None
     if not users:
-        check_password(typed, _decoy_hash())
+        onetime.burn(RESET_CODE, typed)
     for user in users:
         if not allowed_silently([CODE_ATTEMPTS_PER_ACCOUNT], user):
-            check_password(typed, _decoy_hash())
+            onetime.burn(RESET_CODE, typed)
             continue
         if _try_code(user, typed):
             matched = user

@@ -20,10 +20,9 @@ from dropline.identity.recovery.limits import (
 )
 from dropline.identity.recovery.reset_codes import (
     base_context,
-    hash_code,
+    decoy_code,
+    issue_code,
     language_for,
-    new_code,
-    store_code,
 )
 from dropline.identity.tasks import send_reset_code_text
 from dropline.notifications.rendering import render
@@ -66,16 +65,17 @@ def request_reset_code(*, identifier: str, ip: str | None, language: str) -> Non
     typed_phone = as_phone(identifier.strip())
     users = users_for_identifier(identifier)
     if not users:
-        hash_code(new_code())  # the same work as for a real login
+        decoy_code()  # the same work as for a real login
         return
     for user in users:
-        code = new_code()
-        code_hash = hash_code(code)
+        # One code made and hashed per login found, whether or not it is sent.
         phone = phone_for(user, typed_phone)
         if phone is None:
+            decoy_code()
             continue
         if not allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
+            decoy_code()
             logger.info("password reset code for user %s held back by the account limit", user.pk)
             continue
-        store_code(user, code_hash)
+        code = issue_code(user)
         _send_code(user=user, phone=phone, code=code, language=language)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
+from dropline.core.ratelimit import Limit
 from dropline.identity.recovery import errors, identifiers, limits, reset_codes
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import ContactKind
@@ -26,10 +27,10 @@ from dropline.notifications.rendering import render
 
 USERNAME_REMINDER_EVENT = "account.username_reminder"
 
-REMINDERS_PER_IP = limits.Limit("username_reminder:ip", 5, dt.timedelta(hours=1))
-REMINDERS_PER_ADDRESS = limits.Limit("username_reminder:address", 3, dt.timedelta(hours=1))
+REMINDERS_PER_IP = Limit.per("username_reminder:ip", 5, dt.timedelta(hours=1), buckets=1)
+REMINDERS_PER_ADDRESS = Limit.per("username_reminder:address", 3, dt.timedelta(hours=1), buckets=1)
 # Silent, keyed by the login: past it nothing is sent, and the answer is the same.
-REMINDERS_PER_ACCOUNT = limits.Limit("username_reminder:account", 3, dt.timedelta(hours=1))
+REMINDERS_PER_ACCOUNT = Limit.per("username_reminder:account", 3, dt.timedelta(hours=1), buckets=1)
 
 
 @dataclass(frozen=True)

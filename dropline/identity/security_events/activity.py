@@ -3,8 +3,9 @@ they sign in, newest first, a page at a time. The web page and the app's API sho
 same pages.
 
 Only the person's own events are read (the person is in the query), so nobody else's
-ever appear. A page is one query without a COUNT: one row more than the page says
-whether an older page exists. Pages go at most ``MAX_PAGES`` deep.
+ever appear. A page is a ``core.pagination`` numbered page: one query without a COUNT
+(one row more than the page says whether an older page exists), at most ``MAX_PAGES``
+deep.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
+from dropline.core import pagination
 from dropline.identity.security_events.describe import describe
 from dropline.identity.security_events.search import events_for
 
@@ -47,29 +49,13 @@ class ActivityRow:
         return bool((self.event.data or {}).get("new_device"))
 
 
-@dataclass(frozen=True)
-class ActivityPage:
-    rows: list[ActivityRow]
-    number: int
-    has_previous: bool
-    has_next: bool
-    at_limit: bool  # older events exist but are not listed
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
+# A page of rows; ``at_limit``: older events exist but are not listed.
+ActivityPage = pagination.NumberedPage[ActivityRow]
 
 
 def page_number(text: str | None) -> int:
     """The page a link asks for, forgiving: junk is the first page, too far the last."""
-    try:
-        return min(max(int(text or 1), 1), MAX_PAGES)
-    except ValueError:
-        return 1
+    return pagination.page_number(text, max_pages=MAX_PAGES)
 
 
 def activity_page(*, user: User, number: int, current_fingerprint: str) -> ActivityPage:
@@ -78,25 +64,19 @@ def activity_page(*, user: User, number: int, current_fingerprint: str) -> Activ
     ``current_fingerprint`` is the asking device's (``devices.parse_user_agent``); its
     events are marked as this device's.
     """
-    number = min(max(number, 1), MAX_PAGES)
-    start = (number - 1) * PAGE_SIZE
-    events = list(events_for(user=user)[start : start + PAGE_SIZE + 1])
-    more = len(events) > PAGE_SIZE
-    rows = [
-        ActivityRow(
-            event=event,
-            what=describe(event),
-            device=event.device_label,
-            this_device=bool(event.device_fingerprint)
-            and event.device_fingerprint == current_fingerprint,
-            failed=event.kind in FAILURES,
-        )
-        for event in events[:PAGE_SIZE]
-    ]
-    return ActivityPage(
-        rows=rows,
-        number=number,
-        has_previous=number > 1,
-        has_next=more and number < MAX_PAGES,
-        at_limit=more and number == MAX_PAGES,
+    page = pagination.numbered_page(
+        events_for(user=user), number=number, size=PAGE_SIZE, max_pages=MAX_PAGES
+    )
+    return page.map(
+        [
+            ActivityRow(
+                event=event,
+                what=describe(event),
+                device=event.device_label,
+                this_device=bool(event.device_fingerprint)
+                and event.device_fingerprint == current_fingerprint,
+                failed=event.kind in FAILURES,
+            )
+            for event in page.rows
+        ]
     )

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-PASSWORD_MAX_LENGTH = 1024  # far above the 64 a password manager may use
+from dropline.core.limits import MAX_PASSWORD_LENGTH
 
 
 def _text(**attrs: str) -> forms.TextInput:
@@ -61,7 +61,7 @@ class NewLoginForm(forms.Form):
     )
     password = forms.CharField(
         label=_("Password"),
-        max_length=PASSWORD_MAX_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
         strip=False,
         help_text=_(
             "At least 12 characters. A few unrelated words make a strong password that is "
@@ -71,7 +71,7 @@ class NewLoginForm(forms.Form):
     )
     password_again = forms.CharField(
         label=_("Password again"),
-        max_length=PASSWORD_MAX_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
+from dropline.core import pagination
 from dropline.notifications import inbox as notification_centre
 from dropline.notifications import preferences as choices
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
@@ -37,6 +37,7 @@ from dropline.portal.notifications.forms import (
 )
 
 INBOX_PAGE_SIZE = 25
+INBOX_MAX_PAGES = 100  # the newest 2,500 notifications; "Page x of N" counts no further
 
 
 # Notification settings ----------------------------------------------------------------
@@ -167,10 +168,7 @@ def safe_link(link: str) -> str:
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.POST.get("page", "1")))
-    except ValueError:
-        return 1
+    return pagination.page_number(request.POST.get("page"), max_pages=INBOX_MAX_PAGES)
 
 
 def _back_to_inbox(page: int, anchor: str = "") -> HttpResponse:
@@ -184,11 +182,18 @@ def _back_to_inbox(page: int, anchor: str = "") -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    page: Page[Message] = Paginator(
-        notification_centre.inbox_for(user=user), INBOX_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    items = [InboxItem(message=message, link=safe_link(message.link)) for message in page]
-    return render(request, "portal/notifications/inbox.html", {"page": page, "items": items})
+    rows = notification_centre.inbox_for(user=user)
+    # A page past the last is the last, as the page count says.
+    page_count = pagination.page_count(rows, size=INBOX_PAGE_SIZE, max_pages=INBOX_MAX_PAGES)
+    page = pagination.numbered_page(
+        rows, number=request.GET.get("page"), size=INBOX_PAGE_SIZE, max_pages=page_count
+    )
+    items = [InboxItem(message=message, link=safe_link(message.link)) for message in page.rows]
+    return render(
+        request,
+        "portal/notifications/inbox.html",
+        {"page": page, "page_count": page_count, "items": items},
+    )
 
 
 @login_required

@@ -7,11 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dropline.core.limits import MAX_PASSWORD_LENGTH
 from dropline.identity.recovery import errors, reset_codes, username_reminder
 from dropline.notifications.categories import Channel
-
-# Far above the policy's 128, so the policy's own message explains a long password.
-PASSWORD_FIELD_MAX_LENGTH = 1024
 
 # How the code page speaks of where the code went: (label, error) by channel.
 _CODE_WORDING = {
@@ -55,7 +53,7 @@ class ResetCodeForm(forms.Form):
     )
     password1 = forms.CharField(
         label=_("New password"),
-        max_length=PASSWORD_FIELD_MAX_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
         strip=False,
         help_text=_(
             "At least 12 characters. A few unrelated words make a strong password that is "
@@ -65,7 +63,7 @@ class ResetCodeForm(forms.Form):
     )
     password2 = forms.CharField(
         label=_("New password again"),
-        max_length=PASSWORD_FIELD_MAX_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

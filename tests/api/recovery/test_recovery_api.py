@@ -161,7 +161,7 @@ def test_a_missing_field_is_named(db):
 
 @pytest.mark.usefixtures("maria")
 def test_asking_is_limited_the_same_for_an_unknown_address():
-    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.count
     with clock.frozen(clock.now()):
         known = [post(BY_EMAIL, {"email": "maria@example.com"}) for _ in range(limit + 1)]
         unknown = [
@@ -263,7 +263,7 @@ def test_the_password_policy_applies_and_the_code_still_works(maria):
 def test_code_attempts_are_limited(maria):
     post(BY_TEXT, {"identifier": "maria"})
     with clock.frozen(clock.now()):
-        for _ in range(recovery_limits.CODE_ATTEMPTS_PER_INPUT.amount):
+        for _ in range(recovery_limits.CODE_ATTEMPTS_PER_INPUT.count):
             reset_with("000000" if latest_text() != "000000" else "111111")
         response = reset_with(latest_text())
 

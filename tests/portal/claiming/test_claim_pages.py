@@ -248,7 +248,7 @@ def test_the_claim_page_answers_429_when_the_limit_is_reached_then_recovers(clie
     limit = claiming.CLAIMS_PER_ACCOUNT
     start = clock.now()
     with clock.frozen(start):
-        for _ in range(limit.amount):
+        for _ in range(limit.count):
             response = client.post(CLAIM, claim_details(account, postal_code="00000"))
             assert response.status_code == 200
         response = client.post(CLAIM, claim_details(account))
@@ -264,7 +264,7 @@ def test_the_claim_page_answers_429_when_the_limit_is_reached_then_recovers(clie
 
 def test_the_ip_limit_applies_to_the_page(client, account):
     limit = claiming.CLAIMS_PER_IP
-    for serial in range(limit.amount):
+    for serial in range(limit.count):
         client.post(
             CLAIM,
             claim_details(account, account_number=f"8260000{serial:04d}0"),

@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import RestrictedError
 from django.test import Client
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from dropline.accounts.models import SecurityEvent, SmsSecondFactor, SmsSignInCode, User
 from dropline.core import clock
@@ -176,6 +177,25 @@ def test_five_wrong_codes_use_the_code_up():
     with pytest.raises(errors.SecondFactorError, match="Too many wrong codes"):
         sms_codes.verify_sign_in_code(factor=factor, code=code)
     assert SmsSignInCode.objects.get().attempts == sms_codes.MAX_ATTEMPTS
+
+
+def test_a_code_stored_before_the_shared_code_service_still_works():
+    """Rows written by the earlier hashing (the same salt and format) stay valid."""
+    user = make_user(username="olga")
+    factor = enable_sms(user)
+    now = clock.now()
+    nonce = "0123456789abcdef"
+    digest = salted_hmac(
+        "dropline.accounts.sms_sign_in_code", f"{nonce}:424242", algorithm="sha256"
+    ).hexdigest()
+    SmsSignInCode.objects.create(
+        factor=factor,
+        code_hash=f"hmac-sha256${nonce}${digest}",
+        created_at=now,
+        expires_at=now + sms_codes.CODE_LIFETIME,
+    )
+    sms_codes.verify_sign_in_code(factor=factor, code="424 242")
+    assert SmsSignInCode.objects.get().used_at is not None
 
 
 def test_an_expired_code_is_refused():

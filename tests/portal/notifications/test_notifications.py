@@ -33,6 +33,7 @@ from dropline.notifications.outbox import build_message
 from dropline.notifications.preferences import preference_grid
 from dropline.notifications.rendering import Rendered
 from dropline.notifications.unsubscribe import make_token
+from dropline.portal.notifications.views import INBOX_MAX_PAGES, INBOX_PAGE_SIZE
 from tests.support.factories import Customer, make_customer
 
 pytestmark = pytest.mark.django_db
@@ -458,6 +459,22 @@ def test_the_centre_shows_body_date_and_safe_links_and_pages_by_25(client, maria
     assert 'href="/billing/invoices/7/"' in second
     assert "javascript:" not in second
     assert "<time datetime=" in second
+
+
+def test_the_centre_counts_its_pages_no_further_than_the_last_one_offered(client, maria):
+    for n in range(30):
+        tell(maria, f"Filler {n:02d}")
+    with CaptureQueriesContext(connection) as ctx:
+        too_far = page(client.get(CENTRE, {"page": 9}))
+    assert "Page 2 of 2" in too_far  # a page past the last is the last
+    assert too_far.count('class="inbox-item') == 5
+    counts = [
+        q["sql"].upper()
+        for q in ctx.captured_queries
+        if "notifications_message" in q["sql"] and "COUNT(" in q["sql"].upper()
+    ]
+    # The bell's count of unread ones, and the pages' count, which stops at the last page.
+    assert any(f"LIMIT {INBOX_PAGE_SIZE * INBOX_MAX_PAGES}" in sql for sql in counts)
 
 
 def test_the_bell_costs_one_count_query_and_nothing_for_visitors(client, maria):

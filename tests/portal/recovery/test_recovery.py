@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.core import clock
+from dropline.core import clock, onetime
 from dropline.identity import tasks
 from dropline.identity.recovery import errors, reset_codes, text_reset, username_reminder
 from dropline.identity.recovery import limits as recovery_limits
@@ -415,7 +415,6 @@ def test_a_reset_by_email_sends_one_security_notice(client, maria, way):
 
 
 def test_asking_by_email_costs_the_same_hashing_whoever_is_asked_about(maria, monkeypatch):
-    reset_codes._decoy_hash()
     hashes = HashCounter(monkeypatch)
     work = {}
     for address in ["maria@example.com", "nobody@example.com"]:
@@ -443,7 +442,7 @@ def test_an_undeliverable_reset_email_answers_the_same(client, maria, monkeypatc
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.count
     known = [ask_by_email(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         ask_by_email(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com")
@@ -459,7 +458,7 @@ def test_reset_emails_for_one_address_are_limited_the_same_for_everyone(maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reset_emails_from_one_ip_address_are_limited(db):
-    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.count
     for number in range(limit):
         assert ask_by_email(Client(), f"someone{number}@example.com").status_code == 302
     assert ask_by_email(Client(), "one-more@example.com").status_code == 429
@@ -470,7 +469,7 @@ def test_reset_emails_from_one_ip_address_are_limited(db):
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_by_either_channel_count_against_one_silent_account_limit(maria):
-    assert recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount == 3
+    assert recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count == 3
     ask_for_code(Client(), "maria")
     ask_for_code(Client(), MARIA_PHONE)
     answers = {ask_by_email(Client(), "maria@example.com")["Location"] for _ in range(2)}
@@ -508,8 +507,10 @@ def test_the_code_is_never_kept_in_the_clear(client, maria):
     ask_for_code(client, "maria")
     code = latest_code()
 
-    entry = cache.get(f"dropline:recovery:reset_code:{maria.pk}")
-    assert entry["hash"].startswith("argon2$argon2id$")
+    stored = reset_codes.RESET_CODES.peek(f"user:{maria.pk}")
+    assert stored is not None
+    assert stored.code_hash.startswith("hmac-sha256$")
+    entry = cache.get(reset_codes.RESET_CODES.key(f"user:{maria.pk}"))
     assert code not in repr(entry)
     assert not Message.objects.filter(body_text__contains=code).exists()
 
@@ -578,13 +579,14 @@ def test_a_wrong_code_answers_the_same_as_no_such_login(maria):
 
 
 class HashCounter:
-    """Counts the slow steps (password hashing) a request does: the same count for a
-    real login and for nobody is what keeps the answers equally fast."""
+    """Counts the hashing of codes a request does (a code hashed to keep it, a typed code
+    compared with a hash): the same count for a real login and for nobody is what keeps
+    the answers equally fast."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.made = 0
         self.checked = 0
-        real_make, real_check = reset_codes.make_password, reset_codes.check_password
+        real_make, real_check = onetime.hash_code, onetime.code_matches
 
         def make(*args: Any, **kwargs: Any) -> str:
             self.made += 1
@@ -594,8 +596,8 @@ class HashCounter:
             self.checked += 1
             return real_check(*args, **kwargs)
 
-        monkeypatch.setattr(reset_codes, "make_password", make)
-        monkeypatch.setattr(reset_codes, "check_password", check)
+        monkeypatch.setattr(onetime, "hash_code", make)
+        monkeypatch.setattr(onetime, "code_matches", check)
 
     def take(self) -> tuple[int, int]:
         counts = (self.made, self.checked)
@@ -605,7 +607,6 @@ class HashCounter:
 
 def test_every_answer_costs_the_same_hashing(maria, monkeypatch):
     person("nophone")
-    reset_codes._decoy_hash()  # made once per process, before any request
     hashes = HashCounter(monkeypatch)
     work = {}
     for name in ["maria", "nophone", "nobody-at-all"]:
@@ -781,7 +782,7 @@ def test_the_forms_need_the_csrf_token(maria):
 
 def test_codes_for_one_name_are_limited_then_allowed_again(maria):
     start = clock.now()
-    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_INPUT.count
     with clock.frozen(start):
         for _ in range(limit):
             assert ask_for_code(Client(), "maria").status_code == 302
@@ -800,7 +801,7 @@ def test_codes_for_one_name_are_limited_then_allowed_again(maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_codes_from_one_ip_address_are_limited(db):
-    limit = recovery_limits.CODE_REQUESTS_PER_IP.amount
+    limit = recovery_limits.CODE_REQUESTS_PER_IP.count
     for number in range(limit):
         assert ask_for_code(Client(), f"someone{number}").status_code == 302
     assert ask_for_code(Client(), "someone-else").status_code == 429
@@ -815,16 +816,16 @@ def test_codes_for_one_account_are_limited_silently(maria):
         answers = {ask_for_code(Client(), name)["Location"] for name in names}
 
     assert answers == {TEXT_CODE}  # every answer looks the same ...
-    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount  # ... but
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count  # ... but
     with clock.frozen(start + recovery_limits.CODE_REQUESTS_PER_ACCOUNT.window):
         ask_for_code(Client(), "maria")
-    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.amount + 1
+    assert len(texts_to(MARIA_PHONE)) == recovery_limits.CODE_REQUESTS_PER_ACCOUNT.count + 1
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_code_attempts_are_limited(client, maria):
     ask_for_code(client, "maria")
-    limit = recovery_limits.CODE_ATTEMPTS_PER_INPUT.amount
+    limit = recovery_limits.CODE_ATTEMPTS_PER_INPUT.count
     for _ in range(limit):
         assert (
             enter_code(client, "999999" if latest_code() != "999999" else "888888").status_code
@@ -926,7 +927,7 @@ def test_a_reminder_needs_an_email_address_or_a_mobile_number(client, maria):
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
-    limit = username_reminder.REMINDERS_PER_ADDRESS.amount
+    limit = username_reminder.REMINDERS_PER_ADDRESS.count
     known = [remind(Client(), "maria@example.com") for _ in range(limit + 1)]
     unknown = [
         remind(Client(REMOTE_ADDR="203.0.113.5"), "nobody@example.com") for _ in range(limit + 1)
@@ -935,12 +936,12 @@ def test_reminders_for_one_address_are_limited_the_same_for_everyone(maria):
     assert [r.status_code for r in known] == [302] * limit + [429]
     assert [r.status_code for r in unknown] == [302] * limit + [429]
     assert page(known[-1], "maria@example.com") == page(unknown[-1], "nobody@example.com")
-    assert len(reminders()) == min(limit, username_reminder.REMINDERS_PER_ACCOUNT.amount)
+    assert len(reminders()) == min(limit, username_reminder.REMINDERS_PER_ACCOUNT.count)
 
 
 @pytest.mark.usefixtures("still_clock")
 def test_reminders_from_one_ip_address_are_limited(db):
-    limit = username_reminder.REMINDERS_PER_IP.amount
+    limit = username_reminder.REMINDERS_PER_IP.count
     for number in range(limit):
         assert remind(Client(), f"someone{number}@example.com").status_code == 302
     assert remind(Client(), "one-more@example.com").status_code == 429
