@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from django.contrib.auth.hashers import check_password
 from django.core.cache import cache as default_cache
@@ -175,6 +176,28 @@ class StoredCode:
     attempts: int = 0
     used: bool = False
     context_mark: str = ""
+
+    @classmethod
+    def of_row(cls, row: CodeRow | None) -> StoredCode | None:
+        """The code a database row keeps (``code_hash``, ``expires_at``, ``attempts``,
+        ``used_at``), or None when there is no row."""
+        if row is None:
+            return None
+        return cls(
+            code_hash=row.code_hash,
+            expires_at=row.expires_at,
+            attempts=row.attempts,
+            used=row.used_at is not None,
+        )
+
+
+class CodeRow(Protocol):
+    """A model row that keeps one code: the contact verification and SMS code tables."""
+
+    code_hash: str
+    expires_at: dt.datetime
+    attempts: int
+    used_at: dt.datetime | None
 
 
 class Outcome(StrEnum):

@@ -136,16 +136,7 @@ def verify_code(*, contact: ContactPoint, code: str) -> None:
             .order_by("-created_at", "-id")
             .first()
         )
-        stored = (
-            None
-            if pending is None
-            else onetime.StoredCode(
-                code_hash=pending.code_hash,
-                expires_at=pending.expires_at,
-                attempts=pending.attempts,
-                used=pending.used_at is not None,
-            )
-        )
+        stored = onetime.StoredCode.of_row(pending)
         verdict = onetime.verify(CONTACT_CODE, stored, code.strip(), now=now)
         if verdict.outcome is onetime.Outcome.EXPIRED:
             error = _("This code has expired. Ask for a new one.")

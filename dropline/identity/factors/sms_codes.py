@@ -198,16 +198,7 @@ def verify_sign_in_code(
             .order_by("-created_at", "-id")
             .first()
         )
-        stored = (
-            None
-            if pending is None
-            else onetime.StoredCode(
-                code_hash=pending.code_hash,
-                expires_at=pending.expires_at,
-                attempts=pending.attempts,
-                used=pending.used_at is not None,
-            )
-        )
+        stored = onetime.StoredCode.of_row(pending)
         verdict = onetime.verify(SMS_CODE, stored, onetime.clean(code), now=now)
         if verdict.outcome is onetime.Outcome.EXPIRED:
             error = _("This code has expired. Ask for a new one.")

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dropline.core.limits import MAX_PASSWORD_LENGTH
+from dropline.portal.fields import check_typed_twice, new_password, new_password_again
 
 
 def _text(**attrs: str) -> forms.TextInput:
@@ -59,28 +59,12 @@ class NewLoginForm(forms.Form):
         help_text=_("We will send a link to confirm it before your account opens."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        help_text=_(
-            "At least 12 characters. A few unrelated words make a strong password that is "
-            "easy to remember."
-        ),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_again = forms.CharField(
-        label=_("Password again"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = new_password(_("Password"))
+    password_again = new_password_again(_("Password again"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password"), data.get("password_again")
-        if first and second and first != second:
-            self.add_error("password_again", _("The two passwords are different. Type it again."))
+        check_typed_twice(self, data, "password", "password_again")
         return data
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dropline.core.limits import MAX_PASSWORD_LENGTH
 from dropline.identity.recovery import errors, reset_codes, username_reminder
 from dropline.notifications.categories import Channel
+from dropline.portal.fields import check_typed_twice, new_password, new_password_again
 
 # How the code page speaks of where the code went: (label, error) by channel.
 _CODE_WORDING = {
@@ -51,22 +51,8 @@ class ResetCodeForm(forms.Form):
         help_text=_("6 digits."),
         widget=_text(inputmode="numeric", autocomplete="one-time-code", size="8"),
     )
-    password1 = forms.CharField(
-        label=_("New password"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        help_text=_(
-            "At least 12 characters. A few unrelated words make a strong password that is "
-            "easy to remember."
-        ),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("New password again"),
-        max_length=MAX_PASSWORD_LENGTH,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password(_("New password"))
+    password2 = new_password_again(_("New password again"))
 
     def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,9 +66,7 @@ class ResetCodeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are different. Type it again."))
+        check_typed_twice(self, data, "password1", "password2")
         return data
 
 
