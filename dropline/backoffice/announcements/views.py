@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.announcements.forms import AnnouncementForm, ResolveForm
-from dropline.backoffice.common import bounded_page, with_rendered_html_policy
+from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE, with_rendered_html_policy
 from dropline.core import audit
+from dropline.core.pagination import numbered_page
 from dropline.notifications import announcements
 from dropline.notifications.channels.segments import SegmentCount, count_segments
 from dropline.notifications.models import Announcement, AnnouncementStatus
@@ -57,7 +58,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("areas")
         .order_by("-created_at", "-id")
     )
-    page = bounded_page(found, page=request.GET.get("page"))
+    page = numbered_page(found, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
     return render(request, "backoffice/announcements/announcements.html", {"page": page})
 
 
