@@ -39,7 +39,7 @@ def holder_of(customer: Customer) -> AccountMember:
 def redeem(code: str, *, username: str = "jose", email: str = "jose@example.com") -> User:
     return claiming.redeem_invitation(
         code=code, username=username, email=email, password=PASSWORD, request_ip=IP
-    )
+    ).user
 
 
 def code_in(message: mail.EmailMessage) -> str:
