@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from dropline.accounts.models import User
 from dropline.core import audit, clock
 from dropline.customers.models import AccountMember, CustomerAccount, ServiceArea
+from dropline.notifications import dispatch
 from dropline.notifications.categories import DEFAULTS, Category
 from dropline.notifications.models import (
     Announcement,
@@ -167,9 +168,7 @@ def resolve(
 
 
 def _queue(announcement_id: int, phase: str) -> None:
-    from dropline.notifications.tasks import fan_out_announcement
-
-    fan_out_announcement.delay(announcement_id, phase, 0)
+    dispatch.fan_out_later(announcement_id, phase, 0)
 
 
 def _recipients(

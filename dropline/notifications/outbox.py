@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from dropline.accounts.models import User
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
+from dropline.notifications import dispatch
 from dropline.notifications.categories import ESSENTIAL, Channel
 from dropline.notifications.models import (
     ContactKind,
@@ -234,7 +235,5 @@ def notify_addresses(
 
 
 def enqueue_delivery(message_ids: list[int]) -> None:
-    from dropline.notifications.tasks import deliver_messages
-
-    for start in range(0, len(message_ids), 100):
-        deliver_messages.delay(message_ids[start : start + 100])
+    """Deliver ``message_ids`` in the background (at once without a broker)."""
+    dispatch.deliver_later(message_ids)
