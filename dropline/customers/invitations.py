@@ -141,9 +141,14 @@ def _has_holder(account: CustomerAccount) -> bool:
 
 
 def issue_printed_code(
-    *, account: CustomerAccount, created_by: User | None, role: str = MemberRole.HOLDER
+    *,
+    account: CustomerAccount,
+    created_by: User | None,
+    role: str = MemberRole.HOLDER,
+    request: HttpRequest | None = None,
 ) -> IssuedCode:
-    """A code to print on the bill or read out, valid for PRINTED_CODE_LIFETIME.
+    """A code to print on the bill or read out, valid for PRINTED_CODE_LIFETIME;
+    audited as ``invitation_code.created``.
 
     A new holder code replaces any earlier unused one, so only the latest bill's
     code works.
@@ -161,13 +166,25 @@ def issue_printed_code(
                     )
                 )
             revoke_pending_holder_codes(account=locked)
-        return _issue(
+        issued = _issue(
             account=locked,
             role=role,
             email="",
             created_by=created_by,
             lifetime=PRINTED_CODE_LIFETIME,
         )
+        audit.record(
+            action="invitation_code.created",
+            request=request,
+            actor=created_by,
+            target=issued.invitation,
+            account_number=locked.number,
+            data={
+                "role": issued.invitation.role,
+                "expires_at": issued.invitation.expires_at.isoformat(),
+            },
+        )
+        return issued
 
 
 # The holder: invitations by e-mail -----------------------------------------------------

@@ -13,8 +13,9 @@ account that already has a holder all raise the same ``NoMatchingAccountError`` 
 work: the password is always hashed and the same two lookups always run. Attempts are
 limited per IP address and per account number (``core.ratelimit``).
 
-These functions only create the records, in one transaction, with the e-mail address
-unverified. The caller then signs the person in through allauth
+These functions create the records and write the audit log (``account.claimed``,
+``invitation.redeemed``), in one transaction, with the e-mail address unverified, and
+answer the new membership. The caller then signs a new login in through allauth
 (``allauth.account.utils.complete_signup``), whose mandatory e-mail verification stage
 sends the confirmation and keeps the portal closed until the address is confirmed.
 """
@@ -32,10 +33,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import clock, ratelimit
+from dropline.core import audit, clock, ratelimit
 from dropline.customers.invitations import hash_code, normalize_code, revoke_pending_holder_codes
 from dropline.customers.models import (
     AccountMember,
@@ -191,6 +193,17 @@ def _create_login(*, username: str, email: str, password_hash: str, language: st
     return user
 
 
+def _audit(*, action: str, member: AccountMember, request: HttpRequest | None) -> None:
+    audit.record(
+        action=action,
+        request=request,
+        actor=member.user,
+        target=member.account,
+        account_number=member.account.number,
+        data={"role": member.role},
+    )
+
+
 # Claiming with the bill's details ---------------------------------------------------------
 
 
@@ -228,8 +241,11 @@ def claim_account(
     password: str,
     request_ip: str | None,
     language: str = "",
-) -> User:
-    """Create a login that holds the account the bill's details describe.
+    request: HttpRequest | None = None,
+) -> AccountMember:
+    """Create a login that holds the account the bill's details describe; its
+    membership (``.user`` is the new login), audited as ``account.claimed`` with
+    ``request``'s address and browser.
 
     Raises ``LoginDetailsError`` (fix the fields), ``TooManyAttemptsError`` or
     ``NoMatchingAccountError``. The new login's e-mail address is unverified.
@@ -256,12 +272,15 @@ def claim_account(
             user = _create_login(
                 username=username, email=email, password_hash=password_hash, language=language
             )
-            AccountMember.objects.create(account=account, user=user, role=MemberRole.HOLDER)
+            member = AccountMember.objects.create(
+                account=account, user=user, role=MemberRole.HOLDER
+            )
             revoke_pending_holder_codes(account=account)
+            _audit(action="account.claimed", member=member, request=request)
     except IntegrityError:
         # Someone claimed the account (or took the username) a moment ago.
         raise NoMatchingAccountError from None
-    return user
+    return member
 
 
 def claim_account_for_user(
@@ -271,8 +290,10 @@ def claim_account_for_user(
     postal_code: str,
     last_name: str,
     request_ip: str | None,
+    request: HttpRequest | None = None,
 ) -> AccountMember:
-    """A signed-in person adds another account they hold to their login."""
+    """A signed-in person adds another account they hold to their login; audited as
+    ``account.claimed``."""
     number = normalize_account_number(account_number)
     _throttle(CLAIMS_PER_IP, request_ip or "unknown")
     _throttle(CLAIMS_PER_ACCOUNT, number)
@@ -289,6 +310,7 @@ def claim_account_for_user(
                 account=account, user=user, role=MemberRole.HOLDER
             )
             revoke_pending_holder_codes(account=account)
+            _audit(action="account.claimed", member=member, request=request)
     except IntegrityError:
         raise NoMatchingAccountError from None
     return member
@@ -352,8 +374,10 @@ def redeem_invitation(
     password: str,
     request_ip: str | None,
     language: str = "",
-) -> User:
-    """Create a login on the account the code belongs to, with the code's role.
+    request: HttpRequest | None = None,
+) -> AccountMember:
+    """Create a login on the account the code belongs to, with the code's role; its
+    membership (``.user`` is the new login), audited as ``invitation.redeemed``.
 
     Raises ``LoginDetailsError``, ``TooManyAttemptsError`` or ``InvitationCodeError``.
     """
@@ -373,23 +397,29 @@ def redeem_invitation(
             user = _create_login(
                 username=username, email=email, password_hash=password_hash, language=language
             )
-            _use(invitation, user)
+            member = _use(invitation, user)
+            _audit(action="invitation.redeemed", member=member, request=request)
     except IntegrityError:
         raise InvitationCodeError(
             _("This code has already been used. Each code works once.")
         ) from None
-    return user
+    return member
 
 
-def accept_invitation(*, code: str, user: User, request_ip: str | None) -> AccountMember:
-    """A signed-in person joins the code's account with their existing login."""
+def accept_invitation(
+    *, code: str, user: User, request_ip: str | None, request: HttpRequest | None = None
+) -> AccountMember:
+    """A signed-in person joins the code's account with their existing login; audited
+    as ``invitation.redeemed``."""
     _throttle(REDEMPTIONS_PER_IP, request_ip or "unknown")
     try:
         with transaction.atomic():
             invitation = _redeemable(code=code)
             if AccountMember.objects.filter(account=invitation.account, user=user).exists():
                 raise InvitationCodeError(_("Your login is already on this account."))
-            return _use(invitation, user)
+            member = _use(invitation, user)
+            _audit(action="invitation.redeemed", member=member, request=request)
+            return member
     except IntegrityError:
         raise InvitationCodeError(
             _("This code has already been used. Each code works once.")

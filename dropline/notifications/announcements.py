@@ -5,6 +5,9 @@ accounts in those areas in primary-key order, ``CHUNK`` at a time, each chunk
 its own transaction and its own task, so a million accounts never make one
 giant request or transaction. Messages carry idempotency keys, so a chunk that
 runs twice (a worker died, a task was retried) adds nothing.
+
+Creating, sending and resolving are audited (``announcement.created``, ``.sent``,
+``.resolved``) in the same transaction as the change, with the staff request.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import clock
+from dropline.core import audit, clock
 from dropline.customers.models import AccountMember, CustomerAccount, ServiceArea
+from dropline.notifications import dispatch
 from dropline.notifications.categories import DEFAULTS, Category
 from dropline.notifications.models import (
     Announcement,
@@ -56,6 +61,7 @@ def create_announcement(
     body_en: str,
     body_es: str,
     created_by: User | None,
+    request: HttpRequest | None = None,
 ) -> Announcement:
     areas = list(areas)
     if not areas:
@@ -77,6 +83,13 @@ def create_announcement(
             created_at=clock.now(),
         )
         announcement.areas.set(areas)
+        audit.record(
+            action="announcement.created",
+            request=request,
+            actor=created_by,
+            target=announcement,
+            data={"kind": announcement.kind, "areas": [area.code for area in areas]},
+        )
     return announcement
 
 
@@ -98,8 +111,9 @@ def accounts_reached(announcement: Announcement) -> QuerySet[CustomerAccount]:
     ).exclude(status="closed")
 
 
-def start_sending(*, announcement: Announcement) -> None:
-    """Mark the announcement as sending and queue its first chunk."""
+def start_sending(*, announcement: Announcement, request: HttpRequest | None = None) -> None:
+    """Mark the announcement as sending and queue its first chunk; audited, with the
+    number of accounts it will reach."""
     with transaction.atomic():
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.status != AnnouncementStatus.DRAFT:
@@ -108,11 +122,24 @@ def start_sending(*, announcement: Announcement) -> None:
         locked.sent_at = clock.now()
         locked.accounts_total = accounts_reached(locked).count()
         locked.save(update_fields=["status", "sent_at", "accounts_total"])
+        audit.record(
+            action="announcement.sent",
+            request=request,
+            target=locked,
+            data={"accounts_total": locked.accounts_total},
+        )
         transaction.on_commit(lambda: _queue(locked.pk, INITIAL))
 
 
-def resolve(*, announcement: Announcement, resolution_en: str, resolution_es: str) -> None:
-    """Send the "resolved" follow-up to the same people."""
+def resolve(
+    *,
+    announcement: Announcement,
+    resolution_en: str,
+    resolution_es: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Send the "resolved" follow-up to the same people; audited, with how many
+    accounts it goes to."""
     with transaction.atomic():
         locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if locked.status != AnnouncementStatus.SENT:
@@ -131,13 +158,17 @@ def resolve(*, announcement: Announcement, resolution_en: str, resolution_es: st
                 "resolution_total",
             ]
         )
+        audit.record(
+            action="announcement.resolved",
+            request=request,
+            target=locked,
+            data={"resolution_total": locked.resolution_total},
+        )
         transaction.on_commit(lambda: _queue(locked.pk, RESOLVED))
 
 
 def _queue(announcement_id: int, phase: str) -> None:
-    from dropline.notifications.tasks import fan_out_announcement
-
-    fan_out_announcement.delay(announcement_id, phase, 0)
+    dispatch.fan_out_later(announcement_id, phase, 0)
 
 
 def _recipients(

@@ -67,6 +67,15 @@ def add_contact(*, user: User, kind: str, address: str) -> ContactPoint:
         raise ContactError(_("You have already added this address.")) from None
 
 
+def add_and_send_code(*, user: User, kind: str, address: str) -> ContactPoint:
+    """Add an address and send it a code, in one transaction: if the address is refused
+    or the code cannot be sent, nothing is kept (``ContactError`` says why)."""
+    with transaction.atomic():
+        contact = add_contact(user=user, kind=kind, address=address)
+        send_verification_code(contact=contact)
+    return contact
+
+
 def add_verified_contact(*, user: User, kind: str, address: str, primary: bool) -> ContactPoint:
     """For addresses already proven elsewhere (the verified sign-in e-mail)."""
     normalized = normalize(kind=kind, address=address)

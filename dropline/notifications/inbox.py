@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.db.models import QuerySet
 
 from dropline.accounts.models import User
@@ -24,3 +26,17 @@ def mark_read(*, user: User, message_id: int | None = None) -> int:
     if message_id is not None:
         messages = messages.filter(pk=message_id)
     return messages.update(read_at=clock.now())
+
+
+def safe_link(link: str) -> str:
+    """A message's link if it stays on this site or is plain http(s); else nothing.
+
+    Every edge shows a message's link through this, never the stored one: the portal's
+    "Open" link and the API's ``link`` are the same.
+    """
+    if not link:
+        return ""
+    if link.startswith("/"):
+        return link if not link.startswith(("//", "/\\")) else ""
+    parts = urlsplit(link)
+    return link if parts.scheme in {"http", "https"} and parts.netloc else ""

@@ -1,8 +1,15 @@
-"""Asking for a notification: one message per recipient and channel, never twice."""
+"""Asking for a notification: one message per recipient and channel, never twice.
+
+Two public calls: ``notify`` tells people (or an account's members) on the channels
+their preferences choose; ``notify_addresses`` tells one person at given addresses
+(a security alert to an address just removed, a username reminder to the address
+typed). Nothing outside ``notifications`` builds ``Message`` rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,6 +17,7 @@ from django.db import IntegrityError, transaction
 from dropline.accounts.models import User
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
+from dropline.notifications import dispatch
 from dropline.notifications.categories import ESSENTIAL, Channel
 from dropline.notifications.models import (
     ContactKind,
@@ -159,8 +167,73 @@ def notify(
     return created
 
 
-def enqueue_delivery(message_ids: list[int]) -> None:
-    from dropline.notifications.tasks import deliver_messages
+def address_key(channel: str, address: str) -> str:
+    """A short, stable key for one address on one channel (no address in the key)."""
+    return hashlib.sha256(f"{channel}:{address.strip().lower()}".encode()).hexdigest()[:16]
 
-    for start in range(0, len(message_ids), 100):
-        deliver_messages.delay(message_ids[start : start + 100])
+
+def notify_addresses(
+    *,
+    event: str,
+    category: str,
+    subject_key: str,
+    context: dict[str, Any],
+    user: User,
+    addresses: Sequence[tuple[str, str]],
+    account: CustomerAccount | None = None,
+    language: str = "",
+    link: str = "",
+    key_by_address: bool = True,
+) -> list[Message]:
+    """Record ``event`` for ``user`` at each ``(channel, address)`` in ``addresses``,
+    whatever their preferences and quiet hours, and queue the delivery after commit.
+
+    Each message's subject key is ``subject_key`` and a key of its address
+    (``address_key``), so each address is told once; with ``key_by_address=False``,
+    ``subject_key`` alone (it already names one message per person and channel).
+    ``language`` defaults to the person's (or the account's). Asking again creates
+    nothing new.
+    """
+    if not addresses:
+        return []
+    language = language or language_for(user, account)
+    rendered = render(
+        event=event,
+        language=language,
+        context={**context, "user": user, "account": account},
+    )
+    created: list[Message] = []
+    with transaction.atomic():
+        for channel, address in addresses:
+            message = build_message(
+                user=user,
+                account=account,
+                event=event,
+                category=category,
+                subject_key=(
+                    f"{subject_key}:{address_key(channel, address)}"
+                    if key_by_address
+                    else subject_key
+                ),
+                channel=channel,
+                address=address.strip(),
+                rendered=rendered,
+                language=language,
+                link=link,
+                quiet=None,
+            )
+            try:
+                with transaction.atomic():
+                    message.save()
+            except IntegrityError:
+                continue  # already asked for
+            created.append(message)
+        pending = [m.pk for m in created if m.status == MessageStatus.PENDING]
+        if pending:
+            transaction.on_commit(lambda: enqueue_delivery(pending))
+    return created
+
+
+def enqueue_delivery(message_ids: list[int]) -> None:
+    """Deliver ``message_ids`` in the background (at once without a broker)."""
+    dispatch.deliver_later(message_ids)

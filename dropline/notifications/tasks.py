@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from dropline.notifications.announcements import fan_out_chunk
 from dropline.notifications.delivery import deliver, due_message_ids
 
 
@@ -39,8 +40,6 @@ def deliver_due() -> int:
 def fan_out_announcement(announcement_id: int, phase: str, after_account_id: int) -> None:
     """One chunk per task when a broker is set, so any worker can take the next one;
     without a broker, the chunks run one after another in this process."""
-    from dropline.notifications.announcements import fan_out_chunk
-
     cursor: int | None = after_account_id
     while cursor is not None:
         cursor = fan_out_chunk(

@@ -39,7 +39,7 @@ def holder_of(customer: Customer) -> AccountMember:
 def redeem(code: str, *, username: str = "jose", email: str = "jose@example.com") -> User:
     return claiming.redeem_invitation(
         code=code, username=username, email=email, password=PASSWORD, request_ip=IP
-    )
+    ).user
 
 
 def code_in(message: mail.EmailMessage) -> str:
@@ -395,8 +395,9 @@ def test_each_change_to_the_people_is_audited_once_with_who_and_where(household,
         ("invitation.sent", "maria", "198.51.100.23"),
         ("invitation.revoked", "maria", "198.51.100.23"),
         ("member.removed", "maria", "198.51.100.23"),
+        ("invitation_code.created", "maria", None),
         ("invitation_code.revoked", "", None),
     ]
     with pytest.raises(invitations.InvitationError):
         invitations.revoke_invitation(by=holder, invitation=issued.invitation, request=request)
-    assert AuditEvent.objects.count() == 4  # a refused change is not recorded
+    assert AuditEvent.objects.count() == 5  # a refused change is not recorded

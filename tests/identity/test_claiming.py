@@ -9,10 +9,12 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from dropline.accounts.models import User
 from dropline.core import clock
+from dropline.core.models import AuditEvent
 from dropline.customers.models import (
     AccountMember,
     AccountStatus,
@@ -40,7 +42,7 @@ def claim(account: CustomerAccount | None = None, **overrides: str) -> User:
         "password": PASSWORD,
     }
     details.update(overrides)
-    return claiming.claim_account(**details, request_ip=IP)
+    return claiming.claim_account(**details, request_ip=IP, request=None).user
 
 
 # Claiming ------------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ def _work(details: dict[str, str]) -> tuple[int, int]:
         CaptureQueriesContext(connection) as queries,
         pytest.raises(claiming.NoMatchingAccountError),
     ):
-        claiming.claim_account(**details, request_ip=None)
+        claiming.claim_account(**details, request_ip=None, request=None)
     # The rate-limit bookkeeping in the database cache is the same for every attempt
     # too, but its query count depends on what the cache held before; leave it out.
     lookups = [q for q in queries.captured_queries if "cache" not in q["sql"]]
@@ -357,3 +359,33 @@ def test_odd_characters_in_the_zip_code_are_just_a_mismatch():
     for typed in (arabic_indic, fullwidth, superscript):
         with pytest.raises(claiming.NoMatchingAccountError):
             claim(account, postal_code=typed)
+
+
+def test_a_claim_answers_the_membership_and_audits_it_with_the_request():
+    account = unclaimed_account()
+    request = RequestFactory().post("/claim/", REMOTE_ADDR=IP, HTTP_USER_AGENT="Test/1.0")
+    member = claiming.claim_account(
+        account_number=account.number,
+        postal_code="52240",
+        last_name="Rivera",
+        username="maria.r",
+        email="maria@example.com",
+        password=PASSWORD,
+        request_ip=IP,
+        request=request,
+    )
+    assert (member.account, member.role) == (account, MemberRole.HOLDER)
+    event = AuditEvent.objects.get(action="account.claimed")
+    assert (event.actor, event.account_number, event.ip_address) == (
+        member.user,
+        account.number,
+        IP,
+    )
+    assert (event.user_agent, event.data) == ("Test/1.0", {"role": MemberRole.HOLDER})
+
+
+def test_a_refused_claim_audits_nothing():
+    account = unclaimed_account()
+    with pytest.raises(claiming.NoMatchingAccountError):
+        claim(account, last_name="Someone")
+    assert not AuditEvent.objects.exists()

@@ -37,7 +37,7 @@ def test_the_printed_bill_details_get_a_login_for_the_demo_customer_without_one(
         email="grace@example.com",
         password="a long demo passphrase 42",
         request_ip="127.0.0.1",
-    )
+    ).user
     assert account.members.get().user == user
     assert account.members.get().role == MemberRole.HOLDER
     # Once claimed, the demo no longer offers it, and seeding again adds nothing.

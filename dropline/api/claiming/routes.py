@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.decorators import decorate_view
 
-from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.api.claiming.schemas import (
     AccountDetailsIn,
@@ -94,21 +93,11 @@ def _refused(response: HttpResponse, exc: claiming.ClaimError) -> Answer:
     return Status(400, InvalidInputOut(detail=str(exc), errors=errors))
 
 
-def _record(request: HttpRequest, *, action: str, user: User, member: AccountMember) -> None:
-    audit.record(
-        action=action,
-        request=request,
-        actor=user,
-        target=member.account,
-        account_number=member.account.number,
-        data={"role": member.role},
-    )
-
-
 def _new_login(
-    request: HttpRequest, response: HttpResponse, *, action: str, create: Callable[[], User]
+    request: HttpRequest, response: HttpResponse, *, create: Callable[[], AccountMember]
 ) -> HttpResponse | Answer:
-    """Create the login with ``create`` and start its sign-in as an app sign-up.
+    """Create the login with ``create`` (which answers its membership, audited) and
+    start its sign-in as an app sign-up.
 
     Runs inside allauth's app context (``in_allauth_app_context``), so
     ``request.session`` is the session the answer's token names.
@@ -119,14 +108,12 @@ def _new_login(
             ErrorOut(detail=_("You are already signed in. Add the account to your login instead.")),
         )
     try:
-        user = create()
+        member = create()
     except claiming.ClaimError as exc:
         return _refused(response, exc)
-    member = AccountMember.objects.select_related("account").get(user=user)
-    _record(request, action=action, user=user, member=member)
     try:
         started = complete_signup(
-            request, user, allauth_settings.EMAIL_VERIFICATION, reverse("portal:overview")
+            request, member.user, allauth_settings.EMAIL_VERIFICATION, reverse("portal:overview")
         )
     except ImmediateHttpResponse:
         started = None
@@ -149,7 +136,7 @@ def claim(request: HttpRequest, response: HttpResponse, payload: ClaimIn) -> Any
     409 when the caller is already signed in (use `POST /accounts/claim`).
     """
 
-    def create() -> User:
+    def create() -> AccountMember:
         return claiming.claim_account(
             account_number=payload.account_number,
             postal_code=payload.postal_code,
@@ -159,9 +146,10 @@ def claim(request: HttpRequest, response: HttpResponse, payload: ClaimIn) -> Any
             password=payload.password,
             request_ip=audit.client_ip(request),
             language=get_language() or "",
+            request=request,
         )
 
-    return _new_login(request, response, action="account.claimed", create=create)
+    return _new_login(request, response, create=create)
 
 
 @router.post(
@@ -177,7 +165,7 @@ def redeem(request: HttpRequest, response: HttpResponse, payload: RedeemIn) -> A
     `code`. 409 when the caller is already signed in (use `POST /accounts/invitation`).
     """
 
-    def create() -> User:
+    def create() -> AccountMember:
         return claiming.redeem_invitation(
             code=payload.code,
             username=payload.username,
@@ -185,9 +173,10 @@ def redeem(request: HttpRequest, response: HttpResponse, payload: RedeemIn) -> A
             password=payload.password,
             request_ip=audit.client_ip(request),
             language=get_language() or "",
+            request=request,
         )
 
-    return _new_login(request, response, action="invitation.redeemed", create=create)
+    return _new_login(request, response, create=create)
 
 
 def _joined(member: AccountMember) -> Answer:
@@ -211,10 +200,10 @@ def claim_for_me(request: HttpRequest, response: HttpResponse, payload: AccountD
             postal_code=payload.postal_code,
             last_name=payload.last_name,
             request_ip=audit.client_ip(request),
+            request=request,
         )
     except claiming.ClaimError as exc:
         return _refused(response, exc)
-    _record(request, action="account.claimed", user=user, member=member)
     return _joined(member)
 
 
@@ -224,9 +213,8 @@ def redeem_for_me(request: HttpRequest, response: HttpResponse, payload: CodeIn)
     user = signed_in_user(request)
     try:
         member = claiming.accept_invitation(
-            code=payload.code, user=user, request_ip=audit.client_ip(request)
+            code=payload.code, user=user, request_ip=audit.client_ip(request), request=request
         )
     except claiming.ClaimError as exc:
         return _refused(response, exc)
-    _record(request, action="invitation.redeemed", user=user, member=member)
     return _joined(member)

@@ -1,7 +1,8 @@
 """A person's notification e-mail addresses and mobile numbers, for the mobile app: the
 same operations as the web's contact page. Thin: ``dropline.notifications.contacts``
 decides, with the same codes and limits (6 digits, 15 minutes, 5 tries a code, 5 codes
-an hour for an address), and ``security_events`` records and alerts the same changes.
+an hour for an address), and ``dropline.identity.contacts`` confirms and removes,
+recording and alerting the same security events as for the web.
 
 Adding, making primary and removing need a sign-in confirmed within the last five
 minutes, as on the web. With the app's session token, a stale one gets allauth's own
@@ -17,9 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -30,16 +29,15 @@ from dropline.api.contacts.schemas import (
     CodeSentOut,
     ContactCodeIn,
     ContactOut,
-    ContactState,
     NewContactOut,
 )
 from dropline.api.errors import FieldError
 from dropline.api.headless import require_recent_authentication
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
-from dropline.core.phones import display_phone
-from dropline.identity.security_events import record as security_events
+from dropline.identity import contacts as contact_changes
 from dropline.notifications import contacts as contact_points
-from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
+from dropline.notifications.models import ContactKind, ContactPoint
+from dropline.notifications.queries import contact_state, own_contact, shown_address
 
 router = Router(tags=["contacts"])
 
@@ -51,25 +49,15 @@ BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
 
 
 def _own_contact(request: HttpRequest, contact_id: int) -> ContactPoint:
-    return get_object_or_404(ContactPoint, pk=contact_id, user=signed_in_user(request))
-
-
-def _state(contact: ContactPoint) -> ContactState:
-    if contact.status == ContactStatus.UNDELIVERABLE:
-        return "undeliverable"
-    return "verified" if contact.is_verified else "pending"
-
-
-def _shown(contact: ContactPoint) -> str:
-    return display_phone(contact.address) if contact.kind == ContactKind.PHONE else contact.address
+    return own_contact(user=signed_in_user(request), contact_id=contact_id)
 
 
 def _contact_out(contact: ContactPoint) -> ContactOut:
-    state = _state(contact)
+    state = contact_state(contact)
     return ContactOut(
         id=contact.pk,
         kind="phone" if contact.kind == ContactKind.PHONE else "email",
-        address=_shown(contact),
+        address=shown_address(contact),
         state=state,
         primary=contact.is_primary,
         undeliverable_reason=contact.failure_reason if state == "undeliverable" else "",
@@ -103,11 +91,9 @@ def add_contact(request: HttpRequest, payload: AddContactIn) -> Status[NewContac
     require_recent_authentication(request)
     user = signed_in_user(request)
     try:
-        with transaction.atomic():
-            contact = contact_points.add_contact(
-                user=user, kind=payload.kind, address=payload.address
-            )
-            contact_points.send_verification_code(contact=contact)
+        contact = contact_points.add_and_send_code(
+            user=user, kind=payload.kind, address=payload.address
+        )
     except contact_points.ContactError as exc:
         raise FieldError("address", str(exc)) from None
     return Status(
@@ -128,23 +114,12 @@ def verify_contact(request: HttpRequest, contact_id: int, payload: ContactCodeIn
     is refused until a new one is sent. An address already `verified` answers as it
     is, whatever the code."""
     contact = _own_contact(request, contact_id)
-    if _state(contact) == "verified":
+    if contact_state(contact) == "verified":
         return _contact_out(contact)
-    refused: contact_points.ContactError | None = None
-    # verify_code commits a wrong try before it refuses; the refusal is caught inside
-    # this transaction so that the count survives it.
-    with transaction.atomic():
-        try:
-            contact_points.verify_code(contact=contact, code=payload.code)
-        except contact_points.ContactError as exc:
-            refused = exc
-        else:
-            security_events.contact_changed(
-                request=request, user=contact.user, kind=contact.kind, added=contact.address
-            )
-    if refused is not None:
-        raise FieldError("code", str(refused))
-    contact.refresh_from_db()
+    try:
+        contact_changes.verify(contact=contact, code=payload.code, request=request)
+    except contact_points.ContactError as exc:
+        raise FieldError("code", str(exc)) from None
     return _contact_out(contact)
 
 
@@ -158,7 +133,7 @@ def resend_code(request: HttpRequest, contact_id: int) -> Any:
     was sent (five this hour already, or it could not be sent): `detail` says why. 409
     for an address that is `verified` and needs none."""
     contact = _own_contact(request, contact_id)
-    if _state(contact) == "verified":
+    if contact_state(contact) == "verified":
         raise HttpError(409, _("This address is already confirmed."))
     # No transaction here: a code that could not be sent still counts towards the
     # hourly limit, as on the web.
@@ -166,7 +141,7 @@ def resend_code(request: HttpRequest, contact_id: int) -> Any:
         contact_points.send_verification_code(contact=contact)
     except contact_points.ContactError as exc:
         return Status(429, ErrorOut(detail=str(exc)))
-    return CodeSentOut(address=_shown(contact), code_expires_in=CODE_EXPIRES_IN)
+    return CodeSentOut(address=shown_address(contact), code_expires_in=CODE_EXPIRES_IN)
 
 
 @router.post(
@@ -200,12 +175,7 @@ def remove_contact(request: HttpRequest, contact_id: int) -> Status[None]:
     contact = _own_contact(request, contact_id)
     require_recent_authentication(request)
     try:
-        with transaction.atomic():
-            contact_points.remove_contact(contact=contact)
-            if contact.is_verified:
-                security_events.contact_changed(
-                    request=request, user=contact.user, kind=contact.kind, removed=contact.address
-                )
+        contact_changes.remove(contact=contact, request=request)
     except contact_points.ContactError as exc:
         raise HttpError(409, str(exc)) from None
     return Status(204, None)

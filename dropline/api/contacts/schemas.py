@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from dropline.notifications.queries import ContactState
+
 ContactKindName = Literal["email", "phone"]
-ContactState = Literal["verified", "pending", "undeliverable"]
 
 
 class ContactOut(Schema):

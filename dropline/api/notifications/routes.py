@@ -43,7 +43,7 @@ def list_notifications(
             category=m.category,
             subject=m.subject,
             body=m.body_text,
-            link=m.link,
+            link=inbox.safe_link(m.link),
             created_at=m.created_at,
             read=m.read_at is not None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class NotificationOut(Schema):
@@ -13,7 +13,10 @@ class NotificationOut(Schema):
     category: str
     subject: str
     body: str
-    link: str
+    link: str = Field(
+        description="A path on this site or a plain http(s) address, as the web's "
+        "notification centre shows it; empty when there is none or it is not safe to open."
+    )
     created_at: dt.datetime
     read: bool
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages as flash
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,8 +18,8 @@ from django.views.decorators.http import require_POST
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.announcements.forms import AnnouncementForm, ResolveForm
-from dropline.backoffice.common import bounded_page, with_rendered_html_policy
-from dropline.core import audit
+from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE, with_rendered_html_policy
+from dropline.core.pagination import numbered_page
 from dropline.notifications import announcements
 from dropline.notifications.channels.segments import SegmentCount, count_segments
 from dropline.notifications.models import Announcement, AnnouncementStatus
@@ -57,7 +56,7 @@ def announcement_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("areas")
         .order_by("-created_at", "-id")
     )
-    page = bounded_page(found, page=request.GET.get("page"))
+    page = numbered_page(found, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
     return render(request, "backoffice/announcements/announcements.html", {"page": page})
 
 
@@ -67,24 +66,18 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                announcement = announcements.create_announcement(
-                    kind=data["kind"],
-                    areas=data["areas"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    title_en=data["title_en"],
-                    title_es=data["title_es"],
-                    body_en=data["body_en"],
-                    body_es=data["body_es"],
-                    created_by=signed_in_user(request),
-                )
-                audit.record(
-                    action="announcement.created",
-                    request=request,
-                    target=announcement,
-                    data={"kind": announcement.kind, "areas": [a.code for a in data["areas"]]},
-                )
+            announcement = announcements.create_announcement(
+                kind=data["kind"],
+                areas=data["areas"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                title_en=data["title_en"],
+                title_es=data["title_es"],
+                body_en=data["body_en"],
+                body_es=data["body_es"],
+                created_by=signed_in_user(request),
+                request=request,
+            )
         except announcements.AnnouncementError as exc:
             form.add_error(None, str(exc))
         else:
@@ -148,15 +141,7 @@ def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def announcement_send(request: HttpRequest, pk: int) -> HttpResponse:
     announcement = get_object_or_404(Announcement, pk=pk)
     try:
-        with transaction.atomic():
-            announcements.start_sending(announcement=announcement)
-            announcement.refresh_from_db()
-            audit.record(
-                action="announcement.sent",
-                request=request,
-                target=announcement,
-                data={"accounts_total": announcement.accounts_total},
-            )
+        announcements.start_sending(announcement=announcement, request=request)
     except announcements.AnnouncementError:
         flash.error(request, _("This announcement has already been sent; it was not sent again."))
     else:
@@ -172,19 +157,12 @@ def announcement_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _announcement_page(request, announcement, resolve_form=form, status=400)
     try:
-        with transaction.atomic():
-            announcements.resolve(
-                announcement=announcement,
-                resolution_en=form.cleaned_data["resolution_en"],
-                resolution_es=form.cleaned_data["resolution_es"],
-            )
-            announcement.refresh_from_db()
-            audit.record(
-                action="announcement.resolved",
-                request=request,
-                target=announcement,
-                data={"resolution_total": announcement.resolution_total},
-            )
+        announcements.resolve(
+            announcement=announcement,
+            resolution_en=form.cleaned_data["resolution_en"],
+            resolution_es=form.cleaned_data["resolution_es"],
+            request=request,
+        )
     except announcements.AnnouncementError:
         flash.error(request, _("Only an announcement that has finished sending can be resolved."))
     else:

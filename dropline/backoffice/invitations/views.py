@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.invitations.forms import CodeRoleForm
-from dropline.core import audit
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
 from dropline.customers.numbering import normalize_account_number
@@ -75,20 +74,11 @@ def invitation_codes(request: HttpRequest, number: str) -> HttpResponse:
             account=account,
             created_by=signed_in_user(request),
             role=form.cleaned_data["role"],
+            request=request,
         )
     except invitations.InvitationError as exc:
         form.add_error("role", str(exc))
         return _page(request, account, form=form)
-    audit.record(
-        action="invitation_code.created",
-        request=request,
-        target=issued.invitation,
-        account_number=account.number,
-        data={
-            "role": issued.invitation.role,
-            "expires_at": issued.invitation.expires_at.isoformat(),
-        },
-    )
     return _page(request, account, issued=issued)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import MessageStatus
+from dropline.notifications.queries import MessageLogFilters
 
 
 class MessageFilterForm(forms.Form):
@@ -33,6 +34,11 @@ class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *MessageStatus.choices]
     )
+
+    def filters(self) -> MessageLogFilters:
+        """The valid filters (an invalid one is dropped); none for an unbound form."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return MessageLogFilters(**{name: str(data.get(name) or "") for name in self.base_fields})
 
 
 class SmsFilterForm(forms.Form):

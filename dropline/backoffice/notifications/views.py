@@ -1,7 +1,8 @@
 """Staff pages for notifications: the message log, one message, the SMS simulator's
 inbox and message template previews.
 
-Thin: parse input, call ``dropline.notifications``, render.
+Thin: parse input, call ``dropline.notifications`` (the message log's rule is
+``notifications.queries.message_log``), render.
 """
 
 from __future__ import annotations
@@ -9,85 +10,46 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 
 from dropline.accounts.models import User
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.common import bounded_page, with_rendered_html_policy
+from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE, with_rendered_html_policy
 from dropline.backoffice.notifications.forms import (
     MessageFilterForm,
     SmsFilterForm,
     TemplatePreviewForm,
 )
 from dropline.core import clock
-from dropline.customers.models import AccountMember, CustomerAccount
-from dropline.customers.numbering import normalize_account_number
+from dropline.core.pagination import numbered_page
+from dropline.customers.models import CustomerAccount
+from dropline.notifications import queries
 from dropline.notifications.channels.segments import SegmentCount, count_segments
-from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import (
     Announcement,
     AnnouncementKind,
     AnnouncementStatus,
-    ContactKind,
     Message,
-    SimulatedSms,
 )
 from dropline.notifications.rendering import Rendered
 from dropline.notifications.rendering import render as render_message
 
-
-def _phone_or_none(text: str) -> str | None:
-    try:
-        return normalize(kind=ContactKind.PHONE, address=text)
-    except ContactError:
-        return None
-
-
 # Message log ----------------------------------------------------------------
-
-
-def _filtered_messages(filters: dict[str, Any]) -> QuerySet[Message]:
-    found = (
-        Message.objects.select_related("user", "account")
-        .defer("body_text", "body_html")
-        .order_by("-created_at", "-id")
-    )
-    number = normalize_account_number(filters.get("account") or "")
-    if number:
-        # Announcements reach people, not accounts (their messages carry no account):
-        # an account's log includes its members' messages that name no account.
-        members = AccountMember.objects.filter(account__number=number).values("user_id")
-        found = found.filter(
-            Q(account__number=number) | Q(account__isnull=True, user_id__in=members)
-        )
-    recipient = (filters.get("recipient") or "").strip()
-    if recipient:
-        condition = Q(to_address__iexact=recipient) | Q(user__username__iexact=recipient)
-        phone = _phone_or_none(recipient) if "@" not in recipient else None
-        if phone:
-            condition |= Q(to_address=phone)
-        found = found.filter(condition)
-    for field in ("category", "channel", "status"):
-        if filters.get(field):
-            found = found.filter(**{field: filters[field]})
-    return found
 
 
 @staff_permission_required("notifications.view_message")
 def message_log(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
     if form.is_bound:
         form.is_valid()  # an invalid filter is dropped (and shown); the others still apply
-        filters = form.cleaned_data
-    page = bounded_page(_filtered_messages(filters), page=request.GET.get("page"))
+    filters = form.filters()
+    page = queries.message_log(filters=filters, page=request.GET.get("page"))
     return render(
         request,
         "backoffice/notifications/messages.html",
-        {"form": form, "page": page, "filtered": any(filters.values())},
+        {"form": form, "page": page, "filtered": not filters.is_empty()},
     )
 
 
@@ -108,11 +70,13 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_permission_required("notifications.view_simulatedsms")
 def sms_inbox(request: HttpRequest) -> HttpResponse:
     form = SmsFilterForm(request.GET or None)
-    texts = SimulatedSms.objects.order_by("-sent_at", "-id")
     to = form.cleaned_data["to"].strip() if form.is_valid() else ""
-    if to:
-        texts = texts.filter(to__in={to, _phone_or_none(to) or to})
-    page = bounded_page(texts, page=request.GET.get("page"))
+    page = numbered_page(
+        queries.simulated_texts(to=to),
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
+        max_pages=MAX_PAGES,
+    )
     return render(
         request,
         "backoffice/notifications/sms_inbox.html",

@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.common import bounded_page
+from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE
 from dropline.backoffice.security_events.forms import SecurityEventFilterForm
 from dropline.core import audit
+from dropline.core.pagination import numbered_page
 from dropline.identity.security_events import describe
 from dropline.identity.security_events import search as event_search
 
@@ -39,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # errors are shown; the valid filters still apply
     filters = form.filters()
     found = event_search.search(filters=filters).prefetch_related("user__memberships__account")
-    page = bounded_page(found, page=request.GET.get("page"))
+    page = numbered_page(found, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
     audit.record(
         action="security_events.searched",
         request=request,

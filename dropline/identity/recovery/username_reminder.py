@@ -22,7 +22,7 @@ from dropline.core.ratelimit import Limit
 from dropline.identity.recovery import errors, identifiers, limits, reset_codes
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import ContactKind
-from dropline.notifications.outbox import build_message, enqueue_delivery
+from dropline.notifications.outbox import notify_addresses
 from dropline.notifications.rendering import render
 
 USERNAME_REMINDER_EVENT = "account.username_reminder"
@@ -94,30 +94,24 @@ def send_username_reminder(*, address: Address, ip: str | None, language: str) -
         return
     token = secrets.token_hex(8)
     with transaction.atomic():
-        pending: list[int] = []
         for user in users:
             own_language = reset_codes.language_for(user, language)
-            rendered = render(
-                event=USERNAME_REMINDER_EVENT,
-                language=own_language,
-                context={**reset_codes.base_context(), "username": user.username, "user": user},
-            )
+            context = {**reset_codes.base_context(), "username": user.username}
             if not limits.allowed_silently([REMINDERS_PER_ACCOUNT], user):
+                # The same rendering work as for a reminder that is sent.
+                render(
+                    event=USERNAME_REMINDER_EVENT,
+                    language=own_language,
+                    context={**context, "user": user},
+                )
                 continue
-            message = build_message(
-                user=user,
-                account=None,
+            notify_addresses(
                 event=USERNAME_REMINDER_EVENT,
                 category=Category.SECURITY,
                 subject_key=f"username_reminder:{token}",
-                channel=channel,
-                address=address.value,
-                rendered=rendered,
+                context=context,
+                user=user,
+                addresses=[(channel, address.value)],
                 language=own_language,
-                link="",
-                quiet=None,
+                key_by_address=False,
             )
-            message.save()
-            pending.append(message.pk)
-        if pending:
-            transaction.on_commit(lambda: enqueue_delivery(pending))

@@ -8,21 +8,18 @@ to the portal. ``record`` asks for one in the same transaction as the event.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 
 from dropline.accounts.models import SecurityEvent, User
 from dropline.customers.models import AccountMember, CustomerAccount
 from dropline.notifications.categories import Category, Channel
-from dropline.notifications.models import Message, MessageStatus
-from dropline.notifications.outbox import build_message, enqueue_delivery, language_for, notify
-from dropline.notifications.rendering import render
+from dropline.notifications.models import Message
+from dropline.notifications.outbox import notify, notify_addresses
 
 # Message templates (``notifications/templates/notifications/<event>/``).
 NEW_DEVICE_ALERT = "security.new_device"
@@ -51,10 +48,6 @@ def _account_of(user: User) -> CustomerAccount | None:
         AccountMember.objects.filter(user=user).select_related("account").order_by("pk").first()
     )
     return membership.account if membership is not None else None
-
-
-def _address_key(channel: str, address: str) -> str:
-    return hashlib.sha256(f"{channel}:{address.strip().lower()}".encode()).hexdigest()[:16]
 
 
 def alert(
@@ -112,34 +105,14 @@ def alert(
     ]
     if not extra:
         return messages
-    language = language_for(user, account)
-    rendered = render(
+    created = notify_addresses(
         event=template,
-        language=language,
-        context={**full_context, "user": user, "account": account},
+        category=Category.SECURITY,
+        subject_key=subject_key,
+        context=full_context,
+        user=user,
+        addresses=extra,
+        account=account,
+        link=activity_path,
     )
-    created: list[Message] = []
-    for channel, address in extra:
-        message = build_message(
-            user=user,
-            account=account,
-            event=template,
-            category=Category.SECURITY,
-            subject_key=f"{subject_key}:{_address_key(channel, address)}",
-            channel=channel,
-            address=address.strip(),
-            rendered=rendered,
-            language=language,
-            link=activity_path,
-            quiet=None,
-        )
-        try:
-            with transaction.atomic():
-                message.save()
-        except IntegrityError:
-            continue  # already asked for
-        created.append(message)
-    pending = [m.pk for m in created if m.status == MessageStatus.PENDING]
-    if pending:
-        transaction.on_commit(lambda: enqueue_delivery(pending))
     return messages + created

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from dropline.core import clock
 from dropline.notifications.channels.segments import count_segments
+from dropline.notifications.models import SimulatedSms
 
 
 class SmsError(Exception):
@@ -44,8 +45,6 @@ class SimulatorGateway:
     unreachable, ones ending in 98 time out; everything else lands in the inbox."""
 
     def send(self, *, to: str, body: str, idempotency_key: str) -> str:
-        from dropline.notifications.models import SimulatedSms
-
         if to.endswith("99"):
             raise PermanentSmsError("number is not a mobile line")
         if to.endswith("98"):

@@ -77,27 +77,12 @@ def _added(request: HttpRequest, member: AccountMember) -> HttpResponse:
     return redirect("portal:overview")
 
 
-def _done(request: HttpRequest, *, action: str, user: User, signed_in: bool) -> HttpResponse:
-    """Audit the new membership, then go on: a new login to allauth's e-mail
-    verification, a signed-in person to the account they just added."""
-    member = (
-        AccountMember.objects.select_related("account")
-        .filter(user=user)
-        .order_by("-added_at", "-id")
-        .first()
-    )
-    assert member is not None
-    audit.record(
-        action=action,
-        request=request,
-        actor=user,
-        target=member.account,
-        account_number=member.account.number,
-        data={"role": member.role},
-    )
+def _done(request: HttpRequest, *, member: AccountMember, signed_in: bool) -> HttpResponse:
+    """Go on: a new login to allauth's e-mail verification, a signed-in person to the
+    account they just added (the domain has audited the new membership)."""
     if signed_in:
         return _added(request, member)
-    return _sign_in_new_login(request, user)
+    return _sign_in_new_login(request, member.user)
 
 
 @never_cache
@@ -119,13 +104,13 @@ def claim(request: HttpRequest) -> HttpResponse:
         "postal_code": data["postal_code"],
         "last_name": data["last_name"],
         "request_ip": audit.client_ip(request),
+        "request": request,
     }
     try:
         if signed_in is not None:
-            claiming.claim_account_for_user(user=signed_in, **details)
-            user = signed_in
+            member = claiming.claim_account_for_user(user=signed_in, **details)
         else:
-            user = claiming.claim_account(
+            member = claiming.claim_account(
                 **details,
                 username=data["username"],
                 email=data["email"],
@@ -134,7 +119,7 @@ def claim(request: HttpRequest) -> HttpResponse:
             )
     except claiming.ClaimError as exc:
         return _page(request, template, form, _apply_error(form, exc))
-    return _done(request, action="account.claimed", user=user, signed_in=signed_in is not None)
+    return _done(request, member=member, signed_in=signed_in is not None)
 
 
 @never_cache
@@ -154,17 +139,19 @@ def invitation(request: HttpRequest) -> HttpResponse:
     ip = audit.client_ip(request)
     try:
         if signed_in is not None:
-            claiming.accept_invitation(code=data["code"], user=signed_in, request_ip=ip)
-            user = signed_in
+            member = claiming.accept_invitation(
+                code=data["code"], user=signed_in, request_ip=ip, request=request
+            )
         else:
-            user = claiming.redeem_invitation(
+            member = claiming.redeem_invitation(
                 code=data["code"],
                 username=data["username"],
                 email=data["email"],
                 password=data["password"],
                 request_ip=ip,
                 language=get_language() or "",
+                request=request,
             )
     except claiming.ClaimError as exc:
         return _page(request, template, form, _apply_error(form, exc, code_field=True))
-    return _done(request, action="invitation.redeemed", user=user, signed_in=signed_in is not None)
+    return _done(request, member=member, signed_in=signed_in is not None)

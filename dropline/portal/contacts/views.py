@@ -1,8 +1,9 @@
 """The customer's contact pages: e-mail addresses and mobile numbers for alerts, bills
-and sign-in codes. Thin: parse input, call ``dropline.notifications.contacts``, render.
+and sign-in codes. Thin: parse input, call ``dropline.notifications.contacts`` (and
+``dropline.identity.contacts`` for the changes that are security events), render.
 
-Every contact is looked up with the signed-in person in the query, so another person's
-id answers 404.
+Every contact is looked up with ``notifications.queries.own_contact``, the signed-in
+person in the query, so another person's id answers 404.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
-from dropline.core.phones import display_phone
-from dropline.identity.security_events import record as security_events
+from dropline.identity import contacts as contact_changes
 from dropline.notifications import contacts as contact_points
-from dropline.notifications.models import ContactKind, ContactPoint, ContactStatus
+from dropline.notifications.models import ContactKind, ContactPoint
+from dropline.notifications.queries import contact_state, needs_code, own_contact, shown_address
 from dropline.portal.contacts.forms import AddContactForm, CodeForm
 
 
@@ -36,30 +36,15 @@ class ContactRow:
 
     @property
     def undeliverable(self) -> bool:
-        return self.contact.status == ContactStatus.UNDELIVERABLE
+        return contact_state(self.contact) == "undeliverable"
 
     @property
     def needs_code(self) -> bool:
         return needs_code(self.contact)
 
 
-def needs_code(contact: ContactPoint) -> bool:
-    """Unverified, or verified once but bouncing now: a new code proves it works."""
-    return not contact.is_verified or contact.status == ContactStatus.UNDELIVERABLE
-
-
-def shown_address(contact: ContactPoint) -> str:
-    if contact.kind == ContactKind.PHONE:
-        return display_phone(contact.address)
-    return contact.address
-
-
 def _code_prefix(contact_id: int) -> str:
     return f"contact-{contact_id}"
-
-
-def _own_contact(user: User, contact_id: int) -> ContactPoint:
-    return get_object_or_404(ContactPoint, pk=contact_id, user=user)
 
 
 def _back_to(contact_id: int | None = None) -> HttpResponse:
@@ -114,16 +99,10 @@ def add_contact(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _contacts_page(request, add_form=form)
     try:
-        contact = contact_points.add_contact(
+        contact = contact_points.add_and_send_code(
             user=user, kind=form.cleaned_data["kind"], address=form.cleaned_data["address"]
         )
     except contact_points.ContactError as exc:
-        form.add_error("address", str(exc))
-        return _contacts_page(request, add_form=form)
-    try:
-        contact_points.send_verification_code(contact=contact)
-    except contact_points.ContactError as exc:
-        contact_points.remove_contact(contact=contact)
         form.add_error("address", str(exc))
         return _contacts_page(request, add_form=form)
     messages.success(
@@ -137,20 +116,17 @@ def add_contact(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def verify_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = _own_contact(signed_in_user(request), contact_id)
+    contact = own_contact(user=signed_in_user(request), contact_id=contact_id)
     if not needs_code(contact):
         messages.info(request, _("This address is already confirmed."))
         return _back_to(contact.pk)
     form = CodeForm(request.POST, prefix=_code_prefix(contact.pk))
     if form.is_valid():
         try:
-            contact_points.verify_code(contact=contact, code=form.cleaned_data["code"])
+            contact_changes.verify(contact=contact, code=form.cleaned_data["code"], request=request)
         except contact_points.ContactError as exc:
             form.add_error("code", str(exc))
         else:
-            security_events.contact_changed(
-                request=request, user=contact.user, kind=contact.kind, added=contact.address
-            )
             messages.success(
                 request,
                 _("%(address)s is confirmed.") % {"address": shown_address(contact)},
@@ -162,7 +138,7 @@ def verify_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resend_code(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = _own_contact(signed_in_user(request), contact_id)
+    contact = own_contact(user=signed_in_user(request), contact_id=contact_id)
     try:
         contact_points.send_verification_code(contact=contact)
     except contact_points.ContactError as exc:
@@ -177,7 +153,7 @@ def resend_code(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_POST
 @reauthentication_required
 def make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = _own_contact(signed_in_user(request), contact_id)
+    contact = own_contact(user=signed_in_user(request), contact_id=contact_id)
     try:
         contact_points.make_primary(contact=contact)
     except contact_points.ContactError as exc:
@@ -193,15 +169,11 @@ def make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_POST
 @reauthentication_required
 def remove_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = _own_contact(signed_in_user(request), contact_id)
+    contact = own_contact(user=signed_in_user(request), contact_id=contact_id)
     shown = shown_address(contact)
     try:
-        contact_points.remove_contact(contact=contact)
+        contact_changes.remove(contact=contact, request=request)
     except contact_points.ContactError as exc:
         return _contacts_page(request, errors={contact.pk: [str(exc)]})
-    if contact.is_verified:
-        security_events.contact_changed(
-            request=request, user=contact.user, kind=contact.kind, removed=contact.address
-        )
     messages.success(request, _("%(address)s is removed.") % {"address": shown})
     return _back_to()

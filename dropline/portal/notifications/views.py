@@ -9,7 +9,6 @@ id answers 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,14 +21,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dropline.accounts.models import User
 from dropline.accounts.requests import signed_in_user
 from dropline.core import pagination
 from dropline.notifications import inbox as notification_centre
 from dropline.notifications import preferences as choices
+from dropline.notifications import unsubscribe as unsubscribing
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
 from dropline.notifications.models import Message, QuietHours
-from dropline.notifications.unsubscribe import read_token
 from dropline.portal.notifications.forms import (
     PreferencesForm,
     QuietHoursForm,
@@ -157,16 +155,6 @@ class InboxItem:
         return self.message.read_at is None
 
 
-def safe_link(link: str) -> str:
-    """A message's link if it stays on this site or is plain http(s); else nothing."""
-    if not link:
-        return ""
-    if link.startswith("/"):
-        return link if not link.startswith(("//", "/\\")) else ""
-    parts = urlsplit(link)
-    return link if parts.scheme in {"http", "https"} and parts.netloc else ""
-
-
 def _page_number(request: HttpRequest) -> int:
     return pagination.page_number(request.POST.get("page"), max_pages=INBOX_MAX_PAGES)
 
@@ -188,7 +176,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = pagination.numbered_page(
         rows, number=request.GET.get("page"), size=INBOX_PAGE_SIZE, max_pages=page_count
     )
-    items = [InboxItem(message=message, link=safe_link(message.link)) for message in page.rows]
+    items = [
+        InboxItem(message=message, link=notification_centre.safe_link(message.link))
+        for message in page.rows
+    ]
     return render(
         request,
         "portal/notifications/inbox.html",
@@ -232,17 +223,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
     GET only asks; POST (our button, or a mail client's one-click request) acts.
     """
-    found = read_token(token)
-    person = User.objects.filter(pk=found[0], is_active=True).first() if found else None
-    if found is None or person is None or found[1] not in Category.values:
+    link = unsubscribing.read_link(token)
+    if link is None:
         return render(request, "portal/notifications/unsubscribe_invalid.html", status=400)
-    category = found[1]
     context = {
-        "category": Category(category).label,
-        "essential": category in ESSENTIAL,
+        "category": link.category_label,
+        "essential": link.essential,
         "token": token,
-        "done": False,
+        "done": request.method == "POST" and unsubscribing.unsubscribe(link=link),
     }
-    if request.method == "POST" and not context["essential"]:
-        context["done"] = choices.unsubscribe(user=person, category=category)
     return render(request, "portal/notifications/unsubscribe.html", context)

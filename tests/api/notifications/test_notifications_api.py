@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from dropline.core import clock
 from dropline.notifications.models import Message, Preference
@@ -132,3 +135,39 @@ def test_malformed_body_is_422_with_field_and_reason(client, two_customers):
 
 def test_anonymous_is_401(client, db):
     assert client.get("/api/v1/notifications").status_code == 401
+
+
+HOSTILE_LINKS = {
+    "javascript:alert(1)": "",
+    "JavaScript:alert(document.cookie)": "",
+    "//evil.example/login": "",
+    "/\\evil.example/login": "",
+    "data:text/html,<script>alert(1)</script>": "",
+    "https://evil.example/login": "https://evil.example/login",
+    "/billing/invoices/7/": "/billing/invoices/7/",
+}
+
+
+def _portal_links(page: str) -> dict[int, str]:
+    """Each message's "Open" link on the web's notification centre ("" when none)."""
+    shown: dict[int, str] = {}
+    for item in re.findall(r'<li class="inbox-item.*?</li>', page, flags=re.S):
+        found = re.search(r'id="message-(\d+)"', item)
+        assert found is not None
+        message_id = int(found.group(1))
+        href = re.search(r'<a href="([^"]*)"', item)
+        shown[message_id] = href.group(1) if href else ""
+    return shown
+
+
+def test_links_are_sanitised_exactly_as_the_web_shows_them(client, two_customers):
+    ann, _ned = two_customers
+    made = {in_app(ann.user, n, link=link).pk: link for n, link in enumerate(HOSTILE_LINKS)}
+    client.force_login(ann.user)
+    answered = {
+        item["id"]: item["link"] for item in client.get("/api/v1/notifications").json()["items"]
+    }
+    portal = _portal_links(client.get(reverse("notifications:inbox")).content.decode())
+    for pk, stored in made.items():
+        assert answered[pk] == HOSTILE_LINKS[stored], stored
+        assert portal[pk] == answered[pk], stored

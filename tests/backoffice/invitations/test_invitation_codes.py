@@ -147,14 +147,14 @@ def test_the_customer_claims_the_account_with_the_printed_code(care):
     account = unclaimed_account()
     shown = CODE.search(care.post(codes_url(account), {"role": MemberRole.HOLDER}).content.decode())
     assert shown is not None
-    user = claiming.redeem_invitation(
+    member = claiming.redeem_invitation(
         code=shown.group(0),
         username="maria.r",
         email="maria@example.com",
         password=PASSWORD,
         request_ip=None,
     )
-    assert AccountMember.objects.get(user=user).role == MemberRole.HOLDER
+    assert AccountMember.objects.get(user=member.user).role == MemberRole.HOLDER
 
 
 def test_no_holder_code_once_the_account_has_a_holder(care):
