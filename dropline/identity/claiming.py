@@ -26,16 +26,12 @@ import datetime as dt
 import secrets
 import unicodedata
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from dropline.accounts import logins
 from dropline.accounts.models import User
 from dropline.core import audit, clock, ratelimit
 from dropline.customers.invitations import hash_code, normalize_code, revoke_pending_holder_codes
@@ -98,10 +94,6 @@ class LoginDetailsError(ClaimError):
 # Input -----------------------------------------------------------------------------------
 
 
-def normalize_email(text: str) -> str:
-    return text.strip().lower()
-
-
 def _name_tokens(text: str) -> list[str]:
     """Treat "García-López" and "garcia lopez" alike: accents, case, apostrophes and
     hyphens do not matter."""
@@ -134,63 +126,11 @@ def _zip5(text: str) -> str:
     return "".join(ch for ch in text if ch in "0123456789")[:5]
 
 
-def signup_errors(*, username: str, email: str, password: str) -> dict[str, list[str]]:
-    """What is wrong with the new login's details, whoever the account: the username's
-    characters, the e-mail's form and the password rules (length, common, similar to the
-    username or e-mail). Never looks at existing logins, so it tells nothing."""
-    errors: dict[str, list[str]] = {}
-    if not username:
-        errors["username"] = [_("Choose a username.")]
-    else:
-        try:
-            User._meta.get_field("username").run_validators(username)
-        except ValidationError as exc:
-            errors["username"] = list(exc.messages)
-    try:
-        validate_email(email)
-    except ValidationError:
-        errors["email"] = [_("Enter a valid e-mail address.")]
-    try:
-        validate_password(password, user=User(username=username, email=email))
-    except ValidationError as exc:
-        errors["password"] = list(exc.messages)
-    return errors
-
-
-def _taken_errors(*, username: str, email: str) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("This username is taken. Choose another.")]
-    if (
-        EmailAddress.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(email__iexact=email).exists()
-    ):
-        errors["email"] = [
-            _(
-                "This e-mail address already has a login. Sign in with it and add the "
-                "account from there, or use another address."
-            )
-        ]
-    return errors
-
-
 def _throttle(limit: ratelimit.Limit, key: str) -> None:
     try:
         ratelimit.enforce(limit, key)
     except ratelimit.ThrottledError as exc:
         raise TooManyAttemptsError(exc.minutes) from None
-
-
-def _create_login(*, username: str, email: str, password_hash: str, language: str) -> User:
-    user = User(
-        username=username,
-        email=email,
-        preferred_language=language if language in dict(settings.LANGUAGES) else "",
-    )
-    user.password = password_hash
-    user.save()
-    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    return user
 
 
 def _audit(*, action: str, member: AccountMember, request: HttpRequest | None) -> None:
@@ -251,8 +191,8 @@ def claim_account(
     ``NoMatchingAccountError``. The new login's e-mail address is unverified.
     """
     username = User.normalize_username(username.strip())
-    email = normalize_email(email)
-    errors = signup_errors(username=username, email=email, password=password)
+    email = logins.normalize_email(email)
+    errors = logins.signup_errors(username=username, email=email, password=password)
     if errors:
         raise LoginDetailsError(errors)
     number = normalize_account_number(account_number)
@@ -266,10 +206,10 @@ def claim_account(
             )
             if account is None:
                 raise NoMatchingAccountError
-            taken = _taken_errors(username=username, email=email)
+            taken = logins.taken_errors(username=username, email=email)
             if taken:
                 raise LoginDetailsError(taken)
-            user = _create_login(
+            user = logins.create_login(
                 username=username, email=email, password_hash=password_hash, language=language
             )
             member = AccountMember.objects.create(
@@ -382,8 +322,8 @@ def redeem_invitation(
     Raises ``LoginDetailsError``, ``TooManyAttemptsError`` or ``InvitationCodeError``.
     """
     username = User.normalize_username(username.strip())
-    email = normalize_email(email)
-    errors = signup_errors(username=username, email=email, password=password)
+    email = logins.normalize_email(email)
+    errors = logins.signup_errors(username=username, email=email, password=password)
     if errors:
         raise LoginDetailsError(errors)
     _throttle(REDEMPTIONS_PER_IP, request_ip or "unknown")
@@ -391,10 +331,10 @@ def redeem_invitation(
     try:
         with transaction.atomic():
             invitation = _redeemable(code=code)
-            taken = _taken_errors(username=username, email=email)
+            taken = logins.taken_errors(username=username, email=email)
             if taken:
                 raise LoginDetailsError(taken)
-            user = _create_login(
+            user = logins.create_login(
                 username=username, email=email, password_hash=password_hash, language=language
             )
             member = _use(invitation, user)
