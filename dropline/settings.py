@@ -44,9 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "allauth.usersessions",
+    "dropline.backoffice.apps.SignInEmailConfig",  # allauth.account
+    "dropline.backoffice.apps.SecondFactorsConfig",  # allauth.mfa
+    "dropline.backoffice.apps.SignedInSessionsConfig",  # allauth.usersessions
     "allauth.headless",
     "ninja",
     "dropline.core",
