@@ -3,7 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := DROPLINE_DEMO=1 DROPLINE_PROVIDER_NAME="Riverbend Broadband" TIME_ZONE=America/Chicago
+DEMO_ENV := DROPLINE_DEMO=1 DROPLINE_PROVIDER_NAME="Riverbend Broadband" TIME_ZONE=America/Chicago \
+	DROPLINE_SUPPORT_PHONE="+13195550100" \
+	DROPLINE_SUPPORT_HOURS="Mon–Sat 8 am–8 pm Central" \
+	DROPLINE_SUPPORT_HOURS_ES="lun.–sáb., 8 a. m.–8 p. m., hora del Centro" \
+	DROPLINE_SUPPORT_ADDRESS="410 River Street, Riverbend, IA 52240"
 
 .PHONY: demo test install install-dev lint typecheck migrations-check pytest serve clean
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+import phonenumbers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DROPLINE_VAR_DIR", BASE_DIR / "var"))
@@ -39,6 +40,32 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_phone(name: str) -> str:
+    """A phone number from the environment, as E.164 (US numbers may be written the
+    national way); empty when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ConfigError(f"{name} must be a phone number such as +13195550100, not {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def env_http_url(name: str) -> str:
+    """An http(s) address from the environment; empty when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ConfigError(f"{name} must be an http:// or https:// address, not {raw!r}")
+    return raw
 
 
 def redact_url(url: str) -> str:

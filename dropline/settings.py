@@ -16,7 +16,9 @@ from dropline.config import (
     default_database_url,
     email_from_url,
     env_bool,
+    env_http_url,
     env_list,
+    env_phone,
     secret_key,
     secret_key_fallbacks,
 )
@@ -42,9 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "allauth.usersessions",
+    "dropline.backoffice.apps.SignInEmailConfig",  # allauth.account
+    "dropline.backoffice.apps.SecondFactorsConfig",  # allauth.mfa
+    "dropline.backoffice.apps.SignedInSessionsConfig",  # allauth.usersessions
     "allauth.headless",
     "ninja",
     "dropline.core",
@@ -241,6 +243,13 @@ USE_TZ = True
 
 DROPLINE_CURRENCY = os.environ.get("DROPLINE_CURRENCY", "USD").upper()
 DROPLINE_PROVIDER_NAME = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
+# How customers reach the provider (dropline.core.support): each is optional and
+# shown only when set.
+DROPLINE_SUPPORT_PHONE = env_phone("DROPLINE_SUPPORT_PHONE")
+DROPLINE_SUPPORT_HOURS = os.environ.get("DROPLINE_SUPPORT_HOURS", "").strip()
+DROPLINE_SUPPORT_HOURS_ES = os.environ.get("DROPLINE_SUPPORT_HOURS_ES", "").strip()
+DROPLINE_SUPPORT_ADDRESS = os.environ.get("DROPLINE_SUPPORT_ADDRESS", "").strip()
+DROPLINE_HELP_URL = env_http_url("DROPLINE_HELP_URL")
 # Where customers reach the portal: links in e-mail and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

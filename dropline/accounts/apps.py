@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "dropline.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    # Logins of customers and staff; customer accounts are the customers app's.
+    verbose_name = _("Logins and staff")
 
     def ready(self) -> None:
         from dropline.accounts import recovery_codes

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -20,9 +21,18 @@ ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
 class BackofficeAdminSite(admin.AdminSite):
-    site_header = _("Dropline back-office: records")
-    site_title = _("Dropline back-office")
-    index_title = _("Records")
+    """The admin in the back-office's name: the provider's brand, and "View site" back
+    to the back-office's home rather than to the customer portal."""
+
+    index_title = _("Back-office records")
+    site_url = "/backoffice/"
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        context = super().each_context(request)
+        brand = _("%(provider)s back-office") % {"provider": settings.DROPLINE_PROVIDER_NAME}
+        context["site_header"] = brand
+        context["site_title"] = brand
+        return context
 
     def has_permission(self, request: HttpRequest) -> bool:
         """The back-office's rule: active staff with a second factor. Django asks this

@@ -1,5 +1,6 @@
-"""Template context every page needs: the provider's name, the navigation, and for a
-signed-in person the notification bell and the outage/maintenance banner.
+"""Template context every page needs: the provider's name and contact details, the
+navigation, and for a signed-in person the notification bell and the outage/maintenance
+banner.
 
 The bell and the banner are lazy: they query only when a template shows them, so a
 page that does not (the back-office, an anonymous visitor's sign-in page) pays nothing.
@@ -21,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dropline.accounts.models import User
+from dropline.core.support import support_contact
 from dropline.customers.models import AccountMember
 from dropline.notifications.announcements import active_for_area
 from dropline.notifications.inbox import unread_count
@@ -112,7 +114,11 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         {"url": reverse(name), "label": label, "current": name == current}
         for name, label in PORTAL_SECTIONS
     ]
-    context: dict[str, Any] = {"provider_name": settings.DROPLINE_PROVIDER_NAME, "portal_nav": nav}
+    context: dict[str, Any] = {
+        "provider_name": settings.DROPLINE_PROVIDER_NAME,
+        "portal_nav": nav,
+        "support": support_contact(),
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and isinstance(user, User):
         context["notification_bell"] = NotificationBell(
