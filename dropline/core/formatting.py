@@ -55,10 +55,7 @@ def day_of_month(day: int) -> str:
     """``12th`` in English; the bare number in languages that say "el día 12"."""
     if not (get_language() or "en").startswith("en"):
         return str(day)
-    if 11 <= day % 100 <= 13:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
     return f"{day}{suffix}"
 
 

@@ -1,5 +1,6 @@
 """Template filters for ``dropline.core.formatting``: ``{{ value|display_date }}``,
-``{{ value|display_datetime }}``, ``{{ end|days_between:start }}``, ``{{ day|day_of_month }}``, ``{{ zone|time_zone_name }}``."""
+``{{ value|display_datetime }}``, ``{{ end|days_between:start }}``,
+``{{ day|day_of_month }}``, ``{{ zone|time_zone_name }}``."""
 
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ _CHECKBOX_LABELS: dict[str, Promise] = {
 }
 
 
-
 def preference_field(category: str, channel: str) -> str:
     return f"{category}__{channel}"
 
