@@ -140,6 +140,14 @@ def _has_holder(account: CustomerAccount) -> bool:
 # Staff: printed codes -----------------------------------------------------------------
 
 
+def printed_code_roles(*, account: CustomerAccount) -> list[str]:
+    """The roles a printed code can be made for now: a holder code only while the account
+    has no holder; an authorized user's code always."""
+    if _has_holder(account):
+        return [MemberRole.AUTHORIZED]
+    return [MemberRole.HOLDER, MemberRole.AUTHORIZED]
+
+
 def issue_printed_code(
     *,
     account: CustomerAccount,
@@ -158,7 +166,7 @@ def issue_printed_code(
     with transaction.atomic():
         locked = CustomerAccount.objects.select_for_update().get(pk=account.pk)
         if role == MemberRole.HOLDER:
-            if _has_holder(locked):
+            if role not in printed_code_roles(account=locked):
                 raise InvitationError(
                     _(
                         "This account already has an account holder. "

@@ -181,11 +181,32 @@ def make_primary(*, contact: ContactPoint) -> None:
         ContactPoint.objects.filter(pk=contact.pk).update(is_primary=True)
 
 
-def remove_contact(*, contact: ContactPoint) -> None:
+def removal_refused(contact: ContactPoint) -> str | None:
+    """Why ``contact`` can't be removed now, or ``None`` when it can. Pages ask this
+    before offering "Remove"; ``remove_contact`` refuses with the same reason."""
     if SmsSecondFactor.objects.filter(contact=contact).exists():
-        raise ContactError(
-            _("This number receives your sign-in codes. Turn off codes by text message first.")
+        return _("This number receives your sign-in codes. Turn off codes by text message first.")
+    if (
+        contact.kind == ContactKind.EMAIL
+        and contact.is_primary
+        and contact.is_verified
+        and not ContactPoint.objects.filter(
+            user_id=contact.user_id, kind=ContactKind.EMAIL, verified_at__isnull=False
         )
+        .exclude(pk=contact.pk)
+        .exists()
+    ):
+        return _(
+            "Bills and security alerts go to this address. "
+            "Add and confirm another email address before removing it."
+        )
+    return None
+
+
+def remove_contact(*, contact: ContactPoint) -> None:
+    refused = removal_refused(contact)
+    if refused is not None:
+        raise ContactError(refused)
     with transaction.atomic():
         was_primary = contact.is_primary
         contact.delete()

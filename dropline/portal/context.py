@@ -40,6 +40,8 @@ PORTAL_SECTIONS = [
 PORTAL_NAMESPACES = frozenset(
     {"portal", "notifications", "security", "security_activity", "accounts_portal"}
 )
+# Pages that list the notices themselves, where the banner would only repeat them.
+BANNERLESS_VIEWS = frozenset({"notifications:inbox"})
 BANNER_TEMPLATE = "portal/notifications/_banner.html"
 
 
@@ -124,6 +126,10 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         context["notification_bell"] = NotificationBell(
             user=user, current=current == "notifications:inbox"
         )
-        if match is not None and match.namespace in PORTAL_NAMESPACES:
+        if (
+            match is not None
+            and match.namespace in PORTAL_NAMESPACES
+            and current not in BANNERLESS_VIEWS
+        ):
             context["portal_banner"] = AnnouncementBanner(request)
     return context

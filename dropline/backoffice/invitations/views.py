@@ -18,7 +18,7 @@ from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.invitations.forms import CodeRoleForm
 from dropline.customers import invitations
-from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode, MemberRole
+from dropline.customers.models import CustomerAccount, InvitationCode, MemberRole
 from dropline.customers.numbering import normalize_account_number
 
 PERMISSION = "customers.change_customeraccount"
@@ -43,15 +43,15 @@ def _page(
     issued: invitations.IssuedCode | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    has_holder = AccountMember.objects.filter(account=account, role=MemberRole.HOLDER).exists()
-    initial_role = MemberRole.AUTHORIZED if has_holder else MemberRole.HOLDER
+    roles = invitations.printed_code_roles(account=account)
+    has_holder = MemberRole.HOLDER not in roles
     return render(
         request,
         "backoffice/invitations/invitation_codes.html",
         {
             "account": account,
             "has_holder": has_holder,
-            "form": form or CodeRoleForm(initial={"role": initial_role}),
+            "form": form or CodeRoleForm(roles=roles, initial={"role": roles[0]}),
             "issued": issued,
             "pending": invitations.pending_invitations(account=account),
         },
@@ -66,7 +66,7 @@ def invitation_codes(request: HttpRequest, number: str) -> HttpResponse:
     account = _account(number)
     if request.method != "POST":
         return _page(request, account)
-    form = CodeRoleForm(request.POST)
+    form = CodeRoleForm(request.POST, roles=invitations.printed_code_roles(account=account))
     if not form.is_valid():
         return _page(request, account, form=form)
     try:

@@ -9,6 +9,7 @@ person in the query, so another person's id answers 404.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -41,6 +42,10 @@ class ContactRow:
     @property
     def needs_code(self) -> bool:
         return needs_code(self.contact)
+
+    @cached_property
+    def removal_refused(self) -> str | None:
+        return contact_points.removal_refused(self.contact)
 
 
 def _code_prefix(contact_id: int) -> str:

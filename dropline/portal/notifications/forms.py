@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dropline.core.formatting import US_TIME_ZONES
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
 
 # "<category> by <channel>", phrased per channel so each reads (and translates) naturally.
@@ -19,19 +20,6 @@ _CHECKBOX_LABELS: dict[str, Promise] = {
     Channel.SMS: _("{category} by text message"),
     Channel.IN_APP: _("{category} in the portal"),
 }
-
-# Time zones offered for quiet hours; the provider's zone and the person's current
-# choice are added when they are not among these.
-US_TIME_ZONES: list[tuple[str, Promise]] = [
-    ("America/New_York", _("Eastern time")),
-    ("America/Chicago", _("Central time")),
-    ("America/Denver", _("Mountain time")),
-    ("America/Phoenix", _("Arizona")),
-    ("America/Los_Angeles", _("Pacific time")),
-    ("America/Anchorage", _("Alaska")),
-    ("Pacific/Honolulu", _("Hawaii")),
-    ("America/Puerto_Rico", _("Puerto Rico")),
-]
 
 
 def preference_field(category: str, channel: str) -> str:

@@ -160,7 +160,11 @@ def test_the_customer_claims_the_account_with_the_printed_code(care):
 def test_no_holder_code_once_the_account_has_a_holder(care):
     held = make_customer(username="maria", name="Maria Rivera")
     page = care.get(codes_url(held.account)).content.decode()
-    assert re.search(r'value="authorized"[^>]*checked', page)  # offered by default
+    # Only what the account allows is offered: no "Account holder", no lone radio button.
+    assert 'value="holder"' not in page
+    assert "Account holder" not in page
+    assert re.search(r'type="hidden" name="role" value="authorized"', page)
+    assert 'type="radio"' not in page
     response = care.post(codes_url(held.account), {"role": MemberRole.HOLDER})
     assert response.status_code == 200
     assert 'id="role-error"' in response.content.decode()
