@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "dropline.catalog",
     "dropline.subscriptions",
     "dropline.network",
+    "dropline.ledger",
+    "dropline.billing",
     "dropline.notifications",
     "dropline.identity",
     "dropline.portal",

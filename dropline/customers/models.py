@@ -27,6 +27,7 @@ class ServiceAddress(models.Model):
     line1 = models.CharField(_("street address"), max_length=200)
     line2 = models.CharField(_("apartment, suite, unit"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
+    county = models.CharField(_("county"), max_length=100, blank=True)
     region = models.CharField(_("state"), max_length=100)
     postal_code = models.CharField(_("ZIP code"), max_length=20, db_index=True)
     country = models.CharField(_("country"), max_length=2, default="US")

@@ -37,6 +37,7 @@ class Equipment(models.Model):
     monthly_rental_cents = models.BigIntegerField(_("monthly rental (cents)"), default=0)
     currency = models.CharField(max_length=3, default="USD")
     installed_on = models.DateField(_("installed"), null=True, blank=True)
+    returned_on = models.DateField(_("returned"), null=True, blank=True)
 
     class Meta:
         ordering = ["account", "model__kind", "id"]

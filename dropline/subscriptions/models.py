@@ -81,6 +81,7 @@ class SubscriptionAddOn(models.Model):
     monthly_price_cents = models.BigIntegerField(_("monthly price (cents)"))
     currency = models.CharField(max_length=3, default="USD")
     started_on = models.DateField(_("started"))
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("subscribed add-on")
@@ -95,3 +96,35 @@ class SubscriptionAddOn(models.Model):
     @property
     def monthly_price(self) -> Money:
         return Money(self.monthly_price_cents, self.currency)
+
+
+class SubscriptionPrice(models.Model):
+    """The contracted regular price of a subscription from a date on (until the next one).
+
+    A subscription's first row is its price when ordered; a price change the provider
+    applies adds a row. ``Subscription.monthly_price_cents`` is the price today.
+    """
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="price_history"
+    )
+    effective_on = models.DateField(_("from"))
+    monthly_price_cents = models.BigIntegerField(_("regular monthly price (cents)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["subscription", "effective_on"]
+        verbose_name = _("subscription price")
+        verbose_name_plural = _("subscription prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "effective_on"], name="subscription_price_once_a_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_price_cents__gte=0),
+                name="subscription_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} from {self.effective_on}: {self.monthly_price_cents}"
