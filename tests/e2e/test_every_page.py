@@ -62,7 +62,7 @@ AREAS = {
     ),
     # The Django admin under the back-office ("Records"), apart: its pages are its own.
     # Its many lists and forms share a handful of templates: a sample of them is enough.
-    "admin": Area(start=(DJANGO_ADMIN,), within=(DJANGO_ADMIN,), least=10, max_pages=24),
+    "admin": Area(start=(DJANGO_ADMIN,), within=(DJANGO_ADMIN,), least=10, max_pages=16),
 }
 LANGUAGES = {"en": "English", "es": "Spanish"}
 # Pictures and fonts do not change what is checked; not loading them keeps the crawl fast.
