@@ -1,19 +1,22 @@
 """Phone-first layout: at 390px and 360px no page scrolls sideways, and the buttons
 and links in navigation and forms are at least 44px tall.
 
-The signed-in pages are found by crawling, not listed: the main navigation, the
-notification bell and every same-origin link on each page reached (GET only, never
-sign-out), so a new portal page is checked as soon as something links to it.
+The signed-in pages are found by crawling, not listed (tests/e2e/crawling.py): every
+same-origin link on each page reached, GET only, never sign-out, so a new portal page
+is checked as soon as something links to it. test_every_page.py checks every page at
+390px in both languages; this one adds 360px and the size of touch targets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.checks import OVERFLOWING
+from tests.e2e.crawling import Crawl
 from tests.e2e.support import (
     DEMO_CUSTOMER,
     LOGIN_PATH,
@@ -23,53 +26,21 @@ from tests.e2e.support import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, ViewportSize
+    from playwright.sync_api import Page, Response, ViewportSize
 
 pytestmark = pytest.mark.browser
 
 PHONES: list[ViewportSize] = [MOBILE, {"width": 360, "height": 740}]
 MAX_PAGES = 60
-# Not pages of the customer portal, or not safe to open by following a link.
-SKIPPED_PREFIXES = ("/backoffice/", "/admin/", "/static/", "/media/", "/i18n/")
-SKIPPED_PARTS = ("logout", "sign-out", "signout")
+# Not pages of the customer portal (tests/e2e/crawling.py leaves out what is not a
+# page or not safe to open by following a link).
+SKIPPED_PREFIXES = ("/backoffice/",)
 SIGNED_OUT_PATHS = (
     LOGIN_PATH,
     "/accounts/password/reset/",
 )
 # A target this close to 44px is 44px once the browser rounds.
 MIN_TARGET = 43.5
-
-# Elements sticking out of the viewport, unless they sit inside a box that scrolls
-# or clips sideways (a table in a scrolling region), or are hidden on purpose
-# (the skip link waiting off-screen, visually hidden text).
-OVERFLOWING = """() => {
-  const width = window.innerWidth;
-  const clipsSideways = (el) => {
-    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
-      const overflow = getComputedStyle(node).overflowX;
-      if (overflow !== "visible") return true;
-    }
-    return false;
-  };
-  const describe = (el) => {
-    let name = el.tagName.toLowerCase();
-    if (el.id) name += "#" + el.id;
-    if (el.classList.length) name += "." + [...el.classList].join(".");
-    const text = (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 40);
-    return text ? `${name} "${text}"` : name;
-  };
-  const found = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const rect = el.getBoundingClientRect();
-    if (rect.width <= 1 || rect.height <= 1) continue;
-    if (rect.right <= 0) continue;  // parked off-screen on purpose, like the skip link
-    if (rect.right <= width + 0.5 && rect.left >= -0.5) continue;
-    if (getComputedStyle(el).visibility === "hidden") continue;
-    if (clipsSideways(el)) continue;
-    found.push(`${describe(el)} spans ${Math.round(rect.left)}..${Math.round(rect.right)}px`);
-  }
-  return found;
-}"""
 
 # Sideways-scrolling boxes whose content is wider than they are must say so: the
 # stylesheet gives them a shadow at the edge where more is hidden, and marks them
@@ -120,10 +91,6 @@ SMALL_TARGETS = """(minimum) => {
   return found;
 }"""
 
-LINKS = """() => [...document.querySelectorAll(
-  "header nav a[href], header a.bell[href], main a[href]"
-)].map((a) => a.href)"""
-
 
 def layout_problems(page: Page) -> list[str]:
     """What is wrong with the page on the current screen, one line each."""
@@ -139,40 +106,21 @@ def layout_problems(page: Page) -> list[str]:
     return problems
 
 
-def followable(url: str, origin: str) -> str | None:
-    """The page ``url`` names, if the crawl should open it."""
-    url, _fragment = urldefrag(url)
-    parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}" != origin:
-        return None
-    path = parts.path.lower()
-    if path.startswith(SKIPPED_PREFIXES) or any(part in path for part in SKIPPED_PARTS):
-        return None
-    return url
-
-
 def crawl(
     page: Page, site: DemoSite, start: Iterable[str], password: str | None = None
 ) -> list[str]:
     """Every portal page reachable from ``start`` by GET links, at most MAX_PAGES.
     With ``password``, pages behind "confirm your password" are opened too."""
-    queue = [site.at(path) for path in start]
-    seen: list[str] = []
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        response = page.goto(url)
+
+    def opened(url: str, response: Response | None) -> None:
         assert response is not None
         assert response.ok, f"GET {url} answered HTTP {response.status}"
         if password is not None:
             confirm_password_if_asked(page, password)
-        seen.append(url)
-        for link in page.evaluate(LINKS):
-            target = followable(link, site.url)
-            if target and target not in seen and target not in queue:
-                queue.append(target)
-    return seen
+
+    return Crawl(origin=site.url, skipped=SKIPPED_PREFIXES, max_pages=MAX_PAGES).run(
+        page, start, opened
+    )
 
 
 def check_pages(page: Page, urls: Iterable[str]) -> dict[str, list[str]]:
