@@ -67,18 +67,18 @@ class AccountAdapter(DefaultAccountAdapter):
         sign_in_throttle.clear_account_attempts(request, login)
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
-        """A confirmed sign-in e-mail also becomes the person's first notification contact."""
+        """A confirmed sign-in email also becomes the person's first notification contact."""
         confirmed = super().confirm_email(request, email_address)
         if confirmed:
             on_email_confirmed(user=email_address.user, email=email_address.email)
         return bool(confirmed)
 
-    # --- password reset by e-mail: Dropline's message, with a code beside the link -----
+    # --- password reset by email: Dropline's message, with a code beside the link -----
 
     def send_password_reset_mail(
         self, user: AbstractBaseUser, email: str, context: dict[str, Any]
     ) -> None:
-        """Dropline's reset e-mail (``email_reset.send_reset_email``), for the portal's page
+        """Dropline's reset email (``email_reset.send_reset_email``), for the portal's page
         and allauth's headless endpoint alike."""
         email_reset.send_reset_email(
             user=cast(User, user),
@@ -89,7 +89,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """An address with no login gets Dropline's words (no open sign-up to point at),
-        after the same work as a real reset e-mail, so the two answers take as long."""
+        after the same work as a real reset email, so the two answers take as long."""
         if template_prefix == email_reset.NO_LOGIN_EMAIL:
             email_reset.send_no_login_email(email=email, language=_language())
             return
