@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 (
                     "email",
                     models.EmailField(
-                        blank=True, db_index=True, max_length=254, verbose_name="email address"
+                        blank=True, db_index=True, max_length=254, verbose_name="e-mail address"
                     ),
                 ),
                 (

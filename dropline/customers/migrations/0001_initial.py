@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 (
                     "email",
                     models.EmailField(
-                        blank=True, db_index=True, max_length=254, verbose_name="billing email"
+                        blank=True, db_index=True, max_length=254, verbose_name="billing e-mail"
                     ),
                 ),
                 (

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("email", "Email address"), ("phone", "Mobile number")],
+                        choices=[("email", "E-mail address"), ("phone", "Mobile number")],
                         max_length=8,
                         verbose_name="kind",
                     ),
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                     "channel",
                     models.CharField(
                         choices=[
-                            ("email", "Email"),
+                            ("email", "E-mail"),
                             ("sms", "Text message"),
                             ("in_app", "In the portal"),
                         ],
@@ -260,7 +260,7 @@ class Migration(migrations.Migration):
                     "channel",
                     models.CharField(
                         choices=[
-                            ("email", "Email"),
+                            ("email", "E-mail"),
                             ("sms", "Text message"),
                             ("in_app", "In the portal"),
                         ],
