@@ -180,6 +180,22 @@ LOGIN_REDIRECT_URL = "portal:overview"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "dropline.identity.adapter.AccountAdapter"
+# allauth's forms without label colons or placeholders (dropline/identity/allauth_forms.py).
+# The subject says the provider itself; no "[site]" prefix.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_FORMS = {
+    name: f"dropline.identity.allauth_forms.{form}"
+    for name, form in [
+        ("login", "LoginForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("set_password", "SetPasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+        ("confirm_email_verification_code", "ConfirmEmailVerificationCodeForm"),
+    ]
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None

@@ -52,7 +52,7 @@ FORBIDDEN: tuple[Rule, ...] = (
     _rule(r"\b[Ff]avourite", "en", 'US spelling: "favorite"', "Favourite channels"),
     _rule(r"\b[Rr]e-send\b", "en", 'write "resend" or "send again"', "Re-send Verification"),
     _rule(r"\b[Ll]og[ -](in|out)\b", "en", 'write "sign in" and "sign out"', "Log in"),
-    _rule(r"\b[Rr]eauthenticate", "en", 'jargon: write "confirm it is you"', "Please reauthenticate"),
+    _rule(r"\b[Rr]eauthenticate\b", "en", 'jargon: write "confirm it is you"', "Please reauthenticate"),
     _rule(r"\banchor day\b", "en", 'jargon: write "bill date"', "Bill cycle anchor day"),
     _rule(r"\bSuccessfully\b", "en", "say what happened, not that it succeeded", "Successfully signed in"),
     # Spanish: US Spanish, formal "usted", Latin-American words.

@@ -93,6 +93,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix == email_reset.NO_LOGIN_EMAIL:
             email_reset.send_no_login_email(email=email, language=_language())
             return
+        context = {**context, "provider_name": settings.DROPLINE_PROVIDER_NAME}
         super().send_mail(template_prefix, email, context)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
