@@ -956,4 +956,4 @@ def test_a_wrong_password_and_an_unknown_login_get_the_same_answer(maria):
 
     assert known.status_code == unknown.status_code == 200
     assert page(known, "maria") == page(unknown, "nobody-at-all")
-    assert "not correct" in known.content.decode()
+    assert "do not match" in known.content.decode()
