@@ -45,23 +45,37 @@ FORBIDDEN: tuple[Rule, ...] = (
     ),
     _rule(r"\b[Cc]olour", "en", 'US spelling: "color"', "Pick a colour"),
     _rule(r"\b[Cc]ancell(ed|ing)\b", "en", 'US spelling: "canceled", "canceling"', "Cancelled"),
-    _rule(r"\b[Aa]uthoris(e|ed|es|ing|ation)\b", "en", 'US spelling: "authorized"', "Authorised user"),
+    _rule(
+        r"\b[Aa]uthoris(e|ed|es|ing|ation)\b", "en", 'US spelling: "authorized"', "Authorised user"
+    ),
     _rule(r"\b[Oo]rganis(e|ed|es|ing|ation)\b", "en", 'US spelling: "organize"', "Organisation"),
     _rule(r"\b[Bb]ehaviour", "en", 'US spelling: "behavior"', "Browser behaviour"),
     _rule(r"\b[Ll]icence\b", "en", 'US spelling: "license"', "Licence"),
     _rule(r"\b[Ff]avourite", "en", 'US spelling: "favorite"', "Favourite channels"),
     _rule(r"\b[Rr]e-send\b", "en", 'write "resend" or "send again"', "Re-send Verification"),
     _rule(r"\b[Ll]og[ -](in|out)\b", "en", 'write "sign in" and "sign out"', "Log in"),
-    _rule(r"\b[Rr]eauthenticate\b", "en", 'jargon: write "confirm it is you"', "Please reauthenticate"),
+    _rule(
+        r"\b[Rr]eauthenticate\b", "en", 'jargon: write "confirm it is you"', "Please reauthenticate"
+    ),
     _rule(r"\banchor day\b", "en", 'jargon: write "bill date"', "Bill cycle anchor day"),
-    _rule(r"\bSuccessfully\b", "en", "say what happened, not that it succeeded", "Successfully signed in"),
+    _rule(
+        r"\bSuccessfully\b",
+        "en",
+        "say what happened, not that it succeeded",
+        "Successfully signed in",
+    ),
     # Spanish: US Spanish, formal "usted", Latin-American words.
     _rule(r"(?<![({])\b[Ee]-?mail\b(?![)}])", "es", 'escriba "correo electrónico"', "Su e-mail"),
     _rule(r"\b[Aa]ñad(ir|e|a|ido|ida|idos|idas)\b", "es", 'Latin America: "agregar"', "Añadir"),
     _rule(r"\b[Rr]eenvi(ar|e|a|ado|ada)\b", "es", 'Latin America: "volver a enviar"', "Reenviar"),
     _rule(r"\b[Oo]rdenador(es)?\b", "es", 'Latin America: "computadora"', "Su ordenador"),
     _rule(r"\b[Ff]ichero(s)?\b", "es", 'Latin America: "archivo"', "Descargar fichero"),
-    _rule(r"\b[Vv]uestr[oa]s?\b|\b[Vv]osotros\b", "es", 'US Spanish: "ustedes", "su"', "Vuestra cuenta"),
+    _rule(
+        r"\b[Vv]uestr[oa]s?\b|\b[Vv]osotros\b",
+        "es",
+        'US Spanish: "ustedes", "su"',
+        "Vuestra cuenta",
+    ),
     _rule(r"\b[Tt]us?\b", "es", 'usted: "su", "sus" (never "tu", "tus")', "Ver tu cuenta"),
     _rule(r"\b[Tt]ú\b", "es", 'usted (never "tú")', "Si tú no lo hiciste"),
     _rule(r"\b[Tt]e\b", "es", 'usted: "le", "lo" (never "te")', "Te enviamos un código"),

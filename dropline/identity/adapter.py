@@ -102,9 +102,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's ways to confirm it is you, described in Dropline's words."""
         methods: list[dict[str, Any]] = super().get_reauthentication_methods(user)
         for method in methods:
-            method["description"] = _REAUTHENTICATION_WORDS.get(
-                method["id"], method["description"]
-            )
+            method["description"] = _REAUTHENTICATION_WORDS.get(method["id"], method["description"])
         return methods
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:

@@ -48,7 +48,5 @@ class ReauthenticateForm(HouseStyle, allauth_forms.ReauthenticateForm):
     pass
 
 
-class ConfirmEmailVerificationCodeForm(
-    HouseStyle, allauth_forms.ConfirmEmailVerificationCodeForm
-):
+class ConfirmEmailVerificationCodeForm(HouseStyle, allauth_forms.ConfirmEmailVerificationCodeForm):
     pass

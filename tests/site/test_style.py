@@ -75,9 +75,10 @@ def python_literals(source: str) -> Iterator[tuple[int, str]]:
     tree = ast.parse(source)
     docstrings = _docstrings(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                yield node.lineno, node.value
+        if not isinstance(node, ast.Constant) or id(node) in docstrings:
+            continue
+        if isinstance(node.value, str):
+            yield node.lineno, node.value
 
 
 def _files(suffixes: set[str]) -> Iterator[Path]:

@@ -4,20 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_seal_second_factor_secrets'),
+        ("accounts", "0004_seal_second_factor_secrets"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='securityevent',
-            name='kind',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Failed sign-in'), ('second_factor_failed', 'Wrong second-step code'), ('locked_out', 'Sign-in paused after too many attempts'), ('rate_limited', 'Too many requests'), ('sign_out', 'Signed out'), ('session_ended', 'Session ended'), ('trusted_browser_revoked', 'Trusted browsers forgotten'), ('second_factor_added', 'Second factor added'), ('second_factor_removed', 'Second factor removed'), ('recovery_codes_generated', 'New recovery codes'), ('password_changed', 'Password changed'), ('password_set', 'Password set'), ('password_reset', 'Password reset'), ('email_added', 'Email address added'), ('email_removed', 'Email address removed'), ('email_changed', 'Email address changed'), ('phone_changed', 'Mobile number changed')], max_length=32, verbose_name='what'),
+            model_name="securityevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Failed sign-in"),
+                    ("second_factor_failed", "Wrong second-step code"),
+                    ("locked_out", "Sign-in paused after too many attempts"),
+                    ("rate_limited", "Too many requests"),
+                    ("sign_out", "Signed out"),
+                    ("session_ended", "Session ended"),
+                    ("trusted_browser_revoked", "Trusted browsers forgotten"),
+                    ("second_factor_added", "Second factor added"),
+                    ("second_factor_removed", "Second factor removed"),
+                    ("recovery_codes_generated", "New recovery codes"),
+                    ("password_changed", "Password changed"),
+                    ("password_set", "Password set"),
+                    ("password_reset", "Password reset"),
+                    ("email_added", "Email address added"),
+                    ("email_removed", "Email address removed"),
+                    ("email_changed", "Email address changed"),
+                    ("phone_changed", "Mobile number changed"),
+                ],
+                max_length=32,
+                verbose_name="what",
+            ),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='email',
-            field=models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='email address'),
+            model_name="user",
+            name="email",
+            field=models.EmailField(
+                blank=True, db_index=True, max_length=254, verbose_name="email address"
+            ),
         ),
     ]

@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_invitation_codes'),
+        ("customers", "0002_invitation_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customeraccount',
-            name='bill_cycle_day',
-            field=models.PositiveSmallIntegerField(help_text='Day of the month bills are made; in shorter months, the last day.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='bill date'),
+            model_name="customeraccount",
+            name="bill_cycle_day",
+            field=models.PositiveSmallIntegerField(
+                help_text="Day of the month bills are made; in shorter months, the last day.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(31),
+                ],
+                verbose_name="bill date",
+            ),
         ),
         migrations.AlterField(
-            model_name='customeraccount',
-            name='email',
-            field=models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='billing email'),
+            model_name="customeraccount",
+            name="email",
+            field=models.EmailField(
+                blank=True, db_index=True, max_length=254, verbose_name="billing email"
+            ),
         ),
     ]

@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_message_subject_and_fan_out_chunks'),
+        ("notifications", "0002_message_subject_and_fan_out_chunks"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contactpoint',
-            name='kind',
-            field=models.CharField(choices=[('email', 'Email address'), ('phone', 'Mobile number')], max_length=8, verbose_name='kind'),
+            model_name="contactpoint",
+            name="kind",
+            field=models.CharField(
+                choices=[("email", "Email address"), ("phone", "Mobile number")],
+                max_length=8,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='message',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('in_app', 'In the portal')], max_length=8, verbose_name='channel'),
+            model_name="message",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("sms", "Text message"), ("in_app", "In the portal")],
+                max_length=8,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='channel',
-            field=models.CharField(choices=[('email', 'Email'), ('sms', 'Text message'), ('in_app', 'In the portal')], max_length=8),
+            model_name="preference",
+            name="channel",
+            field=models.CharField(
+                choices=[("email", "Email"), ("sms", "Text message"), ("in_app", "In the portal")],
+                max_length=8,
+            ),
         ),
     ]

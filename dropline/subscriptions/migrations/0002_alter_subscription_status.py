@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('subscriptions', '0001_initial'),
+        ("subscriptions", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='subscription',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending installation'), ('active', 'Active'), ('suspended', 'Suspended'), ('cancelled', 'Canceled')], default='active', max_length=16, verbose_name='status'),
+            model_name="subscription",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending installation"),
+                    ("active", "Active"),
+                    ("suspended", "Suspended"),
+                    ("cancelled", "Canceled"),
+                ],
+                default="active",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
     ]
