@@ -223,7 +223,7 @@ def test_too_many_failures_are_recorded_once_as_a_lockout(settings):
 
     for _ in range(3):
         response = sign_in(client, "maria", "wrong-password-entirely")
-        assert "Too many failed login attempts" in response.content.decode()
+        assert "Too many tries. Wait a few minutes" in response.content.decode()
 
     [lockout] = events(kind=Kind.LOCKED_OUT)
     assert lockout.user == person.user
