@@ -144,7 +144,7 @@ def secret_key_fallbacks() -> list[str]:
 
 
 def email_from_url(url: str) -> dict[str, Any]:
-    """Django e-mail settings from ``EMAIL_URL``.
+    """Django email settings from ``EMAIL_URL``.
 
     ``smtp://user:pass@host:587`` (STARTTLS with ``?tls=1``), ``smtps://`` for
     implicit TLS, ``console://`` to print, ``locmem://`` to keep in memory.

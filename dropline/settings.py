@@ -142,7 +142,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 # The password policy (NIST SP 800-63B, OWASP ASVS 5.0 V6.2; see dropline/accounts/passwords.py):
-# 12 to 128 characters, no composition rules, not common, not like the username, e-mail
+# 12 to 128 characters, no composition rules, not common, not like the username, email
 # or name, not mostly words anyone knows, and (when switched on) not in a known breach.
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -162,7 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "dropline.accounts.breach.BreachedPasswordValidator"},
 ]
 # Words that make a password easy to guess here, besides the provider's and product's
-# names and the person's own username and e-mail (comma-separated).
+# names and the person's own username and email (comma-separated).
 DROPLINE_PASSWORD_CONTEXT_WORDS = env_list("DROPLINE_PASSWORD_CONTEXT_WORDS", default=[])
 # Refuse passwords found in data breaches with a k-anonymity range query (only the first
 # five hex digits of the SHA-1 leave the server). Off by default; fails open.
@@ -182,11 +182,27 @@ LOGIN_REDIRECT_URL = "portal:overview"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "dropline.identity.adapter.AccountAdapter"
+# allauth's forms without label colons or placeholders (dropline/identity/allauth_forms.py).
+# The subject says the provider itself; no "[site]" prefix.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_FORMS = {
+    name: f"dropline.identity.allauth_forms.{form}"
+    for name, form in [
+        ("login", "LoginForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("set_password", "SetPasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+        ("confirm_email_verification_code", "ConfirmEmailVerificationCodeForm"),
+    ]
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
-# An address with no login is told so by e-mail (after the same work as a real reset).
+# An address with no login is told so by email (after the same work as a real reset).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 # allauth merges these with its defaults. Reset requests: the portal page's own limits
 # (identity.recovery), so the app's headless request cannot send more mail than the web.
@@ -203,7 +219,7 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-# A reset link lives as long as the code e-mailed beside it (reset_codes.CODE_LIFETIME).
+# A reset link lives as long as the code emailed beside it (reset_codes.CODE_LIFETIME).
 PASSWORD_RESET_TIMEOUT = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "dropline.identity.mfa_adapter.MFAAdapter"
@@ -252,7 +268,7 @@ DROPLINE_SUPPORT_HOURS = os.environ.get("DROPLINE_SUPPORT_HOURS", "").strip()
 DROPLINE_SUPPORT_HOURS_ES = os.environ.get("DROPLINE_SUPPORT_HOURS_ES", "").strip()
 DROPLINE_SUPPORT_ADDRESS = os.environ.get("DROPLINE_SUPPORT_ADDRESS", "").strip()
 DROPLINE_HELP_URL = env_http_url("DROPLINE_HELP_URL")
-# Where customers reach the portal: links in e-mail and SMS are built on it.
+# Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # SMS: "simulator" keeps messages in an inbox staff can read; "http" is a
@@ -281,7 +297,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# E-mail
+# Email
 _email = email_from_url(os.environ.get("EMAIL_URL") or "console://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key, _value in _email.items():

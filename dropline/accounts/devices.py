@@ -72,7 +72,7 @@ _GENERIC_PRODUCTS = {"mozilla"}
 
 @dataclass(frozen=True)
 class Device:
-    """The browser and operating system of a client, "" when not recognised."""
+    """The browser and operating system of a client, "" when not recognized."""
 
     browser: str
     os: str

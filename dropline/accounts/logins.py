@@ -1,6 +1,6 @@
 """A new login: its details' form and the password rules (``signup_errors``, which never
 looks at other logins), whether the username or address is taken (``taken_errors``, asked
-only once the person has proved the account), and creating it with its sign-in e-mail
+only once the person has proved the account), and creating it with its sign-in email
 address unverified (``create_login``)."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def normalize_email(text: str) -> str:
 
 def signup_errors(*, username: str, email: str, password: str) -> dict[str, list[str]]:
     """What is wrong with the new login's details, whoever the account: the username's
-    characters, the e-mail's form and the password rules (length, common, similar to the
-    username or e-mail). Never looks at existing logins, so it tells nothing."""
+    characters, the email's form and the password rules (length, common, similar to the
+    username or email). Never looks at existing logins, so it tells nothing."""
     errors: dict[str, list[str]] = {}
     if not username:
         errors["username"] = [_("Choose a username.")]
@@ -34,7 +34,7 @@ def signup_errors(*, username: str, email: str, password: str) -> dict[str, list
     try:
         validate_email(email)
     except ValidationError:
-        errors["email"] = [_("Enter a valid e-mail address.")]
+        errors["email"] = [_("Enter a valid email address.")]
     try:
         validate_password(password, user=User(username=username, email=email))
     except ValidationError as exc:
@@ -52,7 +52,7 @@ def taken_errors(*, username: str, email: str) -> dict[str, list[str]]:
     ):
         errors["email"] = [
             _(
-                "This e-mail address already has a login. Sign in with it and add the "
+                "This email address already has a login. Sign in with it and add the "
                 "account from there, or use another address."
             )
         ]

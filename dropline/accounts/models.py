@@ -10,7 +10,7 @@ from dropline.accounts.devices import device_label
 class User(AbstractUser):
     """A person who signs in: a customer, an authorized user or a member of staff."""
 
-    email = models.EmailField(_("e-mail address"), blank=True, db_index=True)
+    email = models.EmailField(_("email address"), blank=True, db_index=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, blank=True, default=""
     )
@@ -113,9 +113,9 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     PASSWORD_SET = "password_set", _("Password set")
     PASSWORD_RESET = "password_reset", _("Password reset")
-    EMAIL_ADDED = "email_added", _("E-mail address added")
-    EMAIL_REMOVED = "email_removed", _("E-mail address removed")
-    EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+    EMAIL_ADDED = "email_added", _("Email address added")
+    EMAIL_REMOVED = "email_removed", _("Email address removed")
+    EMAIL_CHANGED = "email_changed", _("Email address changed")
     PHONE_CHANGED = "phone_changed", _("Mobile number changed")
 
 

@@ -8,11 +8,11 @@ What the policy is, as ``AUTH_PASSWORD_VALIDATORS`` in settings:
 * no composition rules: any characters, spaces and emoji included, checked exactly as
   typed (the forms never strip or fold case);
 * not one of the 20,000 most common passwords (Django's ``CommonPasswordValidator``);
-* not too similar to the username, the e-mail address or the person's name (Django's
+* not too similar to the username, the email address or the person's name (Django's
   ``UserAttributeSimilarityValidator`` with :data:`SIMILARITY_ATTRIBUTES`);
 * not made of words everyone knows about the person and the provider
   (:class:`ContextSpecificWordsValidator`: the provider's name, the product's name, the
-  username and e-mail address, and the words in them);
+  username and email address, and the words in them);
 * optionally, not in a known data breach (``dropline.accounts.breach``).
 """
 
@@ -91,7 +91,7 @@ class ContextSpecificWordsValidator:
 
     The known words are the provider's name (``DROPLINE_PROVIDER_NAME``), the product's
     name, any in ``DROPLINE_PASSWORD_CONTEXT_WORDS``, and the person's username and
-    e-mail address. Once they are taken out of the password, what is left must still be
+    email address. Once they are taken out of the password, what is left must still be
     at least ``min_remaining`` characters long, so "Riverbend2025!" and
     "maria.lopez-1985" are refused but "riverbend trout fishing season" is not.
     """
@@ -129,4 +129,4 @@ class ContextSpecificWordsValidator:
             )
 
     def get_help_text(self) -> str:
-        return _("Your password cannot be mostly your username, e-mail address or our name.")
+        return _("Your password cannot be mostly your username, email address or our name.")

@@ -9,8 +9,8 @@ from dropline.accounts.models import User
 
 
 def user_for_login(login: str) -> User | None:
-    """The login a typed username or e-mail address names, if any: a username first, else
-    a sign-in e-mail address (the lowest id where an address is on several logins)."""
+    """The login a typed username or email address names, if any: a username first, else
+    a sign-in email address (the lowest id where an address is on several logins)."""
     login = login.strip()[:254]
     if not login:
         return None

@@ -10,13 +10,13 @@ could keep a customer out. Dropline's rule (docs/OPERATIONS.md, "Sign-in throttl
    ``5/5m/key`` pauses that login *from that address* only. The person, from any
    other address, still gets in.
 3. Per account, from every address together (``login_failed_account``, counted here
-   under the account the login names, so its username and e-mail addresses share one
+   under the account the login names, so its username and email addresses share one
    count): a ceiling that slows guessing spread over many addresses. Once reached,
    a password is not even checked, from an address the account has not signed in
    from lately (``KNOWN_ADDRESS_DAYS``): the answer is the same "too many attempts"
    whatever the password, so a guessing tool learns nothing. The person gets in from
    an address they have signed in from before, or by proving control of their
-   e-mail or phone with a reset code (e-mail link or code, or text message), which
+   email or phone with a reset code (email link or code, or text message), which
    clears the counts (``clear_account_attempts``).
 
 Like allauth's own, these counts are taken before the password is checked and given

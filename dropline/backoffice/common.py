@@ -1,6 +1,6 @@
 """Helpers shared by several back-office features: the size of long lists' pages
 (``dropline.core.pagination.numbered_page``), and the Content-Security-Policy for
-pages that show rendered e-mail HTML."""
+pages that show rendered email HTML."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ MAX_PAGES = 100
 
 def _rendered_html_policy() -> str:
     """The site's Content-Security-Policy, adjusted for pages that show rendered
-    e-mail HTML in a sandboxed ``srcdoc`` frame, which inherits the page's policy:
-    the e-mail's inline styles may apply, and there is no ``frame-ancestors`` (the
+    email HTML in a sandboxed ``srcdoc`` frame, which inherits the page's policy:
+    the email's inline styles may apply, and there is no ``frame-ancestors`` (the
     frame would inherit it and refuse to show; X-Frame-Options still keeps the
     page itself out of other sites' frames). Scripts, other origins and remote
     images stay blocked, for the page and the frame alike."""

@@ -20,7 +20,7 @@ atomic): each hit sums after adding its own, so the last one allowed saw every o
 allowed hit.
 
 Keys are keyed hashes (HMAC under the ``SECRET_KEY``) of what the limit is about, so
-no e-mail address, phone number or IP address appears in the cache.
+no email address, phone number or IP address appears in the cache.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class ThrottledError(Exception):
 
 
 def subject_digest(key: str) -> str:
-    """``key`` (an e-mail address, a number, an IP address) as it appears in the cache."""
+    """``key`` (an email address, a number, an IP address) as it appears in the cache."""
     return salted_hmac(_KEY_SALT, key, algorithm="sha256").hexdigest()[:40]
 
 

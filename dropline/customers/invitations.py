@@ -1,7 +1,7 @@
 """One-time invitation codes, and the people on an account.
 
 Staff print a code on the bill (or read it out) so the holder can claim the account;
-the holder e-mails one to invite an authorized user. A code looks like
+the holder emails one to invite an authorized user. A code looks like
 ``DRPL-7KQ4-MZ2X-H9TB``: twelve characters from an alphabet without 0/O and 1/I, about
 60 random bits. Only its SHA-256 is stored (a code that random needs no slow hash),
 so it is shown once, when made, and can never be read back.
@@ -195,7 +195,7 @@ def issue_printed_code(
         return issued
 
 
-# The holder: invitations by e-mail -----------------------------------------------------
+# The holder: invitations by email -----------------------------------------------------
 
 
 def _normalize_email(text: str) -> str:
@@ -203,7 +203,7 @@ def _normalize_email(text: str) -> str:
     try:
         validate_email(address)
     except ValidationError:
-        raise InvitationError(_("Enter a valid e-mail address.")) from None
+        raise InvitationError(_("Enter a valid email address.")) from None
     return address.lower()
 
 
@@ -220,10 +220,10 @@ def invite_by_email(
     request: HttpRequest | None = None,
 ) -> IssuedCode:
     """The holder invites an authorized user: a code valid for
-    EMAILED_INVITATION_LIFETIME, e-mailed with ``invite_url`` (by default the portal's
+    EMAILED_INVITATION_LIFETIME, emailed with ``invite_url`` (by default the portal's
     redeem page) in the account's language.
 
-    Inviting an address again replaces the earlier invitation. If the e-mail cannot
+    Inviting an address again replaces the earlier invitation. If the email cannot
     be sent, nothing is kept. Audited as ``invitation.sent`` (``request`` for who and
     from where).
     """
@@ -240,7 +240,7 @@ def invite_by_email(
     with transaction.atomic():
         locked = CustomerAccount.objects.select_for_update().get(pk=account.pk)
         if AccountMember.objects.filter(account=locked, user__email__iexact=address).exists():
-            raise InvitationError(_("Someone with this e-mail address is already on the account."))
+            raise InvitationError(_("Someone with this email address is already on the account."))
         pending = _pending(locked)
         again = [inv for inv in pending if inv.email.lower() == address]
         if len(pending) - len(again) >= MAX_PENDING_INVITATIONS:

@@ -79,12 +79,12 @@ class CustomerAccount(models.Model):
     billing_region = models.CharField(_("billing state"), max_length=100, blank=True)
     billing_postal_code = models.CharField(_("billing ZIP code"), max_length=20, blank=True)
     billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
-    email = models.EmailField(_("billing e-mail"), blank=True, db_index=True)
+    email = models.EmailField(_("billing email"), blank=True, db_index=True)
     phone = models.CharField(_("contact phone"), max_length=20, blank=True, db_index=True)
     bill_cycle_day = models.PositiveSmallIntegerField(
-        _("bill cycle anchor day"),
+        _("bill date"),
         validators=[MinValueValidator(1), MaxValueValidator(31)],
-        help_text=_("Day of the month the bill cycle starts; clamped in shorter months."),
+        help_text=_("Day of the month bills are made; in shorter months, the last day."),
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -161,7 +161,7 @@ class InvitationCode(models.Model):
     """A one-time code that lets a person get a login for an account.
 
     Staff print one on the bill (or hand it out) so the holder can claim the account;
-    the holder e-mails one to invite an authorized user. Only a hash of the code is
+    the holder emails one to invite an authorized user. Only a hash of the code is
     stored: the code itself is shown once, when it is made.
     """
 

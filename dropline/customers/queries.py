@@ -43,7 +43,7 @@ def membership_for(*, user: User, account_id: int | None) -> AccountMember | Non
 
 
 def search_accounts(*, query: str) -> list[CustomerAccount]:
-    """Staff search by account number, name, e-mail or phone; at most SEARCH_LIMIT results."""
+    """Staff search by account number, name, email or phone; at most SEARCH_LIMIT results."""
     text = query.strip()
     if not text:
         return []

@@ -5,7 +5,7 @@ Two ways in:
 * **Claiming** with what is printed on the bill: the account number, the service
   address ZIP code and the holder's last name. The person becomes the account holder.
 * **Redeeming an invitation code** that staff printed or read out (holder) or that the
-  holder e-mailed (authorized user).
+  holder emailed (authorized user).
 
 Claiming must not tell anyone whether an account exists. A wrong number (or one with
 a typo the check digit catches), a wrong ZIP, a wrong name, a closed account and an
@@ -14,9 +14,9 @@ work: the password is always hashed and the same two lookups always run. Attempt
 limited per IP address and per account number (``core.ratelimit``).
 
 These functions create the records and write the audit log (``account.claimed``,
-``invitation.redeemed``), in one transaction, with the e-mail address unverified, and
+``invitation.redeemed``), in one transaction, with the email address unverified, and
 answer the new membership. The caller then signs a new login in through allauth
-(``allauth.account.utils.complete_signup``), whose mandatory e-mail verification stage
+(``allauth.account.utils.complete_signup``), whose mandatory email verification stage
 sends the confirmation and keeps the portal closed until the address is confirmed.
 """
 
@@ -188,7 +188,7 @@ def claim_account(
     ``request``'s address and browser.
 
     Raises ``LoginDetailsError`` (fix the fields), ``TooManyAttemptsError`` or
-    ``NoMatchingAccountError``. The new login's e-mail address is unverified.
+    ``NoMatchingAccountError``. The new login's email address is unverified.
     """
     username = User.normalize_username(username.strip())
     email = logins.normalize_email(email)
@@ -270,7 +270,7 @@ def _redeemable(*, code: str) -> InvitationCode:
     )
     if invitation is None or invitation.revoked_at is not None:
         raise InvitationCodeError(
-            _("We don't recognize this code. Check it against your bill or e-mail and try again.")
+            _("We don't recognize this code. Check it against your bill or email and try again.")
         )
     if invitation.used_at is not None:
         raise InvitationCodeError(_("This code has already been used. Each code works once."))
@@ -366,11 +366,11 @@ def accept_invitation(
         ) from None
 
 
-# After the e-mail is confirmed ------------------------------------------------------------
+# After the email is confirmed ------------------------------------------------------------
 
 
 def on_email_confirmed(*, user: User, email: str) -> None:
     """The confirmed sign-in address becomes a verified notification contact, and the
-    person's primary e-mail contact when they have none. Called from the allauth
+    person's primary email contact when they have none. Called from the allauth
     adapter's ``confirm_email`` (link or code)."""
     add_verified_contact(user=user, kind="email", address=email, primary=True)

@@ -29,6 +29,17 @@ from dropline.identity.factors import listing, sms_codes
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": _(
+            "Your login is protected by two-step verification, so another email "
+            "address cannot be added here. Contact us for help."
+        ),
+        "cannot_generate_recovery_codes": _(
+            "Set up an authenticator app or a passkey first; recovery codes back them up."
+        ),
+        "incorrect_code": _("That code is not right. Check it and try again."),
+        "unverified_email": _(
+            "Verify your email address before you turn on two-step verification."
+        ),
         "cannot_delete_authenticator": _(
             "Staff accounts need an authenticator app or a passkey to open the back-office. "
             "Add another one before removing this one."

@@ -58,7 +58,7 @@ def send_reset_code_text(
 def send_recovery_email(
     *, to: str, subject: str, sealed_text: str, sealed_html: str, message_id: str, kind: str
 ) -> bool:
-    """Send a password-reset (or "no login uses this address") e-mail away from the
+    """Send a password-reset (or "no login uses this address") email away from the
     request, for the same reasons as ``send_reset_code_text``: its link and code
     cross the broker sealed, and the request's time says nothing of what was found."""
     try:
@@ -71,6 +71,6 @@ def send_recovery_email(
             unsubscribe_url=None,
         )
     except EmailDeliveryError as exc:
-        logger.warning("%s e-mail not sent: %s", kind, exc)
+        logger.warning("%s email not sent: %s", kind, exc)
         return False
     return True

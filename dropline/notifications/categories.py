@@ -18,12 +18,12 @@ class Category(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
+    EMAIL = "email", _("Email")
     SMS = "sms", _("Text message")
     IN_APP = "in_app", _("In the portal")
 
 
-# Sensible defaults: everything by e-mail and in the portal, SMS for what is
+# Sensible defaults: everything by email and in the portal, SMS for what is
 # urgent; offers only when the customer opts in.
 DEFAULTS: dict[str, set[str]] = {
     Category.BILLING: {Channel.EMAIL, Channel.IN_APP},

@@ -1,4 +1,4 @@
-"""A person's e-mail addresses and mobile numbers, verified by a code before use."""
+"""A person's email addresses and mobile numbers, verified by a code before use."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def normalize(*, kind: str, address: str, region: str = "US") -> str:
         try:
             validate_email(text)
         except ValidationError:
-            raise ContactError(_("Enter a valid e-mail address.")) from None
+            raise ContactError(_("Enter a valid email address.")) from None
         local, _sep, domain = text.rpartition("@")
         return f"{local}@{domain.lower()}"
     try:
@@ -58,7 +58,7 @@ def normalize(*, kind: str, address: str, region: str = "US") -> str:
 
 def add_contact(*, user: User, kind: str, address: str) -> ContactPoint:
     if kind not in ContactKind.values:
-        raise ContactError(_("Choose e-mail or mobile number."))
+        raise ContactError(_("Choose email or mobile number."))
     normalized = normalize(kind=kind, address=address)
     try:
         with transaction.atomic():
@@ -77,7 +77,7 @@ def add_and_send_code(*, user: User, kind: str, address: str) -> ContactPoint:
 
 
 def add_verified_contact(*, user: User, kind: str, address: str, primary: bool) -> ContactPoint:
-    """For addresses already proven elsewhere (the verified sign-in e-mail)."""
+    """For addresses already proven elsewhere (the verified sign-in email)."""
     normalized = normalize(kind=kind, address=address)
     contact, _created = ContactPoint.objects.get_or_create(
         user=user,
@@ -112,7 +112,7 @@ def send_verification_code(*, contact: ContactPoint) -> None:
         if contact.kind == ContactKind.EMAIL:
             send_email(
                 to=contact.address,
-                subject=_("Verify your e-mail address"),
+                subject=_("Verify your email address"),
                 body_text=text,
                 body_html="",
                 message_id=f"<verify.{contact.pk}.{int(now.timestamp())}@dropline>",

@@ -3,7 +3,7 @@
 A message is claimed with one conditional UPDATE, so two workers never send it
 at the same time. The claim is a lease: if a worker dies mid-delivery the lease
 runs out and the message can be claimed again; the provider sees the same
-idempotency key (SMS) or Message-ID (e-mail) both times.
+idempotency key (SMS) or Message-ID (email) both times.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The in-app notification centre: what a person has been told in the portal."""
+"""The in-app notification center: what a person has been told in the portal."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from dropline.notifications.categories import Category, Channel
 
 
 class ContactKind(models.TextChoices):
-    EMAIL = "email", _("E-mail address")
+    EMAIL = "email", _("Email address")
     PHONE = "phone", _("Mobile number")
 
 
@@ -19,7 +19,7 @@ class ContactStatus(models.TextChoices):
 
 
 class ContactPoint(models.Model):
-    """An e-mail address or mobile number (E.164) a person can be reached at."""
+    """An email address or mobile number (E.164) a person can be reached at."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_points"

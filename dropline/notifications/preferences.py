@@ -52,7 +52,7 @@ def set_preferences(*, user: User, grid: dict[str, dict[str, bool]]) -> None:
 
 
 def unsubscribe(*, user: User, category: str) -> bool:
-    """Turn e-mail off for one category. Returns False for categories that cannot be."""
+    """Turn email off for one category. Returns False for categories that cannot be."""
     if category in ESSENTIAL or category not in Category.values:
         return False
     Preference.objects.update_or_create(

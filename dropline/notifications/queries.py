@@ -65,7 +65,7 @@ MESSAGE_LOG_MAX_PAGES = 100
 @dataclass(frozen=True)
 class MessageLogFilters:
     """Every filter optional, all combined. ``account`` is an account number as typed;
-    ``recipient`` an e-mail address, a mobile number (any common format) or a username."""
+    ``recipient`` an email address, a mobile number (any common format) or a username."""
 
     account: str = ""
     recipient: str = ""

@@ -1,7 +1,7 @@
 """Signed one-click unsubscribe links: no sign-in needed, one category only.
 
 The rule: a genuine link for an active login and a known category stops that
-category's e-mail; security and other essential messages cannot be stopped (the page
+category's email; security and other essential messages cannot be stopped (the page
 says so and changes nothing). Anything else (forged, mangled, a login gone) is refused.
 """
 
@@ -45,7 +45,7 @@ def unsubscribe_url(*, user_id: int, category: str) -> str:
 
 @dataclass(frozen=True)
 class UnsubscribeLink:
-    """What a genuine link asks: stop ``category``'s e-mail to ``user``."""
+    """What a genuine link asks: stop ``category``'s email to ``user``."""
 
     user: User
     category: str
@@ -71,7 +71,7 @@ def read_link(token: str) -> UnsubscribeLink | None:
 
 
 def unsubscribe(*, link: UnsubscribeLink) -> bool:
-    """Stop the link's category of e-mail; False (and nothing changed) when essential."""
+    """Stop the link's category of email; False (and nothing changed) when essential."""
     if link.essential:
         return False
     return preferences.unsubscribe(user=link.user, category=link.category)

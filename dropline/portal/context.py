@@ -46,7 +46,7 @@ BANNER_TEMPLATE = "portal/notifications/_banner.html"
 
 
 class NotificationBell:
-    """The header's link to the notification centre; counts unread messages once, on use."""
+    """The header's link to the notification center; counts unread messages once, on use."""
 
     def __init__(self, *, user: User, current: bool) -> None:
         self._user = user

@@ -3,10 +3,10 @@
 Accounts are written with ``bulk_create`` in chunks of CHUNK_SIZE, one transaction per
 chunk, so a failure never leaves a half-written chunk. Content is drawn from
 ``random.Random(seed)``; account numbers come from the account sequence, and usernames,
-e-mails and serial numbers derive from them, so a second run adds accounts and never
+emails and serial numbers derive from them, so a second run adds accounts and never
 collides with the first. Every synthetic holder signs in as ``syn<account number>`` with
 the same password, SYNTHETIC_PASSWORD: one hash is computed once and shared by every
-row, since hashing each one would take longer than all the inserts. E-mails use the
+row, since hashing each one would take longer than all the inserts. Emails use the
 reserved example domains and phones the fictional 555 exchange.
 """
 

@@ -14,7 +14,7 @@ class SubscriptionStatus(models.TextChoices):
     PENDING = "pending", _("Pending installation")
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Canceled")
 
 
 class Subscription(models.Model):

@@ -112,7 +112,7 @@ def test_a_password_like_the_username_is_refused():
 
 def test_a_password_like_the_email_address_is_refused():
     user = User(username="customer0042", email="gonzalez.maria@example.net")
-    similar = "The password is too similar to the e-mail address."
+    similar = "The password is too similar to the email address."
     assert similar in refusal("gonzalez.maria@example", user)
     # ... and so is a part of the address on its own, or the address's words and a digit.
     assert similar in refusal("gonzalez1984", user)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 APP_LOGIN = "/_allauth/app/v1/auth/login"
-TOO_MANY = "Too many failed login attempts"
+TOO_MANY = "Too many tries. Wait a few minutes"
 GUESSES = [f"guess-number-{n}-for-maria" for n in range(200)]
 
 

@@ -82,3 +82,15 @@ def test_the_template_filters_use_the_same_helpers():
     with translation.override("en"):
         text = template.render({"day": dt.date(2026, 12, 3), "zone": "America/Chicago"})
     assert text == "Dec. 3, 2026 · 12th · Central time"
+
+
+def test_phone_numbers_read_as_people_write_them_in_both_languages():
+    template = engines["django"].from_string(
+        "{% load dropline_format %}{{ home|display_phone }} · {{ abroad|display_phone }} · "
+        "[{{ none|display_phone }}]"
+    )
+    context = {"home": "+13195550142", "abroad": "+525512345678", "none": ""}
+    for language in ("en", "es"):
+        with translation.override(language):
+            text = template.render(context)
+        assert text == "(319) 555-0142 · +52 55 1234 5678 · []"

@@ -1,4 +1,4 @@
-"""One-time invitation codes: printed by staff, e-mailed by the holder, used once."""
+"""One-time invitation codes: printed by staff, emailed by the holder, used once."""
 
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def test_redeeming_is_rate_limited_per_ip_address():
         redeem("DRPL-AAAA-BBBB-CCCC")
 
 
-# Invitations by e-mail -------------------------------------------------------------------------
+# Invitations by email -------------------------------------------------------------------------
 
 
 def test_the_holder_invites_an_authorized_user_by_email(household):
@@ -284,7 +284,7 @@ def test_an_invitation_that_cannot_be_sent_is_not_kept(household, monkeypatch):
 
 
 def test_invalid_email_is_refused(household):
-    with pytest.raises(invitations.InvitationError, match="valid e-mail"):
+    with pytest.raises(invitations.InvitationError, match="valid email"):
         invitations.invite_by_email(by=holder_of(household), email="jose@", invite_url=INVITE_URL)
 
 

@@ -31,7 +31,7 @@ def test_sign_in_page_blank_and_with_an_error(page: Page, demo_site: DemoSite) -
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_label("Username or e-mail").fill(DEMO_CUSTOMER[0])
+    page.get_by_label("Username or email").fill(DEMO_CUSTOMER[0])
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_be_visible()

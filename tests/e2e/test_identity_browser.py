@@ -1,8 +1,8 @@
 """A customer with no login yet, in Chromium: claims the account with the bill's details,
-confirms the e-mail address, turns on an authenticator app, signs out, and signs in
+confirms the email address, turns on an authenticator app, signs out, and signs in
 again with the password and a code from the app.
 
-The e-mail goes to Django's in-memory outbox: ``live_server`` answers from a thread of
+The email goes to Django's in-memory outbox: ``live_server`` answers from a thread of
 this process, so the code (or link) the portal sends is read from ``mailoutbox``. The
 authenticator app's codes are computed from the setup key the page shows, as a person
 typing it into an app would, with ``dropline.accounts.second_factor.current_code``.
@@ -83,13 +83,13 @@ def fresh_code(secret: str) -> str:
 
 
 def message_to(outbox: list[EmailMessage], address: str) -> EmailMessage:
-    """The last e-mail sent to ``address`` with a verification code or link in it."""
+    """The last email sent to ``address`` with a verification code or link in it."""
     for message in reversed(outbox):
         body = str(message.body)
         if address in message.to and (CODE_IN_MAIL.search(body) or LINK_IN_MAIL.search(body)):
             return message
     sent = [(message.to, message.subject) for message in outbox]
-    raise AssertionError(f"no verification e-mail to {address}; sent: {sent}")
+    raise AssertionError(f"no verification email to {address}; sent: {sent}")
 
 
 def dont_trust_browser_if_asked(page: Page) -> None:
@@ -133,9 +133,9 @@ def test_claim_verify_totp_sign_out_and_sign_in_with_a_code(
     assert not EmailAddress.objects.get(user=user, email=EMAIL).verified
     # The portal stays closed until the address is confirmed.
     page.goto(demo_site.at("/"))
-    assert page.url != demo_site.at("/"), "the portal opened before the e-mail was confirmed"
+    assert page.url != demo_site.at("/"), "the portal opened before the email was confirmed"
 
-    # 2. Confirm the e-mail address with the code (or link) that was sent to it.
+    # 2. Confirm the email address with the code (or link) that was sent to it.
     body = str(message_to(mailoutbox, EMAIL).body)
     link = LINK_IN_MAIL.search(body)
     if link:

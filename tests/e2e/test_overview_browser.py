@@ -24,7 +24,7 @@ SERVICES = [
 def on_sign_in_page(page: Page, site: DemoSite) -> None:
     expect(page).to_have_url(re.compile(re.escape(site.at(LOGIN_PATH))))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to your account")
-    expect(page.get_by_label("Username or e-mail")).to_be_visible()
+    expect(page.get_by_label("Username or email")).to_be_visible()
 
 
 def test_customer_signs_in_and_sees_the_overview(page: Page, demo_site: DemoSite) -> None:
@@ -71,8 +71,8 @@ def test_wrong_password_shows_an_error_and_stays_on_sign_in(
     error = page.get_by_role("alert")
     expect(error).to_be_visible()
     expect(error).to_contain_text("not correct")
-    expect(page.get_by_label("Username or e-mail")).to_have_value(username)
-    expect(page.get_by_label("Username or e-mail")).to_have_attribute(
+    expect(page.get_by_label("Username or email")).to_have_value(username)
+    expect(page.get_by_label("Username or email")).to_have_attribute(
         "aria-describedby", "login-error"
     )
     expect(page.get_by_label("Password")).to_have_value("")

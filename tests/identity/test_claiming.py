@@ -321,7 +321,7 @@ def test_a_refused_attempt_does_not_extend_the_wait():
         claim(account)
 
 
-# After the e-mail is confirmed ------------------------------------------------------------
+# After the email is confirmed ------------------------------------------------------------
 
 
 def test_the_confirmed_email_becomes_the_first_primary_notification_contact():

@@ -1,4 +1,4 @@
-"""E-mail over real SMTP: what lands in the customer's mailbox, and what a refusal does."""
+"""Email over real SMTP: what lands in the customer's mailbox, and what a refusal does."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_announcement_arrives_as_text_and_html_in_each_persons_language(
         assert match is not None, message["List-Unsubscribe"]
         assert read_token(match.group(2)) == (person.user.pk, Category.OUTAGES)
         assert str(message["List-Unsubscribe-Post"]).strip() == "List-Unsubscribe=One-Click"
-        # the Message-ID is stable, so a retried send is recognisably the same mail
+        # the Message-ID is stable, so a retried send is recognizably the same mail
         assert message["Message-ID"].endswith("@dropline>")
 
     assert {m.status for m in Message.objects.filter(channel=Channel.EMAIL)} == {"sent"}

@@ -80,7 +80,7 @@ def test_outside_quiet_hours_an_sms_goes_at_once(asked_at):
     with clock.frozen(now):
         send_notice(user=maria.user)
         assert _sms(maria.user.pk).not_before == now
-        assert deliver_due() == 2  # the e-mail and the SMS
+        assert deliver_due() == 2  # the email and the SMS
     assert SimulatedSms.objects.count() == 1
 
 
@@ -101,7 +101,7 @@ def test_a_held_sms_is_not_sent_before_the_end_and_is_sent_once_after():
         send_notice(user=maria.user)
         delivered_at_night = deliver_due()
 
-    # the e-mail ignores quiet hours and goes straight away; the text waits
+    # the email ignores quiet hours and goes straight away; the text waits
     assert delivered_at_night == 1
     assert len(mail.outbox) == 1
     assert not SimulatedSms.objects.exists()

@@ -60,11 +60,11 @@ PUBLIC = {
     "account_logout": "signing out (answers a signed-out visitor harmlessly)",
     "account_signup": "allauth's sign-up, closed: says so",
     "account_inactive": "tells a deactivated person why they can't sign in",
-    "account_email_verification_sent": "confirming the e-mail address while signing up",
+    "account_email_verification_sent": "confirming the email address while signing up",
     "account_confirm_login_code": "a step of signing in",
     "account_reset_password": "password reset",
     "account_reset_password_done": "password reset",
-    "account_reset_password_from_key": "password reset (the e-mailed link)",
+    "account_reset_password_from_key": "password reset (the emailed link)",
     "account_reset_password_from_key_done": "password reset",
     "mfa_authenticate": "the second step of signing in",
     "mfa_trust": "the last step of signing in",
@@ -82,7 +82,7 @@ PUBLIC_NAMESPACES = {
 }
 # JSON API operations anyone may call, each for a page the web serves signed out.
 PUBLIC_API = {
-    "/api/v1/recovery/password-reset/email": "asking for a password reset by e-mail",
+    "/api/v1/recovery/password-reset/email": "asking for a password reset by email",
     "/api/v1/recovery/password-reset/text": "asking for a reset code by text message",
     "/api/v1/recovery/password-reset": "setting a new password with a reset code",
     "/api/v1/recovery/username-reminder": "asking for a username reminder",
@@ -92,7 +92,7 @@ PUBLIC_API = {
 # Paths that take something other than an object id, with the reason.
 NOT_AN_OBJECT_ID = {
     "notifications:unsubscribe": "a signed token that names its person; tested in portal",
-    "account_reset_password_from_key": "a single-use key from the e-mail; tested by allauth",
+    "account_reset_password_from_key": "a single-use key from the email; tested by allauth",
 }
 
 

@@ -32,7 +32,7 @@ STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def make_user(
     *, username: str, password: str = PASSWORD, second_factor: bool | None = None, **extra: object
 ) -> User:
-    """A user with a verified e-mail; staff get an authenticator app unless told otherwise."""
+    """A user with a verified email; staff get an authenticator app unless told otherwise."""
     email = str(extra.pop("email", f"{username}@example.com"))
     user = User.objects.create_user(username=username, email=email, password=password, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)

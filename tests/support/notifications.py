@@ -47,7 +47,7 @@ def make_person(
     phone: str | None = None,
     status: str = AccountStatus.ACTIVE,
 ) -> Person:
-    """An account holder in ``area_code`` with a verified e-mail (unless ``None``) and,
+    """An account holder in ``area_code`` with a verified email (unless ``None``) and,
     when given, a verified mobile number."""
     address = ServiceAddress.objects.create(
         line1=f"{next(_serial)} Notify Street",

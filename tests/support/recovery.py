@@ -26,7 +26,7 @@ NEW_PASSWORD = "copper-kettle-moonrise-41"
 
 
 def person(username: str, *, phone: str | None = None, email: str | None = None) -> User:
-    """A login with a verified sign-in e-mail (also a contact) and maybe a verified mobile."""
+    """A login with a verified sign-in email (also a contact) and maybe a verified mobile."""
     user = make_user(username=username, email=email or f"{username}@example.com")
     add_verified_contact(user=user, kind=ContactKind.EMAIL, address=user.email, primary=True)
     if phone:

@@ -7,7 +7,7 @@ Someone signed out creates a login (``/new-login/...``, no authentication). The 
 login is then signed in the way the web does it, through allauth's ``complete_signup``,
 but as allauth headless's ``app`` client: the answer is allauth's own, the 401 of an app
 sign-up whose ``data.flows`` has ``verify_email`` pending, with the pending login's
-``meta.session_token``. The app sends the e-mailed code to allauth's
+``meta.session_token``. The app sends the emailed code to allauth's
 ``/_allauth/app/v1/auth/email/verify`` with that token and is signed in.
 
 Someone signed in adds an account to their login (``/accounts/...``).
@@ -131,7 +131,7 @@ def claim(request: HttpRequest, response: HttpResponse, payload: ClaimIn) -> Any
     """Create a login that holds the account, then sign in as after an app sign-up.
 
     Answers allauth's 401 with `verify_email` pending and `meta.session_token`: send the
-    e-mailed code to `/_allauth/app/v1/auth/email/verify` with that token. Any detail
+    emailed code to `/_allauth/app/v1/auth/email/verify` with that token. Any detail
     that matches no claimable account gets the same 400 (`body`), whatever was wrong.
     409 when the caller is already signed in (use `POST /accounts/claim`).
     """

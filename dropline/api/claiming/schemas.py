@@ -13,10 +13,10 @@ class NewLoginIn(Schema):
     """The login the person is creating."""
 
     username: str = Field(
-        max_length=150, description="Letters, digits and @ . + - _ only. E-mail works too."
+        max_length=150, description="Letters, digits and @ . + - _ only. Email works too."
     )
     email: str = Field(
-        max_length=254, description="A code to confirm it is e-mailed before the account opens."
+        max_length=254, description="A code to confirm it is emailed before the account opens."
     )
     password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="At least 12 characters.")
 

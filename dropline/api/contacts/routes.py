@@ -1,4 +1,4 @@
-"""A person's notification e-mail addresses and mobile numbers, for the mobile app: the
+"""A person's notification email addresses and mobile numbers, for the mobile app: the
 same operations as the web's contact page. Thin: ``dropline.notifications.contacts``
 decides, with the same codes and limits (6 digits, 15 minutes, 5 tries a code, 5 codes
 an hour for an address), and ``dropline.identity.contacts`` confirms and removes,
@@ -71,9 +71,9 @@ def _all_contacts(request: HttpRequest) -> list[ContactOut]:
     ]
 
 
-@router.get("/contacts", response=list[ContactOut], summary="E-mail addresses and mobile numbers")
+@router.get("/contacts", response=list[ContactOut], summary="Email addresses and mobile numbers")
 def list_contacts(request: HttpRequest) -> list[ContactOut]:
-    """Where notifications reach the person: e-mail addresses first, then mobile numbers,
+    """Where notifications reach the person: email addresses first, then mobile numbers,
     each kind's primary first."""
     return _all_contacts(request)
 
@@ -81,10 +81,10 @@ def list_contacts(request: HttpRequest) -> list[ContactOut]:
 @router.post(
     "/contacts",
     response={201: NewContactOut, **BAD_INPUT, **RECHECKED},
-    summary="Add an e-mail address or mobile number",
+    summary="Add an email address or mobile number",
 )
 def add_contact(request: HttpRequest, payload: AddContactIn) -> Status[NewContactOut]:
-    """Add the address and send it a 6-digit code (e-mail or text message); it is
+    """Add the address and send it a 6-digit code (email or text message); it is
     `pending` until the code comes back to `verify`. Any refusal names `address`: not
     an address of that kind, added already, or a code that could not be sent (then
     nothing is kept)."""

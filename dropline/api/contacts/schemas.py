@@ -47,5 +47,5 @@ class AddContactIn(Schema):
 
 class ContactCodeIn(Schema):
     code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12)] = (
-        Field(description="The 6-digit code from the e-mail or text message.")
+        Field(description="The 6-digit code from the email or text message.")
     )

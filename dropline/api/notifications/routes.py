@@ -1,4 +1,4 @@
-"""The notification centre and preferences, for the mobile app."""
+"""The notification center and preferences, for the mobile app."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ router = Router(tags=["notifications"])
 PAGE_SIZE = 50
 
 
-@router.get("/notifications", response=NotificationPageOut, summary="The notification centre")
+@router.get("/notifications", response=NotificationPageOut, summary="The notification center")
 def list_notifications(
     request: HttpRequest, unread_only: bool = False, before_id: int | None = None
 ) -> NotificationPageOut:

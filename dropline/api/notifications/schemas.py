@@ -1,4 +1,4 @@
-"""Input and output schemas of the notification centre and preferences
+"""Input and output schemas of the notification center and preferences
 (``dropline.api.notifications.routes``)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ class NotificationOut(Schema):
     body: str
     link: str = Field(
         description="A path on this site or a plain http(s) address, as the web's "
-        "notification centre shows it; empty when there is none or it is not safe to open."
+        "notification center shows it; empty when there is none or it is not safe to open."
     )
     created_at: dt.datetime
     read: bool

@@ -1,5 +1,5 @@
 """The people on an account, for the mobile app: everyone on it sees who is; the holder
-also sees the invitations waiting, invites authorized users by e-mail, revokes
+also sees the invitations waiting, invites authorized users by email, revokes
 invitations and removes people. Thin: ``dropline.customers.invitations`` decides.
 
 The account is the first of the caller's (as `/me` lists them) unless ``account`` names
@@ -90,7 +90,7 @@ def _invitation(invitation: InvitationCode) -> InvitationOut:
 @router.get("/people", response={200: PeopleOut, 404: ErrorOut}, summary="People on the account")
 def list_people(request: HttpRequest, query: Query[AccountQuery]) -> PeopleOut:
     """Everyone who can sign in to the account, holder first; for the holder, also the
-    invitations by e-mail that are waiting, newest first."""
+    invitations by email that are waiting, newest first."""
     membership = _membership(request, query)
     account = membership.account
     manages = can_manage_people(membership)
@@ -122,8 +122,8 @@ def list_people(request: HttpRequest, query: Query[AccountQuery]) -> PeopleOut:
 def invite(
     request: HttpRequest, query: Query[AccountQuery], payload: InviteIn
 ) -> Status[InvitationOut]:
-    """E-mail a one-time code that works for 7 days. Inviting an address again replaces
-    the earlier invitation; if the e-mail cannot be sent, nothing is kept. Any refusal
+    """Email a one-time code that works for 7 days. Inviting an address again replaces
+    the earlier invitation; if the email cannot be sent, nothing is kept. Any refusal
     (a bad address, someone already on the account, too many waiting) names `email`."""
     membership = _manager(request, query)
     try:

@@ -44,4 +44,4 @@ class PeopleOut(Schema):
 
 
 class InviteIn(Schema):
-    email: str = Field(max_length=254, description="Where the one-time code is e-mailed.")
+    email: str = Field(max_length=254, description="Where the one-time code is emailed.")

@@ -1,11 +1,11 @@
-"""Getting back in without the password, for the mobile app: ask for a reset by e-mail
+"""Getting back in without the password, for the mobile app: ask for a reset by email
 (a link and a code) or by text message (a code), set a new password with the code, or
 ask for a username reminder.
 
 No authentication: the person is signed out. Each answer is the web page's: the same
 whether or not a login matched, under the same limits (``dropline.identity.recovery``).
-allauth's headless ``/_allauth/app/v1/auth/password/request`` sends the same e-mail, and
-its ``/auth/password/reset`` takes the key from the e-mailed link.
+allauth's headless ``/_allauth/app/v1/auth/password/request`` sends the same email, and
+its ``/auth/password/reset`` takes the key from the emailed link.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ THROTTLED = {429: ThrottledOut}
 @router.post(
     "/password-reset/email",
     response={202: AcceptedOut, 400: InvalidInputOut, 422: InvalidInputOut, **THROTTLED},
-    summary="E-mail a reset link and code",
+    summary="Email a reset link and code",
 )
 def reset_by_email(
     request: HttpRequest, response: HttpResponse, payload: ResetByEmailIn
@@ -71,7 +71,7 @@ def reset_by_email(
     except errors.ThrottledError as exc:
         return _throttled(response, exc)
     detail = _(
-        "If a login signs in with this address, we have e-mailed it a link and a 6-digit code."
+        "If a login signs in with this address, we have emailed it a link and a 6-digit code."
     )
     return Status(202, AcceptedOut(detail=detail))
 
@@ -107,7 +107,7 @@ def reset_by_text(
 def reset_with_code(
     request: HttpRequest, response: HttpResponse, payload: ResetWithCodeIn
 ) -> Status[Schema]:
-    """With the code from the text message or the e-mail. Every other session ends."""
+    """With the code from the text message or the email. Every other session ends."""
     identifier = _required("identifier", payload.identifier)
     code = reset_codes.clean_code(payload.code)
     if code is None:

@@ -16,20 +16,20 @@ class ResetByEmailIn(Schema):
 
 
 class ResetByTextIn(Schema):
-    identifier: str = Field(max_length=MAX_TEXT, description="Username, e-mail or mobile.")
+    identifier: str = Field(max_length=MAX_TEXT, description="Username, email or mobile.")
 
 
 class ResetWithCodeIn(Schema):
     identifier: str = Field(
         max_length=MAX_TEXT,
-        description="What was typed when asking: for an e-mailed code, the e-mail.",
+        description="What was typed when asking: for an emailed code, the email.",
     )
     code: str = Field(max_length=20)
     password: str = Field(max_length=MAX_PASSWORD_LENGTH, description="The new password.")
 
 
 class ReminderIn(Schema):
-    address: str = Field(max_length=MAX_TEXT, description="A verified e-mail or mobile number.")
+    address: str = Field(max_length=MAX_TEXT, description="A verified email or mobile number.")
 
 
 class AcceptedOut(Schema):

@@ -1,7 +1,7 @@
 """The security page's own controls, for the mobile app: the person's security activity
 and Dropline's part of their second factors (the list, the default, text-message codes).
 
-allauth headless serves the rest under ``/_allauth/app/v1/``: password, e-mail,
+allauth headless serves the rest under ``/_allauth/app/v1/``: password, email,
 authenticator app, passkeys, recovery codes, sessions and re-authentication.
 
 Thin: ``dropline.identity.security_events.activity`` and ``sms_factor`` decide, as for the web

@@ -23,7 +23,7 @@ class MessageFilterForm(forms.Form):
         label=_("Recipient"),
         max_length=254,
         required=False,
-        help_text=_("E-mail address, mobile number or username"),
+        help_text=_("Email address, mobile number or username"),
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]

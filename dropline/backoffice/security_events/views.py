@@ -1,4 +1,4 @@
-"""Staff search of security events: by account number, username, e-mail address, IP
+"""Staff search of security events: by account number, username, email address, IP
 address, kind and the provider's days. Thin: parse the filters, call
 ``dropline.identity.security_events.search``, render one bounded page.
 

@@ -1,5 +1,5 @@
 """``{% support_contact as support %}``: the provider's contact details in the language
-a message is being rendered in (e-mail and text messages have no request context)."""
+a message is being rendered in (email and text messages have no request context)."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ SMS_CODE = onetime.CodePolicy(
 
 
 def masked_number(e164: str) -> str:
-    """``+13195550142`` as ``(•••) •••-0142``: enough to recognise, not to copy."""
+    """``+13195550142`` as ``(•••) •••-0142``: enough to recognize, not to copy."""
     shown = display_phone(e164)
     digits = sum(ch.isdigit() for ch in shown)
     seen = 0
@@ -233,5 +233,5 @@ def verify_sign_in_code(
 
 def mobile_number_of(*, user: User, contact_id: int) -> ContactPoint | None:
     """``user``'s mobile number ``contact_id``, confirmed or not; None for anyone else's
-    (or an e-mail address), so a caller can tell "not yours" from "not usable"."""
+    (or an email address), so a caller can tell "not yours" from "not usable"."""
     return ContactPoint.objects.filter(pk=contact_id, user=user, kind=ContactKind.PHONE).first()

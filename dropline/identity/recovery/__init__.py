@@ -1,2 +1,2 @@
-"""Getting back in without the password: reset codes, a reset by e-mail or by text
+"""Getting back in without the password: reset codes, a reset by email or by text
 message, and the username reminder."""

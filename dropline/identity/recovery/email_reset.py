@@ -1,4 +1,4 @@
-"""A password reset by e-mail: allauth's single-use link and a reset code in one
+"""A password reset by email: allauth's single-use link and a reset code in one
 message, sent through the account adapter so the web page and allauth's headless
 endpoint send the same."""
 
@@ -43,14 +43,14 @@ from dropline.identity.tasks import send_recovery_email
 
 logger = logging.getLogger(__name__)
 
-# allauth's template names, so whatever sends these e-mails sends Dropline's words.
+# allauth's template names, so whatever sends these emails sends Dropline's words.
 RESET_EMAIL = "account/email/password_reset_key"
 NO_LOGIN_EMAIL = "account/email/unknown_account"
 
 
 @dataclass(frozen=True)
 class ResetEmail:
-    """What goes into a reset e-mail beside allauth's link."""
+    """What goes into a reset email beside allauth's link."""
 
     code: str | None  # None when the address is not verified on the login
     language: str
@@ -58,23 +58,23 @@ class ResetEmail:
 
 
 def reset_email_minutes() -> int:
-    """How long a reset e-mail's link and code both work: the shorter of the two."""
+    """How long a reset email's link and code both work: the shorter of the two."""
     return int(min(CODE_LIFETIME.total_seconds(), settings.PASSWORD_RESET_TIMEOUT) // 60)
 
 
 def request_reset_email(*, email: str, request: HttpRequest) -> None:
-    """E-mail a reset link and code to each login that signs in with ``email``.
+    """Email a reset link and code to each login that signs in with ``email``.
 
     allauth finds the logins and sends through the account adapter, so its headless
     endpoint sends the same message; an address with no login gets the adapter's "no
     login uses this address" message after the same work. Raises
-    ``InvalidAddressError`` for something that is not an e-mail address and
+    ``InvalidAddressError`` for something that is not an email address and
     ``ThrottledError`` past the visible limits, which a text-message request counts
     against too.
     """
     form = ResetPasswordForm(data={"email": email})
     if not form.is_valid():
-        raise InvalidAddressError(_("Enter a valid e-mail address, such as maria@example.com."))
+        raise InvalidAddressError(_("Enter a valid email address, such as maria@example.com."))
     check_visible(
         [
             (CODE_REQUESTS_PER_IP, audit.client_ip(request) or "unknown"),
@@ -85,7 +85,7 @@ def request_reset_email(*, email: str, request: HttpRequest) -> None:
 
 
 def send_reset_email(*, user: User, email: str, link: str, language: str) -> None:
-    """Dropline's reset e-mail to ``user`` at ``email``: allauth's single-use ``link``,
+    """Dropline's reset email to ``user`` at ``email``: allauth's single-use ``link``,
     a code, the username, how long they work and what to do if it was not them.
 
     Past the account's silent limit nothing is sent. Sent now, not through the outbox,
@@ -107,7 +107,7 @@ def send_reset_email(*, user: User, email: str, link: str, language: str) -> Non
 
 def send_no_login_email(*, email: str, language: str) -> None:
     """What an address with no login gets when someone asks to reset its password (or
-    otherwise names it to allauth), after the hashing a real reset e-mail costs."""
+    otherwise names it to allauth), after the hashing a real reset email costs."""
     decoy_code()
     context = {
         **base_context(),
@@ -135,7 +135,7 @@ def _send_email(*, template: str, to: str, language: str, context: dict[str, Any
 
 
 def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail | None:
-    """The code for a reset e-mail; None when the account's silent limit holds it back.
+    """The code for a reset email; None when the account's silent limit holds it back.
 
     The code replaces any live one, and goes only to an address verified on the
     login, because the code page finds logins by verified addresses only.
@@ -143,7 +143,7 @@ def _prepare_reset_email(*, user: User, email: str, language: str) -> ResetEmail
     # One code made and hashed on every path: the same work as for an address with no login.
     if not allowed_silently([CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_ACCOUNT_DAY], user):
         decoy_code()
-        logger.info("password reset e-mail for user %s held back by the account limit", user.pk)
+        logger.info("password reset email for user %s held back by the account limit", user.pk)
         return None
     verified = User.objects.filter(verified_email_owners(email), pk=user.pk).exists()
     code = issue_code(user) if verified else None

@@ -48,4 +48,4 @@ class PasswordRejectedError(RecoveryError):
 
 
 class InvalidAddressError(RecoveryError):
-    """What was typed is neither an e-mail address nor a mobile number."""
+    """What was typed is neither an email address nor a mobile number."""

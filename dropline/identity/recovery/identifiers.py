@@ -1,4 +1,4 @@
-"""Who a recovery request means: the active logins whose username, verified e-mail
+"""Who a recovery request means: the active logins whose username, verified email
 address or verified mobile number was typed, and where to text them."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def verified_phone_owners(phone: str) -> Q:
 
 
 def users_for_identifier(identifier: str) -> list[User]:
-    """Active logins whose username, verified e-mail or verified mobile is ``identifier``."""
+    """Active logins whose username, verified email or verified mobile is ``identifier``."""
     text = identifier.strip()
     if not text:
         return []
@@ -67,6 +67,6 @@ def phone_for(user: User, typed_phone: str | None) -> str | None:
 
 
 def sign_in_names(*, user: User) -> list[str]:
-    """What ``user`` can type to sign in: the username and each of their e-mail addresses."""
+    """What ``user`` can type to sign in: the username and each of their email addresses."""
     emails = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     return sorted({user.username, *emails})

@@ -1,8 +1,8 @@
-"""Reset codes: what a password reset by e-mail (``email_reset``: a link and a code in
+"""Reset codes: what a password reset by email (``email_reset``: a link and a code in
 one message) and by text message (``text_reset``) share, and the reset with a code.
 (The username reminder, which shares the limits and look-ups, is ``username_reminder``.)
 
-The e-mailed link is allauth's (bound to the password hash, so it works once, for
+The emailed link is allauth's (bound to the password hash, so it works once, for
 ``PASSWORD_RESET_TIMEOUT``); the account adapter asks ``prepare_reset_email`` for the
 code that goes beside it. Codes from either channel are this module's, and one path
 checks them. They are ``core.onetime`` codes (``RESET_CODE``): 6 digits, made with
@@ -125,14 +125,14 @@ def reset_password_with_code(
     *, identifier: str, code: str, new_password: str, request: HttpRequest | None
 ) -> User:
     """Set a new password for the login ``identifier`` names, given the code that was
-    texted or e-mailed to it.
+    texted or emailed to it.
 
     Raises ``ThrottledError`` past the visible limits, ``CodeRejectedError`` for any
     code that does not work (wrong, expired, used, too many tries, or no such login),
     and ``PasswordRejectedError`` when the code is right but the password breaks the
     policy (the code then stays usable). On success every other session of the person
     ends (the password is saved, so their session hash changes), the reset is recorded
-    as a security event with its alert, as a reset by e-mailed link is, and allauth's
+    as a security event with its alert, as a reset by emailed link is, and allauth's
     count of failed sign-ins is forgotten, so the person can sign straight in.
     """
     ip = audit.client_ip(request) if request is not None else None

@@ -1,4 +1,4 @@
-"""A username reminder by e-mail or text message, for someone who forgot theirs.
+"""A username reminder by email or text message, for someone who forgot theirs.
 
 Like the rest of getting back in (``identity.recovery``), it answers the same whether
 or not any login has the address, after the same work, under limits the visitor sees
@@ -36,25 +36,25 @@ REMINDERS_PER_ACCOUNT = Limit.per("username_reminder:account", 3, dt.timedelta(h
 @dataclass(frozen=True)
 class Address:
     kind: str  # ContactKind
-    value: str  # normalized: an e-mail address or an E.164 number
+    value: str  # normalized: an email address or an E.164 number
 
 
 def parse_address(text: str) -> Address:
-    """An e-mail address or a mobile number, normalized; ``InvalidAddressError`` if neither."""
+    """An email address or a mobile number, normalized; ``InvalidAddressError`` if neither."""
     cleaned = text.strip()
     if "@" in cleaned:
         try:
             validate_email(cleaned)
         except ValidationError:
             raise errors.InvalidAddressError(
-                _("Enter a valid e-mail address, such as maria@example.com.")
+                _("Enter a valid email address, such as maria@example.com.")
             ) from None
         local, _sep, domain = cleaned.rpartition("@")
         return Address(kind=ContactKind.EMAIL, value=f"{local}@{domain.lower()}")
     phone = identifiers.as_phone(cleaned)
     if phone is None:
         raise errors.InvalidAddressError(
-            _("Enter an e-mail address or a mobile number, such as (319) 555-0142.")
+            _("Enter an email address or a mobile number, such as (319) 555-0142.")
         )
     return Address(kind=ContactKind.PHONE, value=phone)
 

@@ -1,7 +1,7 @@
 """Security alerts: the message a person gets about a security event, on every channel
 they have and to the extra addresses a change concerns.
 
-Security alerts cannot be switched off: they go by e-mail (the sign-in e-mail when
+Security alerts cannot be switched off: they go by email (the sign-in email when
 there is no notification address), by text message to a verified mobile number, and
 to the portal. ``record`` asks for one in the same transaction as the event.
 """
@@ -61,7 +61,7 @@ def alert(
     """Security alert about ``event`` to its person on every channel they have (essential
     category: preferences and quiet hours do not apply), plus ``also_email`` and
     ``also_sms`` addresses that the usual channels did not reach. With no notification
-    e-mail address, the sign-in e-mail gets it: a security alert always goes by e-mail.
+    email address, the sign-in email gets it: a security alert always goes by email.
 
     Extra addresses get their own outbox messages (not a direct send), so they are
     durable, retried and visible in the staff message log like every other.

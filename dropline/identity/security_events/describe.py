@@ -53,16 +53,16 @@ def describe(event: SecurityEvent) -> str:
     if kind == Kind.SECOND_FACTOR_REMOVED:
         return _("Second factor removed: %(method)s") % {"method": method}
     if kind == Kind.EMAIL_ADDED:
-        return _("E-mail address added: %(address)s") % {"address": data.get("address", "")}
+        return _("Email address added: %(address)s") % {"address": data.get("address", "")}
     if kind == Kind.EMAIL_REMOVED:
-        return _("E-mail address removed: %(address)s") % {"address": data.get("address", "")}
+        return _("Email address removed: %(address)s") % {"address": data.get("address", "")}
     if kind == Kind.EMAIL_CHANGED:
         if data.get("contact"):
-            return _("Notification e-mail address changed: %(old)s → %(new)s") % {
+            return _("Notification email address changed: %(old)s → %(new)s") % {
                 "old": data.get("old") or "—",
                 "new": data.get("new") or "—",
             }
-        return _("Sign-in e-mail address changed: %(old)s → %(new)s") % {
+        return _("Sign-in email address changed: %(old)s → %(new)s") % {
             "old": data.get("old") or "—",
             "new": data.get("new") or "—",
         }

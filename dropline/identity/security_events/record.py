@@ -2,10 +2,10 @@
 with when, the IP address and the device; and, for some, an alert (``alerts``).
 
 Each write records one ``SecurityEvent`` and, for the changes a customer must hear
-about (a sign-in from a new device, a new password, a new e-mail address or mobile
+about (a sign-in from a new device, a new password, a new email address or mobile
 number, a second factor added or removed), asks the notification outbox for a
 security alert in the same transaction. Security alerts cannot be switched off: they
-go by e-mail, by text message to a verified mobile number, and to the portal.
+go by email, by text message to a verified mobile number, and to the portal.
 
 What a person typed to sign in is never kept: a failed sign-in names the account
 when one matches and otherwise says only "unknown account". Passwords never reach
@@ -74,7 +74,7 @@ def _valid_ip(value: str | None) -> str | None:
 
 
 def mask_email(address: str) -> str:
-    """``m•••@example.com``: enough to recognise one's own address, not to harvest it."""
+    """``m•••@example.com``: enough to recognize one's own address, not to harvest it."""
     local, at, domain = address.strip().rpartition("@")
     if not at:
         return "•••"
@@ -315,9 +315,9 @@ def email_removed(*, request: HttpRequest | None, user: User, address: str) -> S
 
 
 def email_changed(*, request: HttpRequest | None, user: User, old: str, new: str) -> SecurityEvent:
-    """The sign-in e-mail changed from ``old`` (may be "") to ``new``.
+    """The sign-in email changed from ``old`` (may be "") to ``new``.
 
-    Alerted as usual (e-mail, SMS, portal) and, by e-mail, to both addresses: the old
+    Alerted as usual (email, SMS, portal) and, by email, to both addresses: the old
     one is no longer the person's, yet it is where they would notice someone else
     taking the account over.
     """
@@ -345,10 +345,10 @@ def contact_changed(
     added: str = "",
     removed: str = "",
 ) -> SecurityEvent:
-    """A mobile number (``kind="phone"``) or notification e-mail address (``"email"``)
+    """A mobile number (``kind="phone"``) or notification email address (``"email"``)
     became verified (``added``) or was removed (``removed``, pass it only if it had
     been verified). Alerted, and told directly to both the added and the removed
-    address (SMS for numbers, e-mail for addresses)."""
+    address (SMS for numbers, email for addresses)."""
     if kind not in {"phone", "email"} or not (added or removed):
         raise ValueError("contact_changed needs kind phone or email and an address")
     mask = mask_phone if kind == "phone" else mask_email

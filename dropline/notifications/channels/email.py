@@ -1,4 +1,4 @@
-"""E-mail through Django's backends (SMTP from EMAIL_URL), plain text and HTML."""
+"""Email through Django's backends (SMTP from EMAIL_URL), plain text and HTML."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def send_email(
     message_id: str,
     unsubscribe_url: str | None,
 ) -> str:
-    """Send one message; the Message-ID is stable so a retry is recognisable as the same mail."""
+    """Send one message; the Message-ID is stable so a retry is recognizable as the same mail."""
     headers = {"Message-ID": message_id}
     if unsubscribe_url:
         # RFC 8058 one-click unsubscribe: mail clients POST to the URL.

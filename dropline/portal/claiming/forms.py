@@ -50,11 +50,11 @@ class NewLoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("Letters, digits and @ . + - _ only. You can also sign in with your e-mail."),
+        help_text=_("Letters, digits and @ . + - _ only. You can also sign in with your email."),
         widget=_text(autocomplete="username", autocapitalize="none"),
     )
     email = forms.EmailField(
-        label=_("E-mail address"),
+        label=_("Email address"),
         max_length=254,
         help_text=_("We will send a link to confirm it before your account opens."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),

@@ -1,7 +1,7 @@
 """Getting a login: claiming an account with the bill's details, or with an invitation
 code. Thin: parse input, call ``dropline.identity.claiming``, render.
 
-A visitor creates a login here; allauth then signs them in, and its mandatory e-mail
+A visitor creates a login here; allauth then signs them in, and its mandatory email
 verification stage keeps the portal closed until the address is confirmed. A person
 who is already signed in only adds the account to their login.
 """
@@ -78,7 +78,7 @@ def _added(request: HttpRequest, member: AccountMember) -> HttpResponse:
 
 
 def _done(request: HttpRequest, *, member: AccountMember, signed_in: bool) -> HttpResponse:
-    """Go on: a new login to allauth's e-mail verification, a signed-in person to the
+    """Go on: a new login to allauth's email verification, a signed-in person to the
     account they just added (the domain has audited the new membership)."""
     if signed_in:
         return _added(request, member)

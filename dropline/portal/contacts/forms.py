@@ -15,7 +15,7 @@ class AddContactForm(forms.Form):
         label=_("Type"), choices=ContactKind.choices, initial=ContactKind.EMAIL
     )
     address = forms.CharField(
-        label=_("E-mail address or mobile number"),
+        label=_("Email address or mobile number"),
         max_length=254,
         help_text=_("For example maria@example.com or (319) 555-0142."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

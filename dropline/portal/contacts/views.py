@@ -1,4 +1,4 @@
-"""The customer's contact pages: e-mail addresses and mobile numbers for alerts, bills
+"""The customer's contact pages: email addresses and mobile numbers for alerts, bills
 and sign-in codes. Thin: parse input, call ``dropline.notifications.contacts`` (and
 ``dropline.identity.contacts`` for the changes that are security events), render.
 

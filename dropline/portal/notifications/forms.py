@@ -16,7 +16,7 @@ from dropline.notifications.categories import ESSENTIAL, Category, Channel
 
 # "<category> by <channel>", phrased per channel so each reads (and translates) naturally.
 _CHECKBOX_LABELS: dict[str, Promise] = {
-    Channel.EMAIL: _("{category} by e-mail"),
+    Channel.EMAIL: _("{category} by email"),
     Channel.SMS: _("{category} by text message"),
     Channel.IN_APP: _("{category} in the portal"),
 }

@@ -1,4 +1,4 @@
-"""Customer-facing notification pages (notification centre, settings, unsubscribe), under
+"""Customer-facing notification pages (notification center, settings, unsubscribe), under
 /notifications/. The contact pages share the namespace: ``dropline.portal.contacts.urls``."""
 
 from django.urls import path

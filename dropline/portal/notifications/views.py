@@ -1,5 +1,5 @@
 """The customer's notification pages: settings (with quiet hours), the notification
-centre and one-click unsubscribe. Thin: parse input, call ``dropline.notifications``,
+center and one-click unsubscribe. Thin: parse input, call ``dropline.notifications``,
 render. The contact pages share this URL namespace; they are ``dropline.portal.contacts``.
 
 Every message is looked up with the signed-in person in the query, so another person's
@@ -142,7 +142,7 @@ def quiet_hours(request: HttpRequest) -> HttpResponse:
     return _preferences_page(request, quiet_form=form)
 
 
-# Notification centre ------------------------------------------------------------------
+# Notification center ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def mark_read(request: HttpRequest, message_id: int) -> HttpResponse:
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """Stop one category's e-mail from a signed link, signed in or not.
+    """Stop one category's email from a signed link, signed in or not.
 
     GET only asks; POST (our button, or a mail client's one-click request) acts.
     """

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label=_("Their e-mail address"),
+        label=_("Their email address"),
         max_length=254,
-        help_text=_("We will e-mail them a code that works once, for 7 days."),
+        help_text=_("We will email them a code that works once, for 7 days."),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

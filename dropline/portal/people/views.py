@@ -87,7 +87,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         return _people_page(request, membership, invite_form=form)
     messages.success(
         request,
-        _("We e-mailed an invitation to %(email)s. It works once, for 7 days.")
+        _("We emailed an invitation to %(email)s. It works once, for 7 days.")
         % {"email": issued.invitation.email},
     )
     return redirect("accounts_portal:people")

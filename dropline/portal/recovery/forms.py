@@ -18,8 +18,8 @@ _CODE_WORDING = {
         _("Enter the 6 digits from the text message."),
     ),
     Channel.EMAIL: (
-        _("Code from the e-mail"),
-        _("Enter the 6 digits from the e-mail."),
+        _("Code from the email"),
+        _("Enter the 6 digits from the email."),
     ),
 }
 
@@ -30,7 +30,7 @@ def _text(**attrs: str) -> forms.TextInput:
 
 class ResetEmailRequestForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address"),
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
@@ -38,7 +38,7 @@ class ResetEmailRequestForm(forms.Form):
 
 class ResetCodeRequestForm(forms.Form):
     identifier = forms.CharField(
-        label=_("Username, e-mail address or mobile number"),
+        label=_("Username, email address or mobile number"),
         max_length=254,
         help_text=_("Any one of them. We text the code to the verified mobile number on file."),
         widget=_text(autocomplete="username"),
@@ -72,7 +72,7 @@ class ResetCodeForm(forms.Form):
 
 class UsernameReminderForm(forms.Form):
     address = forms.CharField(
-        label=_("E-mail address or mobile number"),
+        label=_("Email address or mobile number"),
         max_length=254,
         help_text=_("One you have verified on your login. We send your username there."),
         widget=_text(autocomplete="email"),

@@ -1,4 +1,4 @@
-"""Getting back in without the password: a reset by e-mail (link or code) or by a code
+"""Getting back in without the password: a reset by email (link or code) or by a code
 in a text message, and a username reminder. Thin: parse input, call
 ``dropline.identity.recovery``, render.
 
@@ -92,7 +92,7 @@ def reset_code_request(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code", "password1", "password2")
 @require_http_methods(["GET", "POST"])
 def reset_code(request: HttpRequest, channel: str) -> HttpResponse:
-    """Enter the code from the text message or the e-mail, and a new password."""
+    """Enter the code from the text message or the email, and a new password."""
     state = request.session.get(RESET_SESSION_KEY)
     if (
         not isinstance(state, dict)

@@ -53,7 +53,7 @@ def _links() -> list[SecurityLink]:
         ),
         SecurityLink(
             url=reverse("account_email"),
-            title=_("Sign-in e-mail addresses"),
+            title=_("Sign-in email addresses"),
             description=_("The addresses you sign in with and we send password resets to."),
         ),
         SecurityLink(
@@ -67,12 +67,12 @@ def _links() -> list[SecurityLink]:
         SecurityLink(
             url=reverse("notifications:contacts"),
             title=_("Mobile numbers and alert addresses"),
-            description=_("Where we send alerts, bills and sign-in codes by text or e-mail."),
+            description=_("Where we send alerts, bills and sign-in codes by text or email."),
         ),
         SecurityLink(
             url=reverse("security:sessions"),
             title=_("Sessions and devices"),
-            description=_("Where you are signed in. Sign out a device you don't recognise."),
+            description=_("Where you are signed in. Sign out a device you don't recognize."),
         ),
     ]
     activity = _optional_url(ACTIVITY_URL_NAME)

@@ -32,7 +32,7 @@ SERVICE_AREAS = [
 def ensure_user(
     *, username: str, password: str, email: str, first_name: str, last_name: str, **extra: object
 ) -> tuple[User, bool]:
-    """A user with a verified primary e-mail, created if missing (password set only then)."""
+    """A user with a verified primary email, created if missing (password set only then)."""
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"email": email, "first_name": first_name, "last_name": last_name, **extra},

@@ -1,4 +1,4 @@
-"""Demo contacts: each demo person's verified e-mail, and the holder's mobile number."""
+"""Demo contacts: each demo person's verified email, and the holder's mobile number."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Getting a login from the mobile app: claiming an account with the bill's details or
-redeeming an invitation code, then confirming the e-mail through allauth headless.
+redeeming an invitation code, then confirming the email through allauth headless.
 
 The app talks JSON with the ``X-Session-Token`` header and never has a cookie.
 """
@@ -106,7 +106,7 @@ def test_claiming_answers_like_an_app_sign_up_and_the_api_opens_once_the_email_i
 ):
     response = app_post(CLAIM, claim_body(account))
 
-    # allauth's answer to an app sign-up: signed in once the e-mail is confirmed.
+    # allauth's answer to an app sign-up: signed in once the email is confirmed.
     assert response.status_code == 401, response.content
     body = response.json()
     assert body["status"] == 401

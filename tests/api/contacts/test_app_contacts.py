@@ -1,4 +1,4 @@
-"""E-mail addresses and mobile numbers from the mobile app: the same codes, limits,
+"""Email addresses and mobile numbers from the mobile app: the same codes, limits,
 re-authentication and alerts as the web's contact page, and nobody reaches another
 person's contacts."""
 

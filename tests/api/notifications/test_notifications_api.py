@@ -149,7 +149,7 @@ HOSTILE_LINKS = {
 
 
 def _portal_links(page: str) -> dict[int, str]:
-    """Each message's "Open" link on the web's notification centre ("" when none)."""
+    """Each message's "Open" link on the web's notification center ("" when none)."""
     shown: dict[int, str] = {}
     for item in re.findall(r'<li class="inbox-item.*?</li>', page, flags=re.S):
         found = re.search(r'id="message-(\d+)"', item)

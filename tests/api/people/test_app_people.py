@@ -125,7 +125,7 @@ def test_the_holder_sees_the_people_and_the_invitations_waiting(ann, household):
     ]
     assert body["people"][1]["name"] == "Sam Helper"
     assert body["people"][1]["id"] == sam_member.pk
-    # Pending invitations: the e-mailed one and the printed code, newest first.
+    # Pending invitations: the emailed one and the printed code, newest first.
     pending = body["pending_invitations"]
     assert [p["email"] for p in pending] == ["", "kid@example.com"]
     assert pending[1]["id"] == issued.invitation.pk

@@ -1,4 +1,4 @@
-"""Getting back in through the API, as the mobile app does: a reset by e-mail (allauth's
+"""Getting back in through the API, as the mobile app does: a reset by email (allauth's
 headless endpoint or Dropline's), a reset code by text message, a new password with the
 code, a username reminder. JSON in and out, no cookies, and the web's answers: the same
 whether or not a login matched, under the same limits.
@@ -135,10 +135,10 @@ def test_asking_needs_no_sign_in_and_no_csrf_token(maria):
 @pytest.mark.parametrize(
     ("url", "body", "field", "reason"),
     [
-        (BY_EMAIL, {"email": "not-an-address"}, "email", "Enter a valid e-mail address"),
+        (BY_EMAIL, {"email": "not-an-address"}, "email", "Enter a valid email address"),
         (BY_EMAIL, {"email": "  "}, "email", "This field is required."),
         (BY_TEXT, {"identifier": ""}, "identifier", "This field is required."),
-        (REMINDER, {"address": "maria"}, "address", "Enter an e-mail address or a mobile"),
+        (REMINDER, {"address": "maria"}, "address", "Enter an email address or a mobile"),
     ],
 )
 def test_bad_input_names_the_field_and_the_reason(db, url, body, field, reason):
@@ -307,7 +307,7 @@ def test_the_apps_headless_request_sends_droplines_email(maria):
 @pytest.mark.parametrize("address", ["maria@example.com", "nobody@example.com"])
 def test_the_apps_headless_requests_are_limited_like_the_web_page(maria, address):
     """Three a quarter-hour per address, whether or not it has a login: the app cannot
-    be used to flood someone's inbox with reset e-mails."""
+    be used to flood someone's inbox with reset emails."""
     answers = [
         post(APP_RESET_REQUEST, {"email": address}, app(f"198.51.100.{n}")) for n in range(4)
     ]

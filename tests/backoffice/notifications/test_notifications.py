@@ -70,7 +70,7 @@ def area(code: str) -> ServiceArea:
 def household(
     username: str, *, area_code: str, status: str = AccountStatus.ACTIVE
 ) -> CustomerAccount:
-    """An account in ``area_code`` whose holder has a verified e-mail address."""
+    """An account in ``area_code`` whose holder has a verified email address."""
     address = ServiceAddress.objects.create(
         line1=f"{next(_serial)} Outage Lane",
         city="Riverbend",
@@ -348,7 +348,7 @@ def test_sending_reaches_exactly_the_accounts_in_the_chosen_areas(
 
     assert response.status_code == 302
     assert recipients("announcement.notice") == {"nora", "ned", "sam"}
-    # e-mail and in-app for everyone; a text for the one with a mobile number
+    # email and in-app for everyone; a text for the one with a mobile number
     assert Message.objects.filter(event="announcement.notice").count() == 7
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.SENT
@@ -512,7 +512,7 @@ def test_the_announcement_list_shows_status_and_progress(client, db):
     assert reverse("backoffice:announcement_new") not in page
 
 
-# --- showing e-mail HTML safely ------------------------------------------------------------
+# --- showing email HTML safely ------------------------------------------------------------
 
 HOSTILE_HTML = '<h1 id="injected">Hello</h1><script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -529,12 +529,12 @@ def test_a_messages_html_body_is_never_put_into_the_page_as_markup(client, db):
     assert "<script>" not in page
     assert "<img src=x" not in page
     assert (
-        'sandbox="" referrerpolicy="no-referrer" title="The e-mail as the customer sees it" '
+        'sandbox="" referrerpolicy="no-referrer" title="The email as the customer sees it" '
         'srcdoc="&lt;h1 id=&quot;injected&quot;&gt;Hello&lt;/h1&gt;&lt;script&gt;' in page
     )
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
-    assert "img-src 'self' data:" in policy  # the e-mail cannot load remote images
+    assert "img-src 'self' data:" in policy  # the email cannot load remote images
     assert "style-src 'self' 'unsafe-inline'" in policy  # but keeps its inline styles
     assert response["X-Frame-Options"] == "DENY"
 
@@ -755,7 +755,7 @@ def test_a_template_renders_each_part_with_a_sample_announcement(
     assert response.status_code == 200
     assert f'<option value="{event}" selected>' in page
     assert expected in page
-    for part in ["E-mail subject", "Text message", "In the portal", "E-mail, plain text"]:
+    for part in ["Email subject", "Text message", "In the portal", "Email, plain text"]:
         assert part in page
     assert 'sandbox="" referrerpolicy="no-referrer"' in page
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in page
@@ -770,7 +770,7 @@ def test_only_known_templates_can_be_previewed(client, db):
     )
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
-    assert "E-mail subject" not in response.content.decode()
+    assert "Email subject" not in response.content.decode()
 
 
 # --- roles ---------------------------------------------------------------------------------

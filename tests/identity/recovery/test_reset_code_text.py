@@ -76,7 +76,7 @@ def test_a_gateway_failure_in_the_worker_is_logged_not_raised(monkeypatch, caplo
 
 
 def test_reset_emails_are_queued_sealed_for_known_and_unknown_addresses(monkeypatch):
-    """Both a real reset e-mail and the "no login uses this address" one leave the
+    """Both a real reset email and the "no login uses this address" one leave the
     request as a queued job; the link and code in it are sealed."""
     queued: list[dict[str, Any]] = []
     monkeypatch.setattr(tasks.send_recovery_email, "delay", lambda **kw: queued.append(kw))

@@ -54,7 +54,7 @@ def _rebuild_urls() -> None:
 
 @pytest.fixture
 def link_mode() -> Iterator[None]:
-    """E-mail verification by link (allauth's default) instead of by code."""
+    """Email verification by link (allauth's default) instead of by code."""
     with override_settings(ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED=False):
         _rebuild_urls()
         try:
@@ -149,7 +149,7 @@ def test_claiming_sends_a_confirmation_and_the_portal_stays_closed_until_it_is_u
     assert "_auth_user_id" not in client.session
     link = confirmation_link("maria@example.com")
 
-    # Not in yet: the portal sends them to sign in, and signing in asks for the e-mail.
+    # Not in yet: the portal sends them to sign in, and signing in asks for the email.
     response = client.get(OVERVIEW)
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
@@ -158,7 +158,7 @@ def test_claiming_sends_a_confirmation_and_the_portal_stays_closed_until_it_is_u
     assert response.url == VERIFICATION_SENT
     assert client.get(OVERVIEW).status_code == 302
 
-    # The link from the e-mail confirms the address; then the portal opens.
+    # The link from the email confirms the address; then the portal opens.
     assert client.get(link).status_code == 200
     client.post(link)
     assert EmailAddress.objects.get(user=user).verified

@@ -123,7 +123,7 @@ def test_a_recovery_code_signs_in_once_and_is_refused_the_second_time(client):
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
     refused = client.post(reverse("mfa_authenticate"), {"code": code})
     assert refused.status_code == 200
-    assert "Incorrect code" in refused.content.decode()
+    assert "That code is not right" in refused.content.decode()
     assert signed_in_user(client) is None
     rc = Authenticator.objects.get(user=user, type="recovery_codes").wrap()
     assert len(rc.get_unused_codes()) == 9

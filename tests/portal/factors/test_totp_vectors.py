@@ -180,7 +180,7 @@ def test_signing_in_takes_an_independent_code_once(client, server_clock):
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
     replay = client.post(reverse("mfa_authenticate"), {"code": code})
     assert replay.status_code == 200
-    assert "Incorrect code" in replay.content.decode()
+    assert "That code is not right" in replay.content.decode()
     assert signed_in_user(client) is None
 
     # The next window's code works.
@@ -212,7 +212,7 @@ def test_a_code_used_to_re_authenticate_cannot_be_used_again(client, server_cloc
     assert first.status_code == 302
     second = client.post(reverse("mfa_reauthenticate"), {"code": code})
     assert second.status_code == 200
-    assert "Incorrect code" in second.content.decode()
+    assert "That code is not right" in second.content.decode()
 
 
 def test_the_code_that_turned_the_app_on_is_spent(client, server_clock):
@@ -224,4 +224,4 @@ def test_the_code_that_turned_the_app_on_is_spent(client, server_clock):
     assert client.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
     replay = client.post(reverse("mfa_reauthenticate"), {"code": code})
     assert replay.status_code == 200
-    assert "Incorrect code" in replay.content.decode()
+    assert "That code is not right" in replay.content.decode()

@@ -1,6 +1,6 @@
-"""The notification centre reads naturally: nothing said about unread when there is
+"""The notification center reads naturally: nothing said about unread when there is
 none, a helpful empty state, "Mark as read" named without a stray colon, and the
-outage banner not repeated above the notice the centre already lists."""
+outage banner not repeated above the notice the center already lists."""
 
 from __future__ import annotations
 
@@ -100,8 +100,8 @@ def test_the_outage_banner_is_not_repeated_above_the_same_notice(
             created_by=None,
         )
         announcements.start_sending(announcement=announcement)
-    centre = client.get(CENTRE).content.decode()
-    assert "Service notices for your area" not in centre
-    assert centre.count("Internet outage in Testville") == 1  # the notice itself
+    center = client.get(CENTRE).content.decode()
+    assert "Service notices for your area" not in center
+    assert center.count("Internet outage in Testville") == 1  # the notice itself
     # every other portal page still shows the banner
     assert "Service notices for your area" in client.get("/").content.decode()

@@ -1,5 +1,5 @@
 """The customer's notification pages: contact details, settings, the notification
-centre with its bell, one-click unsubscribe and the outage banner."""
+center with its bell, one-click unsubscribe and the outage banner."""
 
 from __future__ import annotations
 
@@ -317,7 +317,7 @@ def test_settings_page_is_an_accessible_grid_with_offers_off_and_security_locked
     html = page(client.get(SETTINGS))
     assert '<th scope="col">' in html
     assert '<th scope="row">' in html
-    assert "Bills by e-mail" in html
+    assert "Bills by email" in html
     assert "Usage alerts by text message" in html
     assert "Offers and news in the portal" in html
     assert "Security alerts cannot be switched off" in html
@@ -401,7 +401,7 @@ def test_bad_quiet_hours_show_an_error_and_change_nothing(client, maria, data, e
     assert not QuietHours.objects.exists()
 
 
-# Notification centre and bell -----------------------------------------------------------
+# Notification center and bell -----------------------------------------------------------
 
 
 def test_bell_shows_the_unread_count_and_goes_to_zero_after_mark_all_read(client, maria):
@@ -411,9 +411,9 @@ def test_bell_shows_the_unread_count_and_goes_to_zero_after_mark_all_read(client
     assert "Notifications, 3 unread" in overview
     assert 'class="bell-count" aria-hidden="true">3<' in overview
 
-    centre = page(client.get(CENTRE))
-    assert centre.count(">Unread<") == 3
-    assert "Your bill is ready" in centre
+    center = page(client.get(CENTRE))
+    assert center.count(">Unread<") == 3
+    assert "Your bill is ready" in center
 
     response = client.post(reverse("notifications:mark_all_read"), follow=True)
     html = page(response)
@@ -504,7 +504,7 @@ def test_unsubscribe_by_get_only_asks(other):
     before = preference_grid(user=other.user)
     response = Client().get(unsubscribe_url(other, Category.BILLING))
     assert response.status_code == 200
-    assert "Stop e-mails about Bills?" in page(response)
+    assert "Stop emails about Bills?" in page(response)
     assert preference_grid(user=other.user) == before
     assert not Preference.objects.exists()
 
@@ -514,7 +514,7 @@ def test_unsubscribe_by_post_signed_out_turns_off_that_email_only(other):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(unsubscribe_url(other, Category.BILLING))
     assert response.status_code == 200
-    assert "You will no longer get e-mails about Bills" in page(response)
+    assert "You will no longer get emails about Bills" in page(response)
     after = preference_grid(user=other.user)
     before[Category.BILLING][Channel.EMAIL] = False
     assert after == before

@@ -46,7 +46,7 @@ def test_wrong_password_shows_an_error_and_signs_nobody_in(client, demo):
         reverse("account_login"), {"login": "demo", "password": "nope-nope-nope"}
     )
     assert response.status_code == 200
-    assert "not correct" in response.content.decode()
+    assert "do not match" in response.content.decode()
     assert client.get("/").status_code == 302
 
 

@@ -680,7 +680,7 @@ def test_with_reauthentication_required_email_changes_ask_and_then_go_through(an
     assert EmailAddress.objects.filter(email="ann.old@example.com").exists()
 
 
-# Notification contacts (e-mail addresses and mobile numbers alerts and codes go to)
+# Notification contacts (email addresses and mobile numbers alerts and codes go to)
 # are Dropline's own pages; changing them needs a recent re-authentication.
 
 
