@@ -20,6 +20,7 @@ from tests.e2e.support import (
     DEMO_CARE,
     DEMO_CUSTOMER,
     DESKTOP,
+    TIMEOUT_MS,
     DemoSite,
     sign_in,
 )
@@ -42,7 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,9 @@ DEMO_CARE = ("care", "dropline-care-demo")
 LOGIN_PATH = "/accounts/login/"
 STAFF_LOGIN_PATH = "/backoffice/login/"
 
+#: How long a browser step may wait, in milliseconds.
+TIMEOUT_MS = 10_000
+
 
 @dataclass(frozen=True)
 class DemoSite:

@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.checks import DJANGO_ADMIN, axe_problems, page_problems
-from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.crawling import Crawl
 from tests.e2e.support import (
     DEMO_ADMIN,
     DEMO_CUSTOMER,
     MOBILE,
     STAFF_LOGIN_PATH,
+    TIMEOUT_MS,
     DemoSite,
     confirm_password_if_asked,
     sign_in,

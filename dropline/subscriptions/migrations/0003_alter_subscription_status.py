@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscriptions", "0001_initial"),
+        ("subscriptions", "0002_price_history"),
     ]
 
     operations = [
