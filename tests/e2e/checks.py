@@ -7,7 +7,7 @@
 - axe-core finds nothing of serious or critical impact;
 - no raw code ("customer.viewed") stands in for words, and on a Spanish page no text is
   left in English (an English string of Dropline's catalogue whose Spanish differs);
-- none of the style guide's forbidden spellings (tests/support/style.py).
+- none of the style guide's forbidden spellings (dropline.core.style).
 """
 
 from __future__ import annotations
