@@ -3,6 +3,7 @@ and the staff message log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -16,10 +17,13 @@ from dropline.customers.models import AccountMember
 from dropline.customers.numbering import normalize_account_number
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import (
+    Announcement,
+    AnnouncementStatus,
     ContactKind,
     ContactPoint,
     ContactStatus,
     Message,
+    MessageStatus,
     SimulatedSms,
 )
 
@@ -131,3 +135,18 @@ def simulated_texts(*, to: str = "") -> QuerySet[SimulatedSms]:
     texts = SimulatedSms.objects.order_by("-sent_at", "-id")
     to = to.strip()
     return texts.filter(to__in={to, _phone_or_none(to) or to}) if to else texts
+
+
+def failed_since(*, since: dt.datetime) -> int:
+    """How many messages made since ``since`` failed delivery for good."""
+    return Message.objects.filter(status=MessageStatus.FAILED, created_at__gte=since).count()
+
+
+def current_announcements(*, at: dt.datetime) -> QuerySet[Announcement]:
+    """Announcements sent (or being sent) whose window covers ``at``: outages and
+    maintenance going on now."""
+    return Announcement.objects.filter(
+        status__in=[AnnouncementStatus.SENDING, AnnouncementStatus.SENT],
+        starts_at__lte=at,
+        ends_at__gt=at,
+    )

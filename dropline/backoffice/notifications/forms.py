@@ -10,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dropline.backoffice.words import message_event
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import MessageStatus
 from dropline.notifications.queries import MessageLogFilters
@@ -23,7 +24,7 @@ class MessageFilterForm(forms.Form):
         label=_("Recipient"),
         max_length=254,
         required=False,
-        help_text=_("E-mail address, mobile number or username"),
+        help_text=_("Email address, mobile number or username"),
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("Any category")), *Category.choices]
@@ -53,9 +54,12 @@ def event_names() -> list[str]:
 
 
 def _event_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in event_names()]
+    return [(name, message_event(name)) for name in event_names()]
 
 
 class TemplatePreviewForm(forms.Form):
     event = forms.ChoiceField(label=_("Event"), choices=_event_choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def language_label(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.cleaned_data.get("language", ""), ""))

@@ -17,7 +17,7 @@ class SecurityEventFilterForm(forms.Form):
 
     account = forms.CharField(label=_("Account number"), max_length=40, required=False)
     username = forms.CharField(label=_("Username"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254, required=False)
+    email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False, unpack_ipv4=True)
     kind = forms.ChoiceField(
         label=_("Event"),

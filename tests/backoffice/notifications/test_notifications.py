@@ -368,7 +368,7 @@ def test_sending_reaches_exactly_the_accounts_in_the_chosen_areas(
     care.groups.add(Group.objects.get(name=roles.CUSTOMER_CARE))
     client.force_login(care)
     inbox = client.get(reverse("backoffice:sms_inbox")).content.decode()
-    assert "+13195550142" in inbox
+    assert "(319) 555-0142" in inbox
     assert "Network maintenance tonight" in inbox
     assert text.encoding in inbox
     assert f'<td class="num">{text.segments}</td>' in inbox
@@ -529,7 +529,7 @@ def test_a_messages_html_body_is_never_put_into_the_page_as_markup(client, db):
     assert "<script>" not in page
     assert "<img src=x" not in page
     assert (
-        'sandbox="" referrerpolicy="no-referrer" title="The e-mail as the customer sees it" '
+        'sandbox="" referrerpolicy="no-referrer" title="The email as the customer sees it" '
         'srcdoc="&lt;h1 id=&quot;injected&quot;&gt;Hello&lt;/h1&gt;&lt;script&gt;' in page
     )
     policy = response["Content-Security-Policy"]
@@ -755,7 +755,7 @@ def test_a_template_renders_each_part_with_a_sample_announcement(
     assert response.status_code == 200
     assert f'<option value="{event}" selected>' in page
     assert expected in page
-    for part in ["E-mail subject", "Text message", "In the portal", "E-mail, plain text"]:
+    for part in ["Email subject", "Text message", "In the portal", "Email, plain text"]:
         assert part in page
     assert 'sandbox="" referrerpolicy="no-referrer"' in page
     assert 'srcdoc="&lt;!DOCTYPE html&gt;' in page
@@ -770,7 +770,7 @@ def test_only_known_templates_can_be_previewed(client, db):
     )
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
-    assert "E-mail subject" not in response.content.decode()
+    assert "Email subject" not in response.content.decode()
 
 
 # --- roles ---------------------------------------------------------------------------------
