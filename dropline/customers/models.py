@@ -240,7 +240,9 @@ class CustomerNote(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("customer note")
         verbose_name_plural = _("customer notes")
-        indexes = [models.Index(fields=["account", "-created_at"], name="customer_note_account_idx")]
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="customer_note_account_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Note on {self.account.number} by {self.author_name}"

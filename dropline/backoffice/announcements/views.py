@@ -53,9 +53,7 @@ def _previews(announcement: Announcement, event: str) -> list[LanguagePreview]:
 @staff_permission_required("notifications.view_announcement")
 def announcement_list(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("current") == "1"
-    found = (
-        queries.current_announcements(at=clock.now()) if current else Announcement.objects.all()
-    )
+    found = queries.current_announcements(at=clock.now()) if current else Announcement.objects.all()
     found = (
         found.select_related("created_by").prefetch_related("areas").order_by("-created_at", "-id")
     )

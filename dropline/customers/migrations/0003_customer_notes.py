@@ -6,28 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_invitation_codes'),
+        ("customers", "0002_invitation_codes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomerNote',
+            name="CustomerNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(blank=True, max_length=150, verbose_name='written by (at the time)')),
-                ('body', models.TextField(max_length=2000, verbose_name='note')),
-                ('created_at', models.DateTimeField(verbose_name='written')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='customers.customeraccount', verbose_name='account')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "author_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="written by (at the time)"
+                    ),
+                ),
+                ("body", models.TextField(max_length=2000, verbose_name="note")),
+                ("created_at", models.DateTimeField(verbose_name="written")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="customers.customeraccount",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer note',
-                'verbose_name_plural': 'customer notes',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['account', '-created_at'], name='customer_note_account_idx')],
+                "verbose_name": "customer note",
+                "verbose_name_plural": "customer notes",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["account", "-created_at"], name="customer_note_account_idx"
+                    )
+                ],
             },
         ),
     ]
