@@ -17,4 +17,3 @@ def make_staff(
     if role is not None:
         user.groups.add(Group.objects.get(name=role))
     return user
-
