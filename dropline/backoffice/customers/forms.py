@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dropline.backoffice.common import StaffForm
 from dropline.customers.models import CustomerNote
 
 
-class NoteForm(forms.Form):
+class NoteForm(StaffForm):
     body = forms.CharField(
         label=_("New note"),
         max_length=CustomerNote.MAX_LENGTH,

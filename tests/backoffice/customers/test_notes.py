@@ -113,3 +113,10 @@ def test_notes_cannot_be_changed_or_removed_from_the_hub(client):
     assert len(re.findall(r"<form\b", notes)) == 1  # the add form only
     assert "Delete" not in notes
     assert "Edit" not in notes
+
+
+def test_the_note_field_is_labelled_without_a_colon(client):
+    customer = make_customer(username="labelled")
+    client.force_login(make_staff(username="labeller", role=roles.CUSTOMER_CARE))
+    html = client.get(reverse("backoffice:customer", args=[customer.account.number])).content
+    assert b'<label for="id_body">New note</label>' in html
