@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from dropline.accounts.models import User
+from dropline.core import clock
 from dropline.core.pagination import NumberedPage, numbered_page
 from dropline.core.phones import display_phone
 from dropline.customers.models import AccountMember
@@ -66,6 +67,9 @@ MESSAGE_LOG_PAGE_SIZE = 50
 MESSAGE_LOG_MAX_PAGES = 100
 
 
+CREATED_WITHIN = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
+
+
 @dataclass(frozen=True)
 class MessageLogFilters:
     """Every filter optional, all combined. ``account`` is an account number as typed;
@@ -76,6 +80,8 @@ class MessageLogFilters:
     category: str = ""
     channel: str = ""
     status: str = ""
+    # "24h" or "7d": made within the last day or week; anything else: any time.
+    created: str = ""
 
     def is_empty(self) -> bool:
         return not any(getattr(self, field.name) for field in fields(self))
@@ -113,6 +119,9 @@ def _logged_messages(filters: MessageLogFilters) -> QuerySet[Message]:
         value = getattr(filters, field)
         if value:
             found = found.filter(**{field: value})
+    window = CREATED_WITHIN.get(filters.created)
+    if window is not None:
+        found = found.filter(created_at__gte=clock.now() - window)
     return found
 
 

@@ -61,7 +61,8 @@ TILES: list[Tile] = [
             n,
         ),
         link=lambda: (
-            f"{reverse('backoffice:messages')}?{urlencode({'status': MessageStatus.FAILED})}"
+            f"{reverse('backoffice:messages')}?"
+            f"{urlencode({'status': MessageStatus.FAILED, 'created': '24h'})}"
         ),
         link_label=_("See failed messages"),
     ),

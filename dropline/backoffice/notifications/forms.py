@@ -36,6 +36,15 @@ class MessageFilterForm(StaffForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *MessageStatus.choices]
     )
+    created = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("24h", _("In the last 24 hours")),
+            ("7d", _("In the last 7 days")),
+        ],
+    )
 
     def filters(self) -> MessageLogFilters:
         """The valid filters (an invalid one is dropped); none for an unbound form."""

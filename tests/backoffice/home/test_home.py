@@ -141,6 +141,8 @@ def test_needs_attention_counts_failed_messages_of_the_last_day_and_current_outa
     failed_link = re.search(r'href="([^"]+)">See failed messages', attention).group(1)  # type: ignore[union-attr]
     failed_page = client.get(failed_link).content.decode()
     assert failed_page.count("person1@example.com") == 1
+    assert "person2@example.com" in failed_page
+    assert "person3@example.com" not in failed_page  # failed, but over a day ago
     assert "person4@example.com" not in failed_page  # sent, not failed
 
     current_link = re.search(r'href="([^"]+)">See current announcements', attention).group(1)  # type: ignore[union-attr]
