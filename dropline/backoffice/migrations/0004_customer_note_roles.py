@@ -29,6 +29,6 @@ def revoke_note_permissions(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0003_security_event_roles"),
-        ("customers", "0003_customer_notes"),
+        ("customers", "0004_customer_notes"),
     ]
     operations = [migrations.RunPython(grant_note_permissions, revoke_note_permissions)]

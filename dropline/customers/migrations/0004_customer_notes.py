@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0002_invitation_codes"),
+        ("customers", "0003_serviceaddress_county"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
