@@ -42,11 +42,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_serviceaddress",
         "customers.add_accountmember",
         "customers.delete_accountmember",
+        "customers.add_customernote",
     ],
     BILLING: [
         *_READ_CUSTOMERS,
         "core.view_auditevent",
         "notifications.view_message",
+        "customers.add_customernote",
         "subscriptions.change_subscription",
         "catalog.add_plan",
         "catalog.change_plan",

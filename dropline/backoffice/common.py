@@ -1,9 +1,12 @@
 """Helpers shared by several back-office features: the size of long lists' pages
-(``dropline.core.pagination.numbered_page``), and the Content-Security-Policy for
-pages that show rendered email HTML."""
+(``dropline.core.pagination.numbered_page``), the Content-Security-Policy for
+pages that show rendered email HTML, and the forms' base (``StaffForm``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.http import HttpResponse
 
 from dropline.core.security import CONTENT_SECURITY_POLICY
@@ -36,3 +39,11 @@ RENDERED_HTML_POLICY = _rendered_html_policy()
 def with_rendered_html_policy(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = RENDERED_HTML_POLICY
     return response
+
+
+class StaffForm(forms.Form):
+    """A back-office form: labels without a colon after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.customers.urls import urlpatterns as customers
+from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
@@ -10,6 +11,7 @@ from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
 app_name = "backoffice"
 
 urlpatterns = [
+    *home,
     *customers,
     *sign_in,
     *invitations,

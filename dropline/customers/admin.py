@@ -1,6 +1,13 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from dropline.customers.models import AccountMember, CustomerAccount, ServiceAddress, ServiceArea
+from dropline.customers.models import (
+    AccountMember,
+    CustomerAccount,
+    CustomerNote,
+    ServiceAddress,
+    ServiceArea,
+)
 
 
 @admin.register(ServiceArea)
@@ -29,3 +36,21 @@ class CustomerAccountAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     raw_id_fields = ("service_address",)
     inlines = [AccountMemberInline]
+
+
+@admin.register(CustomerNote)
+class CustomerNoteAdmin(admin.ModelAdmin):
+    """Read-only: notes are added on the customer's page and never changed."""
+
+    list_display = ("account", "author_name", "created_at")
+    search_fields = ("account__number",)
+    raw_id_fields = ("account", "author")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

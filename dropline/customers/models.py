@@ -211,3 +211,38 @@ class InvitationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} invitation for {self.account.number}"
+
+
+class CustomerNote(models.Model):
+    """A note staff leave on an account for each other. Append-only: never edited or
+    deleted, so the account's story stays as it was told."""
+
+    MAX_LENGTH = 2000
+
+    account = models.ForeignKey(
+        CustomerAccount,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_name = models.CharField(_("written by (at the time)"), max_length=150, blank=True)
+    body = models.TextField(_("note"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("written"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("customer note")
+        verbose_name_plural = _("customer notes")
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="customer_note_account_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.account.number} by {self.author_name}"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Q, QuerySet, Value, When
+import datetime as dt
+
+from django.db.models import Case, Max, Q, QuerySet, Value, When
 
 from dropline.accounts.models import User
-from dropline.customers.models import AccountMember, CustomerAccount, MemberRole
+from dropline.core import clock
+from dropline.core.models import AuditEvent
+from dropline.customers.models import AccountMember, CustomerAccount, CustomerNote, MemberRole
 from dropline.customers.numbering import normalize_account_number
 
 SEARCH_LIMIT = 50
@@ -59,3 +63,38 @@ def search_accounts(*, query: str) -> list[CustomerAccount]:
         .distinct()
         .order_by("number")[:SEARCH_LIMIT]
     )
+
+
+NOTES_SHOWN = 50
+RECENT_ACCOUNTS_SHOWN = 10
+RECENT_ACCOUNTS_DAYS = 30
+
+
+def notes_for(*, account: CustomerAccount, limit: int = NOTES_SHOWN) -> list[CustomerNote]:
+    """The account's internal notes, newest first, at most ``limit`` of them."""
+    return list(
+        CustomerNote.objects.filter(account=account)
+        .select_related("author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def recently_opened(*, user: User, limit: int = RECENT_ACCOUNTS_SHOWN) -> list[CustomerAccount]:
+    """The accounts ``user`` opened in the back-office lately (from their own
+    ``customer.viewed`` audit events), each once, the most recently opened first."""
+    since = clock.now() - dt.timedelta(days=RECENT_ACCOUNTS_DAYS)
+    latest = (
+        AuditEvent.objects.filter(actor=user, action="customer.viewed", created_at__gte=since)
+        .exclude(account_number="")
+        .values("account_number")
+        .annotate(last_opened=Max("created_at"))
+        .order_by("-last_opened")[:limit]
+    )
+    numbers = [row["account_number"] for row in latest]
+    accounts = {
+        account.number: account
+        for account in CustomerAccount.objects.select_related("service_address").filter(
+            number__in=numbers
+        )
+    }
+    return [accounts[number] for number in numbers if number in accounts]

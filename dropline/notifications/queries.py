@@ -3,6 +3,7 @@ and the staff message log."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -10,16 +11,20 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from dropline.accounts.models import User
+from dropline.core import clock
 from dropline.core.pagination import NumberedPage, numbered_page
 from dropline.core.phones import display_phone
 from dropline.customers.models import AccountMember
 from dropline.customers.numbering import normalize_account_number
 from dropline.notifications.contacts import ContactError, normalize
 from dropline.notifications.models import (
+    Announcement,
+    AnnouncementStatus,
     ContactKind,
     ContactPoint,
     ContactStatus,
     Message,
+    MessageStatus,
     SimulatedSms,
 )
 
@@ -62,6 +67,9 @@ MESSAGE_LOG_PAGE_SIZE = 50
 MESSAGE_LOG_MAX_PAGES = 100
 
 
+CREATED_WITHIN = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
+
+
 @dataclass(frozen=True)
 class MessageLogFilters:
     """Every filter optional, all combined. ``account`` is an account number as typed;
@@ -72,6 +80,8 @@ class MessageLogFilters:
     category: str = ""
     channel: str = ""
     status: str = ""
+    # "24h" or "7d": made within the last day or week; anything else: any time.
+    created: str = ""
 
     def is_empty(self) -> bool:
         return not any(getattr(self, field.name) for field in fields(self))
@@ -109,6 +119,9 @@ def _logged_messages(filters: MessageLogFilters) -> QuerySet[Message]:
         value = getattr(filters, field)
         if value:
             found = found.filter(**{field: value})
+    window = CREATED_WITHIN.get(filters.created)
+    if window is not None:
+        found = found.filter(created_at__gte=clock.now() - window)
     return found
 
 
@@ -131,3 +144,18 @@ def simulated_texts(*, to: str = "") -> QuerySet[SimulatedSms]:
     texts = SimulatedSms.objects.order_by("-sent_at", "-id")
     to = to.strip()
     return texts.filter(to__in={to, _phone_or_none(to) or to}) if to else texts
+
+
+def failed_since(*, since: dt.datetime) -> int:
+    """How many messages made since ``since`` failed delivery for good."""
+    return Message.objects.filter(status=MessageStatus.FAILED, created_at__gte=since).count()
+
+
+def current_announcements(*, at: dt.datetime) -> QuerySet[Announcement]:
+    """Announcements sent (or being sent) whose window covers ``at``: outages and
+    maintenance going on now."""
+    return Announcement.objects.filter(
+        status__in=[AnnouncementStatus.SENDING, AnnouncementStatus.SENT],
+        starts_at__lte=at,
+        ends_at__gt=at,
+    )

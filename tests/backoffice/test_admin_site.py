@@ -69,3 +69,14 @@ def test_no_two_apps_share_a_heading_in_the_admin_index(staff_client):
 def test_no_two_installed_apps_share_a_name():
     names = [str(config.verbose_name).casefold() for config in apps.get_app_configs()]
     assert len(names) == len(set(names))
+
+
+def test_the_admin_brand_leads_back_to_the_back_office_home(staff_client):
+    html = unescape(staff_client.get(reverse("admin:index")).content.decode())
+    brand = re.search(r'<div id="site-name"><a href="([^"]*)">([^<]*)</a>', html)
+    assert brand is not None
+    assert brand.group(1) == reverse("backoffice:home")
+    assert brand.group(2) == "Riverbend Broadband back-office"
+    # the back-office's navigation names the admin by the same word as the admin's index
+    home = staff_client.get(reverse("backoffice:home")).content.decode()
+    assert f'<a href="{reverse("admin:index")}">Records</a>' in home

@@ -123,6 +123,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "announcement_send",
             "announcement_resolve",
             "revoke_invitation_code",
+            "customer_note_add",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dropline.backoffice.common import StaffForm
 from dropline.customers.models import ServiceArea
 from dropline.notifications.models import AnnouncementKind
 
@@ -31,7 +32,7 @@ class ProviderDateTimeField(forms.DateTimeField):
             return super().prepare_value(value)
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(StaffForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=AnnouncementKind.choices)
     areas = forms.ModelMultipleChoiceField(
         label=_("Service areas"),
@@ -66,7 +67,7 @@ class AnnouncementForm(forms.Form):
         return cleaned
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(StaffForm):
     resolution_en = forms.CharField(
         label=_("Resolved notice in English"),
         widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),

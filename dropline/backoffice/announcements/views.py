@@ -19,8 +19,9 @@ from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.announcements.forms import AnnouncementForm, ResolveForm
 from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE, with_rendered_html_policy
+from dropline.core import clock
 from dropline.core.pagination import numbered_page
-from dropline.notifications import announcements
+from dropline.notifications import announcements, queries
 from dropline.notifications.channels.segments import SegmentCount, count_segments
 from dropline.notifications.models import Announcement, AnnouncementStatus
 from dropline.notifications.rendering import Rendered
@@ -51,13 +52,17 @@ def _previews(announcement: Announcement, event: str) -> list[LanguagePreview]:
 
 @staff_permission_required("notifications.view_announcement")
 def announcement_list(request: HttpRequest) -> HttpResponse:
+    current = request.GET.get("current") == "1"
+    found = queries.current_announcements(at=clock.now()) if current else Announcement.objects.all()
     found = (
-        Announcement.objects.select_related("created_by")
-        .prefetch_related("areas")
-        .order_by("-created_at", "-id")
+        found.select_related("created_by").prefetch_related("areas").order_by("-created_at", "-id")
     )
     page = numbered_page(found, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
-    return render(request, "backoffice/announcements/announcements.html", {"page": page})
+    return render(
+        request,
+        "backoffice/announcements/announcements.html",
+        {"page": page, "current": current},
+    )
 
 
 @staff_permission_required("notifications.add_announcement")

@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from dropline.backoffice.common import StaffForm
 from dropline.customers.models import MemberRole
 
 
-class CodeRoleForm(forms.Form):
+class CodeRoleForm(StaffForm):
     role = forms.ChoiceField(
         label=gettext_lazy("The code is for"),
         choices=MemberRole.choices,

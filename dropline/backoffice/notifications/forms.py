@@ -10,12 +10,14 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dropline.backoffice.common import StaffForm
+from dropline.backoffice.words import message_event
 from dropline.notifications.categories import Category, Channel
 from dropline.notifications.models import MessageStatus
 from dropline.notifications.queries import MessageLogFilters
 
 
-class MessageFilterForm(forms.Form):
+class MessageFilterForm(StaffForm):
     """The message log's filters; every one optional, all combined."""
 
     account = forms.CharField(label=_("Account number"), max_length=40, required=False)
@@ -34,6 +36,15 @@ class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *MessageStatus.choices]
     )
+    created = forms.ChoiceField(
+        label=_("When"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("24h", _("In the last 24 hours")),
+            ("7d", _("In the last 7 days")),
+        ],
+    )
 
     def filters(self) -> MessageLogFilters:
         """The valid filters (an invalid one is dropped); none for an unbound form."""
@@ -41,7 +52,7 @@ class MessageFilterForm(forms.Form):
         return MessageLogFilters(**{name: str(data.get(name) or "") for name in self.base_fields})
 
 
-class SmsFilterForm(forms.Form):
+class SmsFilterForm(StaffForm):
     to = forms.CharField(label=_("Mobile number"), max_length=40, required=False)
 
 
@@ -53,9 +64,12 @@ def event_names() -> list[str]:
 
 
 def _event_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in event_names()]
+    return [(name, message_event(name)) for name in event_names()]
 
 
-class TemplatePreviewForm(forms.Form):
+class TemplatePreviewForm(StaffForm):
     event = forms.ChoiceField(label=_("Event"), choices=_event_choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def language_label(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.cleaned_data.get("language", ""), ""))

@@ -8,11 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dropline.accounts.models import SecurityEventKind
+from dropline.backoffice.common import StaffForm
 from dropline.customers.numbering import normalize_account_number
 from dropline.identity.security_events import search as event_search
 
 
-class SecurityEventFilterForm(forms.Form):
+class SecurityEventFilterForm(StaffForm):
     """Every filter optional, all combined; an invalid one is dropped (and shown)."""
 
     account = forms.CharField(label=_("Account number"), max_length=40, required=False)

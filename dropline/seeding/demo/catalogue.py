@@ -110,7 +110,7 @@ def load() -> int:
         created += int(was_created)
     mobile = [
         ("mobile-by-the-gig", "Mobile By the Gig", "Móvil por gigabyte", 0, Decimal("14"), 1),
-        ("mobile-unlimited", "Mobile Unlimited", "Móvil Ilimitado", 2999, None, 2),
+        ("mobile-unlimited", "Mobile Unlimited", "Móvil ilimitado", 2999, None, 2),
     ]
     for code, name, name_es, price, per_gb, order in mobile:
         created += _upsert(
@@ -128,9 +128,9 @@ def load() -> int:
         )
 
     add_ons: list[tuple[str, str, str, str, int]] = [
-        ("sports-pack", ServiceKind.TV, "Sports Pack", "Paquete de Deportes", 899),
+        ("sports-pack", ServiceKind.TV, "Sports Pack", "Paquete de deportes", 899),
         ("dvr-service", ServiceKind.TV, "Cloud DVR", "DVR en la nube", 499),
-        ("latino-pack", ServiceKind.TV, "Latino Pack", "Paquete Latino", 699),
+        ("latino-pack", ServiceKind.TV, "Latino Pack", "Paquete latino", 699),
         ("static-ip", ServiceKind.INTERNET, "Static IP address", "Dirección IP fija", 1000),
         ("wifi-boost", ServiceKind.INTERNET, "Whole-home Wi-Fi", "Wi-Fi en toda la casa", 500),
         (
@@ -156,12 +156,14 @@ def load() -> int:
             add_on.channels.set([channels[n] for n, *_rest, t in CHANNELS if t == 9])
         created += int(was_created)
 
+    # Makes and models are proper nouns; the kind ("Gateway", "Puerta de enlace") is
+    # shown beside them in the reader's language.
     equipment = [
-        ("gw-xb8", "gateway", "Arris", "SURFboard G54 Wi-Fi 7 gateway", 1500),
-        ("modem-cm3500", "modem", "Arris", "CM3500B DOCSIS 3.1 modem", 1000),
-        ("router-ax", "router", "eero", "Pro 6E router", 500),
-        ("stb-4k", "receiver", "Humax", "4K TV receiver", 999),
-        ("stb-mini", "receiver", "Humax", "Mini receiver", 750),
+        ("gw-xb8", "gateway", "Arris", "SURFboard G54", 1500),
+        ("modem-cm3500", "modem", "Arris", "CM3500B", 1000),
+        ("router-ax", "router", "eero", "Pro 6E", 500),
+        ("stb-4k", "receiver", "Humax", "H7 4K", 999),
+        ("stb-mini", "receiver", "Humax", "H3 Mini", 750),
     ]
     for code, kind, maker, model_name, rental in equipment:
         created += _upsert(

@@ -368,7 +368,7 @@ def test_sending_reaches_exactly_the_accounts_in_the_chosen_areas(
     care.groups.add(Group.objects.get(name=roles.CUSTOMER_CARE))
     client.force_login(care)
     inbox = client.get(reverse("backoffice:sms_inbox")).content.decode()
-    assert "+13195550142" in inbox
+    assert "(319) 555-0142" in inbox
     assert "Network maintenance tonight" in inbox
     assert text.encoding in inbox
     assert f'<td class="num">{text.segments}</td>' in inbox

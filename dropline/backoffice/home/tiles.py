@@ -1,0 +1,100 @@
+"""The back-office home's "needs attention" tiles. Each is a real count with a link
+to the list that shows those records; a staff member sees the tiles their
+permissions open. A domain adds its tile by adding one entry to ``TILES``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from dropline.accounts.models import User
+from dropline.core import clock
+from dropline.notifications import queries as notification_queries
+from dropline.notifications.models import MessageStatus
+
+
+@dataclass(frozen=True)
+class Tile:
+    """``count()`` is the number of records; ``describe(count)`` says what they are;
+    ``link()`` opens the filtered list."""
+
+    name: str
+    permission: str
+    count: Callable[[], int]
+    describe: Callable[[int], str]
+    link: Callable[[], str]
+    link_label: Promise
+
+
+@dataclass(frozen=True)
+class ShownTile:
+    name: str
+    count: int
+    text: str
+    url: str
+    link_label: str
+
+
+def _failed_messages() -> int:
+    return notification_queries.failed_since(since=clock.now() - dt.timedelta(hours=24))
+
+
+def _current_announcements() -> int:
+    return notification_queries.current_announcements(at=clock.now()).count()
+
+
+TILES: list[Tile] = [
+    Tile(
+        name="failed_messages",
+        permission="notifications.view_message",
+        count=_failed_messages,
+        describe=lambda n: ngettext(
+            "message failed delivery in the last 24 hours",
+            "messages failed delivery in the last 24 hours",
+            n,
+        ),
+        link=lambda: (
+            f"{reverse('backoffice:messages')}?"
+            f"{urlencode({'status': MessageStatus.FAILED, 'created': '24h'})}"
+        ),
+        link_label=_("See failed messages"),
+    ),
+    Tile(
+        name="current_announcements",
+        permission="notifications.view_announcement",
+        count=_current_announcements,
+        describe=lambda n: ngettext(
+            "outage or maintenance going on now",
+            "outages or maintenance windows going on now",
+            n,
+        ),
+        link=lambda: f"{reverse('backoffice:announcements')}?{urlencode({'current': '1'})}",
+        link_label=_("See current announcements"),
+    ),
+]
+
+
+def tiles_for(user: User) -> list[ShownTile]:
+    """The tiles ``user`` may see, counted now."""
+    shown = []
+    for tile in TILES:
+        if not user.has_perm(tile.permission):
+            continue
+        count = tile.count()
+        shown.append(
+            ShownTile(
+                name=tile.name,
+                count=count,
+                text=tile.describe(count),
+                url=tile.link(),
+                link_label=str(tile.link_label),
+            )
+        )
+    return shown

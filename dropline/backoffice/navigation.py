@@ -1,0 +1,90 @@
+"""The back-office's sections, and who sees each: a staff member is shown only the
+sections their permissions open. A new domain's staff screen adds its entry here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dropline.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Section:
+    label: Promise
+    url_name: str
+    # Any one of these permissions opens the section.
+    permissions: tuple[str, ...]
+    # The pages (URL names in the back-office) that belong to this section.
+    pages: tuple[str, ...] = ()
+
+
+SECTIONS: list[Section] = [
+    Section(
+        _("Customers"),
+        "backoffice:home",
+        ("customers.search_customeraccount",),
+        ("home", "search", "customer", "customer_note_add", "invitation_codes"),
+    ),
+    Section(
+        _("Message log"),
+        "backoffice:messages",
+        ("notifications.view_message",),
+        ("messages", "message"),
+    ),
+    Section(
+        _("Text inbox"),
+        "backoffice:sms_inbox",
+        ("notifications.view_simulatedsms",),
+        ("sms_inbox",),
+    ),
+    Section(
+        _("Announcements"),
+        "backoffice:announcements",
+        ("notifications.view_announcement",),
+        ("announcements", "announcement", "announcement_new"),
+    ),
+    Section(
+        _("Message templates"),
+        "backoffice:template_preview",
+        ("notifications.view_announcement",),
+        ("template_preview",),
+    ),
+    Section(
+        _("Security events"),
+        "backoffice:security_events",
+        ("accounts.view_securityevent",),
+        ("security_events",),
+    ),
+    # The Django admin: administrators, and the roles that keep the catalogue and the
+    # equipment records there.
+    Section(
+        _("Records"),
+        "admin:index",
+        ("auth.view_group", "catalog.change_plan", "network.change_equipment"),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def sections_for(user: User, *, current_page: str = "") -> list[NavItem]:
+    """The sections ``user`` may open, in order; ``current_page`` (a URL name) marks
+    the one being shown."""
+    return [
+        NavItem(
+            label=str(section.label),
+            url=reverse(section.url_name),
+            current=current_page in section.pages,
+        )
+        for section in SECTIONS
+        if any(user.has_perm(permission) for permission in section.permissions)
+    ]

@@ -1,0 +1,53 @@
+"""What staff read instead of the codes stored in the records: audit actions and
+message events in words, in the staff member's language. A code not listed here is
+shown as words made from the code, never as the code itself."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS: dict[str, Promise] = {
+    "customer.viewed": _("Opened the account"),
+    "customer_note.added": _("Added a note"),
+    "account.claimed": _("Claimed the account online"),
+    "invitation_code.created": _("Made an invitation code"),
+    "invitation_code.revoked": _("Revoked an invitation code"),
+    "invitation.sent": _("Sent an invitation"),
+    "invitation.revoked": _("Revoked an invitation"),
+    "member.removed": _("Removed a person from the account"),
+    "announcement.created": _("Wrote an announcement"),
+    "announcement.sent": _("Sent an announcement"),
+    "announcement.resolved": _("Resolved an announcement"),
+    "security_events.searched": _("Searched security events"),
+}
+
+MESSAGE_EVENTS: dict[str, Promise] = {
+    "account.password_reset_code": _("Password reset code"),
+    "account.username_reminder": _("Username reminder"),
+    "announcement.notice": _("Outage or maintenance notice"),
+    "announcement.resolved": _("Outage or maintenance resolved"),
+    "security.email_changed": _("Security alert: email address changed"),
+    "security.new_device": _("Security alert: sign-in from a new device"),
+    "security.password_changed": _("Security alert: password changed"),
+    "security.phone_changed": _("Security alert: mobile number changed"),
+    "security.second_factor_added": _("Security alert: second factor added"),
+    "security.second_factor_removed": _("Security alert: second factor removed"),
+}
+
+
+def _from_code(code: str) -> str:
+    words = code.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def audit_action(code: str) -> str:
+    """``customer.viewed`` as "Opened the account"."""
+    label = AUDIT_ACTIONS.get(code)
+    return str(label) if label is not None else _from_code(code)
+
+
+def message_event(code: str) -> str:
+    """``announcement.notice`` as "Outage or maintenance notice"."""
+    label = MESSAGE_EVENTS.get(code)
+    return str(label) if label is not None else _from_code(code)
