@@ -57,6 +57,12 @@ class BackofficeAdminSite(admin.AdminSite):
 
         return cast("ViewT", gate if cacheable else never_cache(gate))
 
+    def password_change(  # type: ignore[override]  # a redirect, not Django's form page
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Staff change their password where everyone does, with its checks and alerts."""
+        return redirect("account_change_password")
+
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """One sign-in for staff, with allauth's rate limits: the back-office's."""
         target = request.GET.get("next") or reverse("admin:index")

@@ -13,13 +13,11 @@ class ChannelAdmin(admin.ModelAdmin):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "download_mbps", "is_active")
     list_filter = ("kind", "is_active")
-    filter_horizontal = ("channels",)
 
 
 @admin.register(AddOn)
 class AddOnAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "is_active")
-    filter_horizontal = ("channels",)
 
 
 @admin.register(EquipmentModel)

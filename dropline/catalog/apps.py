@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "dropline.catalog"
     label = "catalog"
-    verbose_name = "Catalogue"
+    verbose_name = _("Catalog")

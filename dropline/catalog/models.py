@@ -12,13 +12,27 @@ class ServiceKind(models.TextChoices):
     MOBILE = "mobile", _("Mobile")
 
 
+class Genre(models.TextChoices):
+    LOCAL = "local", _("Local")
+    NEWS = "news", _("News")
+    SPORTS = "sports", _("Sports")
+    ENTERTAINMENT = "entertainment", _("Entertainment")
+    MOVIES = "movies", _("Movies")
+    DOCUMENTARY = "documentary", _("Documentary")
+    LIFESTYLE = "lifestyle", _("Lifestyle")
+    KIDS = "kids", _("Kids")
+    MUSIC = "music", _("Music")
+    SPANISH = "spanish", _("Spanish language")
+    PREMIUM = "premium", _("Premium")
+
+
 class Channel(models.Model):
     """A TV channel as it appears in the guide."""
 
     number = models.PositiveSmallIntegerField(_("channel number"), unique=True)
     call_sign = models.CharField(_("call sign"), max_length=16)
     name = models.CharField(_("name"), max_length=100)
-    genre = models.CharField(_("genre"), max_length=40)
+    genre = models.CharField(_("genre"), max_length=40, choices=Genre.choices)
     is_hd = models.BooleanField(_("HD"), default=True)
 
     class Meta:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SubscriptionsConfig(AppConfig):
     name = "dropline.subscriptions"
     label = "subscriptions"
-    verbose_name = "Subscriptions"
+    verbose_name = _("Subscriptions")

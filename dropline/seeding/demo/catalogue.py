@@ -63,7 +63,9 @@ def load() -> int:
     created = 0
     for number, call_sign, name, genre, _tier in CHANNELS:
         created += _upsert(
-            Channel, {"number": number}, {"call_sign": call_sign, "name": name, "genre": genre}
+            Channel,
+            {"number": number},
+            {"call_sign": call_sign, "name": name, "genre": genre.lower()},
         )
     channels = {c.number: c for c in Channel.objects.all()}
 
