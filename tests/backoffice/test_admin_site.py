@@ -49,9 +49,21 @@ def test_the_brand_is_in_spanish_too(staff_client):
     assert "Registros de la administración" in html
 
 
+def test_staff_change_their_password_on_the_password_page_everyone_uses(staff_client):
+    response = staff_client.get(reverse("admin:password_change"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_change_password")
+
+
+def test_the_header_says_sign_out_not_log_out(staff_client):
+    html = staff_client.get(reverse("admin:index")).content.decode()
+    assert ">Sign out</button>" in html
+    assert "Log out" not in html
+
+
 def test_view_site_leads_to_the_back_office_home(staff_client):
     html = staff_client.get(reverse("admin:index")).content.decode()
-    link = re.search(r'<a href="([^"]*)">View site</a>', html)
+    link = re.search(r'<a href="([^"]*)">Back-office</a>', html)
     assert link is not None
     assert link.group(1) == "/backoffice/"
     assert resolve(link.group(1)).namespace == "backoffice"

@@ -166,7 +166,6 @@ def admin_urls_to_check(*, with_rows_only: bool = False) -> list[AdminUrl]:
         AdminUrl(reverse(name))
         for name in (
             "admin:index",
-            "admin:password_change",
             "admin:password_change_done",
             "admin:jsi18n",
         )
