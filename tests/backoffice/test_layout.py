@@ -92,6 +92,15 @@ def test_the_header_and_footer_are_the_back_offices_not_the_portals(client, sett
     assert f'href="{reverse("portal:overview")}"' not in html
 
 
+def test_the_staff_sign_in_page_wears_the_back_office_layout(client):
+    html = client.get(reverse("backoffice:login")).content.decode()
+    assert 'data-layout="backoffice"' in html
+    assert "Back-office sign-in" in html
+    assert 'name="login"' in html and 'name="password"' in html
+    assert "Customer portal" not in html
+    assert reverse("accounts_portal:claim") not in html  # no customer set-up link for staff
+
+
 def test_the_layout_is_in_spanish_for_spanish_staff(client):
     client.force_login(make_staff(username="lupe", role=roles.CUSTOMER_CARE))
     client.cookies["django_language"] = "es"
