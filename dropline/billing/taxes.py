@@ -55,12 +55,16 @@ def tax_lines(
     mobile_lines: int,
     currency: str,
 ) -> list[RatedLine]:
-    """One line per tax or fee in force on ``on`` that comes to something."""
+    """One line per tax or fee in force on ``on`` that comes to something. A fee per
+    mobile line is in the ``mobile`` category with the number of lines as its
+    quantity; every other tax or fee is in ``fees``."""
     result: list[RatedLine] = []
     for rate in rates_in_force(rates, on):
         categories = rate.applies_to or DEFAULT_CATEGORIES.get(rate.kind, ())
         quantity = 1
+        category = ChargeCategory.FEES
         if rate.kind == TaxKind.LINE_FEE:
+            category = ChargeCategory.MOBILE
             quantity = mobile_lines
             amount = (rate.amount_cents or 0) * quantity
         elif rate.percent is not None:
@@ -73,7 +77,7 @@ def tax_lines(
         result.append(
             RatedLine(
                 kind=LineKind.TAX,
-                category=ChargeCategory.FEES,
+                category=category,
                 item_key=f"tax:{rate.jurisdiction_code}:{rate.code}",
                 group_key="account",
                 label=rate.name,
