@@ -64,7 +64,7 @@ def date_range(start: dt.date | None, end: dt.date | None) -> str:
 def percent_text(percent: Decimal) -> str:
     """``6%``, ``2.5%`` (``6 %``, ``2,5 %`` in Spanish): no trailing zeros."""
     text = format(percent.normalize(), "f")
-    if translation.get_language() == "es":
+    if (translation.get_language() or "").startswith("es"):
         return text.replace(".", ",") + " %"
     return text + "%"
 

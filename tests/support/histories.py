@@ -18,6 +18,9 @@ from dropline.billing.history import (
     UnbilledAdjustment,
 )
 from dropline.billing.lines import RatedLine
+from dropline.billing.models import Invoice, InvoiceLine
+from dropline.core import clock
+from dropline.customers.models import CustomerAccount
 
 D = dt.date
 START = D(2026, 1, 5)
@@ -240,3 +243,45 @@ def after(
 ) -> AccountHistory:
     """The history once ``lines`` were invoiced for ``period``, with ``changes`` made since."""
     return replace(earlier, previous_lines=billed(lines), previous_period=period, **changes)  # type: ignore[arg-type]
+
+
+def write_invoice(
+    account: CustomerAccount, period: tuple[dt.date, dt.date], lines: list[RatedLine]
+) -> Invoice:
+    """An invoice with ``lines`` for ``period``, written directly: for reading tests that
+    need an earlier bill to exist (bill runs write real ones)."""
+    number = Invoice.objects.count() + 1
+    total = sum(line.amount_cents for line in lines)
+    invoice = Invoice.objects.create(
+        account=account,
+        number=f"INV-{number:08d}",
+        sequence=number,
+        period_start=period[0],
+        period_end=period[1],
+        issued_on=period[0],
+        due_on=period[0] + dt.timedelta(days=21),
+        total_cents=total,
+        amount_due_cents=total,
+        created_at=clock.now(),
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=position,
+            kind=line.kind,
+            category=line.category,
+            item_key=line.item_key,
+            group_key=line.group_key,
+            label=line.label,
+            label_es=line.label_es,
+            period_start=line.period_start,
+            period_end=line.period_end,
+            quantity=line.quantity,
+            amount_cents=line.amount_cents,
+            taxable=line.taxable,
+            jurisdiction_code=line.jurisdiction_code,
+            percent=line.percent,
+        )
+        for position, line in enumerate(lines)
+    )
+    return invoice
