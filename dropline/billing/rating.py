@@ -22,6 +22,7 @@ integer cents; bill runs, the forecast and the explainer all call it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,10 +47,18 @@ __all__ = ["RatedLine", "rate", "true_up_period"]
 
 _ONE_DAY = dt.timedelta(days=1)
 _KIND_ORDER: dict[str, int] = {
-    ChargeCategory.INTERNET: 0,
-    ChargeCategory.TV: 1,
-    ChargeCategory.MOBILE: 2,
+    ChargeCategory.INTERNET.value: 0,
+    ChargeCategory.TV.value: 1,
+    ChargeCategory.MOBILE.value: 2,
 }
+# Plain strings, looked up once: rating runs for every account of a bill run.
+_RECURRING = LineKind.RECURRING.value
+_DISCOUNT = LineKind.DISCOUNT.value
+_PRORATION = LineKind.PRORATION.value
+_ONE_TIME = LineKind.ONE_TIME.value
+_CREDIT = LineKind.CREDIT.value
+_CREDIT_ADJUSTMENT = AdjustmentKind.CREDIT.value
+_MOBILE = ChargeCategory.MOBILE.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +116,14 @@ def _price_spans(
     return spans
 
 
-def _promotion_label(subscription: SubscriptionTerm, language: str) -> str:
-    promotion = subscription.promotion
-    assert promotion is not None
+@functools.lru_cache(maxsize=4096)
+def _promotion_label(name: str, ends_on: dt.date, language: str) -> str:
+    """``Spring offer, until March 20, 2026``: the discount line says when it ends.
+    Cached: a bill run meets the same few promotions and end dates again and again."""
     with translation.override(language):
         return gettext("%(promotion)s, until %(date)s") % {
-            "promotion": promotion.label_es if language == "es" else promotion.label,
-            "date": display_date(promotion.ends_on),
+            "promotion": name,
+            "date": display_date(ends_on),
         }
 
 
@@ -136,7 +146,7 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
         spans = _price_spans(subscription, active) if active else []
         service = _Item(
             key=subscription.item_key,
-            kind=LineKind.RECURRING,
+            kind=_RECURRING,
             category=subscription.kind,
             group_key=group,
             label=subscription.label,
@@ -147,11 +157,11 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
         if promotion is not None:
             discount = _Item(
                 key=f"promo:{subscription.id}",
-                kind=LineKind.DISCOUNT,
+                kind=_DISCOUNT,
                 category=subscription.kind,
                 group_key=group,
-                label=_promotion_label(subscription, "en"),
-                label_es=_promotion_label(subscription, "es"),
+                label=_promotion_label(promotion.label, promotion.ends_on, "en"),
+                label_es=_promotion_label(promotion.label_es, promotion.ends_on, "es"),
             )
             for start, end, cents in spans:
                 days = _clip(start, promotion.ends_on, (start, end))
@@ -164,7 +174,7 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
                 continue
             item = _Item(
                 key=add_on.item_key,
-                kind=LineKind.RECURRING,
+                kind=_RECURRING,
                 category=add_on.category,
                 group_key=group,
                 label=add_on.label,
@@ -188,7 +198,7 @@ def _rentals(
             continue
         item = _Item(
             key=rental.item_key,
-            kind=LineKind.RECURRING,
+            kind=_RECURRING,
             category=rental.category,
             group_key=group,
             label=rental.label,
@@ -304,7 +314,7 @@ def _true_up(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
         taxable = all(line.taxable for line in billed) if billed else True
         result.append(
             RatedLine(
-                kind=LineKind.PRORATION,
+                kind=_PRORATION,
                 category=item.category,
                 item_key=key,
                 group_key=item.group_key,
@@ -324,7 +334,7 @@ def _adjustments(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
     """Charges and credits not yet billed that happened by the bill's first day."""
     return [
         RatedLine(
-            kind=LineKind.CREDIT if adjustment.kind == AdjustmentKind.CREDIT else LineKind.ONE_TIME,
+            kind=_CREDIT if adjustment.kind == _CREDIT_ADJUSTMENT else _ONE_TIME,
             category=adjustment.category,
             item_key=f"adj:{adjustment.id}",
             group_key="account",
@@ -335,7 +345,7 @@ def _adjustments(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
             quantity=1,
             amount_cents=(
                 -adjustment.amount_cents
-                if adjustment.kind == AdjustmentKind.CREDIT
+                if adjustment.kind == _CREDIT_ADJUSTMENT
                 else adjustment.amount_cents
             ),
             taxable=adjustment.taxable,
@@ -372,7 +382,7 @@ def rate(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
         {
             segment.item.key
             for segment in segments
-            if segment.item.key.startswith("sub:") and segment.item.category == "mobile"
+            if segment.item.key.startswith("sub:") and segment.item.category == _MOBILE
         }
     )
     taxes = tax_lines(
@@ -380,6 +390,5 @@ def rate(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
         history.tax_rates,
         on=cycle.start,
         mobile_lines=mobile_lines,
-        currency=history.currency,
     )
     return charges + taxes

@@ -13,17 +13,27 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from dropline.billing.history import TaxRateTerm
-from dropline.billing.lines import RatedLine
+from dropline.billing.lines import RatedLine, prorate
 from dropline.billing.models import ChargeCategory, LineKind, TaxKind
-from dropline.core.money import Money
 
 # What a rate applies to when its row leaves ``applies_to`` empty.
 DEFAULT_CATEGORIES: dict[str, tuple[str, ...]] = {
-    TaxKind.SALES_TAX: tuple(ChargeCategory.values),
-    TaxKind.LINE_FEE: (ChargeCategory.MOBILE,),
-    TaxKind.REGULATORY_RECOVERY: (ChargeCategory.INTERNET,),
-    TaxKind.FRANCHISE_FEE: (ChargeCategory.TV,),
+    TaxKind.SALES_TAX.value: tuple(ChargeCategory.values),
+    TaxKind.LINE_FEE.value: (ChargeCategory.MOBILE.value,),
+    TaxKind.REGULATORY_RECOVERY.value: (ChargeCategory.INTERNET.value,),
+    TaxKind.FRANCHISE_FEE.value: (ChargeCategory.TV.value,),
 }
+_TAX = LineKind.TAX.value
+_LINE_FEE = TaxKind.LINE_FEE.value
+_FEES = ChargeCategory.FEES.value
+_MOBILE = ChargeCategory.MOBILE.value
+
+
+def percent_of(amount_cents: int, percent: Decimal) -> int:
+    """``percent`` % of ``amount_cents``, rounded half-up (away from zero) once: the same
+    as ``Money(amount_cents) * (percent / 100)``, in exact integers."""
+    numerator, denominator = percent.as_integer_ratio()
+    return prorate(amount_cents * numerator, 1, denominator * 100)
 
 
 def rates_in_force(rates: Sequence[TaxRateTerm], day: dt.date) -> list[TaxRateTerm]:
@@ -43,7 +53,7 @@ def taxable_base(lines: Sequence[RatedLine], categories: Sequence[str]) -> int:
     return sum(
         line.amount_cents
         for line in lines
-        if line.taxable and line.kind != LineKind.TAX and line.category in categories
+        if line.taxable and line.kind != _TAX and line.category in categories
     )
 
 
@@ -53,7 +63,6 @@ def tax_lines(
     *,
     on: dt.date,
     mobile_lines: int,
-    currency: str,
 ) -> list[RatedLine]:
     """One line per tax or fee in force on ``on`` that comes to something. A fee per
     mobile line is in the ``mobile`` category with the number of lines as its
@@ -62,21 +71,20 @@ def tax_lines(
     for rate in rates_in_force(rates, on):
         categories = rate.applies_to or DEFAULT_CATEGORIES.get(rate.kind, ())
         quantity = 1
-        category = ChargeCategory.FEES
-        if rate.kind == TaxKind.LINE_FEE:
-            category = ChargeCategory.MOBILE
+        category = _FEES
+        if rate.kind == _LINE_FEE:
+            category = _MOBILE
             quantity = mobile_lines
             amount = (rate.amount_cents or 0) * quantity
         elif rate.percent is not None:
-            base = Money(taxable_base(lines, categories), currency)
-            amount = (base * (rate.percent / Decimal(100))).amount_minor
+            amount = percent_of(taxable_base(lines, categories), rate.percent)
         else:
             amount = rate.amount_cents or 0
         if amount == 0:
             continue
         result.append(
             RatedLine(
-                kind=LineKind.TAX,
+                kind=_TAX,
                 category=category,
                 item_key=f"tax:{rate.jurisdiction_code}:{rate.code}",
                 group_key="account",
