@@ -291,6 +291,9 @@ def _promotion_end(item: _Item, words: _Words, monthly_difference: int) -> dt.da
     """The promotion's last day, when this bill shows it ended: its discount stops
     before the service's line does, or there is no discount any more."""
     if not item.now_monthly:
+        handed_back = _first_day(item.now_partial)  # discount days given back: it ended early
+        if handed_back is not None and _total(item.now_partial) > 0:
+            return handed_back - _ONE_DAY
         return _last_day(item.before_monthly) if item.before_monthly else None
     ends = _last_day(item.now_monthly)
     service_ends = words.service_ends.get(item.lines()[0].group_key)

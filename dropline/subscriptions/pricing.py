@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -313,3 +314,27 @@ def change_plan(
     subscription.ended_on = old.ended_on
     subscription.status = old.status
     return new
+
+
+def apply_due_prices(*, today: dt.date | None = None) -> int:
+    """Bring ``Subscription.monthly_price_cents`` to the price in force ``today`` for every
+    service whose dated price has come due since; returns how many changed. Rating
+    reads the dated rows and never needs this; pages that show today's price do.
+    Idempotent, for a daily job."""
+    day = today or clock.today()
+    current = (
+        SubscriptionPrice.objects.filter(subscription=OuterRef("pk"), effective_on__lte=day)
+        .order_by("-effective_on")
+        .values("monthly_price_cents")[:1]
+    )
+    with transaction.atomic():
+        due = list(
+            Subscription.objects.annotate(current=Subquery(current))
+            .filter(current__isnull=False)
+            .exclude(monthly_price_cents=F("current"))
+            .select_for_update(of=("self",))
+            .values_list("pk", "current")
+        )
+        for subscription_id, cents in due:
+            Subscription.objects.filter(pk=subscription_id).update(monthly_price_cents=cents)
+    return len(due)

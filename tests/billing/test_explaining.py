@@ -286,3 +286,21 @@ def test_an_invoice_is_explained_against_the_bill_before_it(make_customer):
     assert change.kind == "promotion_ended"
     assert change.amount_cents == second.total_cents - first.total_cents == 2500
     assert change.text.startswith("Su precio promocional de Internet 500 terminó")
+
+
+def test_a_plan_change_ends_the_promotion_on_the_day_before():
+    # On the spring offer until June; moved to Internet 1000 on Mar 25. The discount
+    # billed for Mar 25 - Apr 4 is handed back (2500 * 11 / 31 = 887.10 -> $8.87) and
+    # April has none (+$25.00): +$33.87.
+    spring = promotion(price=4500, ends_on=D(2026, 6, 4))
+    old = service(1, promotion=spring)
+    ended = service(1, promotion=spring, ended_on=D(2026, 3, 24), status="cancelled")
+    new = service(2, label="Internet 1000", price=9000, started_on=D(2026, 3, 25))
+    march, april = bills(history(subscriptions=(old,)), {"subscriptions": (ended, new)})
+    changes = explained(march, april)
+    assert [kind for kind, *_ in changes] == ["plan_changed", "promotion_ended"]
+    assert changes[1][1:] == (
+        "Your promotional price for Internet 500 ended on March 24, 2026: +$33.87",
+        3387,
+        D(2026, 3, 24),
+    )

@@ -19,6 +19,7 @@ from dropline.subscriptions.models import (
 from dropline.subscriptions.pricing import (
     PricingError,
     add_add_on,
+    apply_due_prices,
     change_plan,
     change_price,
     end_add_on,
@@ -323,3 +324,20 @@ def test_a_service_already_ended_cannot_change_plan(catalog, internet):
     internet.refresh_from_db()
     with pytest.raises(PricingError, match="already ended"):
         change_plan(subscription=internet, plan=catalog.faster, on=D(2026, 3, 28))
+
+
+def test_a_price_that_comes_due_becomes_the_price_shown_today(internet):
+    with at(D(2026, 3, 10)):
+        change_price(
+            subscription=internet,
+            monthly_price_cents=7600,
+            effective_on=D(2026, 4, 20),
+            reason="Network upgrade",
+        )
+    assert apply_due_prices(today=D(2026, 4, 19)) == 0
+    internet.refresh_from_db()
+    assert internet.monthly_price_cents == 7000
+    assert apply_due_prices(today=D(2026, 4, 20)) == 1
+    internet.refresh_from_db()
+    assert internet.monthly_price_cents == 7600
+    assert apply_due_prices(today=D(2026, 4, 21)) == 0  # nothing left to do
