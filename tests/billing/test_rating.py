@@ -31,6 +31,10 @@ MARCH = Cycle(D(2026, 3, 5), D(2026, 4, 4))  # 31 days
 APRIL = Cycle(D(2026, 4, 5), D(2026, 5, 4))  # 30 days
 
 
+def vars_of(line):
+    return {name: getattr(line, name) for name in line.__dataclass_fields__}
+
+
 def summary(lines):
     return [
         (line.kind, line.item_key, line.period_start, line.period_end, line.amount_cents)
@@ -348,6 +352,7 @@ def test_rating_is_deterministic_and_never_a_float(
         assert type(line.amount_cents) is int
         assert type(line.quantity) is int
         assert line.percent is None or isinstance(line.percent, Decimal)
+        assert not [name for name, value in vars_of(line).items() if isinstance(value, float)]
     if billed_before:
         # Billing the same cycle the same way again finds nothing to true up.
         again = after(account, first, (cycle.start, cycle.end))
