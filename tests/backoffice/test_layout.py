@@ -96,7 +96,8 @@ def test_the_staff_sign_in_page_wears_the_back_office_layout(client):
     html = client.get(reverse("backoffice:login")).content.decode()
     assert 'data-layout="backoffice"' in html
     assert "Back-office sign-in" in html
-    assert 'name="login"' in html and 'name="password"' in html
+    assert 'name="login"' in html
+    assert 'name="password"' in html
     assert "Customer portal" not in html
     assert reverse("accounts_portal:claim") not in html  # no customer set-up link for staff
 

@@ -1,0 +1,153 @@
+"""The next bill before it is issued: a dry run of the same rating, with what is about
+to change called out (a promotion ending, a new price, a service starting or ending).
+
+Nothing is written. Every part of today's bills is known in advance, so the range is
+the total itself; usage billed later will widen it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dropline.billing.cycles import Cycle, cycle_containing
+from dropline.billing.history import AccountHistory, load_history
+from dropline.billing.lines import RatedLine
+from dropline.billing.rating import rate
+from dropline.core import clock
+from dropline.core.formatting import display_date
+from dropline.core.money import Money
+
+
+@dataclass
+class Forecast:
+    cycle: Cycle
+    lines: list[RatedLine]
+    total_cents: int
+    low_cents: int
+    high_cents: int
+    callouts: list[str] = field(default_factory=list)
+    currency: str = "USD"
+
+
+def next_cycle(history: AccountHistory, today: dt.date) -> Cycle:
+    """The cycle the account's next bill is for: the current one when it starts today
+    and has not been billed yet, otherwise the one after."""
+    current = cycle_containing(history.bill_cycle_day, today)
+    billed = history.previous_period is not None and history.previous_period[0] >= current.start
+    return current if current.start == today and not billed else current.next()
+
+
+def forecast(account_id: int, *, today: dt.date | None = None, language: str) -> Forecast:
+    """The account's next bill as rating would price it today."""
+    history = load_history(account_id)
+    day = today or clock.today()
+    cycle = next_cycle(history, day)
+    lines = rate(history, cycle)
+    total = sum(line.amount_cents for line in lines)
+    with translation.override(language):
+        callouts = _callouts(history, day, cycle, language)
+    return Forecast(
+        cycle=cycle,
+        lines=lines,
+        total_cents=total,
+        low_cents=total,
+        high_cents=total,
+        callouts=callouts,
+        currency=history.currency,
+    )
+
+
+def _callouts(history: AccountHistory, today: dt.date, cycle: Cycle, language: str) -> list[str]:
+    """What changes between today and the end of the forecast cycle, in date order."""
+    spanish = language == "es"
+    notes: list[tuple[dt.date, str]] = []
+
+    def money(cents: int) -> str:
+        return Money(cents, history.currency).format()
+
+    def within(day: dt.date | None) -> bool:
+        return day is not None and today <= day <= cycle.end
+
+    for service in history.subscriptions:
+        label = service.label_es if spanish else service.label
+        prices = sorted(service.prices)
+        promotion = service.promotion
+        if promotion is not None and within(promotion.ends_on) and service.last_day is None:
+            regular = prices[-1][1]
+            for effective_on, cents in prices:
+                if effective_on <= promotion.ends_on + dt.timedelta(days=1):
+                    regular = cents
+            notes.append(
+                (
+                    promotion.ends_on,
+                    _(
+                        "Your promotional price for %(service)s ends on %(date)s: from "
+                        "%(old)s to %(new)s a month."
+                    )
+                    % {
+                        "service": label,
+                        "date": display_date(promotion.ends_on),
+                        "old": money(promotion.monthly_price_cents),
+                        "new": money(regular),
+                    },
+                )
+            )
+        for index, (effective_on, cents) in enumerate(prices):
+            if index == 0 or not (today < effective_on <= cycle.end):
+                continue
+            notes.append(
+                (
+                    effective_on,
+                    _(
+                        "The price of %(service)s changes on %(date)s: from %(old)s to "
+                        "%(new)s a month."
+                    )
+                    % {
+                        "service": label,
+                        "date": display_date(effective_on),
+                        "old": money(prices[index - 1][1]),
+                        "new": money(cents),
+                    },
+                )
+            )
+        if today < service.started_on <= cycle.end:
+            notes.append(
+                (
+                    service.started_on,
+                    _("%(service)s starts on %(date)s.")
+                    % {"service": label, "date": display_date(service.started_on)},
+                )
+            )
+        ends = service.ended_on
+        if ends is not None and within(ends):
+            notes.append(
+                (
+                    ends,
+                    _("%(service)s ends on %(date)s.")
+                    % {"service": label, "date": display_date(ends)},
+                )
+            )
+    for extra in history.add_ons:
+        label = extra.label_es if spanish else extra.label
+        if today < extra.started_on <= cycle.end:
+            notes.append(
+                (
+                    extra.started_on,
+                    _("%(service)s starts on %(date)s.")
+                    % {"service": label, "date": display_date(extra.started_on)},
+                )
+            )
+        if extra.ended_on is not None and within(extra.ended_on):
+            notes.append(
+                (
+                    extra.ended_on,
+                    _("%(service)s ends on %(date)s.")
+                    % {"service": label, "date": display_date(extra.ended_on)},
+                )
+            )
+    notes.sort(key=lambda note: note[0])
+    return [text for _day, text in notes]
