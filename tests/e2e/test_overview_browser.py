@@ -70,7 +70,7 @@ def test_wrong_password_shows_an_error_and_stays_on_sign_in(
     on_sign_in_page(page, demo_site)
     error = page.get_by_role("alert")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("not correct")
+    expect(error).to_contain_text("do not match")
     expect(page.get_by_label("Username or email")).to_have_value(username)
     expect(page.get_by_label("Username or email")).to_have_attribute(
         "aria-describedby", "login-error"
