@@ -17,6 +17,7 @@ from dropline.config import (
     email_from_url,
     env_bool,
     env_http_url,
+    env_int,
     env_list,
     env_phone,
     secret_key,
@@ -261,6 +262,10 @@ USE_TZ = True
 
 DROPLINE_CURRENCY = os.environ.get("DROPLINE_CURRENCY", "USD").upper()
 DROPLINE_PROVIDER_NAME = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
+# Days from the bill date to the due date.
+DROPLINE_PAYMENT_TERMS_DAYS = env_int(
+    "DROPLINE_PAYMENT_TERMS_DAYS", default=21, minimum=1, maximum=90
+)
 # How customers reach the provider (dropline.core.support): each is optional and
 # shown only when set.
 DROPLINE_SUPPORT_PHONE = env_phone("DROPLINE_SUPPORT_PHONE")

@@ -1,0 +1,20 @@
+"""Billing's errors: what staff or a bill run are told when billing refuses."""
+
+from __future__ import annotations
+
+
+class BillingError(Exception):
+    """Something billing refuses, said in words fit to show staff."""
+
+
+class InvoiceError(BillingError):
+    """An invoice cannot be changed that way (already void, not the latest)."""
+
+
+class AdjustmentError(BillingError):
+    """A charge or credit that cannot be entered; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
