@@ -11,7 +11,7 @@ page said. The invoice's own ``language`` is the one it was announced in by emai
 someone reading the account in the other language gets the PDF in theirs.
 
 The font is DejaVu Sans, subset to the Latin scripts (``billing/fonts``, Bitstream
-Vera licence, see its ``LICENSE.txt``): names and addresses with accents print as
+Vera license, see its ``LICENSE.txt``): names and addresses with accents print as
 written, whatever fonts the machine has.
 """
 
