@@ -122,12 +122,14 @@ def bill_chart_svg(chart_bars: Sequence[ChartBar], *, language: str) -> str:
 
 _ROOT = re.compile(r"<svg\b([^>]*)>")
 _COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
+# pygal writes its configuration into a script for its tooltips even without them.
+_SCRIPTS = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
 def _titled(svg: str, title: str, desc: str) -> str:
     """Name the picture: ``role="img"``, and ``<title>``/``<desc>`` as its first
-    children, which is what assistive technology reads."""
-    svg = _COMMENTS.sub("", svg)
+    children, which is what assistive technology reads. No script is left in it."""
+    svg = _SCRIPTS.sub("", _COMMENTS.sub("", svg))
     match = _ROOT.search(svg)
     if match is None:  # pragma: no cover - pygal always draws an svg root
         return svg

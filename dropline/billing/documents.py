@@ -118,7 +118,7 @@ class _Document(FPDF):
         bold = FontFace(emphasis="BOLD", fill_color=(238, 241, 245))
         self.set_draw_color(*LINE)
         with self.table(
-            col_widths=(76, 24),
+            col_widths=(68, 32),
             text_align=("LEFT", "RIGHT"),
             borders_layout=TableBordersLayout.HORIZONTAL_LINES,
             first_row_as_headings=heading is not None,

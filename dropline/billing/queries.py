@@ -113,11 +113,11 @@ def recent_bills(*, account: CustomerAccount, count: int = CHART_BILLS) -> list[
     return latest[::-1]
 
 
-def _service_notes(group_keys: set[str], account: CustomerAccount) -> dict[str, ServiceNote]:
+def _service_notes(group_keys: set[str], account_id: int) -> dict[str, ServiceNote]:
     ids = [int(key[4:]) for key in group_keys if key.startswith("sub:") and key[4:].isdigit()]
     if not ids:
         return {}
-    rows = Subscription.objects.filter(account=account, pk__in=ids).values_list(
+    rows = Subscription.objects.filter(account_id=account_id, pk__in=ids).values_list(
         "pk", "label", "phone_number"
     )
     return {
@@ -137,7 +137,7 @@ class InvoiceDetail:
 def invoice_detail(*, invoice: Invoice, language: str) -> InvoiceDetail:
     """An invoice's lines grouped by service, and its totals (three queries)."""
     lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
-    notes = _service_notes({line.group_key for line in lines}, invoice.account)
+    notes = _service_notes({line.group_key for line in lines}, invoice.account_id)
     replaced_by = Invoice.objects.filter(replaces=invoice).first()
     return InvoiceDetail(
         invoice=invoice,
