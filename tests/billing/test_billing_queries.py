@@ -85,7 +85,8 @@ def test_invoices_newest_first_in_pages_and_by_cursor():
     first = queries.invoices_page(account=household.account, page=1)
     second = queries.invoices_page(account=household.account, page=2)
     assert [i.number for i in first.rows] == newest_first[:12]
-    assert first.has_next and not first.has_previous
+    assert first.has_next
+    assert not first.has_previous
     assert [i.number for i in second.rows] == newest_first[12:]
     assert not second.has_next
 

@@ -17,7 +17,7 @@ def test_twelve_bars_named_and_described_without_script():
     bars = charts.bars(bills, language="en")
     svg = charts.bill_chart_svg(bars, language="en")
     assert len(bars) == 12
-    assert bars[0].label == "Feb" and bars[-1].label == "Jan"
+    assert (bars[0].label, bars[-1].label) == ("Feb", "Jan")
     assert "<script" not in svg
     assert not re.search(r'(?:href|src)="https?:', svg)  # nothing loaded from elsewhere
     assert re.search(

@@ -56,8 +56,8 @@ def test_the_invoice_pdf_has_every_line_and_the_totals_of_the_page(household, cl
         assert expected in text
     lines = [" ".join(line.split()) for line in text.splitlines()]
     for row in (
-        "Internet 500, May 5, 2026 – June 4, 2026 $75.00",
-        "Wi-Fi boost, May 5, 2026 – June 4, 2026 $5.00",
+        "Internet 500, May 5, 2026 \u2013 June 4, 2026 $75.00",
+        "Wi-Fi boost, May 5, 2026 \u2013 June 4, 2026 $5.00",
         "Subtotal $80.00",
         "One-time charge: Technician visit, April 12, 2026 $49.00",
         "Regulatory recovery fee (2.5%) $2.00",

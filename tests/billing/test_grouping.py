@@ -54,10 +54,10 @@ def test_the_first_bill_a_promotional_price_and_its_fee(household):
         (
             "Internet 500",
             [
-                ("Internet 500, Jan. 5, 2026 – Feb. 4, 2026", 7000),
+                ("Internet 500, Jan. 5, 2026 \u2013 Feb. 4, 2026", 7000),
                 (
                     "Promotional discount (Spring offer, until April 4, 2026), "
-                    "Jan. 5, 2026 – Feb. 4, 2026",
+                    "Jan. 5, 2026 \u2013 Feb. 4, 2026",
                     -2500,
                 ),
             ],
@@ -76,14 +76,14 @@ def test_an_add_on_added_mid_cycle_is_prorated_with_its_dates(household):
         (
             "Internet 500",
             [
-                ("Internet 500, March 5, 2026 – April 4, 2026", 7000),
+                ("Internet 500, March 5, 2026 \u2013 April 4, 2026", 7000),
                 (
                     "Promotional discount (Spring offer, until April 4, 2026), "
-                    "March 5, 2026 – April 4, 2026",
+                    "March 5, 2026 \u2013 April 4, 2026",
                     -2500,
                 ),
-                ("Wi-Fi boost, March 5, 2026 – April 4, 2026", 500),
-                ("Wi-Fi boost, partial month Feb. 20, 2026 – March 4, 2026", 232),
+                ("Wi-Fi boost, March 5, 2026 \u2013 April 4, 2026", 500),
+                ("Wi-Fi boost, partial month Feb. 20, 2026 \u2013 March 4, 2026", 232),
             ],
             5232,
         ),
@@ -93,7 +93,7 @@ def test_an_add_on_added_mid_cycle_is_prorated_with_its_dates(household):
         (
             "added",
             "New add-on Wi-Fi boost from Feb. 20, 2026 "
-            "(partial month Feb. 20, 2026 – March 4, 2026): +$7.32",
+            "(partial month Feb. 20, 2026 \u2013 March 4, 2026): +$7.32",
             732,
         ),
         ("taxes_changed", "Taxes and fees, following your charges: +$0.18", 18),
@@ -122,8 +122,8 @@ def test_a_price_change_and_a_one_time_fee(household):
         (
             "Internet 500",
             [
-                ("Internet 500, May 5, 2026 – June 4, 2026", 7500),
-                ("Wi-Fi boost, May 5, 2026 – June 4, 2026", 500),
+                ("Internet 500, May 5, 2026 \u2013 June 4, 2026", 7500),
+                ("Wi-Fi boost, May 5, 2026 \u2013 June 4, 2026", 500),
             ],
             8000,
         ),
@@ -164,15 +164,15 @@ def test_the_same_bills_in_spanish(household):
         (
             "Internet 500",
             [
-                ("Internet 500, 5 de marzo de 2026 – 4 de abril de 2026", 7000),
+                ("Internet 500, 5 de marzo de 2026 \u2013 4 de abril de 2026", 7000),
                 (
                     "Descuento promocional (Oferta de primavera, hasta el 4 de abril de "
-                    "2026), 5 de marzo de 2026 – 4 de abril de 2026",
+                    "2026), 5 de marzo de 2026 \u2013 4 de abril de 2026",
                     -2500,
                 ),
-                ("Refuerzo de Wi-Fi, 5 de marzo de 2026 – 4 de abril de 2026", 500),
+                ("Refuerzo de Wi-Fi, 5 de marzo de 2026 \u2013 4 de abril de 2026", 500),
                 (
-                    "Refuerzo de Wi-Fi, parte del mes, 20 de febrero de 2026 – 4 de marzo de 2026",
+                    "Refuerzo de Wi-Fi, parte del mes, 20 de febrero de 2026 \u2013 4 de marzo de 2026",
                     232,
                 ),
             ],
