@@ -172,7 +172,8 @@ def test_the_same_bills_in_spanish(household):
                 ),
                 ("Refuerzo de Wi-Fi, 5 de marzo de 2026 \u2013 4 de abril de 2026", 500),
                 (
-                    "Refuerzo de Wi-Fi, parte del mes, 20 de febrero de 2026 \u2013 4 de marzo de 2026",
+                    "Refuerzo de Wi-Fi, parte del mes, "
+                    "20 de febrero de 2026 \u2013 4 de marzo de 2026",
                     232,
                 ),
             ],
