@@ -39,6 +39,7 @@ class Household:
     internet: Subscription
     user: User
     invoices: list[Invoice]  # oldest first
+    catalog: Catalog
 
     def bill(self, n: int) -> Invoice:
         """The ``n``-th bill (1 is the first)."""
@@ -91,7 +92,9 @@ def golden_household(
         )
     invoices += bill_months(account, first=D(2026, 6, 5), months=1)
     assert len(invoices) == 6, invoices
-    return Household(account=account, internet=internet, user=user, invoices=invoices)
+    return Household(
+        account=account, internet=internet, user=user, invoices=invoices, catalog=catalog
+    )
 
 
 def billed_customer(*, username: str, months: int = 3, catalog: Catalog | None = None) -> Household:
@@ -103,7 +106,9 @@ def billed_customer(*, username: str, months: int = 3, catalog: Catalog | None =
     user = make_user(username=username)
     add_member(account=account, user=user, role=MemberRole.HOLDER)
     invoices = bill_months(account, first=OPENED, months=months)
-    return Household(account=account, internet=internet, user=user, invoices=invoices)
+    return Household(
+        account=account, internet=internet, user=user, invoices=invoices, catalog=catalog
+    )
 
 
 def bill_the_demo_household(months: int = 4) -> list[Invoice]:
