@@ -90,7 +90,9 @@ class _Document(FPDF):
         self.set_font(FAMILY, "B" if bold else "", size)
         self.set_text_color(*(MUTED if muted else INK))
 
-    def line_of_text(self, text: str, *, size: float = 10, bold: bool = False, muted=False) -> None:
+    def line_of_text(
+        self, text: str, *, size: float = 10, bold: bool = False, muted: bool = False
+    ) -> None:
         self.font(size, bold=bold, muted=muted)
         self.multi_cell(0, size * 1.35, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
