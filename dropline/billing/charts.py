@@ -36,6 +36,10 @@ _STYLE = Style(
     label_font_size=15,
     major_label_font_size=15,
     title_font_size=16,
+    guide_stroke_color="#d5dbe3",
+    major_guide_stroke_color="#d5dbe3",
+    guide_stroke_dasharray="0",
+    major_guide_stroke_dasharray="0",
 )
 
 
@@ -109,8 +113,7 @@ def bill_chart_svg(chart_bars: Sequence[ChartBar], *, language: str) -> str:
         spacing=6,
         x_label_rotation=0,
         truncate_label=-1,
-        y_labels_major_every=None,
-        show_minor_y_labels=True,
+        max_scale=6,
         value_formatter=lambda value: Money(round(value), currency).format(),
         no_data_text=desc,
     )

@@ -140,3 +140,10 @@ def test_nothing_without_signing_in(household):
     number = household.bill(1).number
     for path in ("/api/v1/billing/summary", f"/api/v1/invoices/{number}/pdf"):
         assert Client().get(path).status_code == 401
+
+
+def test_me_has_the_balance_and_due_date_too(app, household):
+    account = app.get("/api/v1/me").json()["account"]
+    assert account["balance_cents"] == 42577
+    assert account["amount_due_cents"] == 42577
+    assert account["due_on"] == "2026-06-26"
