@@ -114,3 +114,20 @@ def test_the_statement_as_csv_and_pdf(household):
     assert "Estado de cuenta" in text
     assert "Saldo final" in " ".join(text.split())
     assert "$425.77" in text
+
+
+def test_a_name_beyond_windows_1252_prints_in_the_embedded_font(household):
+    plain = documents.invoice_pdf(
+        queries.invoice_detail(invoice=household.bill(5), language="es"), language="es"
+    )
+    assert b"/FontFile2" not in plain  # Spanish alone needs no embedded font
+    household.account.name = "\u0141ucja Nguy\u1ec5n"
+    household.account.save(update_fields=["name"])
+    invoice = household.bill(5)
+    invoice.refresh_from_db()
+    detail = queries.invoice_detail(invoice=invoice, language="es")
+    data = documents.invoice_pdf(detail, language="es")
+    text = pdf_text(data)
+    assert "\u0141ucja Nguy\u1ec5n" in text
+    assert b"/FontFile2" in data  # DejaVu Sans, embedded
+    assert "Cargo único: Visita del técnico" in text
