@@ -204,3 +204,36 @@ def test_the_invoice_page_takes_the_same_queries_however_many_bills(client):
             assert client.get(url).status_code == 200
         counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
     assert counts[0] == counts[1]
+
+
+def test_before_the_first_bill(client):
+    from tests.support.factories import make_customer
+
+    customer = make_customer(username="newcomer")
+    client.force_login(customer.user)
+    words = text(client.get("/billing/"))
+    assert "Current balance $0.00" in words
+    assert "Last invoice No bills yet" in words
+    assert "Amount due $0.00 Nothing is due." in words
+    assert "No bills yet. Your first bill will show here on your bill date." in words
+    assert "No bills yet." in text(client.get("/billing/invoices/"))
+
+
+def test_a_voided_invoice_points_to_its_replacement(client):
+    from dropline.billing.adjustments import void_invoice
+
+    household = billed_customer(username="fixed", months=2)
+    client.force_login(household.user)
+    wrong = household.invoices[-1]
+    with clock.frozen(at(dt.date(2026, 2, 6))):
+        replacement = void_invoice(invoice=wrong, reason="Wrong price")
+    assert replacement is not None
+    words = text(client.get(f"/billing/invoices/{wrong.number}/"))
+    assert f"Invoice {wrong.number} Void" in words
+    assert f"This invoice was voided and replaced by {replacement.number}." in words
+    listed = text(client.get("/billing/invoices/"))
+    assert re.findall(r"INV-\d{8}", listed) == [
+        replacement.number,
+        wrong.number,
+        household.invoices[0].number,
+    ]
