@@ -63,7 +63,7 @@ SECTIONS: list[Section] = [
         _("Bill runs"),
         "backoffice:bill_runs",
         ("billing.view_billrun",),
-        ("bill_runs", "bill_run"),
+        ("bill_runs", "bill_run", "bill_run_start"),
     ),
     Section(
         _("Tax table"),

@@ -10,16 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.billing.forms import BillRunFilterForm
+from dropline.backoffice.billing.forms import BillRunFilterForm, StartBillRunForm
 from dropline.backoffice.common import MAX_PAGES, PAGE_SIZE
 from dropline.billing import search
+from dropline.billing.errors import BillingError
 from dropline.billing.models import BillRun, BillRunStatus
+from dropline.billing.run_starting import start_and_queue
 from dropline.core.pagination import numbered_page
 
 # Without the script, a running run's page reloads itself this often (seconds).
@@ -63,9 +68,37 @@ def _history_context(request: HttpRequest) -> dict[str, object]:
     return {"filter_form": form, "page": shown, "filtered": bool(status)}
 
 
+def _history(
+    request: HttpRequest, *, start_form: StartBillRunForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = _history_context(request)
+    if signed_in_user(request).has_perm("billing.add_billrun"):
+        context["start_form"] = start_form or StartBillRunForm()
+    return render(request, "backoffice/billing/runs.html", context, status=status)
+
+
 @staff_permission_required("billing.view_billrun")
 def bill_runs(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/billing/runs.html", _history_context(request))
+    return _history(request)
+
+
+@staff_permission_required("billing.add_billrun")
+@require_POST
+def bill_run_start(request: HttpRequest) -> HttpResponse:
+    form = StartBillRunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = start_and_queue(
+                run_on=form.cleaned_data["run_on"],
+                actor=signed_in_user(request),
+                request=request,
+            )
+        except BillingError as exc:
+            form.add_error("run_on", str(exc))
+        else:
+            flash.success(request, _("The bill run has started."))
+            return redirect("backoffice:bill_run", pk=run.pk)
+    return _history(request, start_form=form, status=400)
 
 
 def progress_of(run: BillRun) -> dict[str, object]:

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("billing/accounts/<str:number>/statement/", views.statement, name="statement"),
     path("billing/runs/", runs.bill_runs, name="bill_runs"),
+    path("billing/runs/start/", runs.bill_run_start, name="bill_run_start"),
     path("billing/runs/<int:pk>/", runs.bill_run, name="bill_run"),
     path("billing/runs/<int:pk>/progress/", runs.bill_run_progress, name="bill_run_progress"),
     path("billing/taxes/", taxes.tax_table, name="tax_table"),

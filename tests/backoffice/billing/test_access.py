@@ -25,7 +25,7 @@ CARE_READS = {"invoices", "invoice", "statement"}
 def urls() -> dict[str, str]:
     billed = billed_account(months=1)
     run = bill_run(run_on=dt.date(2026, 1, 5), billed=1)
-    return page_urls(billed, run, TaxRate.objects.order_by("pk").first().pk)
+    return page_urls(billed, run, TaxRate.objects.order_by("pk")[0].pk)
 
 
 def test_anonymous_visitors_are_sent_to_the_staff_sign_in(client, urls):
