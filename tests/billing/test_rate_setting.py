@@ -81,7 +81,7 @@ def test_a_wrong_rate_is_refused_naming_the_input_and_nothing_changes(code, opti
         add_rate(
             jurisdiction=Jurisdiction.objects.get(code="ia"),
             code=code,
-            **{"effective_from": D(2026, 7, 1), **options},  # type: ignore[arg-type]
+            **{"effective_from": D(2026, 7, 1), **options},
         )
     assert refused.value.field == field
     assert list(TaxRate.objects.order_by("pk").values()) == before
