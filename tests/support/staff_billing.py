@@ -10,9 +10,10 @@ from html import unescape
 
 from django.urls import reverse
 
-from dropline.billing.models import BillRun, BillRunProblem, BillRunStatus, Invoice
+from dropline.billing.cycles import cycle_containing
+from dropline.billing.models import BillRun, BillRunProblem, BillRunStatus, Invoice, TaxRate
 from dropline.customers.models import CustomerAccount
-from tests.support.billing import at, bill_months, iowa_tax_table
+from tests.support.billing import at, bill, bill_months, iowa_tax_table
 from tests.support.catalog import Catalog, account_with_internet, make_catalog
 
 D = dt.date
@@ -33,6 +34,15 @@ def billed_account(*, months: int = 3, catalog: Catalog | None = None) -> Billed
     account, _ = account_with_internet(catalog, opened_on=D(2026, 1, 5))
     invoices = bill_months(account, first=D(2026, 1, 5), months=months)
     return Billed(account=account, invoices=invoices, catalog=catalog)
+
+
+def first_invoice(account: CustomerAccount) -> Invoice:
+    """``account``'s first bill: the cycle after the one it opened in, billed on its day."""
+    if not TaxRate.objects.exists():
+        iowa_tax_table()
+    cycle = cycle_containing(account.bill_cycle_day, account.opened_on).next()
+    outcome = bill(account, cycle.start)
+    return Invoice.objects.get(pk=outcome.invoice_ids[0])
 
 
 def bill_run(
