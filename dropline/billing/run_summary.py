@@ -33,9 +33,7 @@ class RunSummary:
 
 def _by_reason(run: BillRun, outcome: str) -> tuple[ReasonCount, ...]:
     problems = BillRunProblem.objects.filter(run=run, outcome=outcome)
-    counts = list(
-        problems.values("reason").annotate(n=Count("id")).order_by("-n", "reason")[:20]
-    )
+    counts = list(problems.values("reason").annotate(n=Count("id")).order_by("-n", "reason")[:20])
     found = []
     for row in counts:
         numbers = (
