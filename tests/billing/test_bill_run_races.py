@@ -54,8 +54,13 @@ def test_two_runs_of_the_same_day_at_once_bill_each_account_once(chunk_size: int
     assert errors == []
     assert [r.pk for r in finished] == [BillRun.objects.get().pk] * 2
     assert {(r.status, r.billed) for r in finished} == {(BillRunStatus.COMPLETED, 24)}
-    run = BillRun.objects.get()
-    assert (run.chunks_done, run.billed, run.skipped, run.failed) == (run.chunks_total, 24, 0, 0)
+    done = BillRun.objects.get()
+    assert (done.chunks_done, done.billed, done.skipped, done.failed) == (
+        done.chunks_total,
+        24,
+        0,
+        0,
+    )
     assert invoices_per_account_and_cycle() == {(a.pk, D(2026, 2, 5)): 1 for a in accounts}
     assert sorted(Invoice.objects.values_list("sequence", flat=True)) == list(range(1, 25))
     assert bill_notices_per_invoice() == {
