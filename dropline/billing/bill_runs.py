@@ -292,9 +292,17 @@ def _run_here(run: BillRun, progress: Progress | None) -> None:
     _close_if_finished(run.pk, clock.now())
 
 
-def _run_on_workers(run: BillRun, progress: Progress | None) -> None:
-    for chunk_id in pending_chunk_ids(run):
+def queue_pending_chunks(run: BillRun) -> int:
+    """One task per pending chunk for any worker to take; returns how many. A chunk
+    queued twice is billed once: the second task finds it done or held."""
+    pending = pending_chunk_ids(run)
+    for chunk_id in pending:
         current_app.signature(RUN_CHUNK_TASK, args=(chunk_id,)).apply_async()
+    return len(pending)
+
+
+def _run_on_workers(run: BillRun, progress: Progress | None) -> None:
+    queue_pending_chunks(run)
     done = -1
     while True:
         run.refresh_from_db()
