@@ -25,7 +25,7 @@ from dropline.billing import search
 from dropline.billing.adjustments import enter_adjustment, void_invoice
 from dropline.billing.describe import describe_line
 from dropline.billing.errors import AdjustmentError, InvoiceError
-from dropline.billing.models import ChargeCategory, Invoice, InvoiceStatus, TaxRate
+from dropline.billing.models import AdjustmentKind, ChargeCategory, Invoice, InvoiceStatus, TaxRate
 from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
 from dropline.customers.numbering import normalize_account_number
@@ -255,14 +255,12 @@ def adjustment_new(request: HttpRequest, number: str) -> HttpResponse:
             except AdjustmentError as exc:
                 form.add_error(form.DOMAIN_FIELDS.get(exc.field), exc.reason)
             else:
-                flash.success(
-                    request,
-                    _("%(kind)s of %(amount)s entered; it is billed on the next bill.")
-                    % {
-                        "kind": adjustment.get_kind_display(),
-                        "amount": Money(adjustment.amount_cents, adjustment.currency),
-                    },
-                )
+                amount = Money(adjustment.amount_cents, adjustment.currency)
+                if adjustment.kind == AdjustmentKind.CREDIT:
+                    said = _("A credit of %(amount)s was entered for the next bill.")
+                else:
+                    said = _("A one-time charge of %(amount)s was entered for the next bill.")
+                flash.success(request, said % {"amount": amount})
                 return redirect("backoffice:adjustment_new", number=account.number)
     unbilled = search.unbilled_adjustments(account_id=account.pk)
     return render(

@@ -91,7 +91,7 @@ def test_a_credit_is_entered_with_exact_cents_audited_and_listed(billing, make_c
     assert event.account_number == account.number
     assert event.data["amount_cents"] == 1250
     page = visible_text(billing.get(response.url).content.decode())
-    assert "Credit of $12.50 entered; it is billed on the next bill." in page
+    assert "A credit of $12.50 was entered for the next bill." in page
     assert "Outage credit" in page
     assert "-$12.50" in page
     assert "Down for two days in the storm" in page
@@ -99,7 +99,12 @@ def test_a_credit_is_entered_with_exact_cents_audited_and_listed(billing, make_c
 
 def test_a_charge_is_entered(billing, make_customer):
     account = make_customer(username="charged").account
-    billing.post(_url(account), {**GOOD, "kind": "charge", "amount": "45", "taxable": "on"})
+    response = billing.post(
+        _url(account), {**GOOD, "kind": "charge", "amount": "45", "taxable": "on"}, follow=True
+    )
+    assert "A one-time charge of $45.00 was entered for the next bill." in visible_text(
+        response.content.decode()
+    )
     adjustment = Adjustment.objects.get()
     assert (adjustment.kind, adjustment.amount_cents, adjustment.taxable) == ("charge", 4500, True)
     assert AuditEvent.objects.filter(action="billing.charge_entered").exists()
