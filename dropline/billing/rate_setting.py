@@ -75,10 +75,11 @@ def add_rate(
     ``TaxRateError`` naming the input at fault.
     """
     with transaction.atomic():
+        # One change to a jurisdiction's rates at a time: the rates are read after the
+        # lock, so a change made meanwhile is seen (and never overlaps this one).
+        list(Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).values_list("pk"))
         rates = list(
-            TaxRate.objects.select_for_update()
-            .filter(jurisdiction=jurisdiction, code=code)
-            .order_by("effective_from")
+            TaxRate.objects.filter(jurisdiction=jurisdiction, code=code).order_by("effective_from")
         )
         if not rates:
             raise TaxRateError("code", _("This jurisdiction has no such tax or fee."))

@@ -6,15 +6,18 @@ and is audited. The next bill uses it."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 
 from dropline.billing.errors import TaxRateError
 from dropline.billing.models import InvoiceLine, Jurisdiction, TaxRate
 from dropline.billing.rate_setting import add_rate
 from dropline.core.models import AuditEvent
 from tests.support.billing import EARLY, bill, iowa_tax_table
+from tests.support.services import need
 from tests.support.staff_billing import billed_account
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,74 @@ def test_a_day_of_a_cycle_already_billed_is_refused_with_the_reason():
     line = InvoiceLine.objects.get(invoice_id=invoice_id, kind="tax")
     assert line.percent == Decimal("4.0000")
     assert line.amount_cents == 280  # 4% of $70.00: the spring offer ended on April 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "days", [(D(2027, 1, 1), D(2027, 3, 1)), (D(2027, 3, 1), D(2027, 1, 1))], ids=str
+)
+def test_two_new_rates_at_once_never_overlap(days):
+    need(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+    iowa_tax_table()
+    iowa = Jurisdiction.objects.get(code="ia")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def add(day: dt.date) -> None:
+        try:
+            barrier.wait()
+            add_rate(jurisdiction=iowa, code="regulatory", effective_from=day, percent=Decimal(3))
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(day,)) for day in days]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert [(start, until) for start, until, _p, _a in rates("regulatory")] == [
+        (EARLY, D(2026, 12, 31)),
+        (D(2027, 1, 1), D(2027, 2, 28)),
+        (D(2027, 3, 1), None),
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_new_rate_twice_at_once_is_added_once():
+    need(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+    iowa_tax_table()
+    iowa = Jurisdiction.objects.get(code="ia")
+    barrier = threading.Barrier(2)
+    refused: list[str] = []
+    errors: list[BaseException] = []
+
+    def add() -> None:
+        try:
+            barrier.wait()
+            add_rate(
+                jurisdiction=iowa,
+                code="regulatory",
+                effective_from=D(2027, 1, 1),
+                percent=Decimal(3),
+            )
+        except TaxRateError as exc:
+            refused.append(exc.field)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert refused == ["effective_from"]
+    assert len(rates("regulatory")) == 2
+    assert AuditEvent.objects.filter(action="billing.tax_rate_added").count() == 1
