@@ -96,3 +96,17 @@ def test_without_scripts_the_page_shows_the_figures(browser: Browser, demo_site:
         expect(page.locator("#run-live")).to_contain_text("1,000")
         expect(page.locator("#run-chunks")).to_have_text("1 of 4 chunks")
         assert page.locator('noscript meta[http-equiv="refresh"]').count() == 1
+
+
+def test_the_run_page_reads_in_spanish(phone: Page, demo_site: DemoSite) -> None:
+    page = phone
+    run = _running_run()
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
+    page.goto(demo_site.at(f"/backoffice/billing/runs/{run.pk}/"))
+    with page.expect_navigation():
+        page.locator("button[name=language][value=es]").click()
+    expect(page.locator("#run-chunks")).to_have_text("1 de 4 lotes")
+    assert page_problems(page, "/backoffice/billing/runs/", spanish=True) == {}
+    BillRun.objects.filter(pk=run.pk).update(chunks_done=2, billed=1500)
+    expect(page.locator("#run-chunks")).to_have_text("2 de 4 lotes")
+    expect(page.locator("#run-live")).to_contain_text("1\xa0500")  # as the server says it

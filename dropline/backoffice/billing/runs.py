@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages as flash
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -102,17 +103,27 @@ def bill_run_start(request: HttpRequest) -> HttpResponse:
 
 
 def progress_of(run: BillRun) -> dict[str, object]:
-    """What the run page's script shows: the figures of the run as they are now."""
-    return {
-        "status": run.status,
-        "status_label": str(run.get_status_display()),
-        "running": run.status == BillRunStatus.RUNNING,
+    """What the run page's script shows: the run's figures as they are now, as numbers
+    and as the page says them in the staff member's language (``text``)."""
+    figures = {
         "chunks_done": run.chunks_done,
         "chunks_total": run.chunks_total,
         "accounts_total": run.accounts_total,
         "billed": run.billed,
         "skipped": run.skipped,
         "failed": run.failed,
+    }
+    text = {name: intcomma(value) for name, value in figures.items()}
+    text["status_label"] = str(run.get_status_display())
+    text["chunks"] = _("%(done)s of %(total)s chunks") % {
+        "done": run.chunks_done,
+        "total": run.chunks_total,
+    }
+    return {
+        "status": run.status,
+        "running": run.status == BillRunStatus.RUNNING,
+        **figures,
+        "text": text,
     }
 
 

@@ -1,8 +1,9 @@
 // The bill run page's live progress: every 2 seconds, read the run's figures from
 // the JSON address on #run-progress and show them in the <progress> bar and the
-// figures (an aria-live region, so a screen reader hears them change). Stops once
-// the run is no longer running. Without this script the page still shows the figures
-// and reloads itself while the run goes on.
+// figures (an aria-live region, so a screen reader hears them change), in the words
+// and number format the server gives. Stops once the run is no longer running.
+// Without this script the page still shows the figures and reloads itself while
+// the run goes on.
 (function () {
   "use strict";
   var section = document.getElementById("run-progress");
@@ -13,34 +14,26 @@
   var badge = document.getElementById("run-status");
   var refreshNote = document.getElementById("run-refresh-note");
   var finishedNote = document.getElementById("run-finished-note");
-  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
-  // "3 of 12 chunks": the page's own words, with the numbers swapped in.
-  var chunkWords = chunks ? chunks.textContent : "";
-  var chunkPattern = /\d[\d,.\s]*/g;
+
+  function setText(element, text) {
+    if (element && text !== undefined && element.textContent !== text) {
+      element.textContent = text;
+    }
+  }
 
   function show(figures) {
+    var text = figures.text || {};
     if (bar) {
       bar.max = Math.max(figures.chunks_total, 1);
       bar.value = figures.chunks_done;
       bar.textContent = figures.chunks_done + " / " + figures.chunks_total;
     }
-    if (chunks) {
-      var values = [figures.chunks_done, figures.chunks_total];
-      var index = 0;
-      chunks.textContent = chunkWords.replace(chunkPattern, function (match) {
-        var value = index < values.length ? numbers.format(values[index]) : match.trim();
-        index += 1;
-        return value + (/\s$/.test(match) ? " " : "");
-      });
-    }
+    setText(chunks, text.chunks);
     section.querySelectorAll("[data-figure]").forEach(function (element) {
-      var value = figures[element.dataset.figure];
-      if (value === undefined) return;
-      var text = typeof value === "number" ? numbers.format(value) : String(value);
-      if (element.textContent !== text) element.textContent = text;
+      setText(element, text[element.dataset.figure]);
     });
     if (badge) {
-      badge.textContent = figures.status_label;
+      setText(badge, text.status_label);
       badge.className = "badge run-" + figures.status;
     }
   }

@@ -112,21 +112,41 @@ def test_a_running_run_polls_with_the_script_and_reloads_without_it(billing):
 
 def test_the_progress_json_has_the_run_figures(billing):
     run = bill_run(
-        run_on=D(2026, 4, 5), status=BillRunStatus.RUNNING, billed=3, chunks=(2, 5), minutes=None
+        run_on=D(2026, 4, 5),
+        status=BillRunStatus.RUNNING,
+        billed=1000,
+        skipped=3,
+        chunks=(2, 5),
+        minutes=None,
     )
     response = billing.get(reverse("backoffice:bill_run_progress", args=[run.pk]))
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "running",
-        "status_label": "Running",
         "running": True,
         "chunks_done": 2,
         "chunks_total": 5,
-        "accounts_total": 3,
-        "billed": 3,
-        "skipped": 0,
+        "accounts_total": 1003,
+        "billed": 1000,
+        "skipped": 3,
         "failed": 0,
+        "text": {
+            "status_label": "Running",
+            "chunks": "2 of 5 chunks",
+            "chunks_done": "2",
+            "chunks_total": "5",
+            "accounts_total": "1,003",
+            "billed": "1,000",
+            "skipped": "3",
+            "failed": "0",
+        },
     }
+    # In the staff member's language, as the page says it.
+    billing.cookies["django_language"] = "es"
+    text = billing.get(reverse("backoffice:bill_run_progress", args=[run.pk])).json()["text"]
+    assert text["chunks"] == "2 de 5 lotes"
+    assert text["status_label"] != "Running"
+    billing.cookies["django_language"] = "en"
     BillRun.objects.filter(pk=run.pk).update(status=BillRunStatus.COMPLETED, chunks_done=5)
     figures = billing.get(reverse("backoffice:bill_run_progress", args=[run.pk])).json()
     assert (figures["running"], figures["chunks_done"]) == (False, 5)
