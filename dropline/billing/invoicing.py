@@ -180,7 +180,7 @@ def issue_invoices(
     now = clock.now()
     with transaction.atomic():
         billed = set(
-            Invoice.objects.filter(account_id__in=ids, period_start=cycle_start)
+            Invoice.objects.filter(account_id__in=bulk.many(ids), period_start=cycle_start)
             .exclude(status=InvoiceStatus.VOID)
             .values_list("account_id", flat=True)
         )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.conf import settings
 
 from dropline.billing.models import Invoice
+from dropline.core import bulk
 from dropline.core.money import Money
 from dropline.notifications.bulk_notify import Notice, notify_many
 from dropline.notifications.categories import Category
@@ -37,7 +38,7 @@ def notify_bills_ready(*, invoice_ids: Sequence[int]) -> int:
     provider = settings.DROPLINE_PROVIDER_NAME
     notices = []
     for invoice_id, account_id, number, amount_due, total, currency, due_on, start, end in (
-        Invoice.objects.filter(pk__in=invoice_ids)
+        Invoice.objects.filter(pk__in=bulk.many(invoice_ids))
         .order_by("pk")
         .values_list(
             "pk",

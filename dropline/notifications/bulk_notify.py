@@ -38,7 +38,7 @@ from dropline.notifications.models import (
     QuietHours,
 )
 from dropline.notifications.outbox import enqueue_delivery, message_fields
-from dropline.notifications.rendering import Rendered, fill, render, slot
+from dropline.notifications.rendering import Rendered, Stamp, render, slot
 
 COLUMNS = (
     "idempotency_key",
@@ -89,7 +89,7 @@ def channels_by_user(user_ids: Sequence[int], category: str) -> dict[int, set[st
         return {user_id: set(Channel.values) for user_id in user_ids}
     chosen = {user_id: set(DEFAULTS[category]) for user_id in user_ids}
     for user_id, channel, enabled in Preference.objects.filter(
-        user_id__in=user_ids, category=category
+        user_id__in=bulk.many(user_ids), category=category
     ).values_list("user_id", "channel", "enabled"):
         (chosen[user_id].add if enabled else chosen[user_id].discard)(channel)
     return chosen
@@ -99,7 +99,7 @@ def primary_addresses(user_ids: Sequence[int]) -> dict[tuple[int, str], str]:
     """(person, channel) -> the primary verified, deliverable address (one query)."""
     rows = (
         ContactPoint.objects.filter(
-            user_id__in=user_ids, verified_at__isnull=False, status=ContactStatus.OK
+            user_id__in=bulk.many(user_ids), verified_at__isnull=False, status=ContactStatus.OK
         )
         .order_by("user_id", "kind", "-is_primary", "id")
         .values_list("user_id", "kind", "address")
@@ -137,7 +137,7 @@ def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
     account_ids = sorted({notice.account_id for notice in notices})
     members: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for account_id, user_id, user_language, account_language in (
-        AccountMember.objects.filter(account_id__in=account_ids)
+        AccountMember.objects.filter(account_id__in=bulk.many(account_ids))
         .order_by("account_id", "id")
         .values_list(
             "account_id", "user_id", "user__preferred_language", "account__preferred_language"
@@ -156,7 +156,7 @@ def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
     )
     now = clock.now()
     formatter = _Formatter()
-    stamps: dict[tuple[Any, ...], Rendered] = {}
+    stamps: dict[tuple[Any, ...], Stamp] = {}
     rows: list[tuple[Any, ...]] = []
     for notice in notices:
         filled: dict[str, Rendered] = {}
@@ -208,30 +208,31 @@ def _rendered(
     notice: Notice,
     language: str,
     *,
-    stamps: dict[tuple[Any, ...], Rendered],
+    stamps: dict[tuple[Any, ...], Stamp],
     formatter: _Formatter,
 ) -> Rendered:
     """The notice's message in ``language``: the template rendered once per language and
     shared context (with slots), the notice's values filled in."""
     key = (language, tuple(sorted(notice.context.items())), tuple(sorted(notice.values)))
     if key not in stamps:
-        stamps[key] = render(
-            event=event,
-            language=language,
-            context={**notice.context, **{name: slot(name) for name in notice.values}},
+        stamps[key] = Stamp(
+            render(
+                event=event,
+                language=language,
+                context={**notice.context, **{name: slot(name) for name in notice.values}},
+            )
         )
-    return fill(
-        stamps[key],
-        {name: formatter.text(value, language) for name, value in notice.values.items()},
+    return stamps[key].fill(
+        {name: formatter.text(value, language) for name, value in notice.values.items()}
     )
 
 
 def deliver_new(keys: list[str]) -> None:
     """Queue the delivery of the pending messages with these idempotency keys."""
     ids = list(
-        Message.objects.filter(idempotency_key__in=keys, status=MessageStatus.PENDING).values_list(
-            "pk", flat=True
-        )
+        Message.objects.filter(
+            idempotency_key__in=bulk.many(keys, "text"), status=MessageStatus.PENDING
+        ).values_list("pk", flat=True)
     )
     if ids:
         enqueue_delivery(ids)

@@ -48,20 +48,41 @@ def slot(name: str) -> str:
     return f"\ue000{name}\ue001"
 
 
+class Stamp:
+    """A message rendered once with slots, split where its slots are, to be filled in
+    per recipient without rendering again."""
+
+    _PARTS = ("subject", "email_text", "email_html", "sms", "in_app")
+
+    def __init__(self, rendered: Rendered) -> None:
+        self._pieces = {part: _SLOT.split(getattr(rendered, part)) for part in self._PARTS}
+
+    def fill(self, values: dict[str, str]) -> Rendered:
+        """The message with ``values`` in place: as they are in the text parts, escaped
+        in the HTML."""
+        escaped: dict[str, str] = {}
+
+        def join(pieces: list[str], html: bool) -> str:
+            if len(pieces) == 1:
+                return pieces[0]
+            out = []
+            for i, piece in enumerate(pieces):
+                if i % 2 == 0:
+                    out.append(piece)
+                elif html:
+                    if piece not in escaped:
+                        escaped[piece] = escape(values[piece])
+                    out.append(escaped[piece])
+                else:
+                    out.append(values[piece])
+            return "".join(out)
+
+        return Rendered(
+            **{part: join(self._pieces[part], part == "email_html") for part in self._PARTS}
+        )
+
+
 def fill(rendered: Rendered, values: dict[str, str]) -> Rendered:
     """``rendered`` (made with ``slot(name)`` for each of ``values``) with the values in
     place: as they are in the text parts, escaped in the HTML."""
-
-    def text(part: str) -> str:
-        return _SLOT.sub(lambda m: values[m.group(1)], part) if part else part
-
-    def html(part: str) -> str:
-        return _SLOT.sub(lambda m: escape(values[m.group(1)]), part) if part else part
-
-    return Rendered(
-        subject=text(rendered.subject),
-        email_text=text(rendered.email_text),
-        email_html=html(rendered.email_html),
-        sms=text(rendered.sms),
-        in_app=text(rendered.in_app),
-    )
+    return Stamp(rendered).fill(values)
