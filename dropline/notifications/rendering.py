@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape
 
 
 @dataclass(frozen=True)
@@ -49,36 +49,29 @@ def slot(name: str) -> str:
 
 
 class Stamp:
-    """A message rendered once with slots, split where its slots are, to be filled in
+    """A message rendered once with slots, turned into format strings, to be filled in
     per recipient without rendering again."""
 
     _PARTS = ("subject", "email_text", "email_html", "sms", "in_app")
 
     def __init__(self, rendered: Rendered) -> None:
-        self._pieces = {part: _SLOT.split(getattr(rendered, part)) for part in self._PARTS}
+        self._formats: dict[str, str] = {}
+        for part in self._PARTS:
+            pieces = _SLOT.split(getattr(rendered, part))
+            self._formats[part] = "".join(
+                piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{piece}}}"
+                for i, piece in enumerate(pieces)
+            )
 
     def fill(self, values: dict[str, str]) -> Rendered:
         """The message with ``values`` in place: as they are in the text parts, escaped
         in the HTML."""
-        escaped: dict[str, str] = {}
-
-        def join(pieces: list[str], html: bool) -> str:
-            if len(pieces) == 1:
-                return pieces[0]
-            out = []
-            for i, piece in enumerate(pieces):
-                if i % 2 == 0:
-                    out.append(piece)
-                elif html:
-                    if piece not in escaped:
-                        escaped[piece] = escape(values[piece])
-                    out.append(escaped[piece])
-                else:
-                    out.append(values[piece])
-            return "".join(out)
-
+        escaped = {name: html.escape(value) for name, value in values.items()}
         return Rendered(
-            **{part: join(self._pieces[part], part == "email_html") for part in self._PARTS}
+            **{
+                part: template.format_map(escaped if part == "email_html" else values)
+                for part, template in self._formats.items()
+            }
         )
 
 
