@@ -118,6 +118,7 @@ def tax_table() -> None:
 def prepare(args: argparse.Namespace) -> dt.date:
     """Accounts, contacts and taxes; returns the day to bill (the next 1st)."""
     from django.core.management import call_command
+    from django.db import connection
 
     from dropline.core import clock
     from dropline.customers.models import CustomerAccount
@@ -129,6 +130,8 @@ def prepare(args: argparse.Namespace) -> dt.date:
     CustomerAccount.objects.update(bill_cycle_day=1)
     notify_fanout.add_email_contacts()
     tax_table()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics, as a database in service has them
     print(f"  prepared {args.accounts:,} accounts in {time.perf_counter() - started:.1f} s")
     today = clock.today()
     return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
