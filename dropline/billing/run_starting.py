@@ -12,21 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from celery import current_app
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from dropline.billing.bill_runs import RUN_CHUNK_TASK, pending_chunk_ids, start_run
+from dropline.billing.bill_runs import pending_chunk_ids, queue_pending_chunks, start_run
 from dropline.billing.errors import BillingError
 from dropline.billing.models import BillRun
 from dropline.core import audit, clock
-
-
-def queue_chunks(chunk_ids: list[int]) -> None:
-    """Queue one bill-run task per chunk, by the task's name."""
-    for chunk_id in chunk_ids:
-        current_app.signature(RUN_CHUNK_TASK, args=(chunk_id,)).apply_async()
 
 
 def start_and_queue(
@@ -48,5 +41,5 @@ def start_and_queue(
             target=run,
             data={"run_on": run_on.isoformat(), "chunks_queued": len(waiting)},
         )
-        transaction.on_commit(lambda: queue_chunks(waiting))
+        transaction.on_commit(lambda: queue_pending_chunks(run))
     return run
