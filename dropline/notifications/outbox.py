@@ -8,6 +8,7 @@ typed). Nothing outside ``notifications`` builds ``Message`` rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -59,6 +60,53 @@ def message_key(*, event: str, subject_key: str, user_id: int, channel: str) -> 
     return f"{event}:{subject_key}:{user_id}:{channel}"[:200]
 
 
+def message_fields(
+    *,
+    user_id: int,
+    event: str,
+    category: str,
+    subject_key: str,
+    channel: str,
+    address: str,
+    rendered: Rendered,
+    language: str,
+    link: str,
+    quiet: QuietHours | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """A message's column values (without ``user`` and ``account``): the body its channel
+    sends, sent at once in the portal, and an SMS held back by quiet hours."""
+    not_before = now
+    if channel == Channel.SMS and category not in ESSENTIAL:
+        not_before = quiet_until(quiet, now) or now
+    in_app = channel == Channel.IN_APP
+    return {
+        "idempotency_key": message_key(
+            event=event, subject_key=subject_key, user_id=user_id, channel=channel
+        ),
+        "event": event,
+        "subject_key": subject_key[:120],
+        "category": category,
+        "channel": channel,
+        "to_address": address,
+        "language": language,
+        "subject": rendered.subject,
+        "body_text": (
+            rendered.sms
+            if channel == Channel.SMS
+            else rendered.in_app
+            if in_app
+            else rendered.email_text
+        ),
+        "body_html": rendered.email_html if channel == Channel.EMAIL else "",
+        "link": link,
+        "status": MessageStatus.SENT if in_app else MessageStatus.PENDING,
+        "sent_at": now if in_app else None,
+        "not_before": not_before,
+        "created_at": now,
+    }
+
+
 def build_message(
     *,
     user: User,
@@ -73,38 +121,20 @@ def build_message(
     link: str,
     quiet: QuietHours | None,
 ) -> Message:
-    now = clock.now()
-    not_before = now
-    if channel == Channel.SMS and category not in ESSENTIAL:
-        not_before = quiet_until(quiet, now) or now
-    in_app = channel == Channel.IN_APP
-    return Message(
-        idempotency_key=message_key(
-            event=event, subject_key=subject_key, user_id=user.pk, channel=channel
-        ),
-        user=user,
-        account=account,
+    fields = message_fields(
+        user_id=user.pk,
         event=event,
-        subject_key=subject_key[:120],
         category=category,
+        subject_key=subject_key,
         channel=channel,
-        to_address=address,
+        address=address,
+        rendered=rendered,
         language=language,
-        subject=rendered.subject,
-        body_text=(
-            rendered.sms
-            if channel == Channel.SMS
-            else rendered.in_app
-            if in_app
-            else rendered.email_text
-        ),
-        body_html=rendered.email_html if channel == Channel.EMAIL else "",
         link=link,
-        status=MessageStatus.SENT if in_app else MessageStatus.PENDING,
-        sent_at=now if in_app else None,
-        not_before=not_before,
-        created_at=now,
+        quiet=quiet,
+        now=clock.now(),
     )
+    return Message(user=user, account=account, **fields)
 
 
 def notify(

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,3 +37,45 @@ def render(*, event: str, language: str, context: dict[str, Any]) -> Rendered:
             sms=" ".join(_render(event, "sms.txt", context).split()),
             in_app=" ".join(_render(event, "in_app.txt", context).split()),
         )
+
+
+# Per-recipient values go into a message rendered once as slots: private-use characters
+# that no text contains and HTML escaping leaves alone.
+_SLOT = re.compile("\ue000(\\w+)\ue001")
+
+
+def slot(name: str) -> str:
+    return f"\ue000{name}\ue001"
+
+
+class Stamp:
+    """A message rendered once with slots, turned into format strings, to be filled in
+    per recipient without rendering again."""
+
+    _PARTS = ("subject", "email_text", "email_html", "sms", "in_app")
+
+    def __init__(self, rendered: Rendered) -> None:
+        self._formats: dict[str, str] = {}
+        for part in self._PARTS:
+            pieces = _SLOT.split(getattr(rendered, part))
+            self._formats[part] = "".join(
+                piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{piece}}}"
+                for i, piece in enumerate(pieces)
+            )
+
+    def fill(self, values: dict[str, str]) -> Rendered:
+        """The message with ``values`` in place: as they are in the text parts, escaped
+        in the HTML."""
+        escaped = {name: html.escape(value) for name, value in values.items()}
+        return Rendered(
+            **{
+                part: template.format_map(escaped if part == "email_html" else values)
+                for part, template in self._formats.items()
+            }
+        )
+
+
+def fill(rendered: Rendered, values: dict[str, str]) -> Rendered:
+    """``rendered`` (made with ``slot(name)`` for each of ``values``) with the values in
+    place: as they are in the text parts, escaped in the HTML."""
+    return Stamp(rendered).fill(values)
