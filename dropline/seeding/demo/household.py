@@ -1,4 +1,11 @@
-"""The demo household: the Riveras, with internet, TV, two mobile lines and equipment."""
+"""The demo household: the Riveras, with internet, TV, two mobile lines and equipment.
+
+They have been customers for a little over a year: the account opened twelve months
+before its latest bill date, which was ``LATEST_BILL_DAYS_AGO`` days ago, so the
+billing step (``billing.py``) has thirteen bill cycles to run. ``load`` writes what
+they had on the day they opened; ``later`` what they added since, which the billing
+step replays on its day between the bill runs.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +26,13 @@ from dropline.customers.models import (
 )
 from dropline.customers.onboarding import add_member, open_account
 from dropline.network.installation import install_equipment
+from dropline.seeding.demo.timeline import Event
 from dropline.subscriptions.ordering import subscribe
+
+HISTORY_MONTHS = 12  # bill cycles before the latest one
+LATEST_BILL_DAYS_AGO = 9
+JOSE_PHONE = "+13195550187"
+COUNTY = "Johnson"  # Riverbend is in Johnson County, Iowa: the tax table matches it
 
 SERVICE_AREAS = [
     ("riverbend-north", "Riverbend North"),
@@ -70,11 +83,11 @@ def load() -> int:
     if AccountMember.objects.filter(user=holder, role=MemberRole.HOLDER).exists():
         return created
 
-    today = clock.today()
-    opened = add_months(today, -8)
+    opened = opened_on(clock.today())
     address = ServiceAddress.objects.create(
         line1="418 Willow Bend Road",
         city="Riverbend",
+        county=COUNTY,
         region="IA",
         postal_code="52240",
         service_area=ServiceArea.objects.get(code="riverbend-north"),
@@ -110,14 +123,6 @@ def load() -> int:
         label="Maria",
         started_on=opened,
     )
-    subscribe(
-        account=account,
-        plan=Plan.objects.get(code="mobile-by-the-gig"),
-        phone_number="+13195550187",
-        label="José",
-        add_ons=[AddOn.objects.get(code="intl-calling")],
-        started_on=opened + dt.timedelta(days=40),
-    )
     devices = [
         ("gw-xb8", "DRG54A7710392", "a4:3e:51:0c:77:10", internet),
         ("router-ax", "DRE6P0041877", "f8:bb:bf:22:41:87", internet),
@@ -133,7 +138,33 @@ def load() -> int:
             subscription=service,
             installed_on=opened,
         )
-    return created + 1 + 2 + 4 + len(devices)
+    return created + 1 + 2 + 3 + len(devices)
+
+
+def later(account: CustomerAccount) -> list[Event]:
+    """What the household added after it opened, each on its day (replayed between the
+    bill runs by the billing step): José's mobile line, 40 days in."""
+    joined = account.opened_on + dt.timedelta(days=40)
+
+    def second_line() -> int:
+        if account.subscriptions.filter(phone_number=JOSE_PHONE).exists():
+            return 0
+        subscribe(
+            account=account,
+            plan=Plan.objects.get(code="mobile-by-the-gig"),
+            phone_number=JOSE_PHONE,
+            label="José",
+            add_ons=[AddOn.objects.get(code="intl-calling")],
+            started_on=joined,
+        )
+        return 1
+
+    return [Event(joined, "José's mobile line", second_line)]
+
+
+def opened_on(today: dt.date) -> dt.date:
+    """The day the household's account opened, when the demo is loaded on ``today``."""
+    return add_months(today - dt.timedelta(days=LATEST_BILL_DAYS_AGO), -HISTORY_MONTHS)
 
 
 def loaded_account() -> CustomerAccount | None:
