@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from typing import Any
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from dropline.config import (
@@ -325,7 +326,10 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-due-notifications": {"task": "notifications.deliver_due", "schedule": 60.0},
     "clear-ended-sessions": {"task": "accounts.clear_ended_sessions", "schedule": 3600.0},
     "purge-expired-cache": {"task": "core.purge_expired_cache", "schedule": 3600.0},
+    # Due prices and today's bill run, early each morning in the provider's time zone.
+    "run-due-jobs": {"task": "billing.run_due_jobs", "schedule": crontab(hour=1, minute=0)},
 }
+CELERY_TIMEZONE = TIME_ZONE
 
 # Security headers; HTTPS settings apply outside the demo and development.
 HTTPS = env_bool("DROPLINE_HTTPS", default=not (DEMO or DEBUG))

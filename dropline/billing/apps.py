@@ -8,6 +8,9 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
+        # Register the tasks with Celery in every process, so bill runs can queue them
+        # by name.
+        from dropline.billing import tasks  # noqa: F401
         from dropline.billing.checks import BILLING_CHECKS
         from dropline.ledger import checks
 

@@ -6,11 +6,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from dropline.notifications.categories import Channel
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,23 @@ def _render(event: str, part: str, context: dict[str, Any]) -> str:
     return render_to_string(f"notifications/{event}/{part}", context).strip()
 
 
-def render(*, event: str, language: str, context: dict[str, Any]) -> Rendered:
+def render(
+    *, event: str, language: str, context: dict[str, Any], channels: Iterable[str] | None = None
+) -> Rendered:
+    """Every part of ``event``'s message; with ``channels``, only the subject and the
+    parts those channels send (the others are left empty), for bulk paths."""
+    wanted = set(Channel.values if channels is None else channels)
     with translation.override(language):
         return Rendered(
             subject=" ".join(_render(event, "subject.txt", context).split()),
-            email_text=_render(event, "email.txt", context),
-            email_html=_render(event, "email.html", context),
-            sms=" ".join(_render(event, "sms.txt", context).split()),
-            in_app=" ".join(_render(event, "in_app.txt", context).split()),
+            email_text=_render(event, "email.txt", context) if Channel.EMAIL in wanted else "",
+            email_html=_render(event, "email.html", context) if Channel.EMAIL in wanted else "",
+            sms=" ".join(_render(event, "sms.txt", context).split())
+            if Channel.SMS in wanted
+            else "",
+            in_app=(
+                " ".join(_render(event, "in_app.txt", context).split())
+                if Channel.IN_APP in wanted
+                else ""
+            ),
         )
