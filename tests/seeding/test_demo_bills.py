@@ -17,6 +17,7 @@ from dropline.billing.explaining import Change, explain_invoice
 from dropline.billing.models import (
     Adjustment,
     BillRun,
+    BillRunStatus,
     Invoice,
     InvoiceLine,
     Jurisdiction,
@@ -30,7 +31,8 @@ from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
 from dropline.ledger.checks import run_checks
 from dropline.ledger.models import JournalEntry, JournalTransaction
-from dropline.notifications.models import Message
+from dropline.notifications import inbox
+from dropline.notifications.models import DeliveryAttempt, Message
 from dropline.seeding.demo.household import loaded_account
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn, SubscriptionPrice
 
@@ -96,7 +98,10 @@ def test_thirteen_monthly_bills_one_per_cycle_since_the_account_opened(demo):
     latest = invoices[-1]
     assert latest.period_start <= today <= latest.period_end  # the cycle we are in now
     for invoice in invoices:
-        # made by the bill run on the cycle's first day, with the clock at that day
+        # made by the bill run of the cycle's first day, with the clock at that day
+        assert invoice.bill_run is not None
+        assert invoice.bill_run.run_on == invoice.period_start
+        assert invoice.bill_run.status == BillRunStatus.COMPLETED
         assert invoice.issued_on == invoice.period_start
         assert timezone.localdate(invoice.created_at) == invoice.issued_on
         assert invoice.due_on == invoice.issued_on + dt.timedelta(days=21)
@@ -105,6 +110,28 @@ def test_thirteen_monthly_bills_one_per_cycle_since_the_account_opened(demo):
     for before, after in pairwise(invoices):
         assert after.previous_balance_cents == before.amount_due_cents
         assert after.amount_due_cents == before.amount_due_cents + after.total_cents
+
+
+def test_each_bill_was_announced_once_on_its_day_and_only_the_latest_is_unread(demo):
+    invoices = bills()
+    maria = household().members.get(user__username="demo").user
+    for invoice in invoices:
+        emails = Message.objects.filter(
+            subject_key=f"invoice:{invoice.pk}", channel="email", user=maria
+        )
+        [email] = emails
+        assert email.status == "sent"
+        assert email.sent_at is not None
+        assert timezone.localdate(email.sent_at) == invoice.issued_on
+        assert invoice.number in email.body_text
+    jose = household().members.get(user__username="jrivera").user
+    [spanish] = Message.objects.filter(
+        subject_key=f"invoice:{invoices[0].pk}", channel="email", user=jose
+    )
+    assert spanish.language == "es"
+    for person in (maria, jose):
+        [unread] = inbox.inbox_for(user=person).filter(read_at__isnull=True)
+        assert unread.subject_key == f"invoice:{invoices[-1].pk}"
 
 
 def test_every_invoice_is_numbered_without_gaps_and_the_ledger_holds(demo):
@@ -275,6 +302,7 @@ def counts() -> dict[str, int]:
         TaxRate,
         BillRun,
         Message,
+        DeliveryAttempt,
         AuditEvent,
     ]
     return {model.__name__: model._default_manager.count() for model in models}
@@ -282,8 +310,10 @@ def counts() -> dict[str, int]:
 
 def test_loading_the_demo_again_adds_no_bill_and_repeats_nothing(demo):
     before = counts()
+    unread = Message.objects.filter(read_at__isnull=True).count()
     printed = seed()
     assert counts() == before
+    assert Message.objects.filter(read_at__isnull=True).count() == unread
     assert "taxes and bills: 0 created" in printed
     assert "0 records created" in printed
 

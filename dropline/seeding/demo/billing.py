@@ -1,48 +1,36 @@
 """Riverbend Broadband's tax table and the demo household's year of bills.
 
-The bills are made the way production makes them. The household's history is written
-through the domain's own writes, each on its day under the clock: a promotion that
-runs out, a price change, an add-on ordered in the middle of a cycle, a technician's
-visit charged once, a credit for an outage, and the regulatory recovery fee going up.
-Between them, the bill run runs on every day a demo account's bill cycle starts, from
-the day the account opened until today. No invoice is written here.
+The bills are made the way production makes them: the bill run runs on every day a
+demo account's bill cycle starts, from the day the account opened until today, each
+under the clock at two in the morning of its day, and its bill-ready emails go out
+minutes later. Between the runs, the household's year (``year.py``) happens on its
+days, so each bill sees what was true when it was made. No invoice is written here.
 
-Idempotent: the tax table is looked up by its natural keys, each dated event is
-skipped when it has already happened, and a bill run that runs again bills nobody
-twice.
+Idempotent: the tax table is looked up by its natural keys, each event of the year
+checks whether it has happened, and a bill run that runs again bills nobody twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import io
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from dropline.accounts.models import User
-from dropline.billing.adjustments import enter_adjustment
-from dropline.billing.cycles import Cycle, anchor_days_starting_on, cycle_containing
-from dropline.billing.invoicing import issue_invoices
-from dropline.billing.models import (
-    Adjustment,
-    AdjustmentKind,
-    ChargeCategory,
-    Invoice,
-    InvoiceStatus,
-    Jurisdiction,
-    TaxKind,
-    TaxRate,
-)
-from dropline.catalog.models import AddOn
+from dropline.billing.bill_runs import run_bill_run
+from dropline.billing.cycles import Cycle, cycle_containing
+from dropline.billing.models import Invoice, InvoiceStatus, Jurisdiction, TaxKind, TaxRate
 from dropline.core import clock
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
-from dropline.seeding.demo import household, unclaimed
-from dropline.seeding.demo.timeline import Event, happen, moment
-from dropline.subscriptions.models import Subscription, SubscriptionAddOn, SubscriptionPrice
-from dropline.subscriptions.pricing import add_add_on, apply_due_prices, change_price
+from dropline.notifications.delivery import deliver, due_message_ids
+from dropline.seeding.demo import household, unclaimed, year
+from dropline.subscriptions.pricing import apply_due_prices
 
 # code, name, Spanish name, county, city (all in Iowa)
 JURISDICTIONS = [
@@ -87,11 +75,6 @@ REGULATORY = Rate(
     Decimal("2"),
 )  # fmt: skip
 REGULATORY_RAISED = Decimal("2.5")
-
-TV_PRICE_RAISED_CENTS = 8999
-VISIT = ("Technician visit", "Visita de un técnico", 4900)
-OUTAGE_CREDIT = ("Internet outage", "Interrupción del servicio de internet", 1000)
-ADDED_ADD_ON = "latino-pack"
 
 
 def regulatory_rates(raised_on: dt.date) -> list[Rate]:
@@ -138,20 +121,11 @@ def load_tax_table(*, regulatory_raised_on: dt.date) -> int:
     return created
 
 
-# --- the household's history ------------------------------------------------------
-
-
-def cycle_start(account: CustomerAccount, months: int) -> dt.date:
-    """The first day of the account's bill cycle ``months`` after the one it opened in."""
-    cycle = cycle_containing(account.bill_cycle_day, account.opened_on)
-    return add_months(cycle.start, months, anchor_day=cycle.anchor_day)
-
-
 def regulatory_raise_date(account: CustomerAccount) -> dt.date:
     """The first of the month after the household's seventh bill: a calendar date, as
     fees change, that its eighth bill is the first to show."""
-    sixth = cycle_start(account, 6)
-    return add_months(sixth.replace(day=1), 1)
+    seventh = year.cycle_start(account, 6)
+    return add_months(seventh.replace(day=1), 1)
 
 
 def bill_days(accounts: list[CustomerAccount], today: dt.date) -> list[dt.date]:
@@ -168,122 +142,29 @@ def bill_days(accounts: list[CustomerAccount], today: dt.date) -> list[dt.date]:
     return sorted(days)
 
 
-def run_bills(day: dt.date) -> int:
-    """The bill run for ``day``, as the nightly job runs it; returns invoices made."""
-    accounts = list(
-        CustomerAccount.objects.filter(
-            bill_cycle_day__in=anchor_days_starting_on(day), opened_on__lte=day
-        ).values_list("pk", flat=True)
-    )
-    return len(issue_invoices(account_ids=accounts, cycle_start=day).invoice_ids)
+@contextlib.contextmanager
+def _quietly() -> Iterator[None]:
+    """A year of bill runs and bill-ready emails, without their log lines or the
+    console email backend printing each email: the seed command sums them up."""
+    runs = logging.getLogger("dropline.billing.bill_runs")
+    level = runs.level
+    runs.setLevel(logging.WARNING)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        runs.setLevel(level)
 
 
-def _staff(username: str) -> User | None:
-    return User.objects.filter(username=username, is_staff=True).first()
-
-
-def _service(account: CustomerAccount, plan_code: str) -> Subscription:
-    return account.subscriptions.get(plan__code=plan_code, ended_on__isnull=True)
-
-
-def _adjustment(
-    account: CustomerAccount,
-    kind: str,
-    words: tuple[str, str, int],
-    *,
-    category: str,
-    reason: str,
-    day: dt.date,
-) -> Callable[[], int]:
-    description, description_es, cents = words
-
-    def apply() -> int:
-        if Adjustment.objects.filter(account=account, description=description).exists():
-            return 0
-        enter_adjustment(
-            account=account,
-            kind=kind,
-            amount_cents=cents,
-            description=description,
-            description_es=description_es,
-            reason=reason,
-            category=category,
-            occurred_on=day,
-            actor=_staff("billing"),
-        )
-        return 1
-
-    return apply
-
-
-def _price_change(account: CustomerAccount, effective_on: dt.date) -> Callable[[], int]:
-    def apply() -> int:
-        tv = _service(account, "tv-silver")
-        if SubscriptionPrice.objects.filter(subscription=tv, effective_on=effective_on).exists():
-            return 0
-        change_price(
-            subscription=tv,
-            monthly_price_cents=TV_PRICE_RAISED_CENTS,
-            effective_on=effective_on,
-            reason="Yearly TV programming price change, told to customers a month ahead",
-            actor=_staff("billing"),
-        )
-        return 1
-
-    return apply
-
-
-def _add_on(account: CustomerAccount, day: dt.date) -> Callable[[], int]:
-    def apply() -> int:
-        tv = _service(account, "tv-silver")
-        add_on = AddOn.objects.get(code=ADDED_ADD_ON)
-        if SubscriptionAddOn.objects.filter(subscription=tv, add_on=add_on).exists():
-            return 0
-        add_add_on(subscription=tv, add_on=add_on, started_on=day, actor=_staff("care"))
-        return 1
-
-    return apply
-
-
-def household_events(account: CustomerAccount) -> list[Event]:
-    """What happens to the household's bills over the year, each on its day. Its
-    internet promotion (a year long from the opening) ends by itself."""
-    visit_on = cycle_start(account, 2) + dt.timedelta(days=12)
-    outage_on = cycle_start(account, 4) + dt.timedelta(days=18)
-    price_from = cycle_start(account, 6)
-    add_on_from = cycle_start(account, 8) + dt.timedelta(days=11)
-    return [
-        Event(
-            visit_on,
-            "technician visit",
-            _adjustment(
-                account,
-                AdjustmentKind.CHARGE,
-                VISIT,
-                category=ChargeCategory.FEES,
-                reason="Moved the gateway to the upstairs office at the customer's request.",
-                day=visit_on,
-            ),
-        ),
-        Event(
-            outage_on,
-            "outage credit",
-            _adjustment(
-                account,
-                AdjustmentKind.CREDIT,
-                OUTAGE_CREDIT,
-                category=ChargeCategory.INTERNET,
-                reason="No internet for most of a day after a fiber cut in Riverbend North.",
-                day=outage_on,
-            ),
-        ),
-        Event(
-            price_from - dt.timedelta(days=30),
-            "TV price change",
-            _price_change(account, price_from),
-        ),
-        Event(add_on_from, "Latino Pack added", _add_on(account, add_on_from)),
-    ]
+def bill(day: dt.date) -> None:
+    """The nightly bill run for ``day`` (resumed, billing nobody twice, when it was run
+    before), then the delivery sweep a few minutes later, as the workers would."""
+    with clock.frozen(year.moment(day, 2)):
+        apply_due_prices(today=day)
+        run_bill_run(run_on=day, in_process=True)
+    with clock.frozen(year.moment(day, 2, 5)):
+        for message_id in due_message_ids():
+            deliver(message_id)
 
 
 def load() -> int:
@@ -295,21 +176,16 @@ def load() -> int:
     demo_accounts = [account]
     if other := unclaimed.unclaimed_account():
         demo_accounts.append(other)
-
-    events = sorted(
-        [*household.later(account), *household_events(account)], key=lambda event: event.day
-    )
-    for day in bill_days(demo_accounts, today):
-        while events and events[0].day < day:
-            created += happen(events.pop(0))
-        with clock.frozen(moment(day, 2)):  # the nightly bill run
-            apply_due_prices(today=day)
-            created += run_bills(day)
-    for event in events:
-        if event.day <= today:
-            created += happen(event)
+    invoices_before = Invoice.objects.count()
+    events = year.events(account)
+    with _quietly():
+        for day in bill_days(demo_accounts, today):
+            while events and events[0].day < day:
+                created += year.happen(events.pop(0))
+            bill(day)
+        created += sum(year.happen(event) for event in events if event.day <= today)
     apply_due_prices(today=today)
-    return created
+    return created + Invoice.objects.count() - invoices_before
 
 
 def bills_summary() -> str:

@@ -3,8 +3,8 @@
 They have been customers for a little over a year: the account opened twelve months
 before its latest bill date, which was ``LATEST_BILL_DAYS_AGO`` days ago, so the
 billing step (``billing.py``) has thirteen bill cycles to run. ``load`` writes what
-they had on the day they opened; ``later`` what they added since, which the billing
-step replays on its day between the bill runs.
+they had on the day they opened; what they added since is in ``year.py``, replayed
+on its day between the bill runs.
 """
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ from dropline.customers.models import (
 )
 from dropline.customers.onboarding import add_member, open_account
 from dropline.network.installation import install_equipment
-from dropline.seeding.demo.timeline import Event
 from dropline.subscriptions.ordering import subscribe
 
 HISTORY_MONTHS = 12  # bill cycles before the latest one
 LATEST_BILL_DAYS_AGO = 9
-JOSE_PHONE = "+13195550187"
 COUNTY = "Johnson"  # Riverbend is in Johnson County, Iowa: the tax table matches it
 
 SERVICE_AREAS = [
@@ -139,27 +137,6 @@ def load() -> int:
             installed_on=opened,
         )
     return created + 1 + 2 + 3 + len(devices)
-
-
-def later(account: CustomerAccount) -> list[Event]:
-    """What the household added after it opened, each on its day (replayed between the
-    bill runs by the billing step): José's mobile line, 40 days in."""
-    joined = account.opened_on + dt.timedelta(days=40)
-
-    def second_line() -> int:
-        if account.subscriptions.filter(phone_number=JOSE_PHONE).exists():
-            return 0
-        subscribe(
-            account=account,
-            plan=Plan.objects.get(code="mobile-by-the-gig"),
-            phone_number=JOSE_PHONE,
-            label="José",
-            add_ons=[AddOn.objects.get(code="intl-calling")],
-            started_on=joined,
-        )
-        return 1
-
-    return [Event(joined, "José's mobile line", second_line)]
 
 
 def opened_on(today: dt.date) -> dt.date:
