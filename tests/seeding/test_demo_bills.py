@@ -14,6 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from dropline.billing.explaining import Change, explain_invoice
+from dropline.billing.forecast import forecast
 from dropline.billing.models import (
     Adjustment,
     BillRun,
@@ -276,6 +277,21 @@ def test_the_latest_bill_carries_riverbend_s_taxes_and_fees(demo):
     assert taxes == expected
     spanish = {line.label_es for line in latest if line.kind == LineKind.TAX}
     assert "Impuesto sobre las ventas de Iowa" in spanish
+
+
+def test_the_next_bill_s_forecast_calls_out_a_price_change_told_this_month(demo):
+    mobile = Subscription.objects.get(account=household(), plan__code="mobile-unlimited")
+    assert mobile.monthly_price_cents == 2999  # still today's price
+    latest = bills()[-1]
+    rises_on = latest.period_end + ONE_DAY
+    ahead = forecast(household().pk, language="en")
+    assert ahead.cycle.start == rises_on
+    assert ahead.callouts == [
+        f"The price of Mobile Unlimited changes on {display_date(rises_on)}: "
+        "from $29.99 to $32.99 a month."
+    ]
+    [line] = [line for line in ahead.lines if line.item_key == f"sub:{mobile.pk}"]
+    assert line.amount_cents == 3299
 
 
 def test_the_seed_command_prints_the_latest_bill(demo):

@@ -4,8 +4,10 @@
 this is what happened since, each change on its day through the domain's own write:
 José's mobile line, a technician's visit charged once, a credit for an outage, TV
 Silver's price going up (told a month ahead), the Latino Pack ordered in the middle
-of a cycle, and the household reading each bill's notice a few days after it came.
-Their internet promotion, a year long from the opening, ends by itself.
+of a cycle, the household reading each bill's notice a few days after it came, and
+Mobile Unlimited's price going up from the next bill (told lately, so the bill
+forecast has a change to call out). Their internet promotion, a year long from the
+opening, ends by itself.
 
 The billing step replays these between the bill runs, so every bill sees exactly
 what was true on the day it was made. Each event checks whether it has happened
@@ -36,6 +38,8 @@ from dropline.subscriptions.pricing import add_add_on, change_price
 JOSE_PHONE = "+13195550187"
 JOSE_JOINED_AFTER = dt.timedelta(days=40)
 TV_PRICE_RAISED_CENTS = 8999
+MOBILE_PRICE_RAISED_CENTS = 3299
+NOTICE = dt.timedelta(days=30)  # price changes are told a month ahead
 # description, Spanish description, amount in cents
 VISIT = ("Technician visit", "Visita de un técnico", 4900)
 OUTAGE_CREDIT = ("Internet outage", "Interrupción del servicio de internet", 1000)
@@ -74,8 +78,8 @@ def _staff(username: str) -> User | None:
     return User.objects.filter(username=username, is_staff=True).first()
 
 
-def _tv(account: CustomerAccount) -> Subscription:
-    return account.subscriptions.get(plan__code="tv-silver", ended_on__isnull=True)
+def _service(account: CustomerAccount, plan_code: str) -> Subscription:
+    return account.subscriptions.get(plan__code=plan_code, ended_on__isnull=True)
 
 
 def _second_line(account: CustomerAccount, day: dt.date) -> Callable[[], int]:
@@ -125,16 +129,20 @@ def _adjustment(
     return apply
 
 
-def _price_change(account: CustomerAccount, effective_on: dt.date) -> Callable[[], int]:
+def _price_change(
+    account: CustomerAccount, plan_code: str, cents: int, effective_on: dt.date, reason: str
+) -> Callable[[], int]:
     def apply() -> int:
-        tv = _tv(account)
-        if SubscriptionPrice.objects.filter(subscription=tv, effective_on=effective_on).exists():
+        service = _service(account, plan_code)
+        if SubscriptionPrice.objects.filter(
+            subscription=service, effective_on=effective_on
+        ).exists():
             return 0
         change_price(
-            subscription=tv,
-            monthly_price_cents=TV_PRICE_RAISED_CENTS,
+            subscription=service,
+            monthly_price_cents=cents,
             effective_on=effective_on,
-            reason="Yearly TV programming price change, told to customers a month ahead",
+            reason=reason,
             actor=_staff("billing"),
         )
         return 1
@@ -144,7 +152,7 @@ def _price_change(account: CustomerAccount, effective_on: dt.date) -> Callable[[
 
 def _add_on(account: CustomerAccount, day: dt.date) -> Callable[[], int]:
     def apply() -> int:
-        tv = _tv(account)
+        tv = _service(account, "tv-silver")
         add_on = AddOn.objects.get(code=ADDED_ADD_ON)
         if SubscriptionAddOn.objects.filter(subscription=tv, add_on=add_on).exists():
             return 0
@@ -178,6 +186,7 @@ def events(account: CustomerAccount) -> list[Event]:
     outage_on = cycle_start(account, 4) + dt.timedelta(days=18)
     price_from = cycle_start(account, 6)
     add_on_from = cycle_start(account, 8) + dt.timedelta(days=11)
+    mobile_price_from = cycle_start(account, 13)
     happened = [
         Event(joined, "José's mobile line", _second_line(account, joined)),
         Event(
@@ -205,9 +214,27 @@ def events(account: CustomerAccount) -> list[Event]:
             ),
         ),
         Event(
-            price_from - dt.timedelta(days=30),
+            price_from - NOTICE,
             "TV price change",
-            _price_change(account, price_from),
+            _price_change(
+                account,
+                "tv-silver",
+                TV_PRICE_RAISED_CENTS,
+                price_from,
+                "Yearly TV programming price change, told to customers a month ahead",
+            ),
+        ),
+        # Told lately, from the next bill on: the bill forecast calls it out.
+        Event(
+            mobile_price_from - NOTICE,
+            "Mobile Unlimited price change",
+            _price_change(
+                account,
+                "mobile-unlimited",
+                MOBILE_PRICE_RAISED_CENTS,
+                mobile_price_from,
+                "Mobile network costs, told to customers a month ahead",
+            ),
         ),
         Event(add_on_from, "Latino Pack added", _add_on(account, add_on_from)),
     ]
