@@ -147,11 +147,7 @@ def test_no_stored_codes_reach_the_staff_pages(client, demo):
     pages = [
         hub_text,
         visible_text(client.get(reverse("backoffice:messages")).content.decode()),
-        visible_text(
-            client.get(
-                reverse("backoffice:message", args=[message.pk])
-            ).content.decode()
-        ),
+        visible_text(client.get(reverse("backoffice:message", args=[message.pk])).content.decode()),
         visible_text(client.get(reverse("backoffice:home")).content.decode()),
     ]
     for text in pages:
