@@ -68,7 +68,8 @@ RATES = [
          "Cargo de franquicia de cable de Riverbend", ("tv",), dt.date(2016, 1, 1), Decimal("5")),
 ]  # fmt: skip
 
-# The provider's own fee on internet and mobile service; it rises during the year shown.
+# The provider's own fee on internet and mobile service, kept with the state's rates as
+# it applies to every Iowa address; it rises during the year the demo shows.
 REGULATORY = Rate(
     "ia", "regulatory", TaxKind.REGULATORY_RECOVERY, "Regulatory recovery fee",
     "Cargo de recuperación regulatoria", ("internet", "mobile"), dt.date(2019, 1, 1),
