@@ -53,6 +53,8 @@ DEFAULT_CHUNK_SIZE = 1000
 MAX_ATTEMPTS = 3
 # Seconds between looks at the database while other processes bill.
 POLL_SECONDS = 0.5
+# Seconds without a chunk finishing before the pending chunks are queued again.
+REQUEUE_SECONDS = 120.0
 
 Progress = Callable[[BillRun], None]
 
@@ -258,12 +260,15 @@ def run_bill_run(
     progress: Progress | None = None,
     in_process: bool | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    requeue_after: float = REQUEUE_SECONDS,
 ) -> BillRun:
     """Start (or resume) the run for ``run_on`` and see it to its end.
 
     In this process when there is no broker (or ``in_process``), calling ``progress``
     after each chunk; otherwise one task per pending chunk for the workers, watching
-    the database until every chunk is done or failed. Returns the finished run.
+    the database until every chunk is done or failed, and queueing the pending chunks
+    again when none has finished for ``requeue_after`` seconds (a worker was killed
+    holding one). Returns the finished run.
     """
     run = start_run(run_on=run_on, chunk_size=chunk_size)
     if in_process is None:
@@ -271,7 +276,7 @@ def run_bill_run(
     if in_process:
         _run_here(run, progress)
     else:
-        _run_on_workers(run, progress)
+        _run_on_workers(run, progress, requeue_after)
     run.refresh_from_db()
     if progress is not None:
         progress(run)
@@ -301,16 +306,27 @@ def queue_pending_chunks(run: BillRun) -> int:
     return len(pending)
 
 
-def _run_on_workers(run: BillRun, progress: Progress | None) -> None:
+def _run_on_workers(run: BillRun, progress: Progress | None, requeue_after: float) -> None:
     queue_pending_chunks(run)
     done = -1
+    changed = time.monotonic()
     while True:
         run.refresh_from_db()
         finished = run.chunks_total - len(pending_chunk_ids(run))
-        if progress is not None and finished != done:
-            progress(run)
+        if finished != done:
+            changed = time.monotonic()
+            if progress is not None:
+                progress(run)
         done = finished
         if finished >= run.chunks_total:
             break
+        if time.monotonic() - changed > requeue_after:
+            # A worker killed with its task unacknowledged may not hand it back for a
+            # long time (the broker's visibility timeout): queue what is left again.
+            log.warning(
+                "bill run %s: no progress for %ss, queueing again", run.run_on, REQUEUE_SECONDS
+            )
+            queue_pending_chunks(run)
+            changed = time.monotonic()
         time.sleep(POLL_SECONDS)
     _close_if_finished(run.pk, clock.now())

@@ -24,6 +24,7 @@ from dropline.billing.models import (
     LineKind,
     TaxRate,
 )
+from dropline.core import bulk
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment
 from dropline.subscriptions.models import (
@@ -215,10 +216,11 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
     ids = sorted(set(account_ids))
     if not ids:
         return {}
+    many_ids = bulk.many(ids)
     latest = Invoice.objects.filter(account_id=OuterRef("pk")).exclude(status=InvoiceStatus.VOID)
     latest = latest.order_by("-period_start", "-id")
     accounts = list(
-        CustomerAccount.objects.filter(id__in=ids)
+        CustomerAccount.objects.filter(id__in=many_ids)
         .annotate(
             latest_invoice_id=Subquery(latest.values("id")[:1]),
             latest_start=Subquery(latest.values("period_start")[:1]),
@@ -242,7 +244,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
     )
 
     subscriptions = list(
-        Subscription.objects.filter(account_id__in=ids)
+        Subscription.objects.filter(account_id__in=many_ids)
         .values(
             "id",
             "account_id",
@@ -264,14 +266,14 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
     )
     prices: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for subscription_id, effective_on, cents in (
-        SubscriptionPrice.objects.filter(subscription__account_id__in=ids)
+        SubscriptionPrice.objects.filter(subscription__account_id__in=many_ids)
         .order_by("subscription_id", "effective_on")
         .values_list("subscription_id", "effective_on", "monthly_price_cents")
     ):
         prices[subscription_id].append((effective_on, cents))
 
     add_ons = list(
-        SubscriptionAddOn.objects.filter(subscription__account_id__in=ids)
+        SubscriptionAddOn.objects.filter(subscription__account_id__in=many_ids)
         .values(
             "id",
             "subscription_id",
@@ -286,7 +288,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         .order_by("id")
     )
     equipment = list(
-        Equipment.objects.filter(account_id__in=ids)
+        Equipment.objects.filter(account_id__in=many_ids)
         .values(
             "id",
             "account_id",
@@ -301,7 +303,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         .order_by("id")
     )
     adjustments = list(
-        Adjustment.objects.filter(account_id__in=ids, invoice__isnull=True)
+        Adjustment.objects.filter(account_id__in=many_ids, invoice__isnull=True)
         .values(
             "id",
             "account_id",
@@ -336,7 +338,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         .order_by("jurisdiction__code", "code", "effective_from")
     )
     latest_ids = (
-        CustomerAccount.objects.filter(id__in=ids)
+        CustomerAccount.objects.filter(id__in=many_ids)
         .annotate(latest_invoice_id=Subquery(latest.values("id")[:1]))
         .values("latest_invoice_id")
     )

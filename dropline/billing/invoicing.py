@@ -123,16 +123,17 @@ def invoice_posting(
 ) -> Posting | None:
     """The ledger transaction of an invoice: the receivable takes the total, each line's
     other side goes to its book. None when nothing moves (every line nets to zero)."""
-    entries = [
-        Entry(
-            book=Book.RECEIVABLE,
-            account_id=account_id,
-            amount_cents=sum(line.amount_cents for line in lines),
-        )
-    ]
+    # Summed per book first: a bill run makes a million of these, one Entry per book.
+    total = 0
+    sums: dict[tuple[str, str], int] = {}
     for line in lines:
-        book, sub = _ledger_book(line)
-        entries.append(Entry(book=book, sub=sub, amount_cents=-line.amount_cents))
+        total += line.amount_cents
+        key = _ledger_book(line)
+        sums[key] = sums.get(key, 0) - line.amount_cents
+    entries = [Entry(book=Book.RECEIVABLE, account_id=account_id, amount_cents=total)]
+    entries.extend(
+        Entry(book=book, sub=sub, amount_cents=amount) for (book, sub), amount in sums.items()
+    )
     combined = combine(entries)
     if not combined:
         return None
@@ -180,7 +181,7 @@ def issue_invoices(
     now = clock.now()
     with transaction.atomic():
         billed = set(
-            Invoice.objects.filter(account_id__in=ids, period_start=cycle_start)
+            Invoice.objects.filter(account_id__in=bulk.many(ids), period_start=cycle_start)
             .exclude(status=InvoiceStatus.VOID)
             .values_list("account_id", flat=True)
         )

@@ -3,8 +3,9 @@
 A bill run calls ``notify_bills_ready`` for the invoices of a chunk inside the chunk's
 transaction, so the messages commit with the invoices or not at all. The subject key
 ``invoice:<id>`` is part of each message's idempotency key: a chunk billed again, or
-a second call, never tells anyone twice. The bulk path (``outbox.notify_many``) costs
-the same few queries for one invoice or a thousand.
+a second call, never tells anyone twice. The bulk path (``bulk_notify.notify_many``)
+costs the same few queries for one invoice or a thousand, and renders the templates
+once per language, not once per invoice.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from collections.abc import Sequence
 from django.conf import settings
 
 from dropline.billing.models import Invoice
+from dropline.core import bulk
 from dropline.core.money import Money
+from dropline.notifications.bulk_notify import Notice, notify_many
 from dropline.notifications.categories import Category
-from dropline.notifications.outbox import Notice, notify_many
 
 EVENT = "invoice_ready"
 
@@ -33,9 +35,10 @@ def notify_bills_ready(*, invoice_ids: Sequence[int]) -> int:
     if not invoice_ids:
         return 0
     base = settings.DROPLINE_PUBLIC_URL.rstrip("/")
+    provider = settings.DROPLINE_PROVIDER_NAME
     notices = []
     for invoice_id, account_id, number, amount_due, total, currency, due_on, start, end in (
-        Invoice.objects.filter(pk__in=invoice_ids)
+        Invoice.objects.filter(pk__in=bulk.many(invoice_ids))
         .order_by("pk")
         .values_list(
             "pk",
@@ -55,17 +58,16 @@ def notify_bills_ready(*, invoice_ids: Sequence[int]) -> int:
                 account_id=account_id,
                 subject_key=f"invoice:{invoice_id}",
                 link=path,
-                context={
+                context={"owes": amount_due > 0, "provider_name": provider},
+                values={
                     "number": number,
                     "amount_due": Money(amount_due, currency),
-                    "owes": amount_due > 0,
                     "credit": Money(-amount_due, currency),
                     "new_charges": Money(total, currency),
-                    "due_on": due_on,
-                    "period_start": start,
-                    "period_end": end,
+                    "due": due_on,
+                    "start": start,
+                    "end": end,
                     "url": f"{base}{path}",
-                    "provider_name": settings.DROPLINE_PROVIDER_NAME,
                 },
             )
         )

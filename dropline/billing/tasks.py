@@ -15,6 +15,8 @@ def run_bill_run_chunk(self: Task[Any, Any], chunk_id: int) -> str:
     """Bill one chunk of a bill run. A chunk that raised is left pending and tried again
     later (``run_chunk`` counts the attempts and gives up after the last)."""
     result = run_chunk(chunk_id=chunk_id)
+    while result == ChunkResult.RETRY and self.request.is_eager:
+        result = run_chunk(chunk_id=chunk_id)  # no broker to wait on: again, here
     if result == ChunkResult.RETRY:
         raise self.retry(countdown=5 * (self.request.retries + 1))
     return result.value

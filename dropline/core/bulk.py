@@ -14,10 +14,20 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 
 def _table(model: type[models.Model]) -> str:
     return model._meta.db_table
+
+
+def many(values: Sequence[Any], sql_type: str = "bigint") -> Any:
+    """The right-hand side of an ``__in`` with many values (a chunk's thousand ids): on
+    PostgreSQL one array parameter, since a thousand placeholders cost more to build,
+    convert and send than the query itself; elsewhere the values as they are."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{sql_type}[])", (list(values),))  # noqa: S611
+    return list(values)
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -50,27 +60,75 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ignore_conflicts: bool = False,
 ) -> int:
     """Write ``rows`` (tuples in the order of ``columns``, database column names) into
-    ``model``'s table; returns how many were written."""
+    ``model``'s table; returns how many were given.
+
+    With ``ignore_conflicts`` a row that would break a unique constraint is left out
+    (an idempotency key already recorded): on PostgreSQL the rows are copied into a
+    scratch table first and moved with ``INSERT ... ON CONFLICT DO NOTHING``.
+    """
     table = _table(model)
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(column) for column in columns)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            target = quote(table)
+            if ignore_conflicts:
+                target = quote(f"_bulk_{table}"[:63])
+                cursor.execute(f"DROP TABLE IF EXISTS {target}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {target} AS "  # noqa: S608
+                    f"SELECT {column_list} FROM {quote(table)} WITH NO DATA"
+                )
             raw = cursor.cursor
-            with raw.copy(f"COPY {quote(table)} ({column_list}) FROM STDIN") as copy:
+            with raw.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     written += 1
+            if ignore_conflicts:
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608
+                    f"SELECT {column_list} FROM {target} ON CONFLICT DO NOTHING"
+                )
+                cursor.execute(f"DROP TABLE {target}")
             return written
-        batch = list(rows)
+        batch = _adapt_datetimes(model, columns, rows)
         if batch:
             marks = ", ".join(["%s"] * len(columns))
+            verb = "INSERT OR IGNORE" if ignore_conflicts else "INSERT"
             cursor.executemany(
-                f"INSERT INTO {quote(table)} ({column_list}) VALUES ({marks})",  # noqa: S608
+                f"{verb} INTO {quote(table)} ({column_list}) VALUES ({marks})",
                 batch,
             )
         return len(batch)
+
+
+def _adapt_datetimes(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> list[Sequence[Any]]:
+    """Rows with their date-times as the backend stores them (on SQLite, naive UTC text,
+    as the ORM writes them, so that comparisons in SQL hold)."""
+    by_column = {field.column: field for field in model._meta.concrete_fields}
+    indexes = [
+        i
+        for i, column in enumerate(columns)
+        if isinstance(by_column.get(column), models.DateTimeField)
+    ]
+    if not indexes:
+        return list(rows)
+    adapt = connection.ops.adapt_datetimefield_value
+    adapted: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for i in indexes:
+            if values[i] is not None:
+                values[i] = adapt(values[i])
+        adapted.append(values)
+    return adapted

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
+from dropline.core import bulk
 from dropline.ledger.models import Book, JournalEntry, JournalTransaction
 
 
@@ -22,7 +23,7 @@ def balance_cents(account_id: int) -> int:
 def balances_cents(account_ids: Sequence[int]) -> dict[int, int]:
     """The balances of ``account_ids`` in one query (0 for an account with no entries)."""
     rows = (
-        JournalEntry.objects.filter(account_id__in=list(account_ids), book=Book.RECEIVABLE)
+        JournalEntry.objects.filter(account_id__in=bulk.many(account_ids), book=Book.RECEIVABLE)
         .values("account_id")
         .annotate(total=Sum("amount_cents"))
         .values_list("account_id", "total")

@@ -8,26 +8,24 @@ typed). Nothing outside ``notifications`` builds ``Message`` rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from dropline.accounts.models import User
 from dropline.core import clock
-from dropline.customers.models import AccountMember, CustomerAccount
+from dropline.customers.models import CustomerAccount
 from dropline.notifications import dispatch
-from dropline.notifications.categories import DEFAULTS, ESSENTIAL, Channel
+from dropline.notifications.categories import ESSENTIAL, Channel
 from dropline.notifications.models import (
     ContactKind,
     ContactPoint,
     ContactStatus,
     Message,
     MessageStatus,
-    Preference,
     QuietHours,
 )
 from dropline.notifications.preferences import channels_for, quiet_until
@@ -62,6 +60,53 @@ def message_key(*, event: str, subject_key: str, user_id: int, channel: str) -> 
     return f"{event}:{subject_key}:{user_id}:{channel}"[:200]
 
 
+def message_fields(
+    *,
+    user_id: int,
+    event: str,
+    category: str,
+    subject_key: str,
+    channel: str,
+    address: str,
+    rendered: Rendered,
+    language: str,
+    link: str,
+    quiet: QuietHours | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """A message's column values (without ``user`` and ``account``): the body its channel
+    sends, sent at once in the portal, and an SMS held back by quiet hours."""
+    not_before = now
+    if channel == Channel.SMS and category not in ESSENTIAL:
+        not_before = quiet_until(quiet, now) or now
+    in_app = channel == Channel.IN_APP
+    return {
+        "idempotency_key": message_key(
+            event=event, subject_key=subject_key, user_id=user_id, channel=channel
+        ),
+        "event": event,
+        "subject_key": subject_key[:120],
+        "category": category,
+        "channel": channel,
+        "to_address": address,
+        "language": language,
+        "subject": rendered.subject,
+        "body_text": (
+            rendered.sms
+            if channel == Channel.SMS
+            else rendered.in_app
+            if in_app
+            else rendered.email_text
+        ),
+        "body_html": rendered.email_html if channel == Channel.EMAIL else "",
+        "link": link,
+        "status": MessageStatus.SENT if in_app else MessageStatus.PENDING,
+        "sent_at": now if in_app else None,
+        "not_before": not_before,
+        "created_at": now,
+    }
+
+
 def build_message(
     *,
     user: User,
@@ -76,38 +121,20 @@ def build_message(
     link: str,
     quiet: QuietHours | None,
 ) -> Message:
-    now = clock.now()
-    not_before = now
-    if channel == Channel.SMS and category not in ESSENTIAL:
-        not_before = quiet_until(quiet, now) or now
-    in_app = channel == Channel.IN_APP
-    return Message(
-        idempotency_key=message_key(
-            event=event, subject_key=subject_key, user_id=user.pk, channel=channel
-        ),
-        user=user,
-        account=account,
+    fields = message_fields(
+        user_id=user.pk,
         event=event,
-        subject_key=subject_key[:120],
         category=category,
+        subject_key=subject_key,
         channel=channel,
-        to_address=address,
+        address=address,
+        rendered=rendered,
         language=language,
-        subject=rendered.subject,
-        body_text=(
-            rendered.sms
-            if channel == Channel.SMS
-            else rendered.in_app
-            if in_app
-            else rendered.email_text
-        ),
-        body_html=rendered.email_html if channel == Channel.EMAIL else "",
         link=link,
-        status=MessageStatus.SENT if in_app else MessageStatus.PENDING,
-        sent_at=now if in_app else None,
-        not_before=not_before,
-        created_at=now,
+        quiet=quiet,
+        now=clock.now(),
     )
+    return Message(user=user, account=account, **fields)
 
 
 def notify(
@@ -235,142 +262,6 @@ def notify_addresses(
         if pending:
             transaction.on_commit(lambda: enqueue_delivery(pending))
     return created
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """One thing to tell the people of one account, for ``notify_many``."""
-
-    account_id: int
-    subject_key: str
-    context: dict[str, Any]
-    link: str = ""
-
-
-def channels_by_user(user_ids: Sequence[int], category: str) -> dict[int, set[str]]:
-    """Each person's channels for ``category``: the defaults, overridden by their own
-    choices (one query); every channel for an essential category."""
-    if category in ESSENTIAL:
-        return {user_id: set(Channel.values) for user_id in user_ids}
-    chosen = {user_id: set(DEFAULTS[category]) for user_id in user_ids}
-    for user_id, channel, enabled in Preference.objects.filter(
-        user_id__in=user_ids, category=category
-    ).values_list("user_id", "channel", "enabled"):
-        (chosen[user_id].add if enabled else chosen[user_id].discard)(channel)
-    return chosen
-
-
-def primary_addresses(user_ids: Sequence[int]) -> dict[tuple[int, str], str]:
-    """(person, channel) -> the primary verified, deliverable address (one query)."""
-    rows = (
-        ContactPoint.objects.filter(
-            user_id__in=user_ids, verified_at__isnull=False, status=ContactStatus.OK
-        )
-        .order_by("user_id", "kind", "-is_primary", "id")
-        .values_list("user_id", "kind", "address")
-    )
-    found: dict[tuple[int, str], str] = {}
-    for user_id, kind, address in rows:
-        channel = Channel.EMAIL if kind == ContactKind.EMAIL else Channel.SMS
-        found.setdefault((user_id, channel), address)
-    return found
-
-
-def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
-    """``notify`` for many accounts at once: each notice goes to every member of its
-    account, on the channels their preferences choose, in their language.
-
-    A fixed number of queries whatever the number of notices (members, preferences,
-    addresses, quiet hours, one multi-row insert): for bulk callers such as a bill run's
-    chunk. Messages are inserted with ``ignore_conflicts`` on the idempotency key, so
-    asking again adds nothing; delivery of the new ones is queued after commit. Each
-    notice is rendered once per language among its recipients, with only the parts
-    their channels send. Returns how many messages were asked for.
-    """
-    if not notices:
-        return 0
-    account_ids = sorted({notice.account_id for notice in notices})
-    members: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for account_id, user_id, user_language, account_language in (
-        AccountMember.objects.filter(account_id__in=account_ids)
-        .order_by("account_id", "id")
-        .values_list(
-            "account_id", "user_id", "user__preferred_language", "account__preferred_language"
-        )
-    ):
-        members[account_id].append((user_id, user_language or account_language or "en"))
-    user_ids = sorted({user_id for people in members.values() for user_id, _ in people})
-    if not user_ids:
-        return 0
-    channels = channels_by_user(user_ids, category)
-    needs_address = {u for u in user_ids if channels[u] - {Channel.IN_APP}}
-    addresses = primary_addresses(sorted(needs_address)) if needs_address else {}
-    texting = [u for u in user_ids if Channel.SMS in channels[u]]
-    quiet = (
-        {q.user_id: q for q in QuietHours.objects.filter(user_id__in=texting)} if texting else {}
-    )
-    messages: list[Message] = []
-    for notice in notices:
-        rendered: dict[str, Rendered] = {}
-        for user_id, language in members.get(notice.account_id, ()):
-            reachable = [
-                (channel, "" if channel == Channel.IN_APP else addresses.get((user_id, channel)))
-                for channel in sorted(channels[user_id])
-            ]
-            reachable = [
-                (channel, address) for channel, address in reachable if address is not None
-            ]
-            if not reachable:
-                continue
-            if language not in rendered:
-                rendered[language] = render(
-                    event=event,
-                    language=language,
-                    context=notice.context,
-                    channels={c for u, _ in members[notice.account_id] for c in channels[u]},
-                )
-            for channel, address in reachable:
-                messages.append(
-                    _bulk_message(
-                        user_id=user_id,
-                        account_id=notice.account_id,
-                        event=event,
-                        category=category,
-                        subject_key=notice.subject_key,
-                        channel=channel,
-                        address=address or "",
-                        rendered=rendered[language],
-                        language=language,
-                        link=notice.link,
-                        quiet=quiet.get(user_id),
-                    )
-                )
-    with transaction.atomic():
-        Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-        keys = [m.idempotency_key for m in messages if m.status == MessageStatus.PENDING]
-        if keys:
-            transaction.on_commit(lambda: deliver_new(keys))
-    return len(messages)
-
-
-def _bulk_message(
-    *, user_id: int, account_id: int, quiet: QuietHours | None, **fields: Any
-) -> Message:
-    """``build_message`` for a person known by id, without reading their row."""
-    message = build_message(user=User(pk=user_id), account=None, quiet=quiet, **fields)
-    message.account_id = account_id
-    return message
-
-
-def deliver_new(keys: list[str]) -> None:
-    """Queue the delivery of the pending messages with these idempotency keys."""
-    ids = list(
-        Message.objects.filter(idempotency_key__in=keys, status=MessageStatus.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
-    if ids:
-        enqueue_delivery(ids)
 
 
 def enqueue_delivery(message_ids: list[int]) -> None:

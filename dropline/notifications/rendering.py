@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-
-from dropline.notifications.categories import Channel
 
 
 @dataclass(frozen=True)
@@ -29,23 +28,54 @@ def _render(event: str, part: str, context: dict[str, Any]) -> str:
     return render_to_string(f"notifications/{event}/{part}", context).strip()
 
 
-def render(
-    *, event: str, language: str, context: dict[str, Any], channels: Iterable[str] | None = None
-) -> Rendered:
-    """Every part of ``event``'s message; with ``channels``, only the subject and the
-    parts those channels send (the others are left empty), for bulk paths."""
-    wanted = set(Channel.values if channels is None else channels)
+def render(*, event: str, language: str, context: dict[str, Any]) -> Rendered:
     with translation.override(language):
         return Rendered(
             subject=" ".join(_render(event, "subject.txt", context).split()),
-            email_text=_render(event, "email.txt", context) if Channel.EMAIL in wanted else "",
-            email_html=_render(event, "email.html", context) if Channel.EMAIL in wanted else "",
-            sms=" ".join(_render(event, "sms.txt", context).split())
-            if Channel.SMS in wanted
-            else "",
-            in_app=(
-                " ".join(_render(event, "in_app.txt", context).split())
-                if Channel.IN_APP in wanted
-                else ""
-            ),
+            email_text=_render(event, "email.txt", context),
+            email_html=_render(event, "email.html", context),
+            sms=" ".join(_render(event, "sms.txt", context).split()),
+            in_app=" ".join(_render(event, "in_app.txt", context).split()),
         )
+
+
+# Per-recipient values go into a message rendered once as slots: private-use characters
+# that no text contains and HTML escaping leaves alone.
+_SLOT = re.compile("\ue000(\\w+)\ue001")
+
+
+def slot(name: str) -> str:
+    return f"\ue000{name}\ue001"
+
+
+class Stamp:
+    """A message rendered once with slots, turned into format strings, to be filled in
+    per recipient without rendering again."""
+
+    _PARTS = ("subject", "email_text", "email_html", "sms", "in_app")
+
+    def __init__(self, rendered: Rendered) -> None:
+        self._formats: dict[str, str] = {}
+        for part in self._PARTS:
+            pieces = _SLOT.split(getattr(rendered, part))
+            self._formats[part] = "".join(
+                piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{piece}}}"
+                for i, piece in enumerate(pieces)
+            )
+
+    def fill(self, values: dict[str, str]) -> Rendered:
+        """The message with ``values`` in place: as they are in the text parts, escaped
+        in the HTML."""
+        escaped = {name: html.escape(value) for name, value in values.items()}
+        return Rendered(
+            **{
+                part: template.format_map(escaped if part == "email_html" else values)
+                for part, template in self._formats.items()
+            }
+        )
+
+
+def fill(rendered: Rendered, values: dict[str, str]) -> Rendered:
+    """``rendered`` (made with ``slot(name)`` for each of ``values``) with the values in
+    place: as they are in the text parts, escaped in the HTML."""
+    return Stamp(rendered).fill(values)

@@ -73,12 +73,29 @@ STREETS = _words(
     "Orchard Spring Valley Bluff Timber Harvest Quarry Depot Railroad Heritage"
 )
 SUFFIXES = _words("Street Street Avenue Avenue Road Drive Lane Court Boulevard Way Place Circle")
-# city and ZIP code in each of the demo's service areas (all in Iowa)
-CITIES: dict[str, list[tuple[str, str]]] = {
-    "riverbend-north": [("Riverbend", "52240"), ("North Liberty", "52317"), ("Solon", "52333")],
-    "riverbend-south": [("Riverbend", "52246"), ("Hills", "52235"), ("Lone Tree", "52755")],
-    "cedar-falls": [("Cedar Falls", "50613"), ("Waterloo", "50701"), ("Hudson", "50643")],
-    "lake-county": [("Clear Lake", "50428"), ("Mason City", "50401"), ("Ventura", "50482")],
+# city, ZIP code and county in each of the demo's service areas (all in Iowa): the
+# county picks the address's taxes and fees out of the jurisdiction table.
+CITIES: dict[str, list[tuple[str, str, str]]] = {
+    "riverbend-north": [
+        ("Riverbend", "52240", "Johnson"),
+        ("North Liberty", "52317", "Johnson"),
+        ("Solon", "52333", "Johnson"),
+    ],
+    "riverbend-south": [
+        ("Riverbend", "52246", "Johnson"),
+        ("Hills", "52235", "Johnson"),
+        ("Lone Tree", "52755", "Johnson"),
+    ],
+    "cedar-falls": [
+        ("Cedar Falls", "50613", "Black Hawk"),
+        ("Waterloo", "50701", "Black Hawk"),
+        ("Hudson", "50643", "Black Hawk"),
+    ],
+    "lake-county": [
+        ("Clear Lake", "50428", "Cerro Gordo"),
+        ("Mason City", "50401", "Cerro Gordo"),
+        ("Ventura", "50482", "Cerro Gordo"),
+    ],
 }
 AREA_CODES = ("319", "563", "515", "641", "712")
 # Every table written, parents first: the order of the inserts.
@@ -113,7 +130,7 @@ class SyntheticResult:
 class _Catalogue:
     """What synthetic accounts are made of, read once before the first chunk."""
 
-    areas: list[tuple[ServiceArea, list[tuple[str, str]]]]
+    areas: list[tuple[ServiceArea, list[tuple[str, str, str]]]]
     plans: dict[str, list[Plan]]
     promotions: dict[int, list[Promotion]]
     add_ons: dict[str, list[AddOn]]
@@ -159,12 +176,13 @@ def _phone(rng: random.Random) -> str:
 
 def _address(rng: random.Random, cat: _Catalogue) -> ServiceAddress:
     area, cities = rng.choice(cat.areas)
-    city, zip_code = rng.choice(cities)
+    city, zip_code, county = rng.choice(cities)
     line2 = f"Apt {rng.randint(1, 24)}{rng.choice('ABCD')}" if rng.random() < 0.15 else ""
     return ServiceAddress(
         line1=f"{rng.randint(1, 9899)} {rng.choice(STREETS)} {rng.choice(SUFFIXES)}",
         line2=line2,
         city=city,
+        county=county,
         region="IA",
         postal_code=zip_code,
         service_area=area,

@@ -244,3 +244,42 @@ def test_a_chunk_costs_the_same_queries_for_one_account_as_for_eight():
 def test_start_run_refuses_a_chunk_size_below_one():
     with pytest.raises(ValueError, match="chunk_size"):
         start_run(run_on=D(2026, 2, 5), chunk_size=0)
+
+
+def test_with_a_broker_each_chunk_is_a_task_and_the_run_is_watched_to_its_end():
+    # Tasks run eagerly in the tests: queueing one runs it, as a worker would.
+    billable_accounts(make_catalog(), count=5, opened_on=D(2026, 1, 5))
+    seen: list[int] = []
+    with clock.frozen(at(D(2026, 2, 5))):
+        finished = run_bill_run(
+            run_on=D(2026, 2, 5),
+            in_process=False,
+            chunk_size=2,
+            progress=lambda r: seen.append(r.chunks_done),
+        )
+    assert (finished.status, finished.chunks_done, finished.billed) == (
+        BillRunStatus.COMPLETED,
+        3,
+        5,
+    )
+    assert seen[-1] == 3
+    assert Invoice.objects.count() == 5
+
+
+def test_a_task_whose_chunk_raises_is_retried_until_it_bills(monkeypatch: pytest.MonkeyPatch):
+    billable_accounts(make_catalog(), count=2, opened_on=D(2026, 1, 5))
+    real_issue = bill_runs.issue_invoices
+    failures = iter([RuntimeError("connection reset"), RuntimeError("connection reset")])
+
+    def flaky(**kwargs):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(bill_runs, "issue_invoices", flaky)
+    with clock.frozen(at(D(2026, 2, 5))):
+        finished = run_bill_run(run_on=D(2026, 2, 5), in_process=False)
+    assert (finished.status, finished.billed, finished.failed) == (BillRunStatus.COMPLETED, 2, 0)
+    assert BillRunChunk.objects.get().attempts == 3
+    assert not BillRunProblem.objects.exists()

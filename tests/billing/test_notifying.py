@@ -15,8 +15,9 @@ from dropline.billing.notifying import notify_bills_ready
 from dropline.core import clock
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
+from dropline.notifications.bulk_notify import Notice, notify_many
 from dropline.notifications.models import Message, MessageStatus, Preference
-from dropline.notifications.outbox import Notice, notify_many
+from dropline.notifications.rendering import Rendered, fill, slot
 from tests.support.bill_runs import billable_accounts
 from tests.support.billing import at, bill
 from tests.support.catalog import make_catalog
@@ -126,7 +127,22 @@ def test_notify_many_with_nothing_to_say_does_nothing():
         notify_many(
             event="invoice_ready",
             category="billing",
-            notices=[Notice(account_id=999_999, subject_key="invoice:1", context={})],
+            notices=[Notice(account_id=999_999, subject_key="invoice:1", values={})],
         )
         == 0
     )
+
+
+def test_values_go_into_a_message_rendered_once_as_they_are_and_escaped_in_html():
+    once = Rendered(
+        subject=f"Bill {slot('number')}",
+        email_text=f"See {slot('url')}",
+        email_html=f'<a href="{slot("url")}">{slot("number")}</a>',
+        sms="",
+        in_app=slot("number"),
+    )
+    filled = fill(once, {"number": "INV-1", "url": "https://x.example/?a=1&b=<2>"})
+    assert filled.subject == "Bill INV-1"
+    assert filled.email_text == "See https://x.example/?a=1&b=<2>"
+    assert filled.email_html == '<a href="https://x.example/?a=1&amp;b=&lt;2&gt;">INV-1</a>'
+    assert filled.in_app == "INV-1"

@@ -15,7 +15,7 @@ from typing import Any, TextIO, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from dropline.billing.bill_runs import DEFAULT_CHUNK_SIZE, run_bill_run
+from dropline.billing.bill_runs import DEFAULT_CHUNK_SIZE, REQUEUE_SECONDS, run_bill_run
 from dropline.billing.management.commands._bill_run_report import write_summary
 from dropline.billing.models import BillRun
 
@@ -45,12 +45,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--in-process", action="store_true", help="bill here even when a broker is set"
         )
+        parser.add_argument(
+            "--requeue-after",
+            type=float,
+            default=REQUEUE_SECONDS,
+            help="with a broker, seconds without progress before the pending chunks are "
+            f"queued again (default {REQUEUE_SECONDS:.0f})",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = parse_day(options["date"])
         if options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1")
+        if options["requeue_after"] <= 0:
+            raise CommandError("--requeue-after must be more than 0 seconds")
         before = BillRun.objects.filter(run_on=day).first()
         if before is not None and before.finished_at is not None:
             self.stdout.write(f"The bill run for {day.isoformat()} has already finished.")
@@ -73,6 +82,7 @@ class Command(BaseCommand):
                 progress=progress,
                 in_process=True if options["in_process"] else None,
                 chunk_size=options["chunk_size"],
+                requeue_after=options["requeue_after"],
             )
         finally:
             bar.close()
