@@ -245,6 +245,11 @@ def test_the_regulatory_recovery_fee_rose_during_the_year(demo):
     assert [rate.percent for rate in rates] == [Decimal("2"), Decimal("2.5")]
     assert rates[0].effective_until == rates[1].effective_from - ONE_DAY
     assert rates[1].effective_from.day == 1
+    # set in the back-office by billing staff, a month ahead
+    event = AuditEvent.objects.get(action="billing.tax_rate_added")
+    assert event.actor_label == "billing"
+    told_on = timezone.localdate(event.created_at)
+    assert told_on == rates[1].effective_from - dt.timedelta(days=30)
     number, change = the_change("taxes_changed", "going from")
     assert "Regulatory recovery fee going from 2% to 2.5%" in change.text
     invoice = Invoice.objects.get(number=number)

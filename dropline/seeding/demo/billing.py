@@ -4,7 +4,8 @@ The bills are made the way production makes them: the bill run runs on every day
 demo account's bill cycle starts, from the day the account opened until today, each
 under the clock at two in the morning of its day, and its bill-ready emails go out
 minutes later. Between the runs, the household's year (``year.py``) happens on its
-days, so each bill sees what was true when it was made. No invoice is written here.
+days, and so does the regulatory recovery fee's rise, set by billing staff a month
+ahead: each bill sees what was true when it was made. No invoice is written here.
 
 Idempotent: the tax table is looked up by its natural keys, each event of the year
 checks whether it has happened, and a bill run that runs again bills nobody twice.
@@ -17,12 +18,13 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dropline.billing.bill_runs import run_bill_run
 from dropline.billing.cycles import Cycle, cycle_containing
 from dropline.billing.models import Invoice, InvoiceStatus, Jurisdiction, TaxKind, TaxRate
+from dropline.billing.rate_setting import add_rate
 from dropline.core import clock
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
@@ -69,25 +71,17 @@ RATES = [
 ]  # fmt: skip
 
 # The provider's own fee on internet and mobile service, kept with the state's rates as
-# it applies to every Iowa address; it rises during the year the demo shows.
-REGULATORY = Rate(
-    "ia", "regulatory", TaxKind.REGULATORY_RECOVERY, "Regulatory recovery fee",
-    "Cargo de recuperación regulatoria", ("internet", "mobile"), dt.date(2019, 1, 1),
-    Decimal("2"),
+# it applies to every Iowa address. It rises during the year the demo shows, through
+# the back-office's own write (``regulatory_rise``).
+RATES.append(
+    Rate("ia", "regulatory", TaxKind.REGULATORY_RECOVERY, "Regulatory recovery fee",
+         "Cargo de recuperación regulatoria", ("internet", "mobile"), dt.date(2019, 1, 1),
+         Decimal("2"))
 )  # fmt: skip
 REGULATORY_RAISED = Decimal("2.5")
 
 
-def regulatory_rates(raised_on: dt.date) -> list[Rate]:
-    """The regulatory recovery fee as two effective-dated rows: 2% until the day before
-    ``raised_on``, 2.5% from then on."""
-    return [
-        replace(REGULATORY, effective_until=raised_on - dt.timedelta(days=1)),
-        replace(REGULATORY, effective_from=raised_on, percent=REGULATORY_RAISED),
-    ]
-
-
-def load_tax_table(*, regulatory_raised_on: dt.date) -> int:
+def load_tax_table() -> int:
     """The jurisdictions of a Riverbend address and their rates; returns rows created."""
     created = 0
     jurisdictions = {}
@@ -103,7 +97,7 @@ def load_tax_table(*, regulatory_raised_on: dt.date) -> int:
             },
         )
         created += int(was_created)
-    for rate in [*RATES, *regulatory_rates(regulatory_raised_on)]:
+    for rate in RATES:
         _, was_created = TaxRate.objects.get_or_create(
             jurisdiction=jurisdictions[rate.jurisdiction],
             code=rate.code,
@@ -127,6 +121,28 @@ def regulatory_raise_date(account: CustomerAccount) -> dt.date:
     fees change, that its eighth bill is the first to show."""
     seventh = year.cycle_start(account, 6)
     return add_months(seventh.replace(day=1), 1)
+
+
+def regulatory_rise(account: CustomerAccount) -> year.Event:
+    """Billing staff set the fee's new rate a month before it applies."""
+    raised_on = regulatory_raise_date(account)
+
+    def apply() -> int:
+        iowa = Jurisdiction.objects.get(code="ia")
+        if TaxRate.objects.filter(
+            jurisdiction=iowa, code="regulatory", effective_from=raised_on
+        ).exists():
+            return 0
+        add_rate(
+            jurisdiction=iowa,
+            code="regulatory",
+            effective_from=raised_on,
+            percent=REGULATORY_RAISED,
+            actor=year.staff("billing"),
+        )
+        return 1
+
+    return year.Event(raised_on - year.NOTICE, "regulatory recovery fee rises", apply)
 
 
 def bill_days(accounts: list[CustomerAccount], today: dt.date) -> list[dt.date]:
@@ -171,14 +187,14 @@ def bill(day: dt.date) -> None:
 def load() -> int:
     account = household.loaded_account()
     today = clock.today()
+    created = load_tax_table()
     if account is None:
-        return load_tax_table(regulatory_raised_on=add_months(today.replace(day=1), -5))
-    created = load_tax_table(regulatory_raised_on=regulatory_raise_date(account))
+        return created
     demo_accounts = [account]
     if other := unclaimed.unclaimed_account():
         demo_accounts.append(other)
     invoices_before = Invoice.objects.count()
-    events = year.events(account)
+    events = sorted([*year.events(account), regulatory_rise(account)], key=lambda e: e.day)
     with _quietly():
         for day in bill_days(demo_accounts, today):
             while events and events[0].day < day:

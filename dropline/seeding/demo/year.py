@@ -74,7 +74,7 @@ def cycle_start(account: CustomerAccount, months: int) -> dt.date:
     return add_months(cycle.start, months, anchor_day=cycle.anchor_day)
 
 
-def _staff(username: str) -> User | None:
+def staff(username: str) -> User | None:
     return User.objects.filter(username=username, is_staff=True).first()
 
 
@@ -122,7 +122,7 @@ def _adjustment(
             reason=reason,
             category=category,
             occurred_on=day,
-            actor=_staff("billing"),
+            actor=staff("billing"),
         )
         return 1
 
@@ -143,7 +143,7 @@ def _price_change(
             monthly_price_cents=cents,
             effective_on=effective_on,
             reason=reason,
-            actor=_staff("billing"),
+            actor=staff("billing"),
         )
         return 1
 
@@ -157,7 +157,7 @@ def _add_on(account: CustomerAccount, day: dt.date) -> Callable[[], int]:
         if SubscriptionAddOn.objects.filter(subscription=tv, add_on=add_on).exists():
             return 0
         # Maria called customer care, who added it from that day.
-        add_add_on(subscription=tv, add_on=add_on, started_on=day, actor=_staff("care"))
+        add_add_on(subscription=tv, add_on=add_on, started_on=day, actor=staff("care"))
         return 1
 
     return apply
