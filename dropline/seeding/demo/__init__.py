@@ -11,7 +11,14 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from dropline.seeding.demo import catalogue, household, notifications, staff, unclaimed
+from dropline.seeding.demo import (
+    billing,
+    catalogue,
+    household,
+    notifications,
+    staff,
+    unclaimed,
+)
 
 STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalogue", catalogue.load),
@@ -19,6 +26,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("customer without a login", unclaimed.load),
     ("staff", staff.load),
     ("notification contacts", notifications.load),
+    ("taxes and bills", billing.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

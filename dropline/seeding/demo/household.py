@@ -1,4 +1,11 @@
-"""The demo household: the Riveras, with internet, TV, two mobile lines and equipment."""
+"""The demo household: the Riveras, with internet, TV, two mobile lines and equipment.
+
+They have been customers for a little over a year: the account opened twelve months
+before its latest bill date, which was ``LATEST_BILL_DAYS_AGO`` days ago, so the
+billing step (``billing.py``) has thirteen bill cycles to run. ``load`` writes what
+they had on the day they opened; what they added since is in ``year.py``, replayed
+on its day between the bill runs.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,10 @@ from dropline.customers.models import (
 from dropline.customers.onboarding import add_member, open_account
 from dropline.network.installation import install_equipment
 from dropline.subscriptions.ordering import subscribe
+
+HISTORY_MONTHS = 12  # bill cycles before the latest one
+LATEST_BILL_DAYS_AGO = 9
+COUNTY = "Johnson"  # Riverbend is in Johnson County, Iowa: the tax table matches it
 
 SERVICE_AREAS = [
     ("riverbend-north", "Riverbend North"),
@@ -70,11 +81,11 @@ def load() -> int:
     if AccountMember.objects.filter(user=holder, role=MemberRole.HOLDER).exists():
         return created
 
-    today = clock.today()
-    opened = add_months(today, -8)
+    opened = opened_on(clock.today())
     address = ServiceAddress.objects.create(
         line1="418 Willow Bend Road",
         city="Riverbend",
+        county=COUNTY,
         region="IA",
         postal_code="52240",
         service_area=ServiceArea.objects.get(code="riverbend-north"),
@@ -110,14 +121,6 @@ def load() -> int:
         label="Maria",
         started_on=opened,
     )
-    subscribe(
-        account=account,
-        plan=Plan.objects.get(code="mobile-by-the-gig"),
-        phone_number="+13195550187",
-        label="José",
-        add_ons=[AddOn.objects.get(code="intl-calling")],
-        started_on=opened + dt.timedelta(days=40),
-    )
     devices = [
         ("gw-xb8", "DRG54A7710392", "a4:3e:51:0c:77:10", internet),
         ("router-ax", "DRE6P0041877", "f8:bb:bf:22:41:87", internet),
@@ -133,7 +136,12 @@ def load() -> int:
             subscription=service,
             installed_on=opened,
         )
-    return created + 1 + 2 + 4 + len(devices)
+    return created + 1 + 2 + 3 + len(devices)
+
+
+def opened_on(today: dt.date) -> dt.date:
+    """The day the household's account opened, when the demo is loaded on ``today``."""
+    return add_months(today - dt.timedelta(days=LATEST_BILL_DAYS_AGO), -HISTORY_MONTHS)
 
 
 def loaded_account() -> CustomerAccount | None:

@@ -8,6 +8,7 @@ from dropline.core.dates import add_months
 from dropline.customers.models import CustomerAccount, ServiceAddress, ServiceArea
 from dropline.customers.onboarding import open_account
 from dropline.network.installation import install_equipment
+from dropline.seeding.demo.household import COUNTY
 from dropline.subscriptions.ordering import subscribe
 
 ACCOUNT_NAME = "Grace Okafor"
@@ -29,6 +30,7 @@ def load() -> int:
     address = ServiceAddress.objects.create(
         line1=ADDRESS_LINE,
         city="Riverbend",
+        county=COUNTY,
         region="IA",
         postal_code=POSTAL_CODE,
         service_area=ServiceArea.objects.get(code="riverbend-south"),

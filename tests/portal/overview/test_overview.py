@@ -56,25 +56,33 @@ def test_wrong_password_shows_an_error_and_signs_nobody_in(client, demo):
 def test_monthly_total_adds_services_add_ons_and_rentals_at_todays_prices(client, demo):
     client.login(username="demo", password="dropline-demo")
     overview = client.get("/").context["overview"]
-    # Internet promo 49.99 + Wi-Fi 5.00, TV 84.99 + 8.99 + 4.99, mobile 29.99,
-    # by-the-gig 0.00 + intl 5.00, rentals 15.00 + 5.00 + 9.99 + 7.50
-    assert overview.monthly_total.amount_minor == 22644
+    # A year in: the internet promotion has ended and TV Silver's price went up.
+    # Internet 69.99 + Wi-Fi 5.00, TV 89.99 + 8.99 + 4.99 + Latino Pack 6.99,
+    # mobile 29.99, by-the-gig 0.00 + intl 5.00, rentals 15.00 + 5.00 + 9.99 + 7.50
+    assert overview.monthly_total.amount_minor == 25843
     assert [s.kind for s in overview.services] == ["internet", "tv", "mobile", "mobile"]
+    internet, tv = overview.services[:2]
+    assert internet.promotion_name is None
+    assert tv.monthly_price.amount_minor == 8999
 
 
 def test_promotion_price_ends_on_its_date(client, demo):
-    client.login(username="demo", password="dropline-demo")
-    internet = client.get("/").context["overview"].services[0]
+    account = loaded_account()
+    assert account is not None
+    internet = account.subscriptions.get(plan__code="internet-500")
     assert internet.promotion_ends_on is not None
-    later = dt.datetime.combine(
-        internet.promotion_ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC
-    )
-    with clock.frozen(later):
-        client.logout()  # months later: a new session
-        client.login(username="demo", password="dropline-demo")
-        after = client.get("/").context["overview"].services[0]
-    assert after.promotion_name is None
-    assert after.monthly_price.amount_minor == 6999
+    assert internet.promotion_ends_on < clock.today()  # the first-year price has run out
+    for day, promotion, price in [
+        (internet.promotion_ends_on, "First-year price", 4999),
+        (internet.promotion_ends_on + dt.timedelta(days=1), None, 6999),
+    ]:
+        with clock.frozen(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)):
+            client.logout()  # a new session on that day
+            client.login(username="demo", password="dropline-demo")
+            shown = client.get("/").context["overview"].services[0]
+        assert shown.promotion_name == promotion
+        assert shown.monthly_price.amount_minor == price
+        assert shown.promotion_ends_on == (internet.promotion_ends_on if promotion else None)
 
 
 @pytest.mark.django_db

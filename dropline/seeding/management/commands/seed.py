@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dropline.seeding.demo import DEMO_CUSTOMER, DEMO_STAFF, load_demo, unclaimed
+from dropline.seeding.demo import DEMO_CUSTOMER, DEMO_STAFF, billing, load_demo, unclaimed
 
 
 class Command(BaseCommand):
@@ -36,6 +36,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo provider ready ({total} records created)."))
         self.stdout.write(f"  customer sign-in: {DEMO_CUSTOMER[0]} / {DEMO_CUSTOMER[1]}")
         self.stdout.write(f"  staff sign-in:    {DEMO_STAFF[0]} / {DEMO_STAFF[1]}")
+        if bills := billing.bills_summary():
+            self.stdout.write(f"  customer's bills: {bills}")
         if details := unclaimed.claim_details():
             self.stdout.write(f"  get a login:      {details}")
 
