@@ -25,6 +25,16 @@ _READ_CUSTOMERS = [
     "catalog.view_promotion",
 ]
 
+# Invoices, their ledger postings and the account's statement: anyone who answers a
+# customer's question about a bill.
+_READ_BILLS = [
+    "billing.view_invoice",
+    "billing.view_invoiceline",
+    "billing.view_adjustment",
+    "ledger.view_journaltransaction",
+    "ledger.view_journalentry",
+]
+
 _WRITE_ANNOUNCEMENTS = [
     "notifications.add_announcement",
     "notifications.change_announcement",
@@ -43,9 +53,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.add_accountmember",
         "customers.delete_accountmember",
         "customers.add_customernote",
+        *_READ_BILLS,
     ],
     BILLING: [
         *_READ_CUSTOMERS,
+        *_READ_BILLS,
+        "billing.add_adjustment",
+        "billing.void_invoice",
+        "billing.view_billrun",
+        "billing.add_billrun",
+        "billing.view_jurisdiction",
+        "billing.view_taxrate",
+        "billing.add_taxrate",
         "core.view_auditevent",
         "notifications.view_message",
         "customers.add_customernote",
@@ -72,6 +91,8 @@ ADMIN_APPS = [
     "subscriptions",
     "network",
     "notifications",
+    "billing",
+    "ledger",
     "auth",
 ]
 

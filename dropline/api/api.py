@@ -15,6 +15,7 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from dropline.api import errors
+from dropline.api.billing import routes as billing
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
@@ -64,4 +65,5 @@ api.add_router("", claiming.router)
 api.add_router("", people.router)
 api.add_router("", contacts.router)
 api.add_router("", security.router)
+api.add_router("", billing.router)
 api.add_router("/recovery", recovery.router)

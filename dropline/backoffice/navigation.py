@@ -54,6 +54,24 @@ SECTIONS: list[Section] = [
         ("template_preview",),
     ),
     Section(
+        _("Invoices"),
+        "backoffice:invoices",
+        ("billing.view_invoice",),
+        ("invoices", "invoice", "invoice_void", "adjustment_new", "statement"),
+    ),
+    Section(
+        _("Bill runs"),
+        "backoffice:bill_runs",
+        ("billing.view_billrun",),
+        ("bill_runs", "bill_run", "bill_run_start"),
+    ),
+    Section(
+        _("Tax table"),
+        "backoffice:tax_table",
+        ("billing.view_taxrate",),
+        ("tax_table", "tax_rate_new"),
+    ),
+    Section(
         _("Security events"),
         "backoffice:security_events",
         ("accounts.view_securityevent",),

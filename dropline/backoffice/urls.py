@@ -1,6 +1,7 @@
 """The back-office's URLs: each feature's patterns, under one namespace."""
 
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
+from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
@@ -18,4 +19,5 @@ urlpatterns = [
     *notifications,
     *announcements,
     *security_events,
+    *billing,
 ]

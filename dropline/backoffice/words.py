@@ -1,11 +1,13 @@
-"""What staff read instead of the codes stored in the records: audit actions and
-message events in words, in the staff member's language. A code not listed here is
-shown as words made from the code, never as the code itself."""
+"""What staff read instead of the codes stored in the records: audit actions, message
+events, ledger books and transaction kinds in words, in the staff member's language. A
+code not listed here is shown as words made from the code, never as the code itself."""
 
 from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from dropline.ledger.models import Book, TransactionKind
 
 AUDIT_ACTIONS: dict[str, Promise] = {
     "customer.viewed": _("Opened the account"),
@@ -20,6 +22,12 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "announcement.sent": _("Sent an announcement"),
     "announcement.resolved": _("Resolved an announcement"),
     "security_events.searched": _("Searched security events"),
+    "billing.charge_entered": _("Entered a one-time charge"),
+    "billing.credit_entered": _("Entered a credit"),
+    "billing.invoice_voided": _("Voided an invoice"),
+    "billing.invoice_reissued": _("Re-issued an invoice"),
+    "billing.tax_rate_added": _("Added a tax or fee rate"),
+    "billing.bill_run_started": _("Started a bill run"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -51,3 +59,13 @@ def message_event(code: str) -> str:
     """``announcement.notice`` as "Outage or maintenance notice"."""
     label = MESSAGE_EVENTS.get(code)
     return str(label) if label is not None else _from_code(code)
+
+
+def ledger_book(code: str) -> str:
+    """``receivable`` as "Accounts receivable"."""
+    return str(dict(Book.choices).get(code) or _from_code(code))
+
+
+def transaction_kind(code: str) -> str:
+    """``credit_note`` as "Credit note"."""
+    return str(dict(TransactionKind.choices).get(code) or _from_code(code))

@@ -18,3 +18,12 @@ class AdjustmentError(BillingError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class TaxRateError(BillingError):
+    """A tax or fee rate that cannot be added; ``field`` names the input at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

@@ -226,6 +226,7 @@ class Invoice(models.Model):
         ordering = ["account", "-period_start", "-id"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        permissions = [("void_invoice", _("Can void and re-issue an invoice"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "period_start"],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from dropline.billing.queries import BillingSummary, billing_summary
 from dropline.catalog.models import Plan, ServiceKind
 from dropline.core import clock
 from dropline.core.money import Money
@@ -75,6 +76,15 @@ class AccountOverview:
     equipment: list[EquipmentLine]
     monthly_total: Money
     as_of: dt.date
+    billing: BillingSummary
+
+    @property
+    def balance(self) -> Money:
+        return Money(self.billing.balance_cents, self.billing.currency)
+
+    @property
+    def amount_due(self) -> Money:
+        return Money(self.billing.amount_due_cents, self.billing.currency)
 
 
 def _service_line(
@@ -133,7 +143,8 @@ def _channel_counts(plan_ids: list[int]) -> dict[int, int]:
 
 
 def account_overview(*, account: CustomerAccount, language: str = "en") -> AccountOverview:
-    """Services, equipment and the monthly total for ``account`` (4 queries at most)."""
+    """Services, equipment, the monthly total, the balance and what is due for
+    ``account`` (6 queries at most)."""
     today = clock.today()
     subscriptions = sorted(
         current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
@@ -150,5 +161,10 @@ def account_overview(*, account: CustomerAccount, language: str = "en") -> Accou
         [s.total for s in services] + [e.monthly_rental for e in equipment], currency
     )
     return AccountOverview(
-        account=account, services=services, equipment=equipment, monthly_total=total, as_of=today
+        account=account,
+        services=services,
+        equipment=equipment,
+        monthly_total=total,
+        as_of=today,
+        billing=billing_summary(account=account),
     )

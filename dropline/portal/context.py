@@ -32,13 +32,14 @@ from dropline.portal.common import current_membership
 # pages are reached from the bell in the header and link to one another.
 PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
+    ("billing:overview", _("Billing")),
     ("accounts_portal:people", _("People")),
     ("security:index", _("Security")),
 ]
 
 # URL namespaces of the customer's pages: the banner shows on these only.
 PORTAL_NAMESPACES = frozenset(
-    {"portal", "notifications", "security", "security_activity", "accounts_portal"}
+    {"portal", "billing", "notifications", "security", "security_activity", "accounts_portal"}
 )
 # Pages that list the notices themselves, where the banner would only repeat them.
 BANNERLESS_VIEWS = frozenset({"notifications:inbox"})

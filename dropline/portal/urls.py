@@ -24,6 +24,7 @@ urlpatterns = [
         "account/",
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
+    path("billing/", include("dropline.portal.billing.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
     path("security/activity/", include("dropline.portal.security_activity.urls")),
     path("security/", include("dropline.portal.security.urls")),

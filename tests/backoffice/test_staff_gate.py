@@ -26,11 +26,13 @@ from django.urls import URLPattern, reverse
 from dropline.accounts.models import User
 from dropline.accounts.second_factor import current_code
 from dropline.backoffice import urls as backoffice_urls
+from dropline.billing.models import TaxRate
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
+from tests.support.staff_billing import bill_run, first_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,9 @@ class Samples:
     invitation_id: int
     message_pk: int
     announcement_pk: int
+    invoice_number: str
+    bill_run_pk: int
+    tax_rate_pk: int
 
 
 @pytest.fixture
@@ -89,11 +94,15 @@ def samples(demo: None) -> Samples:
         reference="gate-1",
         sent_at=now,
     )
+    invoice = first_invoice(customer.account)
     return Samples(
         number=customer.account.number,
         invitation_id=issued.invitation.pk,
         message_pk=message.pk,
         announcement_pk=announcement.pk,
+        invoice_number=invoice.number,
+        bill_run_pk=bill_run(run_on=dt.date(2020, 1, 1)).pk,
+        tax_rate_pk=TaxRate.objects.order_by("pk")[0].pk,
     )
 
 
@@ -103,8 +112,17 @@ def _parameters(pattern: URLPattern) -> list[str]:
 
 def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
     """(URL, method) for every back-office page but the sign-in; POST for POST-only views."""
-    values = {"number": samples.number, "invitation_id": samples.invitation_id}
-    pk_by_name = {"message": samples.message_pk, "announcement": samples.announcement_pk}
+    values = {
+        "number": samples.number,
+        "invitation_id": samples.invitation_id,
+        "invoice_number": samples.invoice_number,
+    }
+    pk_by_name = {
+        "message": samples.message_pk,
+        "announcement": samples.announcement_pk,
+        "bill_run": samples.bill_run_pk,
+        "tax_rate": samples.tax_rate_pk,
+    }
     found = []
     for pattern in backoffice_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)
@@ -124,6 +142,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "announcement_resolve",
             "revoke_invitation_code",
             "customer_note_add",
+            "bill_run_start",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -32,6 +32,7 @@ from tests.e2e.support import (
     sign_in,
     sign_in_staff,
 )
+from tests.support.bills import bill_the_demo_household
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Response
@@ -120,6 +121,8 @@ def test_every_page_reached_follows_the_rules(
 ) -> None:
     page = phone
     area = AREAS[area_name]
+    # Bills, so that the billing pages are reached with invoices on them.
+    bill_the_demo_household()
     signed_in(page, demo_site, area_name)
     switch_to(page, language)
     findings: dict[str, dict[str, list[str]]] = {}

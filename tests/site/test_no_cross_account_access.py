@@ -38,6 +38,7 @@ from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
+from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.sweep import Route, api_paths, path_params, sign_in
 
@@ -154,6 +155,7 @@ OTHER_CUSTOMERS_IDS = (
     "session_id",
     "pk",
     "method+factor_id",
+    "number",
 )
 
 
@@ -216,6 +218,7 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
         "webauthn": key,
         "totp": totp,
         "sms_id": _sms_factor_id(user, phone_contact),
+        "invoice": bill_months(customer.account, first=clock.today(), months=1)[0],
     }
     return customer, objects
 
@@ -236,6 +239,8 @@ def ned() -> Others:
         "session_id": [session.pk],
         # allauth's passkey pages (edit, remove) take the authenticator's pk.
         "pk": [objects["webauthn"].pk],
+        # An invoice's number: its page, PDF and changes, on the web and in the API.
+        "number": [objects["invoice"].number],
     }
     compound = {
         frozenset({"method", "factor_id"}): [
@@ -340,6 +345,9 @@ def test_the_sweep_finds_the_pages_that_take_ids():
         "accounts_portal:revoke_invitation",
         "security:end_session",
         "mfa_remove_webauthn",
+        "billing:invoice",
+        "billing:invoice_pdf",
+        "billing:changes",
     } <= names
 
 

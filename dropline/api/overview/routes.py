@@ -78,6 +78,9 @@ def _account_out(membership: AccountMember, overview: AccountOverview) -> Accoun
             for e in overview.equipment
         ],
         monthly_total=MoneyOut.of(overview.monthly_total),
+        balance_cents=overview.billing.balance_cents,
+        amount_due_cents=overview.billing.amount_due_cents,
+        due_on=overview.billing.due_on,
     )
 
 

@@ -62,6 +62,9 @@ class AccountOut(Schema):
     services: list[ServiceOut]
     equipment: list[EquipmentOut]
     monthly_total: MoneyOut
+    balance_cents: int
+    amount_due_cents: int
+    due_on: dt.date | None
 
 
 class MeOut(Schema):

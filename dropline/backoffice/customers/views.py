@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
+from dropline.backoffice.billing.summary import account_summary_context
 from dropline.backoffice.customers.forms import NoteForm
 from dropline.core import audit
 from dropline.customers.models import CustomerAccount
@@ -55,6 +56,7 @@ def _hub(
                 else []
             ),
             "can_see_audit": can_see_audit,
+            **account_summary_context(account, user=user),
         },
         status=status,
     )

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dropline.accounts.models import User
+from dropline.billing import search as billing_search
+from dropline.billing.models import BillRunStatus
 from dropline.core import clock
 from dropline.notifications import queries as notification_queries
 from dropline.notifications.models import MessageStatus
@@ -77,6 +79,20 @@ TILES: list[Tile] = [
         ),
         link=lambda: f"{reverse('backoffice:announcements')}?{urlencode({'current': '1'})}",
         link_label=_("See current announcements"),
+    ),
+    Tile(
+        name="stopped_bill_runs",
+        permission="billing.view_billrun",
+        count=billing_search.stopped_runs_count,
+        describe=lambda n: ngettext(
+            "bill run stopped with failures",
+            "bill runs stopped with failures",
+            n,
+        ),
+        link=lambda: (
+            f"{reverse('backoffice:bill_runs')}?{urlencode({'status': BillRunStatus.FAILED})}"
+        ),
+        link_label=_("See stopped bill runs"),
     ),
 ]
 

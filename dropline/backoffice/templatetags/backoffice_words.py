@@ -1,5 +1,6 @@
 """Template filters for ``dropline.backoffice.words``: ``{{ event.action|audit_action }}``,
-``{{ message.event|message_event }}``."""
+``{{ message.event|message_event }}``, ``{{ entry.book|ledger_book }}``,
+``{{ transaction.kind|transaction_kind }}``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ register = template.Library()
 
 register.filter("audit_action", words.audit_action)
 register.filter("message_event", words.message_event)
+register.filter("ledger_book", words.ledger_book)
+register.filter("transaction_kind", words.transaction_kind)
 
 
 @register.filter

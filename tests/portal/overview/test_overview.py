@@ -4,9 +4,12 @@ import pytest
 from django.urls import reverse
 
 from dropline.core import clock
+from dropline.core.formatting import display_date
+from dropline.core.money import Money
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.seeding.demo.household import loaded_account
+from tests.support.billing import bill_months
 from tests.support.factories import make_customer
 
 
@@ -78,6 +81,7 @@ def test_promotion_price_ends_on_its_date(client, demo):
 def test_overview_query_count_does_not_grow_with_the_account(client, django_assert_num_queries):
     small = make_customer(username="small", services=1, devices=1)
     big = make_customer(username="big", services=25, devices=25)
+    bill_months(big.account, first=clock.today(), months=3)  # bills, a balance, a due date
 
     def count_queries(customer):
         client.force_login(customer.user)
@@ -93,8 +97,24 @@ def test_overview_query_count_does_not_grow_with_the_account(client, django_asse
     big_count = count_queries(big)
     assert small_count == big_count
     # session (read, renew), user, session tracking (read, user, update), memberships,
-    # services (2), equipment, bell, banner
+    # services (2), equipment, the balance, the latest and the unpaid bill (one query),
+    # bell, banner
     assert big_count <= 14
+
+
+@pytest.mark.django_db
+def test_overview_shows_the_balance_and_when_it_is_due(client):
+    customer = make_customer(username="owing")
+    client.force_login(customer.user)
+    assert "Nothing is due." in client.get("/").content.decode()
+    invoices = bill_months(customer.account, first=clock.today(), months=2)
+    page = client.get("/").content.decode()
+    latest = invoices[-1]
+    owed = Money(latest.amount_due_cents, "USD").format()
+    assert owed == Money(sum(i.total_cents for i in invoices), "USD").format()
+    assert f"Current balance {owed}." in page
+    assert f"Due {display_date(latest.due_on)}" in page
+    assert "/billing/" in page
 
 
 def test_a_session_ends_after_24_hours_however_busy(client, demo):

@@ -1,0 +1,109 @@
+"""Output of the customer's bills (``dropline.api.billing.routes``). Amounts are integer
+cents (``*_cents``) in the account's ``currency``; words are in the caller's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from dropline.api.schemas import AccountRefOut
+
+
+class BillingQuery(Schema):
+    account: str | None = Field(
+        None,
+        max_length=40,
+        description="The account number, from `/me`'s `accounts`; the first one if left out.",
+    )
+
+
+class InvoicesQuery(BillingQuery):
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the page before."
+    )
+    limit: int | None = Field(None, ge=1, le=100, description="Invoices per page (24 if left out).")
+
+
+class InvoiceOut(Schema):
+    number: str
+    period_start: dt.date
+    period_end: dt.date
+    issued_on: dt.date
+    due_on: dt.date
+    total_cents: int = Field(description="New charges: the sum of the invoice's lines.")
+    previous_balance_cents: int
+    amount_due_cents: int
+    currency: str
+    status: str = Field(description="`open` (unpaid), `paid` or `void`.")
+
+
+class SummaryOut(Schema):
+    account: AccountRefOut
+    currency: str
+    balance_cents: int = Field(description="Owed (positive) or in credit (negative).")
+    amount_due_cents: int = Field(description="Of the latest unpaid bill; 0 when nothing is due.")
+    due_on: dt.date | None
+    last_invoice: InvoiceOut | None
+
+
+class InvoicePageOut(Schema):
+    items: list[InvoiceOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for older invoices.")
+
+
+class LineOut(Schema):
+    group: str = Field(description="`sub:<id>` for a service's lines, `account`, or `taxes`.")
+    role: str = Field(
+        description="`service`, `discount`, `add_on`, `equipment`, `proration`, "
+        "`one_time`, `credit` or `tax`."
+    )
+    kind: str
+    description: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    quantity: int
+    amount_cents: int
+
+
+class GroupOut(Schema):
+    key: str
+    title: str
+    detail: str
+    subtotal_cents: int
+    lines: list[LineOut]
+
+
+class InvoiceDetailOut(InvoiceOut):
+    payments_cents: int = Field(description="Payments since the last bill (none are taken yet).")
+    replaced_by: str | None = Field(description="The invoice that replaces a void one.")
+    groups: list[GroupOut]
+    lines: list[LineOut]
+
+
+class ChangeOut(Schema):
+    kind: str
+    text: str
+    amount_cents: int
+    on: dt.date | None
+
+
+class ChangesOut(Schema):
+    number: str
+    previous_number: str | None = Field(description="None for the account's first bill.")
+    previous_total_cents: int | None
+    total_cents: int
+    difference_cents: int = Field(description="The changes' amounts add up to exactly this.")
+    currency: str
+    changes: list[ChangeOut]
+
+
+class ForecastOut(Schema):
+    period_start: dt.date
+    period_end: dt.date
+    total_cents: int
+    low_cents: int = Field(description="Equal to `high_cents` until usage is billed.")
+    high_cents: int
+    currency: str
+    callouts: list[str] = Field(description="Promotions ending and prices changing, by date.")
+    groups: list[GroupOut]

@@ -1,0 +1,212 @@
+"""Reads of an account's bills, for the customer's pages and the API.
+
+Every function takes the account the signed-in person is looking at (chosen with
+``customers.queries.membership_for`` or its API twin), never an id from the request:
+an invoice number is looked up within that account only, so another account's number
+is simply not found. Each read is a fixed number of queries, whatever the number of
+invoices or lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Subquery
+
+from dropline.billing.explaining import Change, explain_invoice
+from dropline.billing.forecast import Forecast, forecast
+from dropline.billing.grouping import BillTotals, LineGroup, ServiceNote, group_lines
+from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numbered_page
+from dropline.core.phones import display_phone
+from dropline.customers.models import CustomerAccount
+from dropline.ledger.queries import StatementRow, balance_cents, statement
+from dropline.subscriptions.models import Subscription
+
+CHART_BILLS = 12
+INVOICES_PER_PAGE = 12
+INVOICE_PAGES = 50  # four years of monthly bills a page deep; the API pages further
+API_DEFAULT_LIMIT = 24
+API_MAX_LIMIT = 100
+STATEMENT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment received (none are taken yet; the page shows one when they are)."""
+
+    received_on: dt.date
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class BillingSummary:
+    account: CustomerAccount
+    currency: str
+    balance_cents: int  # owed (positive) or in credit (negative), from the ledger
+    amount_due_cents: int  # of the latest unpaid bill; 0 when nothing is due
+    due_on: dt.date | None
+    last_invoice: Invoice | None
+    last_payment: Payment | None
+
+
+def _bills(account: CustomerAccount) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(account=account)
+
+
+def billing_summary(*, account: CustomerAccount) -> BillingSummary:
+    """Balance, what is due by when, the latest bill (two queries)."""
+    standing = _bills(account).exclude(status=InvoiceStatus.VOID).order_by("-sequence")
+    latest_pk = standing.values("pk")[:1]
+    open_pk = standing.filter(status=InvoiceStatus.OPEN).values("pk")[:1]
+    found = list(
+        _bills(account)
+        .filter(Q(pk=Subquery(latest_pk)) | Q(pk=Subquery(open_pk)))
+        .order_by("-sequence")
+    )
+    latest = found[0] if found else None
+    open_bill = next((bill for bill in found if bill.status == InvoiceStatus.OPEN), None)
+    return BillingSummary(
+        account=account,
+        currency=account.currency,
+        balance_cents=balance_cents(account.pk),
+        amount_due_cents=open_bill.amount_due_cents if open_bill else 0,
+        due_on=open_bill.due_on if open_bill else None,
+        last_invoice=latest,
+        last_payment=None,
+    )
+
+
+def invoices_page(*, account: CustomerAccount, page: str | int | None) -> NumberedPage[Invoice]:
+    """One page of the account's invoices, newest first (one query, no COUNT)."""
+    return numbered_page(
+        _bills(account).order_by("-sequence"),
+        number=page,
+        size=INVOICES_PER_PAGE,
+        max_pages=INVOICE_PAGES,
+    )
+
+
+def invoices_after(
+    *, account: CustomerAccount, after: int | None, limit: int | None
+) -> KeysetPage[Invoice]:
+    """The API's page of invoices, newest first, after the cursor's key (one query)."""
+    return keyset_page(
+        _bills(account),
+        after=after,
+        limit=limit,
+        default_limit=API_DEFAULT_LIMIT,
+        max_limit=API_MAX_LIMIT,
+        field="sequence",
+    )
+
+
+def invoice_for(*, account: CustomerAccount, number: str) -> Invoice | None:
+    """The account's invoice with that number; None for any other (one query)."""
+    return _bills(account).filter(number=number.strip().upper()).first()
+
+
+def recent_bills(*, account: CustomerAccount, count: int = CHART_BILLS) -> list[Invoice]:
+    """The last ``count`` bills that stand (void ones left out), oldest first (one query)."""
+    latest = list(_bills(account).exclude(status=InvoiceStatus.VOID).order_by("-sequence")[:count])
+    return latest[::-1]
+
+
+def _service_notes(group_keys: set[str], account_id: int) -> dict[str, ServiceNote]:
+    ids = [int(key[4:]) for key in group_keys if key.startswith("sub:") and key[4:].isdigit()]
+    if not ids:
+        return {}
+    rows = Subscription.objects.filter(account_id=account_id, pk__in=ids).values_list(
+        "pk", "label", "phone_number"
+    )
+    return {
+        f"sub:{pk}": ServiceNote(label=label, phone=display_phone(phone) if phone else "")
+        for pk, label, phone in rows
+    }
+
+
+@dataclass(frozen=True)
+class InvoiceDetail:
+    invoice: Invoice
+    groups: list[LineGroup]
+    totals: BillTotals
+    replaced_by: Invoice | None
+
+
+def invoice_detail(*, invoice: Invoice, language: str) -> InvoiceDetail:
+    """An invoice's lines grouped by service, and its totals (three queries)."""
+    lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
+    notes = _service_notes({line.group_key for line in lines}, invoice.account_id)
+    replaced_by = Invoice.objects.filter(replaces=invoice).first()
+    return InvoiceDetail(
+        invoice=invoice,
+        groups=group_lines(lines, language=language, services=notes),
+        totals=BillTotals(
+            previous_balance_cents=invoice.previous_balance_cents,
+            payments_cents=0,
+            new_charges_cents=invoice.total_cents,
+            amount_due_cents=invoice.amount_due_cents,
+            due_on=invoice.due_on,
+            currency=invoice.currency,
+        ),
+        replaced_by=replaced_by,
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceChanges:
+    """Why an invoice differs from the bill before it; ``changes`` is None for the
+    account's first bill. The changes add up to ``difference_cents`` exactly."""
+
+    invoice: Invoice
+    previous: Invoice | None
+    changes: list[Change] | None
+
+    @property
+    def difference_cents(self) -> int:
+        if self.previous is None:
+            return 0
+        return self.invoice.total_cents - self.previous.total_cents
+
+
+def previous_invoice(invoice: Invoice) -> Invoice | None:
+    """The bill before ``invoice`` that stands, as the explainer compares (one query)."""
+    return (
+        Invoice.objects.filter(account_id=invoice.account_id, period_start__lt=invoice.period_start)
+        .exclude(status=InvoiceStatus.VOID)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+
+
+def invoice_changes(*, invoice: Invoice, language: str) -> InvoiceChanges:
+    """The explanation of ``invoice`` against the bill before it (three queries)."""
+    previous = previous_invoice(invoice)
+    changes = explain_invoice(invoice, language=language) if previous is not None else None
+    return InvoiceChanges(invoice=invoice, previous=previous, changes=changes)
+
+
+def bill_forecast(*, account: CustomerAccount, language: str) -> Forecast:
+    """The account's next bill as a dry run of the same rating (nothing is written)."""
+    return forecast(account.pk, language=language)
+
+
+@dataclass(frozen=True)
+class Statement:
+    account: CustomerAccount
+    since: dt.date
+    until: dt.date
+    opening_cents: int
+    rows: list[StatementRow]
+
+    @property
+    def closing_cents(self) -> int:
+        return self.rows[-1].balance_cents if self.rows else self.opening_cents
+
+
+def account_statement(*, account: CustomerAccount, since: dt.date, until: dt.date) -> Statement:
+    """The account's ledger movements from ``since`` to ``until`` with the running
+    balance, and the balance brought forward (two queries)."""
+    opening, rows = statement(account.pk, since=since, until=until)
+    return Statement(account=account, since=since, until=until, opening_cents=opening, rows=rows)
