@@ -246,6 +246,37 @@ def _close_if_finished(run_id: int, now: dt.datetime) -> None:
     )
 
 
+def reopen_failed_chunks(run: BillRun) -> int:
+    """Give the run's failed chunks another go once their cause is fixed: each is
+    pending again with its attempts cleared, its accounts' failures are taken off the
+    run, and the run is running again. Returns how many chunks were reopened."""
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update().get(pk=run.pk)
+        chunks = list(
+            BillRunChunk.objects.filter(run=locked, status=ChunkStatus.FAILED).values_list(
+                "id", "first_account_id", "last_account_id"
+            )
+        )
+        if not chunks:
+            return 0
+        removed = 0
+        for _, first, last in chunks:
+            removed += BillRunProblem.objects.filter(
+                run=locked,
+                outcome=RunOutcome.FAILED,
+                account_id__gte=first,
+                account_id__lte=last,
+            ).delete()[0]
+        BillRunChunk.objects.filter(pk__in=[chunk_id for chunk_id, _, _ in chunks]).update(
+            status=ChunkStatus.PENDING, attempts=0, finished_at=None
+        )
+        BillRun.objects.filter(pk=locked.pk).update(
+            failed=F("failed") - removed, status=BillRunStatus.RUNNING, finished_at=None
+        )
+    log.info("bill run %s: %s failed chunk(s) reopened", run.run_on, len(chunks))
+    return len(chunks)
+
+
 def pending_chunk_ids(run: BillRun) -> list[int]:
     return list(
         BillRunChunk.objects.filter(run=run, status=ChunkStatus.PENDING)
@@ -261,6 +292,7 @@ def run_bill_run(
     in_process: bool | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     requeue_after: float = REQUEUE_SECONDS,
+    retry_failed: bool = False,
 ) -> BillRun:
     """Start (or resume) the run for ``run_on`` and see it to its end.
 
@@ -268,9 +300,12 @@ def run_bill_run(
     after each chunk; otherwise one task per pending chunk for the workers, watching
     the database until every chunk is done or failed, and queueing the pending chunks
     again when none has finished for ``requeue_after`` seconds (a worker was killed
-    holding one). Returns the finished run.
+    holding one). With ``retry_failed``, chunks that failed before are tried again.
+    Returns the finished run.
     """
     run = start_run(run_on=run_on, chunk_size=chunk_size)
+    if retry_failed:
+        reopen_failed_chunks(run)
     if in_process is None:
         in_process = settings.CELERY_TASK_ALWAYS_EAGER
     if in_process:

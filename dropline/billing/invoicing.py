@@ -32,7 +32,7 @@ from dropline.billing.models import (
 from dropline.billing.rating import rate
 from dropline.core import bulk, clock, sequences
 from dropline.ledger.models import Book, TransactionKind
-from dropline.ledger.posting import Entry, Posting, combine, post_many
+from dropline.ledger.posting import Entry, Posting, post_many
 from dropline.ledger.queries import balances_cents
 
 INVOICE_SEQUENCE = "invoice"
@@ -130,11 +130,14 @@ def invoice_posting(
         total += line.amount_cents
         key = _ledger_book(line)
         sums[key] = sums.get(key, 0) - line.amount_cents
-    entries = [Entry(book=Book.RECEIVABLE, account_id=account_id, amount_cents=total)]
-    entries.extend(
-        Entry(book=book, sub=sub, amount_cents=amount) for (book, sub), amount in sums.items()
+    # Each (book, sub) once already: what ``combine`` would do is only to leave out zeros.
+    combined = tuple(
+        [Entry(book=Book.RECEIVABLE, account_id=account_id, amount_cents=total)] if total else []
+    ) + tuple(
+        Entry(book=book, sub=sub, amount_cents=amount)
+        for (book, sub), amount in sums.items()
+        if amount
     )
-    combined = combine(entries)
     if not combined:
         return None
     return Posting(

@@ -61,9 +61,9 @@ def notify_bills_ready(*, invoice_ids: Sequence[int]) -> int:
                 context={"owes": amount_due > 0, "provider_name": provider},
                 values={
                     "number": number,
-                    "amount_due": Money(amount_due, currency),
-                    "credit": Money(-amount_due, currency),
-                    "new_charges": Money(total, currency),
+                    "amount_due": Money(amount_due, currency).format(),
+                    "credit": Money(-amount_due, currency).format(),
+                    "new_charges": Money(total, currency).format(),
                     "due": due_on,
                     "start": start,
                     "end": end,

@@ -148,3 +148,39 @@ def test_celery_beat_runs_the_daily_jobs_in_the_providers_time_zone():
 
     assert "billing.run_due_jobs" in current_app.tasks
     assert "billing.run_chunk" in current_app.tasks
+
+
+def test_a_run_stopped_with_failures_is_finished_with_retry_failed_once_the_cause_is_fixed(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    accounts = billable_accounts(make_catalog(), count=4, opened_on=D(2026, 1, 5))
+    real_issue = bill_runs.issue_invoices
+
+    def broken(**kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bill_runs, "issue_invoices", broken)
+    with pytest.raises(CommandError):
+        bill_run("--date", "2026-02-05", "--chunk-size", "2")
+    monkeypatch.setattr(bill_runs, "issue_invoices", real_issue)
+    out_again = StringIO()
+    with clock.frozen(at(D(2026, 2, 5))), pytest.raises(CommandError):
+        # The cause is fixed, but nobody asked to try again.
+        call_command("bill-run", "--date=2026-02-05", stdout=out_again, stderr=StringIO())
+    out = out_again.getvalue()
+    assert "Stopped with failures" in out
+    assert "--retry-failed tries the failed accounts again" in out
+    assert not Invoice.objects.exists()
+    out, _ = bill_run("--date", "2026-02-05", "--retry-failed")
+    assert "Bill run 2026-02-05: Completed" in out
+    assert "  billed     4" in out
+    assert "  failed     0" in out
+    run = BillRun.objects.get()
+    assert (run.status, run.billed, run.failed, run.chunks_done) == (
+        BillRunStatus.COMPLETED,
+        4,
+        0,
+        2,
+    )
+    assert set(Invoice.objects.values_list("account_id", flat=True)) == {a.pk for a in accounts}
+    assert not run.problems.exists()

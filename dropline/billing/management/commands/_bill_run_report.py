@@ -30,3 +30,5 @@ def write_summary(out: OutputWrapper, run: BillRun) -> None:
         out.write(f"            accounts {_accounts(found)}")
     if run.status == BillRunStatus.RUNNING:
         out.write("  The run is not finished: run the same command again to resume it.")
+    elif summary.failed:
+        out.write("  Once the cause is fixed, --retry-failed tries the failed accounts again.")

@@ -52,6 +52,11 @@ class Command(BaseCommand):
             help="with a broker, seconds without progress before the pending chunks are "
             f"queued again (default {REQUEUE_SECONDS:.0f})",
         )
+        parser.add_argument(
+            "--retry-failed",
+            action="store_true",
+            help="try the chunks that failed again (once their cause is fixed)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,7 +66,7 @@ class Command(BaseCommand):
         if options["requeue_after"] <= 0:
             raise CommandError("--requeue-after must be more than 0 seconds")
         before = BillRun.objects.filter(run_on=day).first()
-        if before is not None and before.finished_at is not None:
+        if before is not None and before.finished_at is not None and not options["retry_failed"]:
             self.stdout.write(f"The bill run for {day.isoformat()} has already finished.")
         bar = tqdm(
             unit="acct",
@@ -83,6 +88,7 @@ class Command(BaseCommand):
                 in_process=True if options["in_process"] else None,
                 chunk_size=options["chunk_size"],
                 requeue_after=options["requeue_after"],
+                retry_failed=options["retry_failed"],
             )
         finally:
             bar.close()
