@@ -3,8 +3,9 @@
 A charge or credit is entered with a reason and billed in arrears on the account's
 next invoice. A wrong invoice is never edited: voiding it posts a credit note that
 reverses its ledger transaction exactly, releases its charges and credits, and the
-same cycle is billed again as a new invoice that says which one it replaces. Each
-is one transaction and one audit event.
+same cycle is billed again as a new invoice that says which one it replaces, and
+the customer is told the corrected bill is ready. Each is one transaction and one
+audit event.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dropline.billing.models import (
     Invoice,
     InvoiceStatus,
 )
+from dropline.billing.notifying import notify_bills_ready
 from dropline.core import audit, clock
 from dropline.customers.models import CustomerAccount
 from dropline.ledger.models import JournalTransaction, TransactionKind
@@ -167,6 +169,7 @@ def void_invoice(
                 _("The cycle could not be billed again: %(problem)s") % {"problem": problem}
             )
         replacement = Invoice.objects.get(pk=outcome.invoice_ids[0])
+        notify_bills_ready(invoice_ids=outcome.invoice_ids)
         audit.record(
             action="billing.invoice_reissued",
             request=request,

@@ -146,3 +146,20 @@ def test_values_go_into_a_message_rendered_once_as_they_are_and_escaped_in_html(
     assert filled.email_text == "See https://x.example/?a=1&b=<2>"
     assert filled.email_html == '<a href="https://x.example/?a=1&amp;b=&lt;2&gt;">INV-1</a>'
     assert filled.in_app == "INV-1"
+
+
+def test_a_corrected_bill_is_announced_and_the_void_one_is_not_announced_again():
+    from dropline.billing.adjustments import void_invoice
+
+    invoice = billed()
+    with clock.frozen(at(D(2026, 1, 5))):
+        notify_bills_ready(invoice_ids=[invoice.pk])
+    with clock.frozen(at(D(2026, 1, 7))):
+        replacement = void_invoice(invoice=invoice, reason="Wrong service address on the bill")
+    assert replacement is not None
+    subjects = sorted(
+        Message.objects.filter(event="invoice_ready", channel="email").values_list(
+            "subject_key", flat=True
+        )
+    )
+    assert subjects == sorted([f"invoice:{invoice.pk}", f"invoice:{replacement.pk}"])
