@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crash import ROOT, dropline, environment, start, wait_for
+from tests.support.crash import ROOT, dropline, sqlite_with_accounts, start, wait_for
 from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -49,23 +49,7 @@ def stop(process: subprocess.Popen[str]) -> None:
 def test_workers_bill_the_chunks_the_command_queues_even_when_one_is_killed(tmp_path: Path):
     need(bool(REDIS_URL), "REDIS_URL is not set")
     path = tmp_path / "workers.sqlite3"
-    env = environment(f"sqlite:///{path}")
-    dropline("migrate", "--no-input", "-v", "0", env=env)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.crash",
-            "--accounts",
-            str(ACCOUNTS),
-            "--opened",
-            "2026-01-05",
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-    )
+    env = sqlite_with_accounts(path, accounts=ACCOUNTS, opened="2026-01-05")
     env = {**env, "CELERY_BROKER_URL": REDIS_URL, "CELERY_RESULT_BACKEND": REDIS_URL}
     first = worker(env)
     second: subprocess.Popen[str] | None = None

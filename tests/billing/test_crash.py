@@ -4,8 +4,6 @@ every check, and every bill told once."""
 
 import datetime as dt
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,14 @@ from tests.support.bill_runs import (
 )
 from tests.support.billing import iowa_tax_table
 from tests.support.catalog import make_catalog
-from tests.support.crash import ROOT, dropline, environment, kill, start, wait_for
+from tests.support.crash import (
+    dropline,
+    environment,
+    kill,
+    sqlite_with_accounts,
+    start,
+    wait_for,
+)
 from tests.support.services import need
 
 D = dt.date
@@ -105,23 +110,7 @@ def test_a_run_killed_inside_a_chunk_on_postgresql_finishes_exactly_once_when_ru
 
 def test_a_run_killed_mid_way_on_sqlite_finishes_exactly_once_when_run_again(tmp_path: Path):
     path = tmp_path / "crash.sqlite3"
-    env = environment(f"sqlite:///{path}")
-    dropline("migrate", "--no-input", "-v", "0", env=env)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tests.support.crash",
-            "--accounts",
-            str(ACCOUNTS),
-            "--opened",
-            "2026-01-05",
-        ],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-    )
+    env = sqlite_with_accounts(path, accounts=ACCOUNTS, opened="2026-01-05")
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
 
     def one(sql: str) -> tuple[Any, ...]:

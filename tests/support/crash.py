@@ -76,6 +76,29 @@ def kill(process: subprocess.Popen[str]) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
+def sqlite_with_accounts(path: Path, *, accounts: int, opened: str) -> dict[str, str]:
+    """A migrated SQLite database file at ``path`` with ``accounts`` billable accounts
+    opened on ``opened``; returns the environment for subprocesses that use it."""
+    env = environment(f"sqlite:///{path}")
+    dropline("migrate", "--no-input", "-v", "0", env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.crash",
+            "--accounts",
+            str(accounts),
+            "--opened",
+            opened,
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
+    return env
+
+
 def main(argv: list[str] | None = None) -> None:
     import datetime as dt
 

@@ -177,31 +177,30 @@ def statement(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def statement_csv(request: HttpRequest) -> HttpResponse:
+def _statement_download(request: HttpRequest, kind: str) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:
         raise Http404
     found = _statement(membership)
-    response = HttpResponse(
-        documents.statement_csv(found, language=_language()), content_type="text/csv; charset=utf-8"
-    )
-    name = documents.statement_filename(found, "csv")
+    if kind == "csv":
+        body: bytes | str = documents.statement_csv(found, language=_language())
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = documents.statement_pdf(found, language=_language())
+        content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    name = documents.statement_filename(found, kind)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def statement_csv(request: HttpRequest) -> HttpResponse:
+    return _statement_download(request, "csv")
 
 
 @login_required
 @require_GET
 def statement_pdf(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    if membership is None:
-        raise Http404
-    found = _statement(membership)
-    response = HttpResponse(
-        documents.statement_pdf(found, language=_language()), content_type="application/pdf"
-    )
-    name = documents.statement_filename(found, "pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _statement_download(request, "pdf")
