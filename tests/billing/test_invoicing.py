@@ -195,3 +195,23 @@ def test_ledger_check_names_the_first_broken_invariant(capsys):
     Invoice.objects.filter(pk=invoice.pk).update(total_cents=invoice.total_cents + 1)
     with pytest.raises(CommandError, match="totals equal their lines: invoice INV-00000001"):
         call_command("ledger", "check")
+
+
+def test_an_invoice_the_ledger_never_heard_of_is_found():
+    from dropline.billing.checks import every_invoice_is_posted
+    from dropline.billing.cycles import Cycle
+    from dropline.billing.history import load_history
+    from dropline.billing.rating import rate
+    from tests.support.histories import write_invoice
+
+    account, _ = account_with_internet(make_catalog(), opened_on=D(2026, 1, 5))
+    bill(account, D(2026, 1, 5))
+    assert every_invoice_is_posted() is None
+    february = Cycle(D(2026, 2, 5), D(2026, 3, 4))
+    unposted = write_invoice(
+        account, (february.start, february.end), rate(load_history(account.pk), february)
+    )
+    assert every_invoice_is_posted() == (
+        f"invoice {unposted.number} totals {unposted.total_cents} but the ledger's "
+        "receivable holds 0 for it"
+    )
