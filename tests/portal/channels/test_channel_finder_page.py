@@ -124,3 +124,13 @@ def test_query_count_does_not_grow_with_results(client):
         return len([x for x in ctx.captured_queries if "SAVEPOINT" not in x["sql"]])
 
     assert count("action") == count("e")
+
+
+def test_without_tv_a_plan_is_offered_as_an_addition(client):
+    make_line_up()
+    customer = make_customer(username="no-tv")
+    client.force_login(customer.user)
+    page = client.get("/channels/", {"q": "action"}).content.decode()
+    assert "This account has no TV service." in page
+    assert "Add TV Gold for $80.00 a month." in page
+    assert "Switch to" not in page
