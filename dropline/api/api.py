@@ -16,6 +16,7 @@ from ninja.security import django_auth
 
 from dropline.api import errors
 from dropline.api.billing import routes as billing
+from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
@@ -23,6 +24,7 @@ from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people
 from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
+from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
 
 ROUTES_MODULE = ".routes"
@@ -66,4 +68,6 @@ api.add_router("", people.router)
 api.add_router("", contacts.router)
 api.add_router("", security.router)
 api.add_router("", billing.router)
+api.add_router("", services.router)
+api.add_router("", channels.router)
 api.add_router("/recovery", recovery.router)

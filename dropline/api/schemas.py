@@ -22,6 +22,14 @@ class MoneyOut(Schema):
         )
 
 
+class AccountQuery(Schema):
+    account: str | None = Field(
+        None,
+        max_length=40,
+        description="The account number, from `/me`'s `accounts`; the first one if left out.",
+    )
+
+
 class AccountRefOut(Schema):
     number: str
     name: str

@@ -87,7 +87,7 @@ class AccountOverview:
         return Money(self.billing.amount_due_cents, self.billing.currency)
 
 
-def _service_line(
+def service_line(
     sub: Subscription, *, today: dt.date, language: str, channel_counts: dict[int, int]
 ) -> ServiceLine:
     plan = sub.plan
@@ -121,7 +121,7 @@ def _service_line(
     )
 
 
-def _equipment_line(device: Equipment) -> EquipmentLine:
+def equipment_line(device: Equipment) -> EquipmentLine:
     return EquipmentLine(
         equipment_id=device.pk,
         kind=device.model.kind,
@@ -135,7 +135,7 @@ def _equipment_line(device: Equipment) -> EquipmentLine:
     )
 
 
-def _channel_counts(plan_ids: list[int]) -> dict[int, int]:
+def channel_counts(plan_ids: list[int]) -> dict[int, int]:
     if not plan_ids:
         return {}
     rows = Plan.objects.filter(pk__in=plan_ids, kind=ServiceKind.TV).annotate(n=Count("channels"))
@@ -150,12 +150,12 @@ def account_overview(*, account: CustomerAccount, language: str = "en") -> Accou
         current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
     )
     tv_plan_ids = sorted({s.plan_id for s in subscriptions if s.plan.kind == ServiceKind.TV})
-    counts = _channel_counts(tv_plan_ids)
+    counts = channel_counts(tv_plan_ids)
     services = [
-        _service_line(sub, today=today, language=language, channel_counts=counts)
+        service_line(sub, today=today, language=language, channel_counts=counts)
         for sub in subscriptions
     ]
-    equipment = [_equipment_line(device) for device in equipment_for(account=account)]
+    equipment = [equipment_line(device) for device in equipment_for(account=account)]
     currency = account.currency
     total = Money.total(
         [s.total for s in services] + [e.monthly_rental for e in equipment], currency

@@ -32,6 +32,8 @@ from dropline.portal.common import current_membership
 # pages are reached from the bell in the header and link to one another.
 PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
+    ("services:index", _("Services")),
+    ("channels:index", _("Channels")),
     ("billing:overview", _("Billing")),
     ("accounts_portal:people", _("People")),
     ("security:index", _("Security")),
@@ -39,7 +41,16 @@ PORTAL_SECTIONS = [
 
 # URL namespaces of the customer's pages: the banner shows on these only.
 PORTAL_NAMESPACES = frozenset(
-    {"portal", "billing", "notifications", "security", "security_activity", "accounts_portal"}
+    {
+        "portal",
+        "billing",
+        "notifications",
+        "security",
+        "security_activity",
+        "accounts_portal",
+        "services",
+        "channels",
+    }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.
 BANNERLESS_VIEWS = frozenset({"notifications:inbox"})

@@ -25,8 +25,10 @@ urlpatterns = [
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
     path("billing/", include("dropline.portal.billing.urls")),
+    path("channels/", include("dropline.portal.channels.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
     path("security/activity/", include("dropline.portal.security_activity.urls")),
     path("security/", include("dropline.portal.security.urls")),
+    path("services/", include("dropline.portal.services.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -32,15 +32,17 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from dropline.accounts.models import User
 from dropline.accounts.second_factor import enrol_authenticator_app
+from dropline.catalog.models import Channel, Plan
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
+from dropline.subscriptions.ordering import subscribe
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
-from tests.support.sweep import Route, api_paths, path_params, sign_in
+from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -589,3 +591,64 @@ def test_a_forged_token_gets_nothing(db):
             url = path.format(**dict.fromkeys(path_params(operation), 1))
             response = getattr(forged, method)(url, {}, content_type="application/json")
             assert response.status_code == 401, (method, url)
+
+
+# --- the account chosen by query or session ---------------------------------------------------
+
+
+def _ned_watches_tv(ned: Others) -> None:
+    """Ned has a TV package no longer on sale with a channel: only a page leaking his
+    package would name it."""
+    channel = Channel.objects.create(number=777, call_sign="NEDTV", name="Ned Vision", genre="news")
+    plan = Plan.objects.create(
+        code="neds-tv",
+        kind="tv",
+        name="Nedward TV Deluxe",
+        monthly_price_cents=9900,
+    )
+    plan.channels.set([channel])
+    subscribe(account=ned.customer.account, plan=plan)
+    Plan.objects.filter(pk=plan.pk).update(is_active=False)
+
+
+def test_every_api_read_that_takes_an_account_answers_404_for_another_customers(ann, ned):
+    """Each operation choosing its account by ``?account=`` (billing, services, the
+    channel finder): Ned's number is a 404 that shows nothing of his."""
+    _ned_watches_tv(ned)
+    problems: list[str] = []
+    checked = 0
+    for path, operations in api_paths().items():
+        operation = operations.get("get")
+        if operation is None or path_params(operation) or "account" not in query_params(operation):
+            continue
+        checked += 1
+        url = f"{path}?account={ned.customer.account.number}&q=ned"
+        theirs = ann.get(url)
+        if theirs.status_code != 404:
+            problems.append(f"GET {url} -> {theirs.status_code}")
+        shown = theirs.content.decode(errors="replace")
+        leaked = [s for s in [*ned.secrets, "Nedward TV Deluxe"] if s in shown]
+        if leaked:
+            problems.append(f"GET {url} shows {leaked}")
+    assert not problems, "\n".join(problems)
+    assert checked >= 5  # billing summary, invoices, forecast, services, channels
+
+
+def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned):
+    """Were Ned's account id ever in Ann's session, the account pages show Ann's."""
+    _ned_watches_tv(ned)
+    session = ann.session
+    session["portal_account_id"] = ned.customer.account.pk
+    session.save()
+    for url in (
+        reverse("portal:overview"),
+        reverse("services:index"),
+        reverse("channels:index") + "?q=ned",
+        reverse("billing:overview"),
+    ):
+        response = ann.get(url)
+        assert response.status_code == 200, url
+        shown = response.content.decode()
+        assert not [s for s in ned.secrets if s in shown], url
+        assert "Nedward TV Deluxe" not in shown, url
+        assert "Included in your package" not in shown, url

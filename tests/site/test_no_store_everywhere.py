@@ -199,9 +199,13 @@ def test_personal_pages_say_no_store_when_signed_in(people):
     app = Caller("app token")
     for caller, url in (
         (customer, reverse("portal:overview")),
+        (customer, reverse("services:index")),
+        (customer, reverse("channels:index") + "?q=news"),
         (staff, "/backoffice/"),
         (staff, "/backoffice/admin/"),
         (app, "/api/v1/me"),
+        (app, "/api/v1/services"),
+        (app, "/api/v1/channels?q=news"),
         (app, APP_SESSION),
     ):
         response = caller.ask("GET", url)

@@ -46,3 +46,7 @@ def api_paths() -> dict[str, dict[str, Any]]:
 
 def path_params(operation: dict[str, Any]) -> list[str]:
     return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"]
+
+
+def query_params(operation: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.errors import HttpError
 
-from dropline.accounts.requests import signed_in_user
 from dropline.api.billing.schemas import (
     BillingQuery,
     ChangeOut,
@@ -29,14 +28,13 @@ from dropline.api.billing.schemas import (
     LineOut,
     SummaryOut,
 )
+from dropline.api.membership import membership_asked
 from dropline.api.schemas import AccountRefOut, ErrorOut
 from dropline.billing import documents, queries
 from dropline.billing.grouping import LineGroup, group_lines
 from dropline.billing.models import Invoice
 from dropline.core.pagination import InvalidCursorError, decode_cursor
 from dropline.customers.models import AccountMember
-from dropline.customers.numbering import normalize_account_number
-from dropline.customers.queries import memberships_for
 
 router = Router(tags=["billing"])
 
@@ -49,15 +47,7 @@ def _language() -> str:
 
 def _membership(request: HttpRequest, query: BillingQuery) -> AccountMember:
     """The caller's membership of the account asked about, or 404."""
-    memberships = memberships_for(user=signed_in_user(request))
-    if query.account:
-        memberships = memberships.filter(
-            account__number=normalize_account_number(query.account) or "-"
-        )
-    membership = memberships.first()
-    if membership is None:
-        raise Http404
-    return membership
+    return membership_asked(request, query.account)
 
 
 def _invoice(request: HttpRequest, query: BillingQuery, number: str) -> Invoice:

@@ -7,15 +7,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from dropline.api.schemas import AccountRefOut
+from dropline.api.schemas import AccountQuery, AccountRefOut
 
 
-class BillingQuery(Schema):
-    account: str | None = Field(
-        None,
-        max_length=40,
-        description="The account number, from `/me`'s `accounts`; the first one if left out.",
-    )
+class BillingQuery(AccountQuery):
+    pass
 
 
 class InvoicesQuery(BillingQuery):

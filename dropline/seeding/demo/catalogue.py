@@ -53,6 +53,15 @@ CHANNELS: list[tuple[int, str, str, str, int]] = [
 ]
 
 
+# The channels each TV add-on carries: the sports networks only the pack has, the
+# Spanish-language channels of the bigger packages, the premium movie channels.
+ADD_ON_LINE_UPS: dict[str, list[int]] = {
+    "sports-pack": [n for n, *_rest, t in CHANNELS if t == 9],
+    "latino-pack": [70, 71, 72],
+    "premiere-pack": [90, 91],
+}
+
+
 def _upsert(model: type[models.Model], key: dict[str, Any], values: dict[str, Any]) -> int:
     """Create the record if its natural key is new; leave an existing one alone."""
     _, created = model.objects.get_or_create(**key, defaults=values)  # type: ignore[attr-defined]
@@ -133,6 +142,7 @@ def load() -> int:
         ("sports-pack", ServiceKind.TV, "Sports Pack", "Paquete de deportes", 899),
         ("dvr-service", ServiceKind.TV, "Cloud DVR", "DVR en la nube", 499),
         ("latino-pack", ServiceKind.TV, "Latino Pack", "Paquete latino", 699),
+        ("premiere-pack", ServiceKind.TV, "Premiere Movies", "Cine Premiere", 1299),
         ("static-ip", ServiceKind.INTERNET, "Static IP address", "Dirección IP fija", 1000),
         ("wifi-boost", ServiceKind.INTERNET, "Whole-home Wi-Fi", "Wi-Fi en toda la casa", 500),
         (
@@ -154,8 +164,8 @@ def load() -> int:
                 "currency": settings.DROPLINE_CURRENCY,
             },
         )
-        if was_created and code == "sports-pack":
-            add_on.channels.set([channels[n] for n, *_rest, t in CHANNELS if t == 9])
+        if was_created and code in ADD_ON_LINE_UPS:
+            add_on.channels.set([channels[n] for n in ADD_ON_LINE_UPS[code]])
         created += int(was_created)
 
     # Makes and models are proper nouns; the kind ("Gateway", "Puerta de enlace") is
