@@ -33,6 +33,7 @@ from dropline.portal.common import current_membership
 PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
     ("billing:overview", _("Billing")),
+    ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
     ("security:index", _("Security")),
 ]

@@ -53,7 +53,7 @@ class Area:
 
 
 AREAS = {
-    "customer": Area(start=("/",), skipped=("/backoffice/",), least=10),
+    "customer": Area(start=("/", "/plans/"), skipped=("/backoffice/",), least=10),
     # The customer pages are reached from a search, the agent's starting point.
     "staff": Area(
         start=("/backoffice/", "/backoffice/?q={account}"),

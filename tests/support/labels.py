@@ -58,9 +58,12 @@ def make_label(plan: Plan) -> BroadbandLabel:
 
 
 def sell_in_areas(catalog: Catalog) -> Areas:
-    """Internet 500 and TV everywhere; Internet 1000 only in Riverbend."""
+    """Internet 500 and TV everywhere; Internet 1000 only in Riverbend, the area of the
+    customers ``make_customer`` makes."""
     areas = Areas(
-        riverbend=ServiceArea.objects.get_or_create(code="riverbend", name="Riverbend")[0],
+        riverbend=ServiceArea.objects.get_or_create(
+            code="test-area", defaults={"name": "Test Area"}
+        )[0],
         hills=ServiceArea.objects.get_or_create(code="hills", name="Hills")[0],
     )
     for plan in (catalog.internet, catalog.tv):
