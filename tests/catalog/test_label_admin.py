@@ -32,6 +32,7 @@ def test_an_administrator_edits_a_label_and_it_is_audited(label):
     assert saved.typical_latency_ms == 15
     assert saved.identifier == label.identifier
     event = AuditEvent.objects.get(action="catalog.label_changed")
+    assert event.actor is not None
     assert event.actor.username == "ada"
     assert event.data["fields"] == ["typical_latency_ms"]
 
