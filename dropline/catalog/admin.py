@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from dropline.catalog.models import (
@@ -25,7 +26,6 @@ class ChannelAdmin(admin.ModelAdmin):
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "download_mbps", "is_active")
     list_filter = ("kind", "is_active", "service_areas")
-    filter_horizontal = ("service_areas",)
 
 
 @admin.register(AddOn)
@@ -43,7 +43,7 @@ class PromotionAdmin(admin.ModelAdmin):
     list_display = ("name", "plan", "monthly_price_cents", "duration_months", "is_active")
 
 
-class LabelFeeInline(admin.TabularInline):
+class LabelFeeInline(admin.StackedInline):
     model = LabelFee
     extra = 1
 
@@ -56,6 +56,7 @@ class BroadbandLabelAdmin(admin.ModelAdmin):
     list_display = ("identifier", "plan", "typical_download_mbps", "typical_upload_mbps")
     readonly_fields = ("identifier",)
     inlines = (LabelFeeInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
