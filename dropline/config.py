@@ -82,6 +82,14 @@ def env_http_url(name: str) -> str:
     return raw
 
 
+def env_frn(name: str, *, default: str) -> str:
+    """An FCC Registration Number: exactly 10 digits."""
+    raw = os.environ.get(name, "").strip() or default
+    if len(raw) != 10 or not raw.isascii() or not raw.isdigit():
+        raise ConfigError(f"{name} must be a 10-digit FCC Registration Number, not {raw!r}")
+    return raw
+
+
 def redact_url(url: str) -> str:
     """The URL with any password replaced, safe for messages and logs."""
     parts = urlsplit(url)

@@ -17,6 +17,7 @@ from dropline.config import (
     default_database_url,
     email_from_url,
     env_bool,
+    env_frn,
     env_http_url,
     env_int,
     env_list,
@@ -274,6 +275,9 @@ DROPLINE_SUPPORT_HOURS = os.environ.get("DROPLINE_SUPPORT_HOURS", "").strip()
 DROPLINE_SUPPORT_HOURS_ES = os.environ.get("DROPLINE_SUPPORT_HOURS_ES", "").strip()
 DROPLINE_SUPPORT_ADDRESS = os.environ.get("DROPLINE_SUPPORT_ADDRESS", "").strip()
 DROPLINE_HELP_URL = env_http_url("DROPLINE_HELP_URL")
+# The provider's FCC Registration Number: the start of every broadband label's
+# unique plan identifier.
+DROPLINE_FCC_FRN = env_frn("DROPLINE_FCC_FRN", default="0000000000")
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

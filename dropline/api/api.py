@@ -22,6 +22,7 @@ from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
 from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people
+from dropline.api.plans import routes as plans
 from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
 from dropline.api.services import routes as services
@@ -70,4 +71,5 @@ api.add_router("", security.router)
 api.add_router("", billing.router)
 api.add_router("", services.router)
 api.add_router("", channels.router)
+api.add_router("", plans.router)
 api.add_router("/recovery", recovery.router)

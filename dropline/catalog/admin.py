@@ -1,6 +1,19 @@
-from django.contrib import admin
+from typing import Any
 
-from dropline.catalog.models import AddOn, Channel, EquipmentModel, Plan, Promotion
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from dropline.catalog.models import (
+    AddOn,
+    BroadbandLabel,
+    Channel,
+    EquipmentModel,
+    LabelFee,
+    Plan,
+    Promotion,
+)
+from dropline.core.audit import record
 
 
 @admin.register(Channel)
@@ -12,7 +25,7 @@ class ChannelAdmin(admin.ModelAdmin):
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "download_mbps", "is_active")
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind", "is_active", "service_areas")
 
 
 @admin.register(AddOn)
@@ -28,3 +41,33 @@ class EquipmentModelAdmin(admin.ModelAdmin):
 @admin.register(Promotion)
 class PromotionAdmin(admin.ModelAdmin):
     list_display = ("name", "plan", "monthly_price_cents", "duration_months", "is_active")
+
+
+class LabelFeeInline(admin.StackedInline):
+    model = LabelFee
+    extra = 1
+
+
+@admin.register(BroadbandLabel)
+class BroadbandLabelAdmin(admin.ModelAdmin):
+    """Label fields are edited here; the identifier is generated once and labels are never
+    deleted, so an identifier is never handed out twice. Every save is audited."""
+
+    list_display = ("identifier", "plan", "typical_download_mbps", "typical_upload_mbps")
+    readonly_fields = ("identifier",)
+    inlines = (LabelFeeInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: BroadbandLabel, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        record(
+            action="catalog.label_changed" if change else "catalog.label_created",
+            request=request,
+            target=obj,
+            data={"plan": obj.plan.code, "fields": sorted(form.changed_data)},
+        )

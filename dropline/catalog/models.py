@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import secrets
+import string
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +74,13 @@ class Plan(models.Model):
     # TV
     channels = models.ManyToManyField(
         Channel, verbose_name=_("channel line-up"), blank=True, related_name="plans"
+    )
+    # Where the plan can be ordered: explicit rows, so a plan with no areas is sold nowhere.
+    service_areas = models.ManyToManyField(
+        "customers.ServiceArea",
+        verbose_name=_("available in"),
+        blank=True,
+        related_name="plans",
     )
     is_active = models.BooleanField(_("on sale"), default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -160,6 +171,113 @@ class Promotion(models.Model):
     class Meta:
         verbose_name = _("promotion")
         verbose_name_plural = _("promotions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def localized_name(self, language: str) -> str:
+        return self.name_es if language == "es" and self.name_es else self.name
+
+
+_IDENTIFIER_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_plan_identifier() -> str:
+    """A fresh FCC unique plan identifier: "F", the provider's FCC Registration Number,
+    then 15 random capital letters or digits."""
+    tail = "".join(secrets.choice(_IDENTIFIER_ALPHABET) for _ in range(15))
+    return f"F{settings.DROPLINE_FCC_FRN}{tail}"
+
+
+class LabelError(Exception):
+    """A broadband facts label cannot be removed: its identifier is never handed out again."""
+
+
+class BroadbandLabel(models.Model):
+    """The FCC broadband facts of an internet plan. The identifier is generated once and
+    kept when the plan changes; labels are never deleted, so a retired plan's identifier
+    is never reused."""
+
+    plan = models.OneToOneField(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        related_name="broadband_label",
+        limit_choices_to={"kind": ServiceKind.INTERNET},
+    )
+    identifier = models.CharField(
+        _("unique plan identifier"),
+        max_length=26,
+        unique=True,
+        editable=False,
+        default=new_plan_identifier,
+    )
+    contract_months = models.PositiveSmallIntegerField(
+        _("contract length (months)"), null=True, blank=True, help_text=_("Empty means none.")
+    )
+    contract_terms_url = models.URLField(_("contract terms address"), blank=True)
+    early_termination_fee_cents = models.BigIntegerField(
+        _("early termination fee (cents)"), default=0
+    )
+    taxes_included = models.BooleanField(_("government taxes included in the price"), default=False)
+    discounts_text = models.CharField(_("discounts and bundles"), max_length=300, blank=True)
+    discounts_text_es = models.CharField(
+        _("discounts and bundles (Spanish)"), max_length=300, blank=True
+    )
+    discounts_url = models.URLField(_("discounts and bundles address"), blank=True)
+    typical_download_mbps = models.PositiveIntegerField(_("typical download speed (Mbps)"))
+    typical_upload_mbps = models.PositiveIntegerField(_("typical upload speed (Mbps)"))
+    typical_latency_ms = models.PositiveIntegerField(_("typical latency (ms)"))
+    additional_data_cents = models.BigIntegerField(
+        _("charge for additional data (cents)"), default=0
+    )
+    additional_data_block_gb = models.PositiveIntegerField(
+        _("additional data block (GB)"), null=True, blank=True
+    )
+    network_management_url = models.URLField(_("network management policy address"))
+    privacy_policy_url = models.URLField(_("privacy policy address"))
+
+    class Meta:
+        verbose_name = _("broadband facts label")
+        verbose_name_plural = _("broadband facts labels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(early_termination_fee_cents__gte=0)
+                & models.Q(additional_data_cents__gte=0),
+                name="broadband_label_fees_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise LabelError("A broadband facts label is never deleted.")
+
+
+class LabelFee(models.Model):
+    """One itemised fee on a label: a monthly provider fee or a one-time fee at purchase."""
+
+    class Kind(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        ONE_TIME = "one_time", _("One time")
+
+    label = models.ForeignKey(BroadbandLabel, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        verbose_name = _("label fee")
+        verbose_name_plural = _("label fees")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gte=0), name="label_fee_not_negative"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -27,6 +27,7 @@ urlpatterns = [
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
+    path("plans/", include("dropline.portal.plans.urls")),
     path("security/activity/", include("dropline.portal.security_activity.urls")),
     path("security/", include("dropline.portal.security.urls")),
     path("services/", include("dropline.portal.services.urls")),

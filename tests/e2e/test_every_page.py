@@ -55,7 +55,9 @@ class Area:
 AREAS = {
     # The channel finder is reached with a search, so that it shows channels: some in
     # the demo household's package, some that a change would add.
-    "customer": Area(start=("/", "/channels/?q=sports"), skipped=("/backoffice/",), least=10),
+    "customer": Area(
+        start=("/", "/plans/", "/channels/?q=sports"), skipped=("/backoffice/",), least=10
+    ),
     # The customer pages are reached from a search, the agent's starting point.
     "staff": Area(
         start=("/backoffice/", "/backoffice/?q={account}"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from dropline.seeding.demo import (
+    availability,
     billing,
     catalogue,
     household,
@@ -22,6 +23,7 @@ from dropline.seeding.demo import (
 
 STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalogue", catalogue.load),
+    ("plan availability and labels", availability.load),
     ("household", household.load),
     ("customer without a login", unclaimed.load),
     ("staff", staff.load),

@@ -1,0 +1,49 @@
+"""Reads of the catalogue: which plans can be ordered where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from dropline.catalog.models import Plan, Promotion
+
+
+def _active_promotions() -> Any:
+    return Prefetch(
+        "promotions",
+        queryset=Promotion.objects.filter(is_active=True).order_by("monthly_price_cents", "id"),
+        to_attr="active_promotions",
+    )
+
+
+def plans_available(*, service_area: Any) -> QuerySet[Plan]:
+    """The plans on sale in ``service_area`` (a ServiceArea or its id), with their channel
+    count (``channel_count``), label and active promotions: two queries whatever the count.
+
+    Availability is explicit: a plan with no service areas is sold nowhere."""
+    area_id = getattr(service_area, "pk", service_area)
+    return (
+        Plan.objects.filter(is_active=True, service_areas=area_id)
+        .annotate(channel_count=Count("channels", distinct=True))
+        .select_related("broadband_label")
+        .prefetch_related(_active_promotions())
+        .order_by("kind", "sort_order", "monthly_price_cents", "id")
+    )
+
+
+def plan_with_label(code: str) -> Plan | None:
+    """An internet plan that has a label, by code, whether or not it is on sale anywhere
+    (labels are public information); ``None`` when there is none."""
+    return (
+        Plan.objects.filter(code=code, kind="internet", broadband_label__isnull=False)
+        .select_related("broadband_label")
+        .prefetch_related(_active_promotions(), "broadband_label__fees")
+        .first()
+    )
+
+
+def introductory_offer(plan: Plan) -> Promotion | None:
+    """The plan's cheapest active promotion, from ``plans_available``/``plan_with_label``."""
+    promotions: list[Promotion] = getattr(plan, "active_promotions", [])
+    return promotions[0] if promotions else None

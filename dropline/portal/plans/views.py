@@ -1,0 +1,79 @@
+"""Thin: ``catalog.queries`` says what is sold where, ``catalog.labels`` builds the label.
+
+The label page answers signed out too and shows nothing of any account: it reads only
+the catalogue and the provider's settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from dropline.catalog.labels import broadband_facts
+from dropline.catalog.models import Plan
+from dropline.catalog.queries import introductory_offer, plans_available
+from dropline.portal.common import current_membership
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    plan: Plan
+    name: str
+    price_now_cents: int
+    promotion_months: int | None
+    price_after_cents: int | None
+    channel_count: int
+    has_label: bool
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _row(plan: Plan, language: str) -> PlanRow:
+    offer = introductory_offer(plan)
+    return PlanRow(
+        plan=plan,
+        name=plan.localized_name(language),
+        price_now_cents=offer.monthly_price_cents if offer else plan.monthly_price_cents,
+        promotion_months=offer.duration_months if offer else None,
+        price_after_cents=plan.monthly_price_cents if offer else None,
+        channel_count=getattr(plan, "channel_count", 0),
+        has_label=hasattr(plan, "broadband_label"),
+    )
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    if membership is None:
+        return render(request, "portal/no_account.html")
+    address = membership.account.service_address
+    language = _language()
+    rows = [_row(plan, language) for plan in plans_available(service_area=address.service_area_id)]
+    groups = [
+        (kind, label, [row for row in rows if row.plan.kind == kind])
+        for kind, label in Plan._meta.get_field("kind").choices or []
+    ]
+    return render(
+        request,
+        "portal/plans/index.html",
+        {
+            "membership": membership,
+            "address": address,
+            "groups": [group for group in groups if group[2]],
+        },
+    )
+
+
+@require_GET
+def label(request: HttpRequest, code: str) -> HttpResponse:
+    facts = broadband_facts(code, language=_language())
+    if facts is None:
+        raise Http404
+    return render(request, "portal/plans/label.html", {"facts": facts})
