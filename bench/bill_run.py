@@ -41,9 +41,9 @@ import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from bench import notify_fanout
+from bench.databases import throwaway_postgres
 
 # The tables the floor writes, with the column that ties their rows to an invoice chunk.
 FLOOR_TABLES = [
@@ -336,22 +336,9 @@ def main(argv: list[str] | None = None) -> None:
             notify_fanout.configure(var_dir, f"sqlite:///{var_dir}/bench.sqlite3")
             run(args, "SQLite")
             return
-        import psycopg
-
-        server = urlsplit(args.database_url)
-        name = f"dropline_bench_bill_run_{os.getpid()}"
-        admin_url = server._replace(path="/postgres").geturl()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            notify_fanout.configure(var_dir, server._replace(path=f"/{name}").geturl())
+        with throwaway_postgres(args.database_url, "dropline_bench_bill_run") as url:
+            notify_fanout.configure(var_dir, url)
             run(args, "PostgreSQL")
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -32,9 +32,9 @@ import sys
 import tempfile
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from bench import seed_synthetic
+from bench.databases import throwaway_postgres
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -251,22 +251,9 @@ def main(argv: list[str] | None = None) -> None:
             configure(var_dir, f"sqlite:///{var_dir}/bench.sqlite3")
             run(args, "SQLite")
             return
-        import psycopg
-
-        server = urlsplit(args.database_url)
-        name = f"dropline_bench_fanout_{os.getpid()}"
-        admin_url = server._replace(path="/postgres").geturl()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            configure(var_dir, server._replace(path=f"/{name}").geturl())
+        with throwaway_postgres(args.database_url, "dropline_bench_fanout") as url:
+            configure(var_dir, url)
             run(args, "PostgreSQL")
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import sys
 import tempfile
 import time
 from typing import Any
-from urllib.parse import urlsplit
+
+from bench.databases import throwaway_postgres
 
 # Tables in insertion order (parents first), as (app label, model name).
 TABLES = [
@@ -161,23 +162,9 @@ def main(argv: list[str] | None = None) -> None:
             configure(var_dir, url)
             run(args, url, "SQLite")
             return
-        import psycopg
-
-        server = urlsplit(args.database_url)
-        name = f"dropline_bench_{os.getpid()}"
-        admin_url = server._replace(path="/postgres").geturl()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            url = server._replace(path=f"/{name}").geturl()
+        with throwaway_postgres(args.database_url, "dropline_bench") as url:
             configure(var_dir, url)
             run(args, url, "PostgreSQL")
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin_url, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":
