@@ -215,3 +215,29 @@ def test_an_invoice_the_ledger_never_heard_of_is_found():
         f"invoice {unposted.number} totals {unposted.total_cents} but the ledger's "
         "receivable holds 0 for it"
     )
+
+
+def test_a_reversal_that_does_not_mirror_its_original_is_found():
+    from dropline.ledger.checks import reversals_mirror_their_originals
+    from dropline.ledger.posting import Entry, Posting, post, reversal
+
+    account, _ = account_with_internet(make_catalog(), opened_on=D(2026, 1, 5))
+    invoice = Invoice.objects.get(pk=bill(account, D(2026, 1, 5)).invoice_ids[0])
+    original = JournalTransaction.objects.get(reference=invoice.number)
+    exact = reversal(original.pk, reference=invoice.number, memo="void")
+    assert sum(e.amount_cents for e in exact.entries) == 0
+    short = Posting(
+        kind=exact.kind,
+        reference=exact.reference,
+        effective_on=exact.effective_on,
+        account_id=exact.account_id,
+        reverses_id=original.pk,
+        entries=(
+            Entry(book="receivable", account_id=account.pk, amount_cents=-100),
+            Entry(book="discounts", sub="internet", amount_cents=100),
+        ),
+    )
+    wrong = post(short)
+    assert reversals_mirror_their_originals() == (
+        f"journal transaction {wrong} does not reverse {original.pk} exactly"
+    )
