@@ -1,0 +1,29 @@
+"""A throwaway PostgreSQL database for one benchmark run, dropped afterwards."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+
+@contextmanager
+def throwaway_postgres(server_url: str, prefix: str) -> Iterator[str]:
+    """Create ``<prefix>_<pid>`` on the server ``server_url`` names and yield its URL;
+    close Django's connections and drop it when the block ends, however it ends."""
+    import psycopg
+
+    server = urlsplit(server_url)
+    name = f"{prefix}_{os.getpid()}"
+    admin_url = server._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
