@@ -439,6 +439,12 @@ class ScheduledPrice(models.Model):
     def monthly_price(self) -> Money:
         return Money(self.monthly_price_cents, self.currency)
 
+    @property
+    def replaced_price(self) -> Money | None:
+        if self.replaced_cents is None:
+            return None
+        return Money(self.replaced_cents, self.currency)
+
 
 class ChunkState(models.TextChoices):
     PENDING = "pending", _("Waiting")
