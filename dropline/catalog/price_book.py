@@ -24,7 +24,7 @@ ITEM_MODELS: dict[str, type[Plan] | type[AddOn] | type[EquipmentModel]] = {
     PricedItem.ADD_ON: AddOn,
     PricedItem.EQUIPMENT: EquipmentModel,
 }
-_FIELD = {
+_FIELD: dict[str, str] = {
     PricedItem.PLAN: "plan",
     PricedItem.ADD_ON: "add_on",
     PricedItem.EQUIPMENT: "equipment_model",
@@ -71,7 +71,6 @@ def price_book() -> dict[str, list[PricedRow]]:
 
 def price_history(item: Priced) -> QuerySet[ScheduledPrice]:
     """The item's prices still to come and past, the latest day first."""
-    kind = {Plan: PricedItem.PLAN, AddOn: PricedItem.ADD_ON}.get(type(item), PricedItem.EQUIPMENT)
     return (
         ScheduledPrice.objects.filter(**{_FIELD[item_kind(item)]: item})
         .select_related("scheduled_by", "cancelled_by")
