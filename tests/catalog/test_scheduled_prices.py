@@ -217,5 +217,3 @@ def test_the_notice_rule_holds_for_any_day(today, ahead):
             assert refused.field == "effective_on"
             accepted = False
         assert accepted == (ahead >= 30 if applies else ahead >= 1)
-
-
