@@ -33,7 +33,7 @@ from tests.support.prices import (
 pytestmark = pytest.mark.django_db
 
 
-def _apply(item, *, chunk_size=1000, **extra):  # type: ignore[no-untyped-def]
+def _apply(item, *, chunk_size=1000, **extra):
     with clock.frozen(NOW):
         scheduled = schedule(
             item=item,
@@ -48,7 +48,9 @@ def _apply(item, *, chunk_size=1000, **extra):  # type: ignore[no-untyped-def]
         return run_apply(schedule=scheduled)
 
 
-def _service_lines(invoice: Invoice, subscription_id: int) -> list[tuple[dt.date, dt.date, int]]:
+def _service_lines(
+    invoice: Invoice, subscription_id: int
+) -> list[tuple[dt.date | None, dt.date | None, int]]:
     return [
         (line.period_start, line.period_end, line.amount_cents)
         for line in invoice.lines.filter(item_key=f"sub:{subscription_id}").order_by("position")
@@ -137,7 +139,8 @@ def test_spanish_readers_are_told_in_spanish():
     assert note.language == "es"
     assert "Internet 500 (es)" in note.body_text
     assert "20 de abril de 2026" in note.body_text
-    assert "$70.00" in note.body_text and "$80.00" in note.body_text
+    assert "$70.00" in note.body_text
+    assert "$80.00" in note.body_text
 
 
 def test_running_again_writes_and_sends_nothing_more():
@@ -166,7 +169,7 @@ def test_a_chunk_that_fails_leaves_nothing_half_written_and_is_tried_again(monke
     real = repricing.notify_many
     calls = {"n": 0}
 
-    def flaky(**kwargs):  # type: ignore[no-untyped-def]
+    def flaky(**kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("the outbox is away")

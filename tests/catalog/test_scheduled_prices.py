@@ -5,6 +5,7 @@ daily job that makes it the catalogue's price."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -32,8 +33,8 @@ pytestmark = pytest.mark.django_db
 _PLAN = Plan(code="x", kind="internet", name="X", monthly_price_cents=1)
 
 
-def _schedule(item, **extra):  # type: ignore[no-untyped-def]
-    values = {
+def _schedule(item, **extra):
+    values: dict[str, Any] = {
         "effective_on": RISE_ON,
         "monthly_price_cents": NEW_CENTS,
         "reason": "Network investment",
@@ -203,17 +204,17 @@ def test_the_notice_rule_holds_for_any_day(today, ahead):
     after today; for new orders only, any day after today."""
     day = today + dt.timedelta(days=ahead)
     for applies in (True, False):
-        try:
-            check_schedule(
-                item=_PLAN,
-                effective_on=day,
-                monthly_price_cents=100,
-                reason="why",
-                applies_to_subscribers=applies,
-                today=today,
-            )
-            accepted = True
-        except PriceScheduleError as refused:
-            assert refused.field == "effective_on"
-            accepted = False
-        assert accepted == (ahead >= 30 if applies else ahead >= 1)
+        kwargs = {
+            "item": _PLAN,
+            "effective_on": day,
+            "monthly_price_cents": 100,
+            "reason": "why",
+            "applies_to_subscribers": applies,
+            "today": today,
+        }
+        if ahead >= (30 if applies else 1):
+            assert check_schedule(**kwargs) == (day, 100, "why")
+        else:
+            with pytest.raises(PriceScheduleError) as refused:
+                check_schedule(**kwargs)
+            assert refused.value.field == "effective_on"

@@ -64,7 +64,7 @@ def test_the_list_shows_each_item_with_its_price_and_the_next_one(admin):
 
 
 def test_scheduling_for_new_orders_is_audited_and_listed(admin):
-    catalog, (one,) = catalog_with_subscribers(1)
+    catalog_with_subscribers(1)
     with clock.frozen(NOW):
         response = admin.post(_schedule_url(), _form())
         assert response.status_code == 302
@@ -72,7 +72,8 @@ def test_scheduling_for_new_orders_is_audited_and_listed(admin):
         text = visible_text(admin.get(_item_url()).content.decode())
     scheduled = ScheduledPrice.objects.get()
     assert scheduled.monthly_price_cents == NEW_CENTS
-    assert scheduled.scheduled_by is not None and scheduled.scheduled_by.username == "pricer"
+    assert scheduled.scheduled_by is not None
+    assert scheduled.scheduled_by.username == "pricer"
     assert not scheduled.applies_to_subscribers
     assert "Internet 500 costs $80.00 a month from April 20, 2026." in text
     assert "Keep their price" in text
@@ -85,7 +86,7 @@ def test_scheduling_for_new_orders_is_audited_and_listed(admin):
 def test_applying_to_subscribers_shows_the_job_and_its_figures(
     admin, django_capture_on_commit_callbacks
 ):
-    catalog, subscribers = catalog_with_subscribers(2)
+    catalog_with_subscribers(2)
     with clock.frozen(NOW), django_capture_on_commit_callbacks(execute=True):
         response = admin.post(_schedule_url(), _form(applies_to_subscribers="on"))
     scheduled = ScheduledPrice.objects.get()
@@ -179,7 +180,8 @@ def test_add_ons_have_no_choice_to_apply_to_subscribers(admin):
     assert "applies_to_subscribers" not in html
     assert response.status_code == 302
     scheduled = ScheduledPrice.objects.get()
-    assert scheduled.add_on is not None and not scheduled.applies_to_subscribers
+    assert scheduled.add_on is not None
+    assert not scheduled.applies_to_subscribers
 
 
 def test_canceling_a_price_to_come(admin):
