@@ -38,7 +38,7 @@ import time
 from typing import Any
 
 from bench import notify_fanout
-from bench.bill_run import scratch_tables
+from bench.bill_run import Stopwatch, scratch_tables
 from bench.databases import throwaway_postgres
 
 PLAN_CODE = "bench-internet"
@@ -88,15 +88,18 @@ def prepare(args: argparse.Namespace) -> Any:
     return plan
 
 
-def apply(args: argparse.Namespace, plan: Any) -> tuple[Any, float, int]:
+def apply(args: argparse.Namespace, plan: Any) -> tuple[Any, float, int, Stopwatch]:
     from tqdm import tqdm
 
     from dropline.core import clock
     from dropline.notifications import bulk_notify
+    from dropline.subscriptions import repricing
     from dropline.subscriptions.repricing import run_apply, schedule
 
     queued: list[int] = []
     bulk_notify.enqueue_delivery = queued.extend  # type: ignore[assignment]
+    notices = Stopwatch(repricing.notify_many)
+    repricing.notify_many = notices
     bar = tqdm(unit="chunk", desc="applying", disable=args.no_progress)
 
     def progress(current: Any) -> None:
@@ -119,7 +122,7 @@ def apply(args: argparse.Namespace, plan: Any) -> tuple[Any, float, int]:
         done = run_apply(schedule=scheduled, progress=progress)
         seconds = time.perf_counter() - started
     bar.close()
-    return done, seconds, len(queued)
+    return done, seconds, len(queued), notices
 
 
 def floor(scheduled: Any, chunk_size: int, after_id: int) -> tuple[float, dict[str, int]]:
@@ -193,7 +196,7 @@ def run(args: argparse.Namespace, label: str) -> None:
     )
     plan = prepare(args)
     last = SubscriptionPrice.objects.order_by("-id").values_list("id", flat=True).first()
-    done, seconds, queued = apply(args, plan)
+    done, seconds, queued, notices = apply(args, plan)
     if done.apply_status != ApplyStatus.DONE:
         raise SystemExit(f"the job did not complete: {done.apply_status}")
     dated = SubscriptionPrice.objects.filter(effective_on=done.effective_on).count()
@@ -211,6 +214,11 @@ def run(args: argparse.Namespace, label: str) -> None:
         f"  price change        {seconds:8.2f} s {done.services_changed / seconds:10,.0f}"
         f" services/s {rows / seconds:10,.0f} rows/s"
     )
+    if notices.seconds:
+        print(
+            f"    of which notices  {notices.seconds:8.2f} s"
+            f" {notices.total / notices.seconds:10,.0f} messages/s"
+        )
     print(
         f"  floor: raw {method:<11}{floor_seconds:6.2f} s"
         f" {done.services_changed / floor_seconds:10,.0f} services/s"
