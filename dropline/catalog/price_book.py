@@ -39,11 +39,11 @@ class PricedRow:
     next_change: ScheduledPrice | None
 
 
-def find_item(kind: str, code: str) -> Priced | None:
+def find_item(kind: str, pk: int) -> Priced | None:
     model = ITEM_MODELS.get(kind)
     if model is None:
         return None
-    found: Priced | None = model.objects.filter(code=code).first()
+    found: Priced | None = model.objects.filter(pk=pk).first()
     return found
 
 

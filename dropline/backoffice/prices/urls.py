@@ -15,6 +15,6 @@ urlpatterns = [
         views.scheduled_price_cancel,
         name="scheduled_price_cancel",
     ),
-    path("prices/<slug:kind>/<slug:code>/", views.price_item, name="price_item"),
-    path("prices/<slug:kind>/<slug:code>/schedule/", views.price_schedule, name="price_schedule"),
+    path("prices/<slug:kind>/<int:pk>/", views.price_item, name="price_item"),
+    path("prices/<slug:kind>/<int:pk>/schedule/", views.price_schedule, name="price_schedule"),
 ]

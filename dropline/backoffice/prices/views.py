@@ -53,8 +53,8 @@ def prices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_or_404(kind: str, code: str) -> Priced:
-    item = find_item(kind, code)
+def _item_or_404(kind: str, pk: int) -> Priced:
+    item = find_item(kind, pk)
     if item is None:
         raise Http404
     return item
@@ -82,15 +82,15 @@ def _item_page(
 
 @staff_permission_required("catalog.view_scheduledprice")
 @require_GET
-def price_item(request: HttpRequest, kind: str, code: str) -> HttpResponse:
-    item = _item_or_404(kind, code)
+def price_item(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    item = _item_or_404(kind, pk)
     return _item_page(request, item, SchedulePriceForm(can_apply=isinstance(item, Plan)))
 
 
 @staff_permission_required("catalog.add_scheduledprice")
 @require_POST
-def price_schedule(request: HttpRequest, kind: str, code: str) -> HttpResponse:
-    item = _item_or_404(kind, code)
+def price_schedule(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    item = _item_or_404(kind, pk)
     form = SchedulePriceForm(request.POST, can_apply=isinstance(item, Plan))
     if form.is_valid():
         data = form.cleaned_data
@@ -119,7 +119,7 @@ def price_schedule(request: HttpRequest, kind: str, code: str) -> HttpResponse:
             )
             if scheduled.applies_to_subscribers:
                 return redirect("backoffice:scheduled_price", pk=scheduled.pk)
-            return redirect("backoffice:price_item", kind=item_kind(item), code=item.code)
+            return redirect("backoffice:price_item", kind=item_kind(item), pk=item.pk)
     return _item_page(request, item, form, status=400)
 
 
@@ -197,4 +197,4 @@ def scheduled_price_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             _("The new price of %(item)s from %(date)s is canceled.")
             % {"item": item, "date": display_date(scheduled.effective_on)},
         )
-    return redirect("backoffice:price_item", kind=item_kind(item), code=item.code)
+    return redirect("backoffice:price_item", kind=item_kind(item), pk=item.pk)

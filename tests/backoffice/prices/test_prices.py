@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dropline.accounts import roles
 from dropline.catalog.models import ApplyStatus, ScheduledPrice, ScheduledPriceStatus
+from dropline.catalog.price_book import ITEM_MODELS
 from dropline.core import clock
 from dropline.core.models import AuditEvent
 from dropline.notifications.models import Message
@@ -29,12 +30,16 @@ def admin(client):
     return client
 
 
+def _pk(code: str, kind: str) -> int:
+    return ITEM_MODELS[kind].objects.get(code=code).pk
+
+
 def _item_url(code: str = "internet-500", kind: str = "plan") -> str:
-    return reverse("backoffice:price_item", args=[kind, code])
+    return reverse("backoffice:price_item", args=[kind, _pk(code, kind)])
 
 
 def _schedule_url(code: str = "internet-500", kind: str = "plan") -> str:
-    return reverse("backoffice:price_schedule", args=[kind, code])
+    return reverse("backoffice:price_schedule", args=[kind, _pk(code, kind)])
 
 
 def _form(**changes: object) -> dict[str, object]:
@@ -223,8 +228,9 @@ def test_a_price_told_to_subscribers_cannot_be_canceled(admin):
 
 def test_unknown_items_are_not_found(admin):
     catalog_with_subscribers(1)
-    assert admin.get(_item_url("nothing-here")).status_code == 404
-    assert admin.get(_item_url("internet-500", "gadget")).status_code == 404
+    plan = _pk("internet-500", "plan")
+    assert admin.get(reverse("backoffice:price_item", args=["plan", 99999])).status_code == 404
+    assert admin.get(reverse("backoffice:price_item", args=["gadget", plan])).status_code == 404
     assert admin.get(reverse("backoffice:scheduled_price", args=[999])).status_code == 404
 
 
