@@ -72,6 +72,18 @@ SECTIONS: list[Section] = [
         ("tax_table", "tax_rate_new"),
     ),
     Section(
+        _("Catalog prices"),
+        "backoffice:prices",
+        ("catalog.view_scheduledprice",),
+        (
+            "prices",
+            "price_item",
+            "price_schedule",
+            "scheduled_price",
+            "scheduled_price_cancel",
+        ),
+    ),
+    Section(
         _("Security events"),
         "backoffice:security_events",
         ("accounts.view_securityevent",),

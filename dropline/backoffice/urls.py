@@ -6,6 +6,7 @@ from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
+from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
 
@@ -20,4 +21,5 @@ urlpatterns = [
     *announcements,
     *security_events,
     *billing,
+    *prices,
 ]

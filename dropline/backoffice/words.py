@@ -28,6 +28,10 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "billing.invoice_reissued": _("Re-issued an invoice"),
     "billing.tax_rate_added": _("Added a tax or fee rate"),
     "billing.bill_run_started": _("Started a bill run"),
+    "catalog.price_scheduled": _("Scheduled a new catalog price"),
+    "catalog.price_canceled": _("Canceled a scheduled catalog price"),
+    "catalog.price_took_effect": _("A scheduled catalog price took effect"),
+    "catalog.price_applied": _("Applied a new price to subscribers"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -35,6 +39,7 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "account.username_reminder": _("Username reminder"),
     "announcement.notice": _("Outage or maintenance notice"),
     "announcement.resolved": _("Outage or maintenance resolved"),
+    "price_change_notice": _("Price change notice"),
     "security.email_changed": _("Security alert: email address changed"),
     "security.new_device": _("Security alert: sign-in from a new device"),
     "security.password_changed": _("Security alert: password changed"),

@@ -1,4 +1,5 @@
-"""The daily jobs: today's bill run and the price changes that came due.
+"""The daily jobs: today's bill run and the price changes that came due (catalogue
+prices whose day has come, and services' dated prices).
 
 ``dropline run-due-jobs`` (for cron) and the Celery beat task both call
 ``run_due_jobs``. It is idempotent: a day's bill run is made once and resumed if it
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from dropline.billing.bill_runs import queue_pending_chunks, run_bill_run, start_run
 from dropline.billing.models import BillRun, BillRunStatus
+from dropline.catalog.price_schedule import bring_prices_into_effect
 from dropline.core import clock
 from dropline.subscriptions.pricing import apply_due_prices
 
@@ -20,6 +22,7 @@ from dropline.subscriptions.pricing import apply_due_prices
 class DueJobs:
     runs: tuple[BillRun, ...]  # today's, and any earlier run left unfinished
     prices_changed: int
+    catalogue_prices: int = 0  # scheduled catalogue prices that took effect
 
 
 def run_due_jobs(*, today: dt.date | None = None, wait: bool = True) -> DueJobs:
@@ -27,6 +30,7 @@ def run_due_jobs(*, today: dt.date | None = None, wait: bool = True) -> DueJobs:
     earlier run left unfinished. ``wait=False`` (the beat task, itself on a worker)
     queues the chunks for the workers and returns."""
     day = today or clock.today()
+    catalogue_prices = bring_prices_into_effect(today=day)
     prices_changed = apply_due_prices(today=day)
     unfinished = list(
         BillRun.objects.filter(status=BillRunStatus.RUNNING, run_on__lt=day)
@@ -41,4 +45,6 @@ def run_due_jobs(*, today: dt.date | None = None, wait: bool = True) -> DueJobs:
             run = start_run(run_on=run_on)
             queue_pending_chunks(run)
             runs.append(run)
-    return DueJobs(runs=tuple(runs), prices_changed=prices_changed)
+    return DueJobs(
+        runs=tuple(runs), prices_changed=prices_changed, catalogue_prices=catalogue_prices
+    )

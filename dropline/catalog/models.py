@@ -284,3 +284,195 @@ class LabelFee(models.Model):
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+
+class PricedItem(models.TextChoices):
+    PLAN = "plan", _("Plan")
+    ADD_ON = "add_on", _("Add-on")
+    EQUIPMENT = "equipment", _("Equipment rental")
+
+
+class ScheduledPriceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_EFFECT = "in_effect", _("In effect")
+    CANCELLED = "canceled", _("Canceled")
+
+
+class ApplyStatus(models.TextChoices):
+    NOT_APPLIED = "", _("New orders only")
+    RUNNING = "running", _("Applying to subscribers")
+    DONE = "done", _("Applied to subscribers")
+    FAILED = "failed", _("Stopped with failures")
+
+
+class ScheduledPrice(models.Model):
+    """A new monthly catalogue price for a plan, an add-on or an equipment model's rental
+    from a date. New orders pay it from that day on; existing subscribers keep their
+    contracted price unless the change ``applies_to_subscribers``, in which case each
+    of their services gets a dated price from that day and its people are told at
+    least 30 days ahead. Kept after it takes effect, as the item's price history."""
+
+    item = models.CharField(_("priced item"), max_length=16, choices=PricedItem.choices)
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="scheduled_prices"
+    )
+    add_on = models.ForeignKey(
+        AddOn, null=True, blank=True, on_delete=models.PROTECT, related_name="scheduled_prices"
+    )
+    equipment_model = models.ForeignKey(
+        EquipmentModel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scheduled_prices",
+    )
+    effective_on = models.DateField(_("effective from"))
+    monthly_price_cents = models.BigIntegerField(_("new monthly price (cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    # The catalogue price it replaced, recorded when it took effect.
+    replaced_cents = models.BigIntegerField(_("price before (cents)"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    applies_to_subscribers = models.BooleanField(
+        _("applies to existing subscribers"), default=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ScheduledPriceStatus.choices,
+        default=ScheduledPriceStatus.SCHEDULED,
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+    )
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("canceled by"),
+    )
+    cancelled_at = models.DateTimeField(_("canceled at"), null=True, blank=True)
+    took_effect_at = models.DateTimeField(_("took effect at"), null=True, blank=True)
+    # Applying it to the services that have the item, in chunks.
+    apply_status = models.CharField(
+        _("subscribers"),
+        max_length=16,
+        choices=ApplyStatus.choices,
+        default=ApplyStatus.NOT_APPLIED,
+        blank=True,
+    )
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    services_total = models.PositiveIntegerField(_("services to change"), default=0)
+    services_changed = models.PositiveIntegerField(_("services changed"), default=0)
+    notices = models.PositiveIntegerField(_("messages recorded"), default=0)
+    apply_started_at = models.DateTimeField(null=True, blank=True)
+    apply_finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("scheduled price")
+        verbose_name_plural = _("scheduled prices")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_price_cents__gte=0),
+                name="scheduled_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        item="plan",
+                        plan__isnull=False,
+                        add_on__isnull=True,
+                        equipment_model__isnull=True,
+                    )
+                    | models.Q(
+                        item="add_on",
+                        plan__isnull=True,
+                        add_on__isnull=False,
+                        equipment_model__isnull=True,
+                    )
+                    | models.Q(
+                        item="equipment",
+                        plan__isnull=True,
+                        add_on__isnull=True,
+                        equipment_model__isnull=False,
+                    )
+                ),
+                name="scheduled_price_one_item",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "effective_on"],
+                condition=~models.Q(status="canceled"),
+                name="scheduled_price_plan_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["add_on", "effective_on"],
+                condition=~models.Q(status="canceled"),
+                name="scheduled_price_add_on_once_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["equipment_model", "effective_on"],
+                condition=~models.Q(status="canceled"),
+                name="scheduled_price_equipment_once_a_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "effective_on"], name="scheduled_price_due")]
+
+    def __str__(self) -> str:
+        return f"{self.priced} from {self.effective_on}: {self.monthly_price_cents}"
+
+    @property
+    def priced(self) -> Plan | AddOn | EquipmentModel:
+        target = self.plan or self.add_on or self.equipment_model
+        assert target is not None  # the check constraint: exactly one
+        return target
+
+    @property
+    def monthly_price(self) -> Money:
+        return Money(self.monthly_price_cents, self.currency)
+
+    @property
+    def replaced_price(self) -> Money | None:
+        if self.replaced_cents is None:
+            return None
+        return Money(self.replaced_cents, self.currency)
+
+
+class ChunkState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PriceChangeChunk(models.Model):
+    """A contiguous range of service ids a scheduled price is applied to in one
+    transaction: their dated prices, their notices and this mark commit together."""
+
+    schedule = models.ForeignKey(ScheduledPrice, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=ChunkState.choices, default=ChunkState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["schedule", "index"]
+        verbose_name = _("price change chunk")
+        verbose_name_plural = _("price change chunks")
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "index"], name="price_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id}#{self.index}"

@@ -55,6 +55,7 @@ def _nav(html: str) -> list[str]:
                 "Invoices",
                 "Bill runs",
                 "Tax table",
+                "Catalog prices",
                 "Security events",
                 "Records",
             ],

@@ -27,6 +27,7 @@ from dropline.accounts.models import User
 from dropline.accounts.second_factor import current_code
 from dropline.backoffice import urls as backoffice_urls
 from dropline.billing.models import TaxRate
+from dropline.catalog.models import Plan, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
@@ -51,6 +52,8 @@ class Samples:
     invoice_number: str
     bill_run_pk: int
     tax_rate_pk: int
+    scheduled_price_pk: int
+    plan_pk: int
 
 
 @pytest.fixture
@@ -103,6 +106,8 @@ def samples(demo: None) -> Samples:
         invoice_number=invoice.number,
         bill_run_pk=bill_run(run_on=dt.date(2020, 1, 1)).pk,
         tax_rate_pk=TaxRate.objects.order_by("pk")[0].pk,
+        scheduled_price_pk=ScheduledPrice.objects.order_by("pk")[0].pk,
+        plan_pk=Plan.objects.order_by("pk")[0].pk,
     )
 
 
@@ -116,12 +121,15 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "number": samples.number,
         "invitation_id": samples.invitation_id,
         "invoice_number": samples.invoice_number,
+        "kind": "plan",
     }
     pk_by_name = {
         "message": samples.message_pk,
         "announcement": samples.announcement_pk,
         "bill_run": samples.bill_run_pk,
         "tax_rate": samples.tax_rate_pk,
+        "scheduled_price": samples.scheduled_price_pk,
+        "price": samples.plan_pk,
     }
     found = []
     for pattern in backoffice_urls.urlpatterns:
@@ -143,6 +151,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "revoke_invitation_code",
             "customer_note_add",
             "bill_run_start",
+            "price_schedule",
+            "scheduled_price_cancel",
         }
         found.append((url, "post" if post_only else "get"))
     return found

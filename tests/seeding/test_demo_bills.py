@@ -25,6 +25,7 @@ from dropline.billing.models import (
     LineKind,
     TaxRate,
 )
+from dropline.catalog.models import ScheduledPrice
 from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.core.models import AuditEvent
@@ -131,8 +132,13 @@ def test_each_bill_was_announced_once_on_its_day_and_only_the_latest_is_unread(d
     )
     assert spanish.language == "es"
     for person in (maria, jose):
-        [unread] = inbox.inbox_for(user=person).filter(read_at__isnull=True)
-        assert unread.subject_key == f"invoice:{invoices[-1].pk}"
+        unread = inbox.inbox_for(user=person).filter(read_at__isnull=True)
+        [bill] = unread.filter(event="invoice_ready")
+        assert bill.subject_key == f"invoice:{invoices[-1].pk}"
+        # Besides the latest bill, only the notice of the demo's price rise (told today).
+        assert set(unread.exclude(pk=bill.pk).values_list("event", flat=True)) == {
+            "price_change_notice"
+        }
 
 
 def test_every_invoice_is_numbered_without_gaps_and_the_ledger_holds(demo):
@@ -291,10 +297,19 @@ def test_the_next_bill_s_forecast_calls_out_a_price_change_told_this_month(demo)
     rises_on = latest.period_end + ONE_DAY
     ahead = forecast(household().pk, language="en")
     assert ahead.cycle.start == rises_on
-    assert ahead.callouts == [
+    mobile_rise = (
         f"The price of Mobile Unlimited changes on {display_date(rises_on)}: "
         "from $29.99 to $32.99 a month."
-    ]
+    )
+    # The demo's rise of Internet Ultra 500, 45 days ahead, is called out too when it
+    # falls in that cycle.
+    internet_on = ScheduledPrice.objects.get(plan__code="internet-500").effective_on
+    internet_rise = (
+        f"The price of Internet Ultra 500 changes on {display_date(internet_on)}: "
+        "from $69.99 to $74.99 a month."
+    )
+    in_cycle = ahead.cycle.start <= internet_on <= ahead.cycle.end
+    assert ahead.callouts == [mobile_rise, *([internet_rise] if in_cycle else [])]
     [line] = [line for line in ahead.lines if line.item_key == f"sub:{mobile.pk}"]
     assert line.amount_cents == 3299
 

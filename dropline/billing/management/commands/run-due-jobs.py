@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         done = run_due_jobs()
+        self.stdout.write(f"Catalogue prices that took effect: {done.catalogue_prices}.")
         self.stdout.write(f"Prices brought up to date on {done.prices_changed} service(s).")
         for run in done.runs:
             write_summary(self.stdout, run)
