@@ -38,7 +38,7 @@ def _nav(html: str) -> list[str]:
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table", "Records"],
+            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -56,6 +56,7 @@ def _nav(html: str) -> list[str]:
                 "Bill runs",
                 "Tax table",
                 "Security events",
+                "Catalog",
                 "Records",
             ],
         ),

@@ -27,6 +27,7 @@ from dropline.accounts.models import User
 from dropline.accounts.second_factor import current_code
 from dropline.backoffice import urls as backoffice_urls
 from dropline.billing.models import TaxRate
+from dropline.catalog.models import Channel, Promotion
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
@@ -51,6 +52,8 @@ class Samples:
     invoice_number: str
     bill_run_pk: int
     tax_rate_pk: int
+    promotion_pk: int
+    channel_pk: int
 
 
 @pytest.fixture
@@ -103,6 +106,8 @@ def samples(demo: None) -> Samples:
         invoice_number=invoice.number,
         bill_run_pk=bill_run(run_on=dt.date(2020, 1, 1)).pk,
         tax_rate_pk=TaxRate.objects.order_by("pk")[0].pk,
+        promotion_pk=Promotion.objects.order_by("pk")[0].pk,
+        channel_pk=Channel.objects.order_by("pk")[0].pk,
     )
 
 
@@ -122,6 +127,18 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "announcement": samples.announcement_pk,
         "bill_run": samples.bill_run_pk,
         "tax_rate": samples.tax_rate_pk,
+        "catalog_promotion": samples.promotion_pk,
+        "catalog_channel": samples.channel_pk,
+    }
+    # The catalogue's pages name a demo plan, add-on or equipment model by its code (the
+    # first prefix that matches the page's name).
+    code_by_name = {
+        "catalog_plan_line_up": "tv-select",
+        "catalog_plan": "internet-300",
+        "catalog_label": "internet-300",
+        "catalog_promotion_new": "internet-300",
+        "catalog_add_on": "sports-pack",
+        "catalog_equipment": "gw-xb8",
     }
     found = []
     for pattern in backoffice_urls.urlpatterns:
@@ -133,6 +150,9 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             if name == "pk":
                 prefix = next(p for p in pk_by_name if str(pattern.name).startswith(p))
                 kwargs[name] = pk_by_name[prefix]
+            elif name == "code":
+                prefix = next(p for p in code_by_name if str(pattern.name).startswith(p))
+                kwargs[name] = code_by_name[prefix]
             else:
                 assert name in values, f"add a sample {name!r} for backoffice:{pattern.name}"
                 kwargs[name] = values[name]
