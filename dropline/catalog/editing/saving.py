@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from dropline.catalog.errors import CatalogError
 from dropline.core import audit
@@ -36,6 +37,31 @@ def refuse_invalid(error: ValidationError) -> CatalogError:
     return CatalogError("", error.messages[0] if error.messages else str(error))
 
 
+# The largest value each kind of integer column holds on every database Dropline runs
+# on (SQLite would store more; PostgreSQL would fail on save).
+_INTEGER_LIMITS: list[tuple[type[models.Field[Any, Any]], int, int]] = [
+    (models.PositiveSmallIntegerField, 0, 32_767),
+    (models.PositiveIntegerField, 0, 2_147_483_647),
+    (models.BigIntegerField, -(2**63), 2**63 - 1),
+]
+
+
+def _check_integers(obj: models.Model, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool):
+            continue
+        field = obj._meta.get_field(name)
+        for kind, low, high in _INTEGER_LIMITS:
+            if isinstance(field, kind):
+                if not low <= value <= high:
+                    raise CatalogError(
+                        name,
+                        _("Enter a whole number from %(low)s to %(high)s.")
+                        % {"low": low, "high": high},
+                    )
+                break
+
+
 def save_fields(
     obj: models.Model,
     values: dict[str, Any],
@@ -46,6 +72,7 @@ def save_fields(
     before and after of each field that changed (all of them for a new row). The caller
     holds the transaction."""
     creating = obj.pk is None
+    _check_integers(obj, values)
     before = {name: getattr(obj, name) for name in values}
     for name, value in values.items():
         setattr(obj, name, value)
