@@ -5,6 +5,7 @@ each change is checked and audited (``catalog/editing/``)."""
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from dropline.catalog.models import (
@@ -68,3 +69,4 @@ class BroadbandLabelAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("identifier", "plan", "typical_download_mbps", "typical_upload_mbps")
     readonly_fields = ("identifier",)
     inlines = (LabelFeeInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
