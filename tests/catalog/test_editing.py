@@ -72,7 +72,7 @@ def test_a_plan_that_cannot_be_created_is_refused_naming_the_field(changes, fiel
         **changes,
     }
     with pytest.raises(CatalogError) as refused:
-        create_plan(**values)  # type: ignore[arg-type]
+        create_plan(**values)
     assert refused.value.field == field
     assert not Plan.objects.exists()
     assert _catalog_audit() == 0

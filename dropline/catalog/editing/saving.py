@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,16 @@ def save_fields(
         obj.full_clean(exclude=list(exclude))
     except ValidationError as error:
         raise refuse_invalid(error) from None
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        # Someone saved the same code or number a moment ago: the database is the last
+        # word on what is unique.
+        unique = next((n for n in values if getattr(obj._meta.get_field(n), "unique", False)), "")
+        raise CatalogError(
+            unique, _("This was saved by someone else a moment ago. Check it and try again.")
+        ) from None
     return {
         name: {"before": None if creating else plain(before[name]), "after": plain(value)}
         for name, value in values.items()
