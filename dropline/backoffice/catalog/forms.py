@@ -21,6 +21,7 @@ from dropline.catalog.models import (
     LabelFee,
     Plan,
     Promotion,
+    ServiceKind,
 )
 from dropline.customers.models import ServiceArea
 
@@ -94,7 +95,14 @@ class PlanForm(CatalogForm):
         error_messages={"required": _("Enter the monthly price.")},
     )
 
-    def __init__(self, *args: Any, creating: bool, **kwargs: Any) -> None:
+    # What only some kinds of plan have: an existing plan's form leaves out the rest.
+    KIND_FIELDS: dict[str, set[str]] = {
+        ServiceKind.INTERNET: {"download_mbps", "upload_mbps", "data_allowance_gb"},
+        ServiceKind.TV: set(),
+        ServiceKind.MOBILE: {"data_allowance_gb", "price_per_gb"},
+    }
+
+    def __init__(self, *args: Any, creating: bool, kind: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sort_order"].label = _("Position in the list")
         self.fields["sort_order"].help_text = _("Plans of a kind are listed from the lowest.")
@@ -107,6 +115,10 @@ class PlanForm(CatalogForm):
         else:
             for name in ("code", "kind", "monthly_price"):
                 del self.fields[name]
+            kept: set[str] = self.KIND_FIELDS.get(kind, set())
+            for name in {"download_mbps", "upload_mbps", "data_allowance_gb", "price_per_gb"}:
+                if name not in kept:
+                    del self.fields[name]
         self.order_fields(
             ["code", "kind", "name", "name_es", "description", "monthly_price", *self.MODEL_FIELDS]
         )

@@ -153,7 +153,10 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     plan = _plan(code)
     initial = {name: getattr(plan, name) for name in PlanForm.MODEL_FIELDS}
     form = PlanForm(
-        request.POST if request.method == "POST" else None, creating=False, initial=initial
+        request.POST if request.method == "POST" else None,
+        creating=False,
+        kind=plan.kind,
+        initial=initial,
     )
     status = 200
     if request.method == "POST":

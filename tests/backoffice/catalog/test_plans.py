@@ -180,10 +180,10 @@ def test_bad_input_on_an_edit_changes_nothing(admin, shop):
     response = admin.post(url, plan_edit_form(plan, name="", data_allowance_gb=50))
     assert response.status_code == 400
     assert "This field is required" in field_errors(response.content.decode(), "name")
-    response = admin.post(url, plan_edit_form(plan, name="TV Max", data_allowance_gb=50))
+    response = admin.post(url, plan_edit_form(plan, name="TV Max", sort_order=70000))
     assert response.status_code == 400
-    assert "TV plans have no data allowance" in field_errors(
-        response.content.decode(), "data_allowance_gb"
+    assert "Enter a whole number from 0 to 32767" in field_errors(
+        response.content.decode(), "sort_order"
     )
     plan.refresh_from_db()
     assert plan.name == "TV Essentials"
@@ -289,6 +289,23 @@ def test_a_promotion_nobody_has_yet_can_change_its_terms(admin, shop):
     assert admin.post(url, {**form, "is_active": "on"}).status_code == 302
     promotion.refresh_from_db()
     assert (promotion.monthly_price_cents, promotion.duration_months) == (3999, 4)
+
+
+@pytest.mark.parametrize(
+    ("plan_name", "shown", "left_out"),
+    [
+        ("internet", {"download_mbps", "data_allowance_gb"}, {"price_per_gb"}),
+        ("tv", set(), {"download_mbps", "upload_mbps", "data_allowance_gb", "price_per_gb"}),
+    ],
+)
+def test_a_plans_form_asks_only_what_its_kind_has(admin, shop, plan_name, shown, left_out):
+    plan = getattr(shop.catalog, plan_name)
+    html = admin.get(reverse("backoffice:catalog_plan_edit", args=[plan.code])).content.decode()
+    for name in shown:
+        assert f'name="{name}"' in html, name
+    for name in left_out:
+        assert f'name="{name}"' not in html, name
+    assert 'name="monthly_price"' not in html
 
 
 def test_pages_of_unknown_plans_are_404(admin, shop):
