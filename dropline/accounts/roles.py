@@ -69,12 +69,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message",
         "customers.add_customernote",
         "subscriptions.change_subscription",
-        "catalog.add_plan",
-        "catalog.change_plan",
-        "catalog.add_promotion",
-        "catalog.change_promotion",
-        "catalog.add_addon",
-        "catalog.change_addon",
     ],
     FIELD_DISPATCH: [
         *_READ_CUSTOMERS,
@@ -83,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_ANNOUNCEMENTS,
     ],
 }
+# Administrators have every permission of these apps: among them, keeping the catalogue
+# (plans, promotions, availability, line-ups, add-ons, equipment models and labels) on
+# the back-office's catalogue pages, a job no other role has.
 ADMIN_APPS = [
     "core",
     "accounts",

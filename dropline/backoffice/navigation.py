@@ -89,12 +89,38 @@ SECTIONS: list[Section] = [
         ("accounts.view_securityevent",),
         ("security_events",),
     ),
-    # The Django admin: administrators, and the roles that keep the catalogue and the
-    # equipment records there.
+    Section(
+        _("Catalog"),
+        "backoffice:catalog",
+        ("catalog.change_plan",),
+        (
+            "catalog",
+            "catalog_plan_new",
+            "catalog_plan",
+            "catalog_plan_edit",
+            "catalog_plan_areas",
+            "catalog_plan_line_up",
+            "catalog_label",
+            "catalog_promotion_new",
+            "catalog_promotion_edit",
+            "catalog_channels",
+            "catalog_channel_new",
+            "catalog_channel_edit",
+            "catalog_add_ons",
+            "catalog_add_on_new",
+            "catalog_add_on_edit",
+            "catalog_add_on_line_up",
+            "catalog_equipment",
+            "catalog_equipment_new",
+            "catalog_equipment_edit",
+        ),
+    ),
+    # The Django admin: administrators, and the role that keeps the equipment records
+    # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(
         _("Records"),
         "admin:index",
-        ("auth.view_group", "catalog.change_plan", "network.change_equipment"),
+        ("auth.view_group", "network.change_equipment"),
     ),
 ]
 

@@ -2,6 +2,7 @@
 
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.billing.urls import urlpatterns as billing
+from dropline.backoffice.catalog.urls import urlpatterns as catalog
 from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
@@ -22,4 +23,5 @@ urlpatterns = [
     *security_events,
     *billing,
     *prices,
+    *catalog,
 ]

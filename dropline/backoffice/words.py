@@ -32,6 +32,21 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.price_canceled": _("Canceled a scheduled catalog price"),
     "catalog.price_took_effect": _("A scheduled catalog price took effect"),
     "catalog.price_applied": _("Applied a new price to subscribers"),
+    "catalog.plan_created": _("Added a plan"),
+    "catalog.plan_changed": _("Changed a plan"),
+    "catalog.plan_areas_changed": _("Changed where a plan is sold"),
+    "catalog.plan_line_up_changed": _("Changed the channels of a plan"),
+    "catalog.add_on_line_up_changed": _("Changed the channels of an add-on"),
+    "catalog.promotion_created": _("Added a promotion"),
+    "catalog.promotion_changed": _("Changed a promotion"),
+    "catalog.channel_created": _("Added a channel"),
+    "catalog.channel_changed": _("Changed a channel"),
+    "catalog.add_on_created": _("Added an add-on"),
+    "catalog.add_on_changed": _("Changed an add-on"),
+    "catalog.equipment_model_created": _("Added an equipment model"),
+    "catalog.equipment_model_changed": _("Changed an equipment model"),
+    "catalog.label_created": _("Added a broadband facts label"),
+    "catalog.label_changed": _("Changed a broadband facts label"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

@@ -1,3 +1,7 @@
+"""The catalogue in the records admin, read only: plans, promotions, channels, add-ons,
+equipment models and labels are changed on the back-office's catalogue pages, where
+each change is checked and audited (``catalog/editing/``)."""
+
 from typing import Any
 
 from django.contrib import admin
@@ -13,61 +17,56 @@ from dropline.catalog.models import (
     Plan,
     Promotion,
 )
-from dropline.core.audit import record
+
+
+class ReadOnly:
+    """Viewing only: no adding, changing or deleting."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("number", "call_sign", "name", "genre", "is_hd")
     search_fields = ("call_sign", "name")
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "download_mbps", "is_active")
     list_filter = ("kind", "is_active", "service_areas")
 
 
 @admin.register(AddOn)
-class AddOnAdmin(admin.ModelAdmin):
+class AddOnAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("name", "kind", "monthly_price_cents", "is_active")
 
 
 @admin.register(EquipmentModel)
-class EquipmentModelAdmin(admin.ModelAdmin):
+class EquipmentModelAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("manufacturer", "model_name", "kind", "monthly_rental_cents")
 
 
 @admin.register(Promotion)
-class PromotionAdmin(admin.ModelAdmin):
+class PromotionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("name", "plan", "monthly_price_cents", "duration_months", "is_active")
 
 
-class LabelFeeInline(admin.StackedInline):
+class LabelFeeInline(ReadOnly, admin.TabularInline):
     model = LabelFee
-    extra = 1
+    extra = 0
 
 
 @admin.register(BroadbandLabel)
-class BroadbandLabelAdmin(admin.ModelAdmin):
-    """Label fields are edited here; the identifier is generated once and labels are never
-    deleted, so an identifier is never handed out twice. Every save is audited."""
-
+class BroadbandLabelAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("identifier", "plan", "typical_download_mbps", "typical_upload_mbps")
     readonly_fields = ("identifier",)
     inlines = (LabelFeeInline,)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(
-        self, request: HttpRequest, obj: BroadbandLabel, form: Any, change: bool
-    ) -> None:
-        super().save_model(request, obj, form, change)
-        record(
-            action="catalog.label_changed" if change else "catalog.label_created",
-            request=request,
-            target=obj,
-            data={"plan": obj.plan.code, "fields": sorted(form.changed_data)},
-        )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
-from dropline.catalog.models import Plan, Promotion
+from dropline.catalog.models import BroadbandLabel, Plan, Promotion
 
 
 def _active_promotions() -> Any:
@@ -47,3 +47,21 @@ def introductory_offer(plan: Plan) -> Promotion | None:
     """The plan's cheapest active promotion, from ``plans_available``/``plan_with_label``."""
     promotions: list[Promotion] = getattr(plan, "active_promotions", [])
     return promotions[0] if promotions else None
+
+
+def catalogue_for_staff() -> QuerySet[Plan]:
+    """Every plan, on sale or retired, for the staff catalogue: with the number of service
+    areas it is sold in (``area_count``) and whether it has a label (``has_label``), in
+    one query."""
+    return Plan.objects.annotate(
+        area_count=Count("service_areas", distinct=True),
+        has_label=Exists(BroadbandLabel.objects.filter(plan=OuterRef("pk"))),
+    ).order_by("kind", "sort_order", "monthly_price_cents", "id")
+
+
+def unlabelled_internet_plans_on_sale() -> QuerySet[Plan]:
+    """Internet plans on sale without a broadband facts label (made before the rule that
+    a label comes first): staff are told on the catalogue's home."""
+    return Plan.objects.filter(
+        kind="internet", is_active=True, broadband_label__isnull=True
+    ).order_by("sort_order", "id")

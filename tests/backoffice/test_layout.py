@@ -38,7 +38,7 @@ def _nav(html: str) -> list[str]:
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table", "Records"],
+            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -57,6 +57,7 @@ def _nav(html: str) -> list[str]:
                 "Tax table",
                 "Catalog prices",
                 "Security events",
+                "Catalog",
                 "Records",
             ],
         ),

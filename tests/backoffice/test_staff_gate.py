@@ -27,7 +27,7 @@ from dropline.accounts.models import User
 from dropline.accounts.second_factor import current_code
 from dropline.backoffice import urls as backoffice_urls
 from dropline.billing.models import TaxRate
-from dropline.catalog.models import Plan, ScheduledPrice
+from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
@@ -54,6 +54,8 @@ class Samples:
     tax_rate_pk: int
     scheduled_price_pk: int
     plan_pk: int
+    promotion_pk: int
+    channel_pk: int
 
 
 @pytest.fixture
@@ -108,6 +110,8 @@ def samples(demo: None) -> Samples:
         tax_rate_pk=TaxRate.objects.order_by("pk")[0].pk,
         scheduled_price_pk=ScheduledPrice.objects.order_by("pk")[0].pk,
         plan_pk=Plan.objects.order_by("pk")[0].pk,
+        promotion_pk=Promotion.objects.order_by("pk")[0].pk,
+        channel_pk=Channel.objects.order_by("pk")[0].pk,
     )
 
 
@@ -130,6 +134,18 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "tax_rate": samples.tax_rate_pk,
         "scheduled_price": samples.scheduled_price_pk,
         "price": samples.plan_pk,
+        "catalog_promotion": samples.promotion_pk,
+        "catalog_channel": samples.channel_pk,
+    }
+    # The catalogue's pages name a demo plan, add-on or equipment model by its code (the
+    # first prefix that matches the page's name).
+    code_by_name = {
+        "catalog_plan_line_up": "tv-select",
+        "catalog_plan": "internet-300",
+        "catalog_label": "internet-300",
+        "catalog_promotion_new": "internet-300",
+        "catalog_add_on": "sports-pack",
+        "catalog_equipment": "gw-xb8",
     }
     found = []
     for pattern in backoffice_urls.urlpatterns:
@@ -141,6 +157,9 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             if name == "pk":
                 prefix = next(p for p in pk_by_name if str(pattern.name).startswith(p))
                 kwargs[name] = pk_by_name[prefix]
+            elif name == "code":
+                prefix = next(p for p in code_by_name if str(pattern.name).startswith(p))
+                kwargs[name] = code_by_name[prefix]
             else:
                 assert name in values, f"add a sample {name!r} for backoffice:{pattern.name}"
                 kwargs[name] = values[name]

@@ -17,7 +17,7 @@ def grant_price_permissions(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("backoffice", "0006_broadband_label_roles"),
+        ("backoffice", "0007_catalog_roles"),
         ("catalog", "0005_scheduled_prices"),
     ]
     operations = [migrations.RunPython(grant_price_permissions, migrations.RunPython.noop)]

@@ -126,7 +126,8 @@ def test_roles_exist_with_the_permissions_of_each_job():
     assert "customers.search_customeraccount" in codes
     assert "catalog.change_plan" not in codes
     billing = Group.objects.get(name=roles.BILLING)
-    assert billing.permissions.filter(codename="change_plan").exists()
+    assert billing.permissions.filter(codename="add_adjustment").exists()
+    assert not billing.permissions.filter(codename="change_plan").exists()  # administrators'
     dispatch = Group.objects.get(name=roles.FIELD_DISPATCH)
     assert dispatch.permissions.filter(codename="change_equipment").exists()
     assert not dispatch.permissions.filter(codename="change_customeraccount").exists()
