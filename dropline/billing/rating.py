@@ -47,7 +47,7 @@ from dropline.billing.models import AdjustmentKind, ChargeCategory, LineKind
 from dropline.billing.taxes import tax_lines
 from dropline.core.formatting import display_date
 
-__all__ = ["RatedLine", "rate", "true_up_period"]
+__all__ = ["RatedLine", "bundle_on", "rate", "true_up_period"]
 
 _ONE_DAY = dt.timedelta(days=1)
 _KIND_ORDER: dict[str, int] = {
@@ -198,12 +198,19 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
     return segments
 
 
-def _best_bundle(bundles: Sequence[BundleTerm], kinds: set[str]) -> BundleTerm | None:
-    """The largest discount among ``bundles`` that ``kinds`` qualify for: the one with
-    more services on a tie, then the first by code."""
+def bundle_on(
+    bundles: Sequence[BundleTerm], kinds: Iterable[str], day: dt.date
+) -> BundleTerm | None:
+    """The bundle an account with services of ``kinds`` gets on ``day``: of those in force
+    that day whose kinds it has, the largest discount; on a tie the one combining more
+    services, then the first by code. The discount itself is at most what those services
+    cost (see ``rate``)."""
+    having = set(kinds)
     best: BundleTerm | None = None
     for bundle in bundles:
-        if not bundle.kinds <= kinds:
+        if not bundle.kinds <= having or bundle.starts_on > day:
+            continue
+        if bundle.ends_on is not None and day > bundle.ends_on:
             continue
         if best is None or (bundle.monthly_discount_cents, len(bundle.kinds)) > (
             best.monthly_discount_cents,
@@ -241,12 +248,7 @@ def _bundle_segments(
                 net[kind] += segment.monthly_cents
                 if segment.item.kind == _RECURRING:
                     kinds.add(kind)
-        in_force = [
-            bundle
-            for bundle in history.bundles
-            if bundle.starts_on <= day and (bundle.ends_on is None or day <= bundle.ends_on)
-        ]
-        bundle = _best_bundle(in_force, kinds)
+        bundle = bundle_on(history.bundles, kinds, day)
         if bundle is None:
             continue
         monthly = min(bundle.monthly_discount_cents, sum(net[kind] for kind in bundle.kinds))

@@ -58,6 +58,7 @@ class Plan(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
     monthly_price_cents = models.BigIntegerField(_("monthly price (cents)"))
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     # Internet
@@ -106,6 +107,9 @@ class Plan(models.Model):
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+    def localized_description(self, language: str) -> str:
+        return self.description_es if language == "es" and self.description_es else self.description
 
 
 class AddOn(models.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from dropline.catalog.models import Plan, Promotion
+from dropline.catalog.models import Bundle, Plan, Promotion
 
 
 def _active_promotions() -> Any:
@@ -47,3 +49,16 @@ def introductory_offer(plan: Plan) -> Promotion | None:
     """The plan's cheapest active promotion, from ``plans_available``/``plan_with_label``."""
     promotions: list[Promotion] = getattr(plan, "active_promotions", [])
     return promotions[0] if promotions else None
+
+
+def bundles_on_offer(*, on: dt.date, kinds: Iterable[str] | None = None) -> list[Bundle]:
+    """The bundles on offer and in force on ``on``, largest discount first, in one query;
+    with ``kinds``, only those whose services are all among them (what can be ordered
+    at an address, say)."""
+    sold = set(kinds) if kinds is not None else None
+    rows = (
+        Bundle.objects.filter(is_active=True, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by("-monthly_discount_cents", "sort_order", "code")
+    )
+    return [bundle for bundle in rows if sold is None or set(bundle.kinds) <= sold]

@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="plan",
+            name="description_es",
+            field=models.TextField(blank=True, verbose_name="description (Spanish)"),
+        ),
         migrations.AlterField(
             model_name="addon",
             name="kind",
