@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dropline.billing.cycles import Cycle
+from dropline.billing.describe import describe_line
 from dropline.billing.lines import prorate
 from dropline.billing.rating import rate
 from tests.support.histories import (
@@ -336,3 +337,33 @@ def test_a_service_added_then_removed_in_a_cycle_trues_up_to_exactly_the_kept_da
     assert billed + sum(line.amount_cents for line in trued) == expected
     # And April itself has no bundle: TV is gone.
     assert [line for line in bundle_lines(april) if line.kind == "discount"] == []
+
+
+def test_a_fee_per_line_says_which_lines_it_counts():
+    e911 = tax("e911", kind="line_fee", amount=100, applies_to=("mobile", "phone"), name="911 fee")
+    mobile = service(4, kind="mobile", label="Mobile Unlimited", price=2999)
+    [phone_fee] = rate(history(subscriptions=(phone(),), tax_rates=(e911,)), MARCH)[-1:]
+    assert describe_line(phone_fee, "en") == "911 fee, 1 home phone line"
+    assert describe_line(phone_fee, "es") == "911 fee, 1 línea de teléfono residencial"
+    [both] = rate(history(subscriptions=(phone(), mobile), tax_rates=(e911,)), MARCH)[-1:]
+    assert describe_line(both, "en") == "911 fee, 2 lines"
+    [mobile_fee] = rate(history(subscriptions=(mobile,), tax_rates=(e911,)), MARCH)[-1:]
+    assert describe_line(mobile_fee, "en") == "911 fee, 1 mobile line"
+
+
+def test_a_bundle_true_up_says_what_happened_to_the_discount():
+    before = history(
+        subscriptions=(internet(), tv(started_on=D(2026, 3, 20))), bundles=(INTERNET_TV,)
+    )
+    march = rate(before, MARCH)
+    # TV turned out to have started on Mar 10: more days of discount.
+    earlier = after(before, march, (MARCH.start, MARCH.end), subscriptions=(
+        internet(),
+        tv(started_on=D(2026, 3, 10)),
+    ))  # fmt: skip
+    [more] = [line for line in rate(earlier, APRIL) if line.item_key.startswith("bundle:")
+              and line.kind == "proration"]  # fmt: skip
+    assert more.amount_cents < 0
+    assert describe_line(more, "en") == (
+        "Bundle discount (Internet + TV), more days, March 10, 2026 \u2013 March 19, 2026"
+    )
