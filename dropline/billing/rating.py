@@ -281,15 +281,15 @@ def _bundle_segments(
             ),
         )
         result.append(_Segment(item, start, end, -monthly))
-    kinds = set().union(*(bundle.kinds for bundle, *_days in runs))
-    return _held_to_charges(result, services, kinds_of, kinds, period)
+    combined = set().union(*(bundle.kinds for bundle, *_days in runs))
+    return _held_to_charges(result, services, kinds_of, combined, period)
 
 
 def _held_to_charges(
     discounts: list[_Segment],
     services: Sequence[_Segment],
     kinds_of: dict[str, str],
-    kinds: set[str],
+    combined: set[str],
     period: Cycle,
 ) -> list[_Segment]:
     """Each day's discount is at most what its services cost that day, but rounding a
@@ -298,7 +298,7 @@ def _held_to_charges(
     charges = sum(
         _amount(segment, period)
         for segment in services
-        if kinds_of[segment.item.group_key] in kinds
+        if kinds_of[segment.item.group_key] in combined
     )
     amounts = [_amount(segment, period) for segment in discounts]
     excess = -sum(amounts) - max(charges, 0)
