@@ -110,3 +110,15 @@ def test_my_services_shows_the_discount_the_bill_takes(client):
     assert [line.amount_cents for line in forecast.lines if line.kind == LineKind.DISCOUNT] == [
         -1000
     ]
+
+
+def test_the_forecast_says_when_a_bundle_discount_starts():
+    make_bundle(discount=1000)
+    home = bundled_home(opened_on=D(2026, 1, 5), tv_from=D(2026, 3, 20))
+    bill_months(home.account, first=D(2026, 1, 5), months=1)
+    with clock.frozen(at(D(2026, 2, 10))):
+        ahead = queries.bill_forecast(account=home.account, language="en")
+        spanish = queries.bill_forecast(account=home.account, language="es")
+    assert ahead.cycle.start == D(2026, 3, 5)
+    assert "Your Internet + TV bundle discount starts on March 20, 2026." in ahead.callouts
+    assert any("Internet + TV" in note and "paquete" in note for note in spanish.callouts)
