@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import pairwise
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -225,7 +226,9 @@ def _bundle_segments(
 ) -> list[_Segment]:
     """The bundle discount for each day of ``period``: the largest bundle in force whose
     kinds all have a service billed that day, as much as those services cost that day at
-    most, merged into runs of days at one discount."""
+    most, in runs of days at one discount."""
+    if not history.bundles:
+        return []
     kinds_of = {subscription.item_key: subscription.kind for subscription in history.subscriptions}
     services = [
         segment
@@ -235,35 +238,46 @@ def _bundle_segments(
         and not segment.item.key.startswith(("addon:", "equip:"))
     ]
     wanted = set().union(*(bundle.kinds for bundle in history.bundles))
-    if not services or not history.bundles or len(wanted & set(kinds_of.values())) < 2:
+    if not services or len(wanted & set(kinds_of.values())) < 2:
         return []
+    # The state only changes where a service's segment or a bundle starts or stops:
+    # each stretch between two such days is one run (usually the whole period).
+    after_end = period.end + _ONE_DAY
+    changes = {period.start, after_end}
+    for segment in services:
+        changes.update((segment.start, segment.end + _ONE_DAY))
+    for bundle in history.bundles:
+        changes.add(bundle.starts_on)
+        if bundle.ends_on is not None:
+            changes.add(bundle.ends_on + _ONE_DAY)
+    edges = sorted(day for day in changes if period.start <= day <= after_end)
     runs: list[tuple[BundleTerm, dt.date, dt.date, int]] = []
-    for offset in range(period.days):
-        day = period.start + dt.timedelta(days=offset)
+    for first, following in pairwise(edges):
+        last_day = following - _ONE_DAY
         net: dict[str, int] = defaultdict(int)
         kinds: set[str] = set()
         for segment in services:
-            if segment.start <= day <= segment.end:
+            if segment.start <= first <= segment.end:
                 kind = kinds_of[segment.item.group_key]
                 net[kind] += segment.monthly_cents
                 if segment.item.kind == _RECURRING:
                     kinds.add(kind)
-        bundle = bundle_on(history.bundles, kinds, day)
+        bundle = bundle_on(history.bundles, kinds, first)
         if bundle is None:
             continue
         monthly = min(bundle.monthly_discount_cents, sum(net[kind] for kind in bundle.kinds))
         if monthly <= 0:
             continue
-        last = runs[-1] if runs else None
+        previous = runs[-1] if runs else None
         if (
-            last is not None
-            and last[0] == bundle
-            and last[3] == monthly
-            and (last[2] + _ONE_DAY == day)
+            previous is not None
+            and previous[0] == bundle
+            and previous[3] == monthly
+            and previous[2] + _ONE_DAY == first
         ):
-            runs[-1] = (bundle, last[1], day, monthly)
+            runs[-1] = (bundle, previous[1], last_day, monthly)
         else:
-            runs.append((bundle, day, day, monthly))
+            runs.append((bundle, first, last_day, monthly))
     if not runs:
         return []
     items: dict[str, _Item] = {}
