@@ -47,6 +47,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.equipment_model_changed": _("Changed an equipment model"),
     "catalog.label_created": _("Added a broadband facts label"),
     "catalog.label_changed": _("Changed a broadband facts label"),
+    "catalog.bundle_created": _("Added a bundle"),
+    "catalog.bundle_changed": _("Changed a bundle"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

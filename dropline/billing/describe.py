@@ -46,6 +46,11 @@ class LineLike(Protocol):
     def percent(self) -> Decimal | None: ...
 
 
+def is_bundle(line: LineLike) -> bool:
+    """Whether the line is a bundle's discount (or its true-up)."""
+    return line.item_key.startswith("bundle:")
+
+
 def label_in(line: LineLike, language: str) -> str:
     """The line's label in ``language`` (Spanish falls back to English when blank)."""
     return (line.label_es or line.label) if language == "es" else line.label
@@ -86,9 +91,21 @@ def _describe(line: LineLike, language: str) -> str:
     days = date_range(line.period_start, line.period_end)
     if line.kind == LineKind.RECURRING:
         return _("%(item)s, %(dates)s") % {"item": label, "dates": days}
+    if line.kind == LineKind.DISCOUNT and is_bundle(line):
+        return _("Bundle discount (%(bundle)s), %(dates)s") % {"bundle": label, "dates": days}
     if line.kind == LineKind.DISCOUNT:
         return _("Promotional discount (%(promotion)s), %(dates)s") % {
             "promotion": label,
+            "dates": days,
+        }
+    if line.kind == LineKind.PRORATION and is_bundle(line):
+        if line.amount_cents > 0:
+            return _("Bundle discount (%(bundle)s), days it no longer applies, %(dates)s") % {
+                "bundle": label,
+                "dates": days,
+            }
+        return _("Bundle discount (%(bundle)s), more days, %(dates)s") % {
+            "bundle": label,
             "dates": days,
         }
     if line.kind == LineKind.PRORATION:
@@ -113,6 +130,16 @@ def _describe(line: LineLike, language: str) -> str:
                 "%(tax)s, %(count)d mobile line",
                 "%(tax)s, %(count)d mobile lines",
                 line.quantity,
+            ) % {"tax": label, "count": line.quantity}
+        if line.category == ChargeCategory.PHONE:  # a fee per home phone line
+            return ngettext(
+                "%(tax)s, %(count)d home phone line",
+                "%(tax)s, %(count)d home phone lines",
+                line.quantity,
+            ) % {"tax": label, "count": line.quantity}
+        if line.quantity > 1:  # a fee per line, of mobile and home phone lines
+            return ngettext(
+                "%(tax)s, %(count)d line", "%(tax)s, %(count)d lines", line.quantity
             ) % {"tax": label, "count": line.quantity}
         return label
     return label

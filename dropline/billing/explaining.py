@@ -240,12 +240,17 @@ def _monthly_changes(item: _Item, words: _Words) -> list[Change]:
                 "sub": _(
                     "New service %(item)s from %(date)s (partial month %(dates)s): %(amount)s"
                 ),
+                "bundle": _(
+                    "New bundle discount %(item)s from %(date)s (partial month %(dates)s): "
+                    "%(amount)s"
+                ),
             }
         else:
             texts = {
                 "addon": _("New add-on %(item)s from %(date)s: %(amount)s"),
                 "equip": _("New equipment rental %(item)s from %(date)s: %(amount)s"),
                 "sub": _("New service %(item)s from %(date)s: %(amount)s"),
+                "bundle": _("New bundle discount %(item)s from %(date)s: %(amount)s"),
             }
         text = texts.get(item.prefix, texts["sub"]) % values
         changes.append(_draft("added", text, main, start, item, label))
@@ -253,7 +258,9 @@ def _monthly_changes(item: _Item, words: _Words) -> list[Change]:
         credit_from = _first_day(item.now_partial)
         ended = credit_from - _ONE_DAY if credit_from else _last_day(item.before_monthly)
         values = {**common, "date": display_date(ended)}
-        if item.now_partial:
+        if item.prefix == "bundle":
+            text = _("Bundle discount %(item)s ended on %(date)s: %(amount)s") % values
+        elif item.now_partial:
             text = _("%(item)s ended on %(date)s (credit for %(dates)s): %(amount)s") % values
         else:
             text = _("%(item)s ended on %(date)s: %(amount)s") % values

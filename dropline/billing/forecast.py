@@ -1,5 +1,6 @@
 """The next bill before it is issued: a dry run of the same rating, with what is about
-to change called out (a promotion ending, a new price, a service starting or ending).
+to change called out (a promotion ending, a new price, a service starting or ending,
+a bundle discount starting or stopping).
 
 Nothing is written. Every part of today's bills is known in advance, so the range is
 the total itself; usage billed later will widen it.
@@ -8,14 +9,17 @@ the total itself; usage billed later will widen it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dropline.billing.cycles import Cycle, cycle_containing
+from dropline.billing.describe import is_bundle, label_in
 from dropline.billing.history import AccountHistory, load_history
 from dropline.billing.lines import RatedLine
+from dropline.billing.models import LineKind
 from dropline.billing.rating import rate
 from dropline.core import clock
 from dropline.core.formatting import display_date
@@ -49,7 +53,9 @@ def forecast(account_id: int, *, today: dt.date | None = None, language: str) ->
     lines = rate(history, cycle)
     total = sum(line.amount_cents for line in lines)
     with translation.override(language):
-        callouts = _callouts(history, day, cycle, language)
+        callouts = _callouts(history, day, cycle, language) + _bundle_callouts(
+            lines, cycle, language
+        )
     return Forecast(
         cycle=cycle,
         lines=lines,
@@ -151,3 +157,26 @@ def _callouts(history: AccountHistory, today: dt.date, cycle: Cycle, language: s
             )
     notes.sort(key=lambda note: note[0])
     return [text for _day, text in notes]
+
+
+def _bundle_callouts(lines: Sequence[RatedLine], cycle: Cycle, language: str) -> list[str]:
+    """A bundle discount that starts or stops inside the forecast cycle, from rating's
+    own lines (a service starting or ending makes or breaks a bundle)."""
+    notes: list[str] = []
+    for line in lines:
+        if not (line.kind == LineKind.DISCOUNT and is_bundle(line)):
+            continue
+        assert line.period_start is not None
+        assert line.period_end is not None
+        name = label_in(line, language)
+        if line.period_start > cycle.start:
+            notes.append(
+                _("Your %(bundle)s bundle discount starts on %(date)s.")
+                % {"bundle": name, "date": display_date(line.period_start)}
+            )
+        if line.period_end < cycle.end:
+            notes.append(
+                _("Your %(bundle)s bundle discount ends on %(date)s.")
+                % {"bundle": name, "date": display_date(line.period_end)}
+            )
+    return notes

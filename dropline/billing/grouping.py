@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.describe import LineLike, describe_line, label_in
+from dropline.billing.describe import LineLike, describe_line, is_bundle, label_in
 from dropline.billing.models import ChargeCategory, LineKind
 
 ACCOUNT_GROUP = "account"
@@ -28,6 +28,7 @@ TAXES_GROUP = "taxes"
 ROLES = (
     "service",
     "discount",
+    "bundle",
     "add_on",
     "equipment",
     "proration",
@@ -75,6 +76,8 @@ def role_of(line: LineLike) -> str:
     """Which of ``ROLES`` a line plays."""
     if line.kind == LineKind.TAX:
         return "tax"
+    if is_bundle(line):
+        return "bundle"
     if line.kind == LineKind.DISCOUNT:
         return "discount"
     if line.kind == LineKind.PRORATION:
@@ -95,6 +98,7 @@ def role_label(role: str) -> str:
     labels = {
         "service": _("Monthly charge"),
         "discount": _("Promotional discount"),
+        "bundle": _("Bundle discount"),
         "add_on": _("Add-on"),
         "equipment": _("Equipment rental"),
         "proration": _("Partial month"),

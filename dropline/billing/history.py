@@ -1,6 +1,6 @@
 """An account's dated history, read once, as plain values for ``billing.rating``.
 
-``load_histories`` reads any number of accounts in the same eight queries (values
+``load_histories`` reads any number of accounts in the same nine queries (values
 only, no model instances): the bill run calls it once per chunk of accounts, the
 forecast and the explainer once for one account.
 """
@@ -24,6 +24,7 @@ from dropline.billing.models import (
     LineKind,
     TaxRate,
 )
+from dropline.catalog.models import Bundle, bundle_kinds_valid
 from dropline.core import bulk
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment
@@ -150,6 +151,24 @@ class TaxRateTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class BundleTerm:
+    """A bundle of the catalogue: a monthly discount for each day an account has services
+    of every one of ``kinds``, from ``starts_on`` to ``ends_on`` (open when None)."""
+
+    code: str
+    label: str
+    label_es: str
+    kinds: frozenset[str]
+    monthly_discount_cents: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    @property
+    def item_key(self) -> str:
+        return f"bundle:{self.code}"
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousLine:
     """A line of the latest invoice that billed a cycle in advance (or trued one up)."""
 
@@ -185,6 +204,8 @@ class AccountHistory:
     # The period of the latest non-void invoice (None before the first one).
     previous_period: tuple[dt.date, dt.date] | None = None
     previous_invoice_id: int | None = None
+    # The catalogue's bundles (the same for every account), read in one query.
+    bundles: tuple[BundleTerm, ...] = ()
 
 
 @dataclass
@@ -212,7 +233,7 @@ def load_history(account_id: int) -> AccountHistory:
 
 
 def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
-    """The histories of ``account_ids`` (missing ids are left out), in eight queries."""
+    """The histories of ``account_ids`` (missing ids are left out), in nine queries."""
     ids = sorted(set(account_ids))
     if not ids:
         return {}
@@ -360,6 +381,8 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         .order_by("invoice_id", "position")
     )
 
+    bundles = load_bundles()
+
     by_account: dict[int, _Parts] = defaultdict(_Parts)
     for row in subscriptions:
         promotion = (
@@ -496,5 +519,26 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             previous_lines=tuple(parts.previous_lines),
             previous_period=previous_period,
             previous_invoice_id=account["latest_invoice_id"],
+            bundles=bundles,
         )
     return histories
+
+
+def load_bundles() -> tuple[BundleTerm, ...]:
+    """Every bundle of the catalogue, on offer or not (its dates say when it is given), in
+    one query."""
+    return tuple(
+        BundleTerm(
+            code=row["code"],
+            label=row["name"],
+            label_es=row["name_es"] or row["name"],
+            kinds=frozenset(row["kinds"] or ()),
+            monthly_discount_cents=row["monthly_discount_cents"],
+            starts_on=row["starts_on"],
+            ends_on=row["ends_on"],
+        )
+        for row in Bundle.objects.order_by("code").values(
+            "code", "name", "name_es", "kinds", "monthly_discount_cents", "starts_on", "ends_on"
+        )
+        if bundle_kinds_valid(row["kinds"])
+    )

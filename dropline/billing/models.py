@@ -19,6 +19,7 @@ class ChargeCategory(models.TextChoices):
     INTERNET = "internet", _("Internet")
     TV = "tv", _("TV")
     MOBILE = "mobile", _("Mobile")
+    PHONE = "phone", _("Home phone")
     EQUIPMENT = "equipment", _("Equipment")
     FEES = "fees", _("Fees")
     OTHER = "other", _("Other")

@@ -9,7 +9,10 @@ integer cents; bill runs, the forecast and the explainer all call it.
    ends or changes price inside the cycle is prorated by day, with its dates:
    ``monthly * days / cycle days``, rounded half-up once per line.
 2. A promotion is its own negative discount line for the days it applies, split at
-   its end date.
+   its end date. A bundle is a negative discount line for the days the account has
+   services of all its kinds, in advance and prorated like a service; on a day only
+   the largest bundle the account qualifies for applies (never two), and never more
+   than those services cost that day.
 3. The cycle billed before (the latest invoice's period) is trued up: what the
    history now says it should have cost, minus what was billed for it, per item, as
    partial-month lines with dates (an add-on added mid-cycle, a plan change, a
@@ -25,8 +28,9 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import pairwise
 
 from django.utils import translation
 from django.utils.translation import gettext
@@ -34,6 +38,7 @@ from django.utils.translation import gettext
 from dropline.billing.cycles import Cycle
 from dropline.billing.history import (
     AccountHistory,
+    BundleTerm,
     EquipmentRental,
     PreviousLine,
     SubscriptionTerm,
@@ -43,13 +48,14 @@ from dropline.billing.models import AdjustmentKind, ChargeCategory, LineKind
 from dropline.billing.taxes import tax_lines
 from dropline.core.formatting import display_date
 
-__all__ = ["RatedLine", "rate", "true_up_period"]
+__all__ = ["RatedLine", "bundle_on", "rate", "true_up_period"]
 
 _ONE_DAY = dt.timedelta(days=1)
 _KIND_ORDER: dict[str, int] = {
     ChargeCategory.INTERNET.value: 0,
     ChargeCategory.TV.value: 1,
-    ChargeCategory.MOBILE.value: 2,
+    ChargeCategory.PHONE.value: 2,
+    ChargeCategory.MOBILE.value: 3,
 }
 # Plain strings, looked up once: rating runs for every account of a bill run.
 _RECURRING = LineKind.RECURRING.value
@@ -59,6 +65,9 @@ _ONE_TIME = LineKind.ONE_TIME.value
 _CREDIT = LineKind.CREDIT.value
 _CREDIT_ADJUSTMENT = AdjustmentKind.CREDIT.value
 _MOBILE = ChargeCategory.MOBILE.value
+_PHONE = ChargeCategory.PHONE.value
+# A bundle's discount is across services, not one of them: it is booked as "other".
+_BUNDLE_CATEGORY = ChargeCategory.OTHER.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +90,9 @@ class _Segment:
     start: dt.date
     end: dt.date
     monthly_cents: int
+    # The amount, when it is not the monthly price prorated (a bundle's discount held
+    # to what its services cost in the period).
+    fixed_cents: int | None = None
 
     @property
     def days(self) -> int:
@@ -182,8 +194,136 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
             )
             segments.append(_Segment(item, days[0], days[1], add_on.monthly_price_cents))
         segments.extend(_rentals(equipment_by_service[subscription.id], group, window))
+    segments.extend(_bundle_segments(history, period, segments))
     segments.extend(_rentals(equipment_by_service[None], "account", window))
     return segments
+
+
+def bundle_on(
+    bundles: Sequence[BundleTerm], kinds: Iterable[str], day: dt.date
+) -> BundleTerm | None:
+    """The bundle an account with services of ``kinds`` gets on ``day``: of those in force
+    that day whose kinds it has, the largest discount; on a tie the one combining more
+    services, then the first by code. The discount itself is at most what those services
+    cost (see ``rate``)."""
+    having = set(kinds)
+    best: BundleTerm | None = None
+    for bundle in bundles:
+        if not bundle.kinds <= having or bundle.starts_on > day:
+            continue
+        if bundle.ends_on is not None and day > bundle.ends_on:
+            continue
+        if best is None or (bundle.monthly_discount_cents, len(bundle.kinds)) > (
+            best.monthly_discount_cents,
+            len(best.kinds),
+        ):
+            best = bundle
+    return best
+
+
+def _bundle_segments(
+    history: AccountHistory, period: Cycle, segments: Sequence[_Segment]
+) -> list[_Segment]:
+    """The bundle discount for each day of ``period``: the largest bundle in force whose
+    kinds all have a service billed that day, as much as those services cost that day at
+    most, in runs of days at one discount."""
+    if not history.bundles:
+        return []
+    kinds_of = {subscription.item_key: subscription.kind for subscription in history.subscriptions}
+    services = [
+        segment
+        for segment in segments
+        if segment.item.group_key in kinds_of
+        and segment.item.kind in (_RECURRING, _DISCOUNT)
+        and not segment.item.key.startswith(("addon:", "equip:"))
+    ]
+    wanted = set().union(*(bundle.kinds for bundle in history.bundles))
+    if not services or len(wanted & set(kinds_of.values())) < 2:
+        return []
+    # The state only changes where a service's segment or a bundle starts or stops:
+    # each stretch between two such days is one run (usually the whole period).
+    after_end = period.end + _ONE_DAY
+    changes = {period.start, after_end}
+    for segment in services:
+        changes.update((segment.start, segment.end + _ONE_DAY))
+    for bundle in history.bundles:
+        changes.add(bundle.starts_on)
+        if bundle.ends_on is not None:
+            changes.add(bundle.ends_on + _ONE_DAY)
+    edges = sorted(day for day in changes if period.start <= day <= after_end)
+    runs: list[tuple[BundleTerm, dt.date, dt.date, int]] = []
+    for first, following in pairwise(edges):
+        last_day = following - _ONE_DAY
+        net: dict[str, int] = defaultdict(int)
+        kinds: set[str] = set()
+        for segment in services:
+            if segment.start <= first <= segment.end:
+                kind = kinds_of[segment.item.group_key]
+                net[kind] += segment.monthly_cents
+                if segment.item.kind == _RECURRING:
+                    kinds.add(kind)
+        chosen = bundle_on(history.bundles, kinds, first)
+        if chosen is None:
+            continue
+        monthly = min(chosen.monthly_discount_cents, sum(net[kind] for kind in chosen.kinds))
+        if monthly <= 0:
+            continue
+        previous = runs[-1] if runs else None
+        if (
+            previous is not None
+            and previous[0] == chosen
+            and previous[3] == monthly
+            and previous[2] + _ONE_DAY == first
+        ):
+            runs[-1] = (chosen, previous[1], last_day, monthly)
+        else:
+            runs.append((chosen, first, last_day, monthly))
+    if not runs:
+        return []
+    items: dict[str, _Item] = {}
+    result = []
+    for bundle, start, end, monthly in runs:
+        item = items.setdefault(
+            bundle.code,
+            _Item(
+                key=bundle.item_key,
+                kind=_DISCOUNT,
+                category=_BUNDLE_CATEGORY,
+                group_key=bundle.item_key,
+                label=bundle.label,
+                label_es=bundle.label_es,
+            ),
+        )
+        result.append(_Segment(item, start, end, -monthly))
+    combined = set().union(*(bundle.kinds for bundle, *_days in runs))
+    return _held_to_charges(result, services, kinds_of, combined, period)
+
+
+def _held_to_charges(
+    discounts: list[_Segment],
+    services: Sequence[_Segment],
+    kinds_of: dict[str, str],
+    combined: set[str],
+    period: Cycle,
+) -> list[_Segment]:
+    """Each day's discount is at most what its services cost that day, but rounding a
+    split once per line could still leave the discount a cent above the services' lines:
+    the last runs give that cent back, so the discount never exceeds the charges."""
+    charges = sum(
+        _amount(segment, period)
+        for segment in services
+        if kinds_of[segment.item.group_key] in combined
+    )
+    amounts = [_amount(segment, period) for segment in discounts]
+    excess = -sum(amounts) - max(charges, 0)
+    if excess <= 0:
+        return [segment for segment, amount in zip(discounts, amounts, strict=True) if amount]
+    held = []
+    for segment, amount in reversed(list(zip(discounts, amounts, strict=True))):
+        back = min(excess, -amount)
+        excess -= back
+        held.append(replace(segment, fixed_cents=amount + back))
+    return [segment for segment in reversed(held) if segment.fixed_cents != 0]
 
 
 def _rentals(
@@ -209,6 +349,8 @@ def _rentals(
 
 
 def _amount(segment: _Segment, period: Cycle) -> int:
+    if segment.fixed_cents is not None:
+        return segment.fixed_cents
     if segment.start == period.start and segment.end == period.end:
         return segment.monthly_cents
     return prorate(segment.monthly_cents, segment.days, period.days)
@@ -378,17 +520,16 @@ def rate(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
     segments = _segments(history, cycle)
     charges = _group_order(history, _in_advance(segments, cycle) + _true_up(history, cycle))
     charges += _adjustments(history, cycle)
-    mobile_lines = len(
-        {
-            segment.item.key
-            for segment in segments
-            if segment.item.key.startswith("sub:") and segment.item.category == _MOBILE
-        }
-    )
+    services = {
+        (segment.item.key, segment.item.category)
+        for segment in segments
+        if segment.item.key.startswith("sub:")
+    }
     taxes = tax_lines(
         charges,
         history.tax_rates,
         on=cycle.start,
-        mobile_lines=mobile_lines,
+        mobile_lines=sum(1 for _key, category in services if category == _MOBILE),
+        phone_lines=sum(1 for _key, category in services if category == _PHONE),
     )
     return charges + taxes

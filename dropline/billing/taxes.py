@@ -2,7 +2,8 @@
 
 Pure: the rates come in with the account's history. A percentage is levied on the
 taxable lines of the categories it applies to and rounded half-up once per line; a
-fee per mobile line is a fixed amount times the number of mobile lines billed.
+fee per line (911) is a fixed amount times the number of mobile and home phone lines
+billed, of the categories it applies to.
 A line that is not taxable bears no tax and no fee.
 """
 
@@ -27,6 +28,7 @@ _TAX = LineKind.TAX.value
 _LINE_FEE = TaxKind.LINE_FEE.value
 _FEES = ChargeCategory.FEES.value
 _MOBILE = ChargeCategory.MOBILE.value
+_PHONE = ChargeCategory.PHONE.value
 
 
 def percent_of(amount_cents: int, percent: Decimal) -> int:
@@ -63,18 +65,25 @@ def tax_lines(
     *,
     on: dt.date,
     mobile_lines: int,
+    phone_lines: int = 0,
 ) -> list[RatedLine]:
     """One line per tax or fee in force on ``on`` that comes to something. A fee per
-    mobile line is in the ``mobile`` category with the number of lines as its
-    quantity; every other tax or fee is in ``fees``."""
+    line has the number of lines as its quantity and is in the ``mobile`` or ``phone``
+    category when it counts lines of one of them, ``fees`` when of both; every other
+    tax or fee is in ``fees``."""
     result: list[RatedLine] = []
     for rate in rates_in_force(rates, on):
         categories = rate.applies_to or DEFAULT_CATEGORIES.get(rate.kind, ())
         quantity = 1
         category = _FEES
         if rate.kind == _LINE_FEE:
-            category = _MOBILE
-            quantity = mobile_lines
+            counted = {
+                kind: count
+                for kind, count in ((_MOBILE, mobile_lines), (_PHONE, phone_lines))
+                if kind in categories and count
+            }
+            category = next(iter(counted)) if len(counted) == 1 else _FEES
+            quantity = sum(counted.values())
             amount = (rate.amount_cents or 0) * quantity
         elif rate.percent is not None:
             amount = percent_of(taxable_base(lines, categories), rate.percent)

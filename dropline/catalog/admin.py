@@ -1,22 +1,28 @@
 """The catalogue in the records admin, read only: plans, promotions, channels, add-ons,
 equipment models and labels are changed on the back-office's catalogue pages, where
-each change is checked and audited (``catalog/editing/``)."""
+each change is checked and audited (``catalog/editing/``). Bundles are kept here, each
+save audited, until the catalogue pages have them."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from dropline.catalog.models import (
     AddOn,
     BroadbandLabel,
+    Bundle,
     Channel,
     EquipmentModel,
     LabelFee,
     Plan,
     Promotion,
+    ServiceKind,
 )
+from dropline.core.audit import record
 
 
 class ReadOnly:
@@ -70,3 +76,54 @@ class BroadbandLabelAdmin(ReadOnly, admin.ModelAdmin):
     readonly_fields = ("identifier",)
     inlines = (LabelFeeInline,)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class BundleForm(forms.ModelForm):
+    """The services a bundle combines are ticked, not typed as a list."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("services combined"),
+        choices=ServiceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("An account with a service of each of these at once gets the discount."),
+    )
+
+    class Meta:
+        model = Bundle
+        fields = (
+            "code",
+            "name",
+            "name_es",
+            "kinds",
+            "monthly_discount_cents",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "is_active",
+            "sort_order",
+        )
+
+    def clean_kinds(self) -> list[str]:
+        chosen = set(self.cleaned_data["kinds"])
+        # Stored in the catalogue's order, so the same services are always the same list.
+        return [kind for kind in ServiceKind.values if kind in chosen]
+
+
+@admin.register(Bundle)
+class BundleAdmin(admin.ModelAdmin):
+    """Bundles are kept here by administrators (every catalogue permission is theirs);
+    each save is audited. Rating gives the discount between its dates; "on offer" says
+    whether customers are shown it."""
+
+    form = BundleForm
+    list_display = ("name", "code", "monthly_discount_cents", "starts_on", "ends_on", "is_active")
+    list_filter = ("is_active",)
+
+    def save_model(self, request: HttpRequest, obj: Bundle, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        record(
+            action="catalog.bundle_changed" if change else "catalog.bundle_created",
+            request=request,
+            target=obj,
+            data={"bundle": obj.code, "fields": sorted(form.changed_data)},
+        )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from dropline.catalog.models import BroadbandLabel, LabelFee, Plan
-from dropline.catalog.queries import introductory_offer, plan_with_label
+from dropline.catalog.models import BroadbandLabel, LabelFee, Plan, ServiceKind
+from dropline.catalog.queries import bundles_on_offer, introductory_offer, plan_with_label
+from dropline.core import clock
 from dropline.core.support import support_contact
 
 FCC_GLOSSARY_URL = "https://www.fcc.gov/consumers/broadband-labels-glossary"
@@ -18,6 +19,15 @@ FCC_GLOSSARY_URL = "https://www.fcc.gov/consumers/broadband-labels-glossary"
 class Fee:
     name: str
     amount_cents: int
+
+
+@dataclass(frozen=True)
+class BundleOffer:
+    """A bundle with internet the provider offers: its name and monthly saving."""
+
+    code: str
+    name: str
+    monthly_discount_cents: int
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class BroadbandFacts:
     taxes_included: bool
     discounts_text: str
     discounts_url: str
+    # The catalogue's bundles with internet on offer today, largest saving first.
+    bundles: tuple[BundleOffer, ...]
     typical_download_mbps: int
     typical_upload_mbps: int
     typical_latency_ms: int
@@ -86,6 +98,11 @@ def facts_for(plan: Plan, *, language: str) -> BroadbandFacts:
         taxes_included=label.taxes_included,
         discounts_text=discounts,
         discounts_url=label.discounts_url,
+        bundles=tuple(
+            BundleOffer(bundle.code, bundle.localized_name(language), bundle.monthly_discount_cents)
+            for bundle in bundles_on_offer(on=clock.today())
+            if ServiceKind.INTERNET in bundle.kinds
+        ),
         typical_download_mbps=label.typical_download_mbps,
         typical_upload_mbps=label.typical_upload_mbps,
         typical_latency_ms=label.typical_latency_ms,

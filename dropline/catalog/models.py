@@ -4,6 +4,7 @@ import secrets
 import string
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ class ServiceKind(models.TextChoices):
     INTERNET = "internet", _("Internet")
     TV = "tv", _("TV")
     MOBILE = "mobile", _("Mobile")
+    PHONE = "phone", _("Home phone")
 
 
 class Genre(models.TextChoices):
@@ -56,6 +58,7 @@ class Plan(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
     monthly_price_cents = models.BigIntegerField(_("monthly price (cents)"))
     currency = models.CharField(_("currency"), max_length=3, default="USD")
     # Internet
@@ -104,6 +107,9 @@ class Plan(models.Model):
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+    def localized_description(self, language: str) -> str:
+        return self.description_es if language == "es" and self.description_es else self.description
 
 
 class AddOn(models.Model):
@@ -155,6 +161,74 @@ class EquipmentModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manufacturer} {self.model_name}"
+
+
+def bundle_kinds_valid(kinds: object) -> bool:
+    """A bundle combines two or more different service kinds."""
+    return (
+        isinstance(kinds, list)
+        and len(kinds) >= 2
+        and len(set(kinds)) == len(kinds)
+        and all(kind in ServiceKind.values for kind in kinds)
+    )
+
+
+class Bundle(models.Model):
+    """A monthly discount for an account that has services of every kind listed at once
+    (internet and TV, say), for each day it has them between ``starts_on`` and
+    ``ends_on``. Rating applies the largest bundle an account qualifies for on a day,
+    never two. "On offer" says whether customers are shown it; the dates say when it is
+    given, so taking a bundle off offer never takes back a discount already billed."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_es = models.CharField(_("name (Spanish)"), max_length=100, blank=True)
+    kinds = models.JSONField(
+        _("services combined"),
+        default=list,
+        help_text=_("The service kinds an account needs at once, e.g. internet and TV."),
+    )
+    monthly_discount_cents = models.BigIntegerField(_("monthly discount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    starts_on = models.DateField(_("discount from"))
+    ends_on = models.DateField(
+        _("discount until"), null=True, blank=True, help_text=_("Last day; empty means open.")
+    )
+    is_active = models.BooleanField(_("on offer"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "monthly_discount_cents", "code"]
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_discount_cents__gt=0),
+                name="bundle_discount_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="bundle_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def monthly_discount(self) -> Money:
+        return Money(self.monthly_discount_cents, self.currency)
+
+    def localized_name(self, language: str) -> str:
+        return self.name_es if language == "es" and self.name_es else self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if not bundle_kinds_valid(self.kinds):
+            raise ValidationError(
+                {"kinds": _("Choose at least two different services.")}, code="kinds"
+            )
 
 
 class Promotion(models.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from dropline.catalog.models import BroadbandLabel, Plan, Promotion
+from dropline.catalog.models import BroadbandLabel, Bundle, Plan, Promotion
 
 
 def _active_promotions() -> Any:
@@ -65,3 +67,16 @@ def unlabelled_internet_plans_on_sale() -> QuerySet[Plan]:
     return Plan.objects.filter(
         kind="internet", is_active=True, broadband_label__isnull=True
     ).order_by("sort_order", "id")
+
+
+def bundles_on_offer(*, on: dt.date, kinds: Iterable[str] | None = None) -> list[Bundle]:
+    """The bundles on offer and in force on ``on``, largest discount first, in one query;
+    with ``kinds``, only those whose services are all among them (what can be ordered
+    at an address, say)."""
+    sold = set(kinds) if kinds is not None else None
+    rows = (
+        Bundle.objects.filter(is_active=True, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by("-monthly_discount_cents", "sort_order", "code")
+    )
+    return [bundle for bundle in rows if sold is None or set(bundle.kinds) <= sold]

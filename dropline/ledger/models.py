@@ -18,7 +18,7 @@ class Book(models.TextChoices):
     """The chart of accounts. ``JournalEntry.sub`` narrows a book (a service kind, a tax)."""
 
     RECEIVABLE = "receivable", _("Accounts receivable")  # one per customer account
-    REVENUE = "revenue", _("Revenue")  # sub: internet, tv, mobile, equipment, fees, other
+    REVENUE = "revenue", _("Revenue")  # sub: internet, tv, phone, mobile, equipment, fees, other
     DISCOUNTS = "discounts", _("Discounts and credits")  # contra-revenue; sub as revenue
     TAX_PAYABLE = "tax_payable", _("Taxes and fees payable")  # sub: "<jurisdiction>:<tax code>"
     CASH = "cash", _("Payments received")  # payments clear here

@@ -1,6 +1,7 @@
 """My services: every current service of an account with its plan, what it includes,
 its equipment, the price now, the price after the promotion and any pending price
-change, in a fixed number of queries (5) whatever the number of services.
+change, and the bundle discount the account gets today, in a fixed number of queries
+(6) whatever the number of services.
 
 The contracted regular price comes from the subscription's price history
 (``SubscriptionPrice``): the row in force on a day is the latest one from on or before
@@ -13,6 +14,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dropline.billing.history import load_bundles
+from dropline.billing.rating import bundle_on
 from dropline.catalog.models import ServiceKind
 from dropline.core import clock
 from dropline.core.money import Money
@@ -58,17 +61,31 @@ class ServiceDetail:
 
 
 @dataclass(frozen=True)
+class BundleSaving:
+    """The bundle the account's services qualify for today, and what it takes off a
+    month (never more than those services cost)."""
+
+    code: str
+    name: str
+    monthly_discount: Money
+
+
+@dataclass(frozen=True)
 class MyServices:
     account: CustomerAccount
     services: list[ServiceDetail]
     # Devices on the account that no one service uses.
     other_equipment: list[EquipmentLine]
     as_of: dt.date
+    bundle: BundleSaving | None = None
 
     @property
     def monthly_total(self) -> Money:
+        saving = [-self.bundle.monthly_discount] if self.bundle else []
         return Money.total(
-            [s.total for s in self.services] + [e.monthly_rental for e in self.other_equipment],
+            [s.total for s in self.services]
+            + [e.monthly_rental for e in self.other_equipment]
+            + saving,
             self.account.currency,
         )
 
@@ -143,19 +160,56 @@ def my_services(*, account: CustomerAccount, language: str = "en") -> MyServices
             by_service[device.subscription_id].append(equipment_line(device))
         else:
             other.append(equipment_line(device))
+    details = [
+        _detail(
+            sub,
+            today=today,
+            language=language,
+            counts=counts,
+            prices=prices[sub.pk],
+            equipment=by_service[sub.pk],
+        )
+        for sub in subscriptions
+    ]
     return MyServices(
         account=account,
-        services=[
-            _detail(
-                sub,
-                today=today,
-                language=language,
-                counts=counts,
-                prices=prices[sub.pk],
-                equipment=by_service[sub.pk],
-            )
-            for sub in subscriptions
-        ],
+        services=details,
         other_equipment=other,
         as_of=today,
+        bundle=_bundle_saving(
+            subscriptions, details, today=today, language=language, currency=account.currency
+        ),
+    )
+
+
+def _bundle_saving(
+    subscriptions: list[Subscription],
+    details: list[ServiceDetail],
+    *,
+    today: dt.date,
+    language: str,
+    currency: str,
+) -> BundleSaving | None:
+    """The bundle rating gives for the services billed today (one query for the bundles),
+    at most what those services cost a month."""
+    billed = [
+        detail.service
+        for sub, detail in zip(subscriptions, details, strict=True)
+        if sub.started_on <= today and (sub.ended_on is None or today <= sub.ended_on)
+    ]
+    if len({service.kind for service in billed}) < 2:
+        return None
+    bundle = bundle_on(load_bundles(), {service.kind for service in billed}, today)
+    if bundle is None:
+        return None
+    costs = sum(
+        service.monthly_price.amount_minor for service in billed if service.kind in bundle.kinds
+    )
+    discount = min(bundle.monthly_discount_cents, costs)
+    if discount <= 0:
+        return None
+    return BundleSaving(
+        code=bundle.code,
+        name=bundle.label_es if language == "es" else bundle.label,
+        monthly_discount=Money(discount, currency),
     )

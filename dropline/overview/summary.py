@@ -18,7 +18,12 @@ from dropline.network.queries import equipment_for
 from dropline.subscriptions.models import Subscription
 from dropline.subscriptions.queries import current_services
 
-KIND_ORDER: list[str] = [ServiceKind.INTERNET, ServiceKind.TV, ServiceKind.MOBILE]
+KIND_ORDER: list[str] = [
+    ServiceKind.INTERNET,
+    ServiceKind.TV,
+    ServiceKind.PHONE,
+    ServiceKind.MOBILE,
+]
 
 
 @dataclass(frozen=True)

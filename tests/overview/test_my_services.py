@@ -94,5 +94,5 @@ def test_query_count_does_not_grow_with_the_number_of_services():
         return len(ctx.captured_queries)
 
     assert count(small) == count(big)
-    # services, their add-ons, channel counts, price history, equipment
-    assert count(big) <= 5
+    # services, their add-ons, channel counts, price history, equipment, bundles
+    assert count(big) <= 6

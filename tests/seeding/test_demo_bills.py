@@ -25,7 +25,7 @@ from dropline.billing.models import (
     LineKind,
     TaxRate,
 )
-from dropline.catalog.models import ScheduledPrice
+from dropline.catalog.models import Bundle, ScheduledPrice
 from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.core.models import AuditEvent
@@ -173,8 +173,8 @@ def test_the_internet_promotion_ended_after_a_year(demo):
     assert change.on == ended
     assert change.amount_cents == 6999 - 4999
     assert f"Internet Ultra 500 ended on {display_date(ended)}: +$20.00" in change.text
-    discounts = [line for line in lines(number) if line.kind == LineKind.DISCOUNT]
-    assert discounts == []  # the whole cycle at the regular price
+    promotional = [line for line in lines(number) if line.item_key.startswith("promo:")]
+    assert promotional == []  # the whole cycle at the regular price
 
 
 def test_tv_silver_price_rose_from_a_bill_date_with_a_month_s_notice(demo):
@@ -262,6 +262,28 @@ def test_the_regulatory_recovery_fee_rose_during_the_year(demo):
     assert invoice.period_start >= rates[1].effective_from
     # The bill before was the last at 2%, and nothing else changed in between.
     assert [c.kind for c in changes_by_bill()[number]] == ["taxes_changed"]
+
+
+def test_internet_and_tv_take_the_bundle_discount_from_the_bill_it_was_launched(demo):
+    bundle = Bundle.objects.get(code="internet-tv")
+    invoices = bills()
+    launched = next(i for i in invoices if i.period_start == bundle.starts_on)
+    assert 0 < invoices.index(launched) < len(invoices) - 1  # a date within the year
+    number, change = the_change("added", "bundle")
+    assert number == launched.number
+    assert change.text == (
+        f"New bundle discount Internet + TV from {display_date(bundle.starts_on)}: -$10.00"
+    )
+    for invoice in invoices:
+        found = [
+            (line.kind, line.category, line.label, line.amount_cents)
+            for line in lines(invoice.number)
+            if line.item_key.startswith("bundle:")
+        ]
+        if invoice.period_start < bundle.starts_on:
+            assert found == []
+        else:  # one discount, never the bigger bundles they do not qualify for
+            assert found == [("discount", "other", "Internet + TV", -1000)]
 
 
 def test_the_latest_bill_carries_riverbend_s_taxes_and_fees(demo):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from dropline.billing.history import (
     AccountHistory,
     AddOnTerm,
+    BundleTerm,
     EquipmentRental,
     PreviousLine,
     PromotionTerm,
@@ -185,6 +186,27 @@ def iowa_like_rates() -> tuple[TaxRateTerm, ...]:
     )
 
 
+def bundle(
+    code: str = "internet-tv",
+    *,
+    kinds: tuple[str, ...] = ("internet", "tv"),
+    discount: int = 1000,
+    label: str = "Internet + TV",
+    label_es: str = "Internet + TV",
+    starts_on: dt.date = EARLY,
+    ends_on: dt.date | None = None,
+) -> BundleTerm:
+    return BundleTerm(
+        code=code,
+        label=label,
+        label_es=label_es,
+        kinds=frozenset(kinds),
+        monthly_discount_cents=discount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
 def history(
     *,
     subscriptions: tuple[SubscriptionTerm, ...] = (),
@@ -196,6 +218,7 @@ def history(
     previous_period: tuple[dt.date, dt.date] | None = None,
     bill_cycle_day: int = 5,
     opened_on: dt.date = OPENED,
+    bundles: tuple[BundleTerm, ...] = (),
 ) -> AccountHistory:
     return AccountHistory(
         account_id=1,
@@ -212,6 +235,7 @@ def history(
         tax_rates=tax_rates,
         previous_lines=previous_lines,
         previous_period=previous_period,
+        bundles=bundles,
     )
 
 

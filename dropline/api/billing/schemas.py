@@ -49,9 +49,12 @@ class InvoicePageOut(Schema):
 
 
 class LineOut(Schema):
-    group: str = Field(description="`sub:<id>` for a service's lines, `account`, or `taxes`.")
+    group: str = Field(
+        description="`sub:<id>` for a service's lines, `bundle:<code>` for a bundle's "
+        "discount, `account`, or `taxes`."
+    )
     role: str = Field(
-        description="`service`, `discount`, `add_on`, `equipment`, `proration`, "
+        description="`service`, `discount`, `bundle`, `add_on`, `equipment`, `proration`, "
         "`one_time`, `credit` or `tax`."
     )
     kind: str

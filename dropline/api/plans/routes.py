@@ -13,11 +13,12 @@ from django.utils.translation import get_language
 from ninja import Query, Router
 
 from dropline.accounts.requests import signed_in_user
-from dropline.api.plans.schemas import LabelOut, PlanOut, PlansOut, PlansQuery
+from dropline.api.plans.schemas import BundleOut, LabelOut, PlanOut, PlansOut, PlansQuery
 from dropline.api.schemas import AccountRefOut, ErrorOut
 from dropline.catalog.labels import broadband_facts
 from dropline.catalog.models import Plan
-from dropline.catalog.queries import introductory_offer, plans_available
+from dropline.catalog.queries import bundles_on_offer, introductory_offer, plans_available
+from dropline.core import clock
 from dropline.customers.numbering import normalize_account_number
 from dropline.customers.queries import memberships_for
 
@@ -70,9 +71,19 @@ def plans(request: HttpRequest, query: Query[PlansQuery]) -> PlansOut:
     account = membership.account
     language = _language()
     area = account.service_address.service_area_id
+    available = list(plans_available(service_area=area))
+    bundles = bundles_on_offer(on=clock.today(), kinds={plan.kind for plan in available})
     return PlansOut(
         account=AccountRefOut(number=account.number, name=account.name, role=membership.role),
-        plans=[_plan_out(plan, language) for plan in plans_available(service_area=area)],
+        plans=[_plan_out(plan, language) for plan in available],
+        bundles=[
+            BundleOut(
+                code=bundle.code,
+                name=bundle.localized_name(language),
+                monthly_discount_cents=bundle.monthly_discount_cents,
+            )
+            for bundle in bundles
+        ],
     )
 
 

@@ -37,11 +37,21 @@ class PlanOut(Schema):
 class PlansOut(Schema):
     account: AccountRefOut
     plans: list[PlanOut]
+    bundles: list[BundleOut] = Field(
+        description="Bundles on offer whose services can all be ordered at the address: "
+        "an account with a service of each gets the monthly discount."
+    )
 
 
 class FeeOut(Schema):
     name: str
     amount_cents: int
+
+
+class BundleOut(Schema):
+    code: str
+    name: str
+    monthly_discount_cents: int = Field(description="What the bundle saves each month.")
 
 
 class LabelOut(Schema):
@@ -62,6 +72,7 @@ class LabelOut(Schema):
     taxes_included: bool
     discounts_text: str
     discounts_url: str
+    bundles: list[BundleOut] = Field(description="Bundles with internet on offer today.")
     typical_download_mbps: int
     typical_upload_mbps: int
     typical_latency_ms: int

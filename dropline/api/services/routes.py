@@ -11,7 +11,12 @@ from ninja import Query, Router
 from dropline.api.membership import membership_asked
 from dropline.api.overview.schemas import AddOnOut, EquipmentOut
 from dropline.api.schemas import AccountQuery, AccountRefOut, ErrorOut, MoneyOut
-from dropline.api.services.schemas import PriceChangeOut, ServiceDetailOut, ServicesOut
+from dropline.api.services.schemas import (
+    BundleSavingOut,
+    PriceChangeOut,
+    ServiceDetailOut,
+    ServicesOut,
+)
 from dropline.overview.services import ServiceDetail, my_services
 from dropline.overview.summary import EquipmentLine
 
@@ -88,5 +93,14 @@ def services(request: HttpRequest, query: Query[AccountQuery]) -> ServicesOut:
         as_of=mine.as_of,
         services=[_service_out(d) for d in mine.services],
         other_equipment=[_equipment_out(e) for e in mine.other_equipment],
+        bundle=(
+            BundleSavingOut(
+                code=mine.bundle.code,
+                name=mine.bundle.name,
+                monthly_discount=MoneyOut.of(mine.bundle.monthly_discount),
+            )
+            if mine.bundle
+            else None
+        ),
         monthly_total=MoneyOut.of(mine.monthly_total),
     )

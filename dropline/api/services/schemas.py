@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from dropline.api.overview.schemas import AddOnOut, EquipmentOut
 from dropline.api.schemas import AccountRefOut, MoneyOut
@@ -40,9 +40,20 @@ class ServiceDetailOut(Schema):
     equipment: list[EquipmentOut]
 
 
+class BundleSavingOut(Schema):
+    code: str
+    name: str
+    monthly_discount: MoneyOut = Field(
+        description="What the bundle takes off each month (never more than its services)."
+    )
+
+
 class ServicesOut(Schema):
     account: AccountRefOut
     as_of: dt.date
     services: list[ServiceDetailOut]
     other_equipment: list[EquipmentOut]
-    monthly_total: MoneyOut
+    bundle: BundleSavingOut | None = Field(
+        description="The bundle the account's services qualify for today, if any."
+    )
+    monthly_total: MoneyOut = Field(description="Services and rentals less the bundle discount.")

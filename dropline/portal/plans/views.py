@@ -14,8 +14,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from dropline.catalog.labels import broadband_facts
-from dropline.catalog.models import Plan
-from dropline.catalog.queries import introductory_offer, plans_available
+from dropline.catalog.models import Plan, ServiceKind
+from dropline.catalog.queries import bundles_on_offer, introductory_offer, plans_available
+from dropline.core import clock
 from dropline.portal.common import current_membership
 
 
@@ -28,6 +29,7 @@ class PlanRow:
     price_after_cents: int | None
     channel_count: int
     has_label: bool
+    description: str = ""
 
 
 def _language() -> str:
@@ -44,7 +46,12 @@ def _row(plan: Plan, language: str) -> PlanRow:
         price_after_cents=plan.monthly_price_cents if offer else None,
         channel_count=getattr(plan, "channel_count", 0),
         has_label=hasattr(plan, "broadband_label"),
+        description=plan.localized_description(language),
     )
+
+
+def _kind_names(kinds: list[str]) -> list[str]:
+    return [str(ServiceKind(kind).label) for kind in kinds if kind in ServiceKind.values]
 
 
 @login_required
@@ -56,6 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     address = membership.account.service_address
     language = _language()
     rows = [_row(plan, language) for plan in plans_available(service_area=address.service_area_id)]
+    bundles = bundles_on_offer(on=clock.today(), kinds={row.plan.kind for row in rows})
     groups = [
         (kind, label, [row for row in rows if row.plan.kind == kind])
         for kind, label in Plan._meta.get_field("kind").choices or []
@@ -67,6 +75,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "address": address,
             "groups": [group for group in groups if group[2]],
+            "bundles": [
+                (bundle, bundle.localized_name(language), _kind_names(bundle.kinds))
+                for bundle in bundles
+            ],
         },
     )
 

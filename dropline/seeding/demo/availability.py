@@ -33,8 +33,10 @@ def _label(plan: Plan, gateway: EquipmentModel) -> int:
         contract_terms_url=f"{SITE}/legal/residential-terms",
         early_termination_fee_cents=0,
         taxes_included=False,
-        discounts_text="Save $10 a month when you add TV Silver or TV Gold.",
-        discounts_text_es="Ahorre $10 al mes si agrega TV Plata o TV Oro.",
+        discounts_text="Bundle discounts when you combine internet with TV, home phone or mobile.",
+        discounts_text_es=(
+            "Descuentos por paquete al combinar internet con TV, teléfono residencial o móvil."
+        ),
         discounts_url=f"{SITE}/bundles",
         typical_download_mbps=download,
         typical_upload_mbps=upload,

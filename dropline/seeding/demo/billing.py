@@ -56,12 +56,13 @@ class Rate:
     effective_until: dt.date | None = None
 
 
-_TAXED = ("tv", "equipment", "mobile")  # Iowa taxes TV, rentals and mobile; not internet access
+# Iowa taxes TV, rentals, mobile and home phone service; not internet access.
+_TAXED = ("tv", "equipment", "mobile", "phone")
 RATES = [
     Rate("ia", "sales-tax", TaxKind.SALES_TAX, "Iowa sales tax",
          "Impuesto sobre las ventas de Iowa", _TAXED, dt.date(2008, 7, 1), Decimal("6")),
     Rate("ia", "e911", TaxKind.LINE_FEE, "911 surcharge", "Recargo por el servicio 911",
-         ("mobile",), dt.date(2015, 7, 1), amount_cents=100),
+         ("mobile", "phone"), dt.date(2015, 7, 1), amount_cents=100),
     Rate("johnson-county", "local-option", TaxKind.SALES_TAX,
          "Johnson County local option sales tax",
          "Impuesto local opcional sobre las ventas del condado de Johnson",
@@ -70,13 +71,13 @@ RATES = [
          "Cargo de franquicia de cable de Riverbend", ("tv",), dt.date(2016, 1, 1), Decimal("5")),
 ]  # fmt: skip
 
-# The provider's own fee on internet and mobile service, kept with the state's rates as
+# The provider's own fee on internet, mobile and home phone service, kept with the state's rates as
 # it applies to every Iowa address. It rises during the year the demo shows, through
 # the back-office's own write (``regulatory_rise``).
 RATES.append(
     Rate("ia", "regulatory", TaxKind.REGULATORY_RECOVERY, "Regulatory recovery fee",
-         "Cargo de recuperación regulatoria", ("internet", "mobile"), dt.date(2019, 1, 1),
-         Decimal("2"))
+         "Cargo de recuperación regulatoria", ("internet", "mobile", "phone"),
+         dt.date(2019, 1, 1), Decimal("2"))
 )  # fmt: skip
 REGULATORY_RAISED = Decimal("2.5")
 

@@ -1,14 +1,27 @@
-"""Riverbend Broadband's catalogue: internet tiers, TV packages, mobile, add-ons, equipment."""
+"""Riverbend Broadband's catalogue: internet tiers, TV packages, home phone, mobile,
+add-ons, equipment, promotions and bundles."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
-from dropline.catalog.models import AddOn, Channel, EquipmentModel, Plan, Promotion, ServiceKind
+from dropline.catalog.models import (
+    AddOn,
+    Bundle,
+    Channel,
+    EquipmentModel,
+    Plan,
+    Promotion,
+    ServiceKind,
+)
+from dropline.core import clock
+from dropline.core.dates import add_months
+from dropline.seeding.demo import household
 
 # number, call sign, name, genre, tier (1 = TV Select, 2 = TV Silver, 3 = TV Gold, 9 = add-on)
 CHANNELS: list[tuple[int, str, str, str, int]] = [
@@ -138,6 +151,22 @@ def load() -> int:
             },
         )
 
+    for code, name, name_es, price, order, description, description_es in PHONE_PLANS:
+        created += _upsert(
+            Plan,
+            {"code": code},
+            {
+                "kind": ServiceKind.PHONE,
+                "name": name,
+                "name_es": name_es,
+                "description": description,
+                "description_es": description_es,
+                "monthly_price_cents": price,
+                "currency": settings.DROPLINE_CURRENCY,
+                "sort_order": order,
+            },
+        )
+
     add_ons: list[tuple[str, str, str, str, int]] = [
         ("sports-pack", ServiceKind.TV, "Sports Pack", "Paquete de deportes", 899),
         ("dvr-service", ServiceKind.TV, "Cloud DVR", "DVR en la nube", 499),
@@ -152,6 +181,7 @@ def load() -> int:
             "Llamadas internacionales",
             500,
         ),
+        ("world-calling", ServiceKind.PHONE, "World Calling", "Llamadas al mundo", 999),
     ]
     for code, kind, name, name_es, price in add_ons:
         add_on, was_created = AddOn.objects.get_or_create(
@@ -190,6 +220,8 @@ def load() -> int:
             },
         )
 
+    created += load_bundles(today=clock.today())
+
     promotions = [
         ("ultra-12mo", "internet-500", "First-year price", "Precio del primer año", 4999, 12),
         ("silver-6mo", "tv-silver", "Silver welcome offer", "Oferta de bienvenida Plata", 6499, 6),
@@ -204,6 +236,76 @@ def load() -> int:
                 "name_es": name_es,
                 "monthly_price_cents": price,
                 "duration_months": months,
+            },
+        )
+    return created
+
+
+# code, name, Spanish name, monthly price, order, description, Spanish description
+PHONE_PLANS = [
+    (
+        "phone-essentials",
+        "Home Phone Essentials",
+        "Teléfono residencial básico",
+        1499,
+        1,
+        "Unlimited local and nationwide calling, with voicemail and caller ID.",
+        "Llamadas locales y nacionales ilimitadas, con buzón de voz e identificador de llamadas.",
+    ),
+    (
+        "phone-unlimited",
+        "Home Phone Unlimited",
+        "Teléfono residencial ilimitado",
+        2499,
+        2,
+        "Unlimited nationwide calling, including Canada and Puerto Rico, with voicemail, "
+        "caller ID, call waiting, three-way calling and spam call blocking.",
+        "Llamadas nacionales ilimitadas, también a Canadá y Puerto Rico, con buzón de voz, "
+        "identificador de llamadas, llamada en espera, llamada tripartita y bloqueo de "
+        "llamadas no deseadas.",
+    ),
+]
+
+# Months after the household opened its account that Internet + TV was launched: its
+# bills show the discount from that bill on (``household.py`` opens the account).
+BUNDLE_LAUNCHED_AFTER_MONTHS = 3
+
+# code, name, Spanish name, kinds, monthly discount, position
+BUNDLES: list[tuple[str, str, str, list[str], int, int]] = [
+    ("internet-tv", "Internet + TV", "Internet + TV", ["internet", "tv"], 1000, 1),
+    ("internet-mobile", "Internet + Mobile", "Internet + Móvil", ["internet", "mobile"], 500, 2),
+    (
+        "internet-tv-phone",
+        "Internet + TV + Home phone",
+        "Internet + TV + Teléfono residencial",
+        ["internet", "tv", "phone"],
+        2000,
+        3,
+    ),
+]
+
+
+def bundles_launched_on(today: dt.date) -> dt.date:
+    """The day Riverbend began its bundles, when the demo is loaded on ``today``: the
+    first day of the household's fourth bill cycle."""
+    return add_months(household.opened_on(today), BUNDLE_LAUNCHED_AFTER_MONTHS)
+
+
+def load_bundles(*, today: dt.date) -> int:
+    created = 0
+    launched = bundles_launched_on(today)
+    for code, name, name_es, kinds, discount, order in BUNDLES:
+        created += _upsert(
+            Bundle,
+            {"code": code},
+            {
+                "name": name,
+                "name_es": name_es,
+                "kinds": kinds,
+                "monthly_discount_cents": discount,
+                "currency": settings.DROPLINE_CURRENCY,
+                "starts_on": launched,
+                "sort_order": order,
             },
         )
     return created
