@@ -162,7 +162,7 @@ def plan_refusal(
                     "Your contract for this plan runs until %(date)s: a lower plan can be "
                     "chosen from then on."
                 )
-                % {"date": display_date(ends)},
+                % {"date": display_date(ends - _ONE_DAY)},
                 "contract",
             )
     return None
