@@ -86,7 +86,7 @@ def check_account(account: CustomerAccount) -> None:
 def _service(account: CustomerAccount, subscription_id: int, *, lock: bool) -> Subscription:
     services = Subscription.objects.filter(account=account, pk=subscription_id)
     if lock:
-        services = services.select_for_update()
+        services = services.select_for_update(of=("self",))
     subscription = services.select_related("plan", "promotion").first()
     if subscription is None:
         raise _refuse("service", _("There is no such service on this account."), "no_service")
