@@ -23,7 +23,6 @@ from dropline.customers.queries import notes_for
 from dropline.orders.queries import orders_for
 from dropline.overview.summary import account_overview
 
-
 # The latest plan and add-on changes shown on the hub.
 HUB_ORDERS = 10
 
