@@ -49,6 +49,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.label_changed": _("Changed a broadband facts label"),
     "catalog.bundle_created": _("Added a bundle"),
     "catalog.bundle_changed": _("Changed a bundle"),
+    "order.placed": _("Placed a plan or add-on change"),
+    "order.cancelled": _("Canceled a plan or add-on change"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -63,6 +65,9 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "security.phone_changed": _("Security alert: mobile number changed"),
     "security.second_factor_added": _("Security alert: second factor added"),
     "security.second_factor_removed": _("Security alert: second factor removed"),
+    "order_confirmed": _("Plan or add-on change confirmed"),
+    "order_effective": _("Plan or add-on change took effect"),
+    "order_cancelled": _("Plan or add-on change canceled"),
 }
 
 

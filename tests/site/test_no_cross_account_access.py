@@ -39,9 +39,11 @@ from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
+from dropline.orders.models import Order
 from dropline.subscriptions.ordering import subscribe
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
+from tests.support.orders import pending_order
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +248,8 @@ def ned() -> Others:
         "pk": [objects["webauthn"].pk],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
+        # A plan change of Ned's waiting for his next bill cycle (cancellable).
+        "order_id": [pending_order(customer).pk],
     }
     compound = {
         frozenset({"method", "factor_id"}): [
@@ -303,6 +307,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "members": rows(AccountMember, account=account),
         "invitations": rows(InvitationCode, account=account),
         "authenticators": rows(Authenticator, user=user),
+        "orders": rows(Order, account=account),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
             for row in rows(UserSession, user=user)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0003_availability_and_broadband_labels"),
+        ("catalog", "0004_equipment_capability"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from dropline.seeding.demo import (
     catalogue,
     household,
     notifications,
+    orders,
     prices,
     staff,
     unclaimed,
@@ -31,6 +32,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("notification contacts", notifications.load),
     ("taxes and bills", billing.load),
     ("catalog prices", prices.load),
+    ("a change made online", orders.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
