@@ -11,8 +11,8 @@ from django.apps import apps
 from django.test import Client
 from django.urls import resolve, reverse
 
-from dropline.accounts.second_factor import current_code
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+from tests.support.totp import code_with_time_to_spare
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,9 @@ def staff_client(settings) -> Client:
         reverse("backoffice:login"), {"login": user.username, "password": PASSWORD}
     )
     assert response.status_code == 302
-    response = client.post(reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": code_with_time_to_spare(STAFF_TOTP_SECRET)}
+    )
     assert response.status_code == 302
     client.post(reverse("mfa_trust"), {"action": "skip"})
     return client

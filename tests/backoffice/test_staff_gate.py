@@ -24,7 +24,6 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 
 from dropline.accounts.models import User
-from dropline.accounts.second_factor import current_code
 from dropline.backoffice import urls as backoffice_urls
 from dropline.billing.models import TaxRate
 from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
@@ -34,6 +33,7 @@ from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
+from tests.support.totp import code_with_time_to_spare
 
 pytestmark = pytest.mark.django_db
 
@@ -264,7 +264,9 @@ def password_only_staff(client: Client) -> User:
 def fully_signed_in_staff(client: Client) -> User:
     user = make_user(username="fulladmin", is_staff=True, is_superuser=True)
     _sign_in_with_password(client, user.username)
-    response = client.post(reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": code_with_time_to_spare(STAFF_TOTP_SECRET)}
+    )
     assert response.status_code == 302
     client.post(reverse("mfa_trust"), {"action": "skip"})
     return user

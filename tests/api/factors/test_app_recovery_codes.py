@@ -10,8 +10,9 @@ from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from dropline.accounts.recovery_codes import HIDDEN, HashedRecoveryCodes
-from dropline.accounts.second_factor import current_code, enrol_authenticator_app
+from dropline.accounts.second_factor import enrol_authenticator_app
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_user
+from tests.support.totp import code_with_time_to_spare
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def second_step(username: str, code: str) -> Any:
 
 def signed_in_recently(username: str) -> str:
     """A token for the app after the second step and a fresh password re-check."""
-    done = second_step(username, current_code(STAFF_TOTP_SECRET))
+    done = second_step(username, code_with_time_to_spare(STAFF_TOTP_SECRET))
     token = str(done.json()["meta"]["session_token"])
     again = post(Client(), f"{APP}/auth/reauthenticate", {"password": PASSWORD}, token)
     assert again.status_code == 200, again.content

@@ -21,7 +21,6 @@ from fido2.utils import websafe_encode
 
 from dropline.accounts.models import SecondFactorPreference, SmsSecondFactor, User
 from dropline.accounts.recovery_codes import HashedRecoveryCodes
-from dropline.accounts.second_factor import current_code
 from dropline.core import clock
 from dropline.identity.factors import listing, trusted_browsers
 from tests.support.factories import STAFF_TOTP_SECRET, make_user
@@ -36,6 +35,7 @@ from tests.support.factors import (
     text_messages_to,
 )
 from tests.support.passkeys import RP_ID, SoftwareAuthenticator, register_passkey
+from tests.support.totp import code_with_time_to_spare
 
 pytestmark = [
     pytest.mark.django_db,
@@ -307,7 +307,7 @@ def test_allauths_removal_addresses_lead_to_the_checked_removal_page(client):
 def _sign_in_with_app(client: Client, user: User, *, trust: bool) -> Any:
     assert sign_in_with_password(client, user).url == reverse("mfa_authenticate")
     response: Any = client.post(
-        reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)}
+        reverse("mfa_authenticate"), {"code": code_with_time_to_spare(STAFF_TOTP_SECRET)}
     )
     assert response.url == reverse("mfa_trust")
     return client.post(reverse("mfa_trust"), {"action": "trust" if trust else "skip"})

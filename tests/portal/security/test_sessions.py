@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, include, path, reverse
 
 from dropline.accounts.models import SecurityEvent
-from dropline.accounts.second_factor import current_code, enrol_authenticator_app
+from dropline.accounts.second_factor import enrol_authenticator_app
 from dropline.identity.sessions import (
     SessionNotFoundError,
     active_sessions,
@@ -35,6 +35,7 @@ from dropline.identity.sessions import (
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer
+from tests.support.totp import code_with_time_to_spare
 
 pytestmark = pytest.mark.django_db
 
@@ -389,7 +390,9 @@ def sign_in_with_totp(client: Client, username: str, *, trust: bool) -> Any:
     response = client.post(LOGIN, {"login": username, "password": PASSWORD})
     if response["Location"] != reverse("mfa_authenticate"):
         return response  # the second step was skipped
-    response = client.post(reverse("mfa_authenticate"), {"code": current_code(STAFF_TOTP_SECRET)})
+    response = client.post(
+        reverse("mfa_authenticate"), {"code": code_with_time_to_spare(STAFF_TOTP_SECRET)}
+    )
     assert response.status_code == 302, response.content
     if response["Location"] == reverse("mfa_trust"):
         response = client.post(reverse("mfa_trust"), {"action": "trust" if trust else ""})
