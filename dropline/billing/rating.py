@@ -246,10 +246,10 @@ def _bundle_segments(
     changes = {period.start, after_end}
     for segment in services:
         changes.update((segment.start, segment.end + _ONE_DAY))
-    for bundle in history.bundles:
-        changes.add(bundle.starts_on)
-        if bundle.ends_on is not None:
-            changes.add(bundle.ends_on + _ONE_DAY)
+    for term in history.bundles:
+        changes.add(term.starts_on)
+        if term.ends_on is not None:
+            changes.add(term.ends_on + _ONE_DAY)
     edges = sorted(day for day in changes if period.start <= day <= after_end)
     runs: list[tuple[BundleTerm, dt.date, dt.date, int]] = []
     for first, following in pairwise(edges):
