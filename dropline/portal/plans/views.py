@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from dropline.catalog.labels import broadband_facts
 from dropline.catalog.models import Plan
 from dropline.catalog.queries import introductory_offer, plans_available
+from dropline.core.money import Money
 from dropline.portal.common import current_membership
 
 
@@ -28,6 +29,7 @@ class PlanRow:
     price_after_cents: int | None
     channel_count: int
     has_label: bool
+    price_per_gb: str | None = None
 
 
 def _language() -> str:
@@ -44,6 +46,11 @@ def _row(plan: Plan, language: str) -> PlanRow:
         price_after_cents=plan.monthly_price_cents if offer else None,
         channel_count=getattr(plan, "channel_count", 0),
         has_label=hasattr(plan, "broadband_label"),
+        price_per_gb=(
+            Money.from_decimal(plan.price_per_gb, plan.currency).format()
+            if plan.price_per_gb is not None
+            else None
+        ),
     )
 
 
