@@ -1,4 +1,5 @@
-"""Thin: ``catalog.queries`` says what is sold where, ``catalog.labels`` builds the label.
+"""Thin: ``catalog.queries`` says what is sold where, ``catalog.labels`` builds the label;
+each kind of plan links to the compare page of the account's services of that kind.
 
 The label page answers signed out too and shows nothing of any account: it reads only
 the catalogue and the provider's settings."""
@@ -18,6 +19,8 @@ from dropline.catalog.models import Plan
 from dropline.catalog.queries import introductory_offer, plans_available
 from dropline.core.money import Money
 from dropline.portal.common import current_membership
+from dropline.subscriptions.models import SubscriptionStatus
+from dropline.subscriptions.queries import current_services
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,23 @@ def index(request: HttpRequest) -> HttpResponse:
     address = membership.account.service_address
     language = _language()
     rows = [_row(plan, language) for plan in plans_available(service_area=address.service_area_id)]
+    # The account's own services of each kind, each with a link to compare its plan.
+    mine = [
+        service
+        for service in current_services(account=membership.account)
+        if service.status == SubscriptionStatus.ACTIVE
+    ]
     groups = [
-        (kind, label, [row for row in rows if row.plan.kind == kind])
+        (
+            kind,
+            label,
+            [row for row in rows if row.plan.kind == kind],
+            [
+                (service.pk, service.plan.localized_name(language), service.label)
+                for service in mine
+                if service.plan.kind == kind
+            ],
+        )
         for kind, label in Plan._meta.get_field("kind").choices or []
     ]
     return render(
