@@ -17,6 +17,7 @@ from dropline.config import (
     default_database_url,
     email_from_url,
     env_bool,
+    env_choice,
     env_frn,
     env_http_url,
     env_int,
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "dropline.network",
     "dropline.ledger",
     "dropline.billing",
+    "dropline.orders",
     "dropline.notifications",
     "dropline.identity",
     "dropline.portal",
@@ -279,6 +281,13 @@ DROPLINE_HELP_URL = env_http_url("DROPLINE_HELP_URL")
 # unique plan identifier.
 DROPLINE_FCC_FRN = env_frn("DROPLINE_FCC_FRN", default="0000000000")
 # Where customers reach the portal: links in email and SMS are built on it.
+# When a customer's change takes effect: "now" (today) or "cycle_end" (the first day of
+# the next bill cycle). Upgrades and add-ons added follow the first, downgrades and
+# add-ons removed the second.
+DROPLINE_UPGRADE_TIMING = env_choice("DROPLINE_UPGRADE_TIMING", ("now", "cycle_end"), "now")
+DROPLINE_DOWNGRADE_TIMING = env_choice(
+    "DROPLINE_DOWNGRADE_TIMING", ("now", "cycle_end"), "cycle_end"
+)
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # SMS: "simulator" keeps messages in an inbox staff can read; "http" is a
@@ -332,6 +341,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-cache": {"task": "core.purge_expired_cache", "schedule": 3600.0},
     # Due prices and today's bill run, early each morning in the provider's time zone.
     "run-due-jobs": {"task": "billing.run_due_jobs", "schedule": crontab(hour=1, minute=0)},
+    # Plan and add-on changes whose day came: completed, and the customers told.
+    "complete-due-orders": {
+        "task": "orders.complete_due_orders",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -138,8 +138,14 @@ class EquipmentKind(models.TextChoices):
     PHONE = "phone", _("Mobile phone")
 
 
+class EquipmentDelivery(models.TextChoices):
+    SHIP = "ship", _("Shipped to the customer")
+    INSTALL = "install", _("Installed by a technician")
+
+
 class EquipmentModel(models.Model):
-    """A make and model of device the provider supplies, with its rental fee."""
+    """A make and model of device the provider supplies, with its rental fee, the fastest
+    download speed it handles and how it reaches the customer."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=EquipmentKind.choices)
@@ -147,6 +153,18 @@ class EquipmentModel(models.Model):
     model_name = models.CharField(_("model"), max_length=60)
     monthly_rental_cents = models.BigIntegerField(_("monthly rental (cents)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="USD")
+    max_download_mbps = models.PositiveIntegerField(
+        _("fastest download speed handled (Mbps)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means any speed."),
+    )
+    delivery = models.CharField(
+        _("delivery"),
+        max_length=16,
+        choices=EquipmentDelivery.choices,
+        default=EquipmentDelivery.SHIP,
+    )
 
     class Meta:
         ordering = ["kind", "manufacturer", "model_name"]

@@ -170,14 +170,18 @@ def load() -> int:
 
     # Makes and models are proper nouns; the kind ("Gateway", "Puerta de enlace") is
     # shown beside them in the reader's language.
-    equipment = [
-        ("gw-xb8", "gateway", "Arris", "SURFboard G54", 1500),
-        ("modem-cm3500", "modem", "Arris", "CM3500B", 1000),
-        ("router-ax", "router", "eero", "Pro 6E", 500),
-        ("stb-4k", "receiver", "Humax", "H7 4K", 999),
-        ("stb-mini", "receiver", "Humax", "H3 Mini", 750),
+    # The fastest download speed each modem or gateway handles (None: any), and how a
+    # replacement reaches the customer: Internet Gig needs the multi-gig gateway, which
+    # a technician installs.
+    equipment: list[tuple[str, str, str, str, int, int | None, str]] = [
+        ("gw-xb8", "gateway", "Arris", "SURFboard G54", 1500, 500, "ship"),
+        ("gw-xb10", "gateway", "Arris", "SURFboard G74", 1800, None, "install"),
+        ("modem-cm3500", "modem", "Arris", "CM3500B", 1000, 500, "ship"),
+        ("router-ax", "router", "eero", "Pro 6E", 500, None, "ship"),
+        ("stb-4k", "receiver", "Humax", "H7 4K", 999, None, "ship"),
+        ("stb-mini", "receiver", "Humax", "H3 Mini", 750, None, "ship"),
     ]
-    for code, kind, maker, model_name, rental in equipment:
+    for code, kind, maker, model_name, rental, fastest, delivery in equipment:
         created += _upsert(
             EquipmentModel,
             {"code": code},
@@ -187,6 +191,8 @@ def load() -> int:
                 "model_name": model_name,
                 "monthly_rental_cents": rental,
                 "currency": settings.DROPLINE_CURRENCY,
+                "max_download_mbps": fastest,
+                "delivery": delivery,
             },
         )
 
