@@ -240,9 +240,7 @@ def add_add_on(request: HttpRequest, subscription_id: int, add_on_code: str) -> 
     return _preview_or_place(
         request,
         subscription_id=subscription_id,
-        change=Change(
-            subscription_id=subscription_id, action=ADD_ADD_ON, add_on_code=add_on_code
-        ),
+        change=Change(subscription_id=subscription_id, action=ADD_ADD_ON, add_on_code=add_on_code),
         back_url=reverse("changes:add_ons", args=[subscription_id]),
     )
 

@@ -74,8 +74,7 @@ def history(request: HttpRequest) -> HttpResponse:
         {
             "membership": membership,
             "rows": [
-                _row(found)
-                for found in orders_for(account=membership.account, limit=HISTORY_LIMIT)
+                _row(found) for found in orders_for(account=membership.account, limit=HISTORY_LIMIT)
             ],
         },
     )
