@@ -297,7 +297,7 @@ def ned() -> Others:
             [{"method": "sms", "factor_id": objects["sms_id"]}]
             if objects["sms_id"] is not None
             else []
-        )
+        ),
     }
     return Others(
         customer=customer,
