@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -22,7 +24,7 @@ def household() -> tuple[Customer, AccountMember]:
     return ann, sam
 
 
-def _patch(client: Client, member_id: int, allowed: object) -> object:
+def _patch(client: Client, member_id: int, allowed: object) -> Any:
     return client.patch(
         f"/api/v1/people/{member_id}",
         {"may_change_services": allowed},

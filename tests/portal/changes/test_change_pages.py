@@ -69,10 +69,13 @@ def fingerprint(page: str) -> str:
     return found.group(1)
 
 
-def services_state(account: CustomerAccount) -> list[dict[str, object]]:
-    return list(Subscription.objects.filter(account=account).order_by("pk").values()) + list(
-        SubscriptionAddOn.objects.filter(subscription__account=account).order_by("pk").values()
-    )
+def services_state(account: CustomerAccount) -> list[list[dict[str, object]]]:
+    services = Subscription.objects.filter(account=account).order_by("pk")
+    add_ons = SubscriptionAddOn.objects.filter(subscription__account=account).order_by("pk")
+    return [
+        [dict(row) for row in services.values()],
+        [dict(row) for row in add_ons.values()],
+    ]
 
 
 # Compare ---------------------------------------------------------------------------------
