@@ -20,6 +20,7 @@ from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
+from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
 from dropline.api.people import routes as people
 from dropline.api.plans import routes as plans
@@ -72,4 +73,5 @@ api.add_router("", billing.router)
 api.add_router("", services.router)
 api.add_router("", channels.router)
 api.add_router("", plans.router)
+api.add_router("", orders.router)
 api.add_router("/recovery", recovery.router)

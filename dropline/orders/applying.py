@@ -26,7 +26,7 @@ def complete_due_orders(*, today: dt.date | None = None) -> int:
     for order_id in ids:
         with transaction.atomic():
             order = (
-                Order.objects.select_for_update()
+                Order.objects.select_for_update(of=("self",))
                 .filter(pk=order_id, status=OrderStatus.PENDING)
                 .select_related("subscription__plan", "to_plan", "add_on", "account")
                 .first()

@@ -144,7 +144,7 @@ def cancel_order(
     today = clock.today()
     with transaction.atomic():
         order = (
-            Order.objects.select_for_update()
+            Order.objects.select_for_update(of=("self",))
             .filter(account=account, pk=order_id)
             .select_related("subscription__plan", "to_plan", "add_on", "account")
             .first()

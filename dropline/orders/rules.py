@@ -86,7 +86,7 @@ def check_account(account: CustomerAccount) -> None:
 def _service(account: CustomerAccount, subscription_id: int, *, lock: bool) -> Subscription:
     services = Subscription.objects.filter(account=account, pk=subscription_id)
     if lock:
-        services = services.select_for_update()
+        services = services.select_for_update(of=("self",))
     subscription = services.select_related("plan", "promotion").first()
     if subscription is None:
         raise _refuse("service", _("There is no such service on this account."), "no_service")
@@ -162,7 +162,7 @@ def plan_refusal(
                     "Your contract for this plan runs until %(date)s: a lower plan can be "
                     "chosen from then on."
                 )
-                % {"date": display_date(ends)},
+                % {"date": display_date(ends - _ONE_DAY)},
                 "contract",
             )
     return None

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from dropline.accounts.models import User
 from dropline.catalog.models import AddOn, BroadbandLabel, EquipmentModel, Plan, Promotion
@@ -52,14 +54,12 @@ def make_shop() -> Shop:
     area, _ = ServiceArea.objects.get_or_create(code="river", defaults={"name": "Riverbend"})
     elsewhere, _ = ServiceArea.objects.get_or_create(code="hills", defaults={"name": "Hills"})
 
-    def plan(
-        code: str, kind: str, name: str, price: int, down: int | None, **extra: object
-    ) -> Plan:
+    def plan(code: str, kind: str, name: str, price: int, down: int | None, **extra: Any) -> Plan:
         made = Plan.objects.create(
             code=code,
             kind=kind,
             name=name,
-            name_es=extra.pop("name_es", name),
+            name_es=str(extra.pop("name_es", name)),
             monthly_price_cents=price,
             download_mbps=down,
             upload_mbps=down // 10 if down else None,
@@ -196,17 +196,17 @@ def remove(service: Subscription, add_on: AddOn) -> Change:
     return Change(subscription_id=service.pk, action=REMOVE_ADD_ON, add_on_code=add_on.code)
 
 
-def line_facts(lines: object) -> list[tuple[object, ...]]:
-    """What a bill's line says, without the row ids in its item keys."""
+def line_facts(lines: Iterable[Any]) -> list[tuple[object, ...]]:
+    """What a bill's lines say, without the row ids in their item keys."""
     return [
         (
-            line.kind,  # type: ignore[attr-defined]
-            line.category,  # type: ignore[attr-defined]
-            line.label,  # type: ignore[attr-defined]
-            line.period_start,  # type: ignore[attr-defined]
-            line.period_end,  # type: ignore[attr-defined]
-            line.quantity,  # type: ignore[attr-defined]
-            line.amount_cents,  # type: ignore[attr-defined]
+            line.kind,
+            line.category,
+            line.label,
+            line.period_start,
+            line.period_end,
+            line.quantity,
+            line.amount_cents,
         )
-        for line in lines  # type: ignore[attr-defined]
+        for line in lines
     ]

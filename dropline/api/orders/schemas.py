@@ -1,0 +1,114 @@
+"""Plan and add-on changes: the preview, the order, the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from dropline.api.schemas import AccountQuery, AccountRefOut, FieldErrorOut, MoneyOut
+
+
+class ChangeIn(Schema):
+    account: str | None = Field(
+        None, max_length=40, description="The account number; the first one if left out."
+    )
+    service: int = Field(description="The service's id, from `/services`.")
+    action: str = Field(description="`change_plan`, `add_add_on` or `remove_add_on`.")
+    plan: str = Field("", max_length=40, description="For `change_plan`: the plan's code.")
+    add_on: str = Field("", max_length=40, description="For the add-on actions: its code.")
+
+
+class OrderIn(ChangeIn):
+    fingerprint: str | None = Field(
+        None,
+        max_length=64,
+        description=(
+            "The preview's `fingerprint`: the order is refused (`preview_stale`) when the "
+            "money or the dates differ from what the preview showed."
+        ),
+    )
+
+
+class OrdersQuery(AccountQuery):
+    pass
+
+
+class LineOut(Schema):
+    kind: str = Field(description="`recurring`, `discount`, `proration`, `tax`...")
+    category: str
+    description: str = Field(description="The line in words, with its dates.")
+    period_start: dt.date | None
+    period_end: dt.date | None
+    quantity: int
+    amount: MoneyOut
+
+
+class EquipmentChangeOut(Schema):
+    model_code: str
+    model_name: str
+    delivery: str = Field(description="`ship` or `install` (by appointment).")
+    one_time_fee: MoneyOut
+    monthly_rental: MoneyOut
+    replaces: str
+    replaces_monthly_rental: MoneyOut
+    sentence: str
+
+
+class PreviewOut(Schema):
+    account: AccountRefOut
+    service: int
+    service_label: str
+    action: str
+    plan: str
+    add_on: str
+    from_name: str
+    to_name: str
+    effective_on: dt.date
+    timing: str = Field(description="`now` or `cycle_end`.")
+    is_upgrade: bool
+    monthly_before: MoneyOut = Field(description="The service's regular monthly price now.")
+    monthly_after: MoneyOut
+    promotion_note: str
+    proration_lines: list[LineOut]
+    next_invoice_date: dt.date
+    next_invoice_before: MoneyOut
+    next_invoice_after: MoneyOut
+    next_invoice_lines: list[LineOut]
+    first_full_bill_date: dt.date
+    first_full_bill: MoneyOut
+    equipment: EquipmentChangeOut | None
+    fingerprint: str
+
+
+class OrderOut(Schema):
+    id: int
+    kind: str = Field(description="`plan_change`, `add_on_add` or `add_on_remove`.")
+    status: str = Field(description="`pending`, `completed` or `cancelled`.")
+    service: int
+    new_service: int | None = Field(description="The service a plan change created.")
+    from_plan: str | None
+    to_plan: str | None
+    add_on: str | None
+    description: str
+    effective_on: dt.date
+    monthly_before: MoneyOut
+    monthly_after: MoneyOut
+    equipment_note: str
+    placed_at: dt.datetime
+    completed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    can_cancel: bool
+
+
+class OrdersOut(Schema):
+    account: AccountRefOut
+    orders: list[OrderOut]
+
+
+class RefusedOut(Schema):
+    """A change that cannot be made: ``code`` says which rule, ``errors`` the field."""
+
+    detail: str
+    code: str
+    errors: list[FieldErrorOut]
