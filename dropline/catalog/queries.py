@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -47,3 +48,13 @@ def introductory_offer(plan: Plan) -> Promotion | None:
     """The plan's cheapest active promotion, from ``plans_available``/``plan_with_label``."""
     promotions: list[Promotion] = getattr(plan, "active_promotions", [])
     return promotions[0] if promotions else None
+
+
+def per_gb_rates(codes: list[str]) -> dict[str, Decimal]:
+    """The price per GB of the plans among ``codes`` charged by the gigabyte, by code;
+    one query."""
+    return dict(
+        Plan.objects.filter(code__in=codes, price_per_gb__isnull=False).values_list(
+            "code", "price_per_gb"
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dropline.billing.describe import describe_line
 from dropline.billing.lines import RatedLine
+from dropline.catalog.queries import per_gb_rates
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
@@ -60,9 +62,15 @@ class OptionRow:
     rental: Money
     twelve_months: Money
     regular_from: dt.date | None
+    per_gb: Money | None
 
 
-def _row(option: PlanOption, currency: str, promotion_ends_on: dt.date | None) -> OptionRow:
+def _row(
+    option: PlanOption,
+    currency: str,
+    promotion_ends_on: dt.date | None,
+    per_gb: dict[str, Decimal],
+) -> OptionRow:
     regular_from = None
     if option.promotion_months:
         if option.is_current and promotion_ends_on is not None:
@@ -81,6 +89,9 @@ def _row(option: PlanOption, currency: str, promotion_ends_on: dt.date | None) -
         rental=Money(option.equipment_rental_cents, currency),
         twelve_months=Money(option.twelve_month_cents, currency),
         regular_from=regular_from,
+        per_gb=(
+            Money.from_decimal(per_gb[option.code], currency) if option.code in per_gb else None
+        ),
     )
 
 
@@ -124,6 +135,7 @@ def compare(request: HttpRequest, subscription_id: int) -> HttpResponse:
         account=membership.account, subscription_id=service.pk, language=_language()
     )
     ends = comparison.subscription.promotion_ends_on
+    per_gb = per_gb_rates([option.code for option in comparison.options])
     return render(
         request,
         "portal/changes/compare.html",
@@ -131,7 +143,9 @@ def compare(request: HttpRequest, subscription_id: int) -> HttpResponse:
             "membership": membership,
             "service": service,
             "comparison": comparison,
-            "rows": [_row(option, comparison.currency, ends) for option in comparison.options],
+            "rows": [
+                _row(option, comparison.currency, ends, per_gb) for option in comparison.options
+            ],
             "may_change": can_change_services(membership),
         },
     )
@@ -192,7 +206,7 @@ def _preview_or_place(
             request,
             "portal/changes/refused.html",
             {**context, "refusal": refusal},
-            status=status if status != 200 else 200,
+            status=status,
         )
     return render(
         request,
@@ -202,6 +216,9 @@ def _preview_or_place(
             "preview": preview,
             "proration_lines": _shown(preview.proration_lines, preview.currency, language),
             "next_invoice_lines": _shown(preview.next_invoice_lines, preview.currency, language),
+            "next_invoice_before_lines": _shown(
+                preview.next_invoice_before_lines, preview.currency, language
+            ),
             "form": ConfirmForm(initial={"fingerprint": preview.fingerprint}),
             "money": _money(preview),
         },
@@ -275,6 +292,7 @@ def add_ons(request: HttpRequest, subscription_id: int) -> HttpResponse:
         {
             "membership": membership,
             "service": choices.service,
+            "service_name": choices.service.plan.localized_name(_language()),
             "choices": choices,
             "may_change": can_change_services(membership),
         },

@@ -111,10 +111,11 @@ def test_a_plan_with_a_promotion_says_its_price_after(home, shop):
     assert "12 months: $1,020.00" in page
 
 
-# The page's queries: session, user, membership and account (4), the service (1), the
-# comparison (8), the header's bell and banner (2) and the rest of the request's
-# bookkeeping; the number is the same whatever the number of plans on sale.
-COMPARE_QUERIES = 21
+# The page's queries: session, user, membership and account, the service (1), the
+# comparison (8), the rates of plans priced by the gigabyte (1), the header's bell and
+# banner and the rest of the request's bookkeeping; the number is the same whatever
+# the number of plans on sale.
+COMPARE_QUERIES = 22
 
 
 def test_the_compare_page_reads_in_a_fixed_number_of_queries(

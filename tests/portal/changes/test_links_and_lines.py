@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -104,3 +105,26 @@ def test_the_mobile_lines_page_lists_each_line_and_switches_one(home, shop):
     assert "$29.99 a month" in page
     assert f'href="{reverse("changes:compare", args=[line.pk])}"' in page
     assert "Internet 500" not in page
+
+
+def test_switching_a_line_to_by_the_gig_shows_its_rate_per_gb(home, shop):
+    unlimited = Plan.objects.create(
+        code="mobile-unlimited", kind="mobile", name="Mobile Unlimited", monthly_price_cents=2999
+    )
+    by_the_gig = Plan.objects.create(
+        code="mobile-by-the-gig",
+        kind="mobile",
+        name="Mobile By the Gig",
+        monthly_price_cents=0,
+        price_per_gb=Decimal("14"),
+    )
+    for plan in (unlimited, by_the_gig):
+        plan.service_areas.add(shop.area)
+    line = subscribe(account=home.account, plan=unlimited, phone_number="+13195550142")
+
+    page = signed_in(home).get(reverse("changes:compare", args=[line.pk])).content.decode()
+
+    assert "Mobile By the Gig" in page
+    assert "$0.00 a line + $14.00 per GB" in page
+    assert "12 months: $0.00 plus data used" in page
+    assert "12 months: $359.88" in page  # 12 x $29.99 on Mobile Unlimited
