@@ -23,6 +23,7 @@ _READ_CUSTOMERS = [
     "catalog.view_channel",
     "catalog.view_equipmentmodel",
     "catalog.view_promotion",
+    "orders.view_order",
 ]
 
 # Invoices, their ledger postings and the account's statement: anyone who answers a
@@ -92,6 +93,7 @@ ADMIN_APPS = [
     "network",
     "notifications",
     "billing",
+    "orders",
     "ledger",
     "auth",
 ]

@@ -30,6 +30,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "billing.invoice_reissued": _("Re-issued an invoice"),
     "billing.tax_rate_added": _("Added a tax or fee rate"),
     "billing.bill_run_started": _("Started a bill run"),
+    "order.placed": _("Placed a plan or add-on change"),
+    "order.cancelled": _("Canceled a plan or add-on change"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -43,6 +45,9 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "security.phone_changed": _("Security alert: mobile number changed"),
     "security.second_factor_added": _("Security alert: second factor added"),
     "security.second_factor_removed": _("Security alert: second factor removed"),
+    "order_confirmed": _("Plan or add-on change confirmed"),
+    "order_effective": _("Plan or add-on change took effect"),
+    "order_cancelled": _("Plan or add-on change canceled"),
 }
 
 

@@ -32,7 +32,8 @@ def test_the_comparison_shows_every_plan_on_sale_here_with_a_years_cost():
     # The current plan first; the plan sold elsewhere and the retired one are absent.
     assert codes == ["internet-300", "internet-500", "internet-gig"]
     current, ultra, gig = result.options
-    assert current.is_current and not current.can_order
+    assert current.is_current
+    assert not current.can_order
     assert current.twelve_month_cents == 12 * (5000 + 1500)
     # Internet 500: twelve months at the first-year price, with today's gateway.
     assert (ultra.monthly_now_cents, ultra.promotion_months, ultra.regular_cents) == (
@@ -41,7 +42,9 @@ def test_the_comparison_shows_every_plan_on_sale_here_with_a_years_cost():
         7000,
     )
     assert ultra.twelve_month_cents == 12 * 5000 + 12 * 1500
-    assert ultra.is_upgrade and ultra.effective_on == TODAY and ultra.can_order
+    assert ultra.is_upgrade
+    assert ultra.effective_on == TODAY
+    assert ultra.can_order
     # Internet Gig needs the multi-gig gateway: its rental is in the year's cost.
     assert gig.equipment_name == "Arris G74"
     assert gig.twelve_month_cents == 12 * 9000 + 12 * 1800
@@ -75,7 +78,8 @@ def test_refused_plans_say_why():
             account=home.account, subscription_id=home.internet.pk, language="en"
         )
         basic = next(o for o in result.options if o.code == "internet-300")
-        assert basic.refusal_code == "contract" and not basic.can_order
+        assert basic.refusal_code == "contract"
+        assert not basic.can_order
         place_order(
             user=home.holder,
             account=home.account,

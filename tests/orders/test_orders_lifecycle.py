@@ -60,7 +60,8 @@ def test_a_pending_downgrade_shows_in_the_forecast(home, shop):
     assert "Internet 300 starts on April 5, 2026." in result.callouts
     assert "Internet 500 ends on April 4, 2026." in result.callouts
     labels = [line.label for line in result.lines if line.kind == "recurring"]
-    assert "Internet 300" in labels and "Internet 500" not in labels
+    assert "Internet 300" in labels
+    assert "Internet 500" not in labels
 
 
 def test_cancelling_a_pending_change_leaves_billing_as_it_was(home, shop):

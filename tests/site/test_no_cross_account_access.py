@@ -14,7 +14,6 @@ redirect), never show anything of Ned's, and leave Ned's data exactly as it was.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,12 +39,13 @@ from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
-from dropline.orders.models import Order, OrderKind
+from dropline.orders.models import Order
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn
 from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
+from tests.support.orders import pending_order
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -240,24 +240,8 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
         "invoice": bill_months(customer.account, first=clock.today(), months=1)[0],
         "service": service,
         "add_on": add_on,
-        "order": _pending_order(customer, service),
     }
     return customer, objects
-
-
-def _pending_order(customer: Customer, service: Subscription) -> Order:
-    """A change waiting to take effect on the service, as an order records it."""
-    return Order.objects.create(
-        account=customer.account,
-        subscription=service,
-        kind=OrderKind.ADD_ON_REMOVE,
-        add_on=AddOn.objects.get(code="sweep-static-ip"),
-        effective_on=clock.today() + dt.timedelta(days=20),
-        monthly_before_cents=6000,
-        monthly_after_cents=5000,
-        placed_by=customer.user,
-        placed_at=clock.now(),
-    )
 
 
 @pytest.fixture
@@ -278,9 +262,11 @@ def ned() -> Others:
         "pk": [objects["webauthn"].pk],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
-        # A service: its compare and add-on pages; an order: its page and cancelling it.
+        # A service: its compare and add-on pages.
         "subscription_id": [objects["service"].pk],
-        "order_id": [objects["order"].pk],
+        # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
+        # cancelling it on the web and in the API.
+        "order_id": [pending_order(customer).pk],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [

@@ -22,6 +22,8 @@ from dropline.customers.onboarding import add_member, open_account
 from dropline.network.installation import install_equipment
 from dropline.network.models import Equipment
 from dropline.orders.changes import ADD_ADD_ON, CHANGE_PLAN, REMOVE_ADD_ON, Change
+from dropline.orders.models import Order
+from dropline.orders.placing import place_order
 from dropline.subscriptions.models import Subscription
 from dropline.subscriptions.ordering import subscribe
 from tests.support.billing import iowa_tax_table
@@ -210,3 +212,22 @@ def line_facts(lines: Iterable[Any]) -> list[tuple[object, ...]]:
         )
         for line in lines
     ]
+
+
+def pending_order(customer: Any) -> Order:
+    """A plan change of ``customer``'s (from ``factories.make_customer``) to a cheaper
+    plan, waiting for the next bill cycle."""
+    service = Subscription.objects.filter(account=customer.account).order_by("id").first()
+    assert service is not None
+    lite, _ = Plan.objects.get_or_create(
+        code="test-internet-lite",
+        defaults={"kind": "internet", "name": "Test Internet Lite", "monthly_price_cents": 3000},
+    )
+    lite.service_areas.add(customer.account.service_address.service_area)
+    return place_order(
+        user=customer.user,
+        account=customer.account,
+        change=plan_change(service, lite),
+        fingerprint=None,
+        language="en",
+    )

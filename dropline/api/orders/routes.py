@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from dropline.accounts.requests import signed_in_user
@@ -33,7 +33,7 @@ from dropline.api.orders.schemas import (
     PreviewOut,
     RefusedOut,
 )
-from dropline.api.schemas import AccountRefOut, ErrorOut, MoneyOut
+from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, MoneyOut
 from dropline.billing.describe import describe_line
 from dropline.billing.lines import RatedLine
 from dropline.core import clock
@@ -70,12 +70,15 @@ def _changer(request: HttpRequest, account: str | None) -> AccountMember:
     return membership
 
 
-def _refused(refused: ChangeRefused) -> tuple[int, RefusedOut]:
+def _refused(refused: ChangeRefused) -> Status:
     status = 409 if refused.code in CONFLICTS else 403 if refused.code == "not_allowed" else 422
-    return status, RefusedOut(
-        detail=refused.reason,
-        code=refused.code,
-        errors=[{"field": refused.field, "reason": refused.reason}],  # type: ignore[list-item]
+    return Status(
+        status,
+        RefusedOut(
+            detail=refused.reason,
+            code=refused.code,
+            errors=[FieldErrorOut(field=refused.field, reason=refused.reason)],
+        ),
     )
 
 
@@ -221,7 +224,7 @@ def place(request: HttpRequest, body: OrderIn) -> Any:
         )
     except ChangeRefused as refused:
         return _refused(refused)
-    return 201, _order_out(order, _language())
+    return Status(201, _order_out(order, _language()))
 
 
 @router.delete(

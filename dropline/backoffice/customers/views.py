@@ -20,7 +20,11 @@ from dropline.customers.models import CustomerAccount
 from dropline.customers.notes import NoteError, add_note
 from dropline.customers.numbering import normalize_account_number
 from dropline.customers.queries import notes_for
+from dropline.orders.queries import orders_for
 from dropline.overview.summary import account_overview
+
+# The latest plan and add-on changes shown on the hub.
+HUB_ORDERS = 10
 
 
 def _account(number: str) -> CustomerAccount:
@@ -56,6 +60,11 @@ def _hub(
                 else []
             ),
             "can_see_audit": can_see_audit,
+            "orders": (
+                orders_for(account=account, limit=HUB_ORDERS)
+                if user.has_perm("orders.view_order")
+                else []
+            ),
             **account_summary_context(account, user=user),
         },
         status=status,

@@ -17,6 +17,7 @@ from dropline.seeding.demo import (
     catalogue,
     household,
     notifications,
+    orders,
     staff,
     unclaimed,
 )
@@ -29,6 +30,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("staff", staff.load),
     ("notification contacts", notifications.load),
     ("taxes and bills", billing.load),
+    ("a change made online", orders.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
