@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from dropline.catalog.models import Plan
 from dropline.core import clock
-from dropline.customers.models import AccountMember, CustomerAccount, MemberRole
+from dropline.customers.models import AccountMember, AccountStatus, CustomerAccount, MemberRole
 from dropline.customers.onboarding import add_member
 from dropline.notifications.models import Message
 from dropline.orders.models import Order, OrderStatus
@@ -230,6 +230,27 @@ def test_the_same_plan_and_another_kind_are_refused(home):
         page = client.get(plan_url(home.internet, code)).content.decode()
         assert "This change can't be made" in page, code
     assert not Order.objects.exists()
+
+
+def test_a_suspended_account_sees_why_and_nothing_changes(home):
+    client = signed_in(home)
+    page = client.get(plan_url(home.internet, "internet-300")).content.decode()
+    CustomerAccount.objects.filter(pk=home.account.pk).update(status=AccountStatus.SUSPENDED)
+    before = services_state(home.account)
+
+    compare = client.get(compare_url(home.internet)).content.decode()
+    response = client.post(
+        plan_url(home.internet, "internet-300"), {"fingerprint": fingerprint(page)}
+    )
+
+    reason = "The account is suspended: services cannot be changed until it is active again."
+    assert reason in compare
+    assert f'href="{plan_url(home.internet, "internet-gig")}"' not in compare
+    assert response.status_code == 409
+    assert reason in response.content.decode()
+    assert "Confirm this change" not in response.content.decode()
+    assert not Order.objects.exists()
+    assert services_state(home.account) == before
 
 
 # Add-ons and extras ------------------------------------------------------------------------------
