@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -79,12 +80,22 @@ def _sentence(order: Order, event: str) -> str:
 _lazy_sentence = lazy(_sentence, str)
 
 
+def orders_page() -> str:
+    """The portal's order history when it has one, else its home."""
+    try:
+        resolve(ORDERS_PATH)
+    except Resolver404:
+        return "/"
+    return ORDERS_PATH
+
+
 def tell(order: Order, event: str) -> None:
+    path = orders_page()
     context: dict[str, Any] = {
         "sentence": _lazy_sentence(order, event),
         "equipment_note": order.equipment_note if event == ORDER_CONFIRMED else "",
         "provider_name": settings.DROPLINE_PROVIDER_NAME,
-        "url": settings.DROPLINE_PUBLIC_URL.rstrip("/") + ORDERS_PATH,
+        "url": settings.DROPLINE_PUBLIC_URL.rstrip("/") + path,
     }
     notify(
         event=event,
@@ -92,5 +103,5 @@ def tell(order: Order, event: str) -> None:
         subject_key=f"order:{order.pk}",
         context=context,
         account=order.account,
-        link=ORDERS_PATH,
+        link=path,
     )

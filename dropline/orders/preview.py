@@ -174,13 +174,27 @@ def _rate(account: CustomerAccount, today: dt.date) -> _Rated:
     return _Rated(history=history, cycle=cycle, lines=lines, following=following)
 
 
+def _facts(line: RatedLine) -> tuple[Any, ...]:
+    """What a line charges: its item, words, dates and amount (not the group it is shown
+    in, which a device moving to the new plan's service changes)."""
+    return (
+        line.kind,
+        line.category,
+        line.item_key,
+        line.label,
+        line.period_start,
+        line.period_end,
+        line.amount_cents,
+    )
+
+
 def _without(after: list[RatedLine], before: list[RatedLine]) -> list[RatedLine]:
     """The lines of ``after`` that ``before`` does not have."""
-    left = Counter(before)
+    left = Counter(_facts(line) for line in before)
     result = []
     for line in after:
-        if left[line]:
-            left[line] -= 1
+        if left[_facts(line)]:
+            left[_facts(line)] -= 1
         else:
             result.append(line)
     return result

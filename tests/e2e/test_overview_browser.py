@@ -43,7 +43,7 @@ def test_customer_signs_in_and_sees_the_overview(page: Page, demo_site: DemoSite
     expect(facts).to_contain_text(re.compile(rf"Account number\s*{number}"))
     assert re.fullmatch(r"\d{4}( \d{4})+", demo_site.display_number)
     expect(facts).to_contain_text("418 Willow Bend Road")
-    expect(main).to_contain_text(re.compile(r"Monthly service charges\s*\$258\.43"))
+    expect(main).to_contain_text(re.compile(r"Monthly service charges\s*\$268\.43"))
 
     services = main.get_by_role("region", name="Your services")
     for plan, price, add_on in SERVICES:

@@ -22,9 +22,9 @@ def test_me_with_the_browser_session(client, demo):
     assert account["role"] == "holder"
     assert account["service_address"]["line1"] == "418 Willow Bend Road"
     assert account["monthly_total"] == {
-        "amount_minor": 25843,
+        "amount_minor": 26843,
         "currency": "USD",
-        "formatted": "$258.43",
+        "formatted": "$268.43",
     }
     assert {s["plan_name"] for s in account["services"]} >= {"Internet Ultra 500", "TV Silver"}
     assert len(account["equipment"]) == 4

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def section(html: str) -> str:
-    found = re.search(r'<section class="hub-orders".*?</section>', html, re.S)
+    found = re.search(r'<div class="hub-orders">.*?</table>', html, re.S)
     return found.group(0) if found else ""
 
 

@@ -57,9 +57,10 @@ def test_monthly_total_adds_services_add_ons_and_rentals_at_todays_prices(client
     client.login(username="demo", password="dropline-demo")
     overview = client.get("/").context["overview"]
     # A year in: the internet promotion has ended and TV Silver's price went up.
-    # Internet 69.99 + Wi-Fi 5.00, TV 89.99 + 8.99 + 4.99 + Latino Pack 6.99,
-    # mobile 29.99, by-the-gig 0.00 + intl 5.00, rentals 15.00 + 5.00 + 9.99 + 7.50
-    assert overview.monthly_total.amount_minor == 25843
+    # Internet 69.99 + Wi-Fi 5.00 + static IP 10.00 (added online),
+    # TV 89.99 + 8.99 + 4.99 + Latino Pack 6.99, mobile 29.99,
+    # by-the-gig 0.00 + intl 5.00, rentals 15.00 + 5.00 + 9.99 + 7.50
+    assert overview.monthly_total.amount_minor == 26843
     assert [s.kind for s in overview.services] == ["internet", "tv", "mobile", "mobile"]
     internet, tv = overview.services[:2]
     assert internet.promotion_name is None
