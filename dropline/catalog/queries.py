@@ -53,8 +53,7 @@ def introductory_offer(plan: Plan) -> Promotion | None:
 def per_gb_rates(codes: list[str]) -> dict[str, Decimal]:
     """The price per GB of the plans among ``codes`` charged by the gigabyte, by code;
     one query."""
-    return dict(
-        Plan.objects.filter(code__in=codes, price_per_gb__isnull=False).values_list(
-            "code", "price_per_gb"
-        )
+    rows = Plan.objects.filter(code__in=codes, price_per_gb__isnull=False).values_list(
+        "code", "price_per_gb"
     )
+    return {code: rate for code, rate in rows if rate is not None}
