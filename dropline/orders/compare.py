@@ -91,8 +91,8 @@ def compare_plans(
     today: dt.date | None = None,
 ) -> Comparison:
     """Every plan the service could move to, beside its own. ``ChangeRefused`` (field
-    ``service``) when the service is not the account's. Eight queries whatever the
-    number of plans."""
+    ``service``) when the service is not the account's. The same queries (at most
+    eight) whatever the number of plans."""
     day = today or clock.today()
     subscription = (
         Subscription.objects.filter(account=account, pk=subscription_id)

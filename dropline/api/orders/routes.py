@@ -6,7 +6,8 @@ The account is the first of the caller's unless ``account`` names another of the
 number that is not theirs answers 404, and so does another account's order or service.
 Any member may read the history; previewing and changing need the holder (or an
 authorized user the holder allowed): others get 403. A refusal answers 422 naming the
-field and the rule (``code``); a change already waiting on the service, 409.
+field and the rule (``code``); a change already waiting on the service, one made
+meanwhile or a preview gone stale, 409.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ from dropline.orders.queries import order_for, orders_for
 
 router = Router(tags=["orders"])
 
-# Refusals that are about the state of things rather than the input.
-CONFLICTS = {"pending_change", "not_pending"}
+# Refusals about the state of things rather than the input: a change already waiting,
+# one that took effect meanwhile (two confirmations at once), a preview gone stale.
+CONFLICTS = {"pending_change", "not_pending", "service_ended", "service_ending", "preview_stale"}
 CHANGE_ANSWERS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: RefusedOut, 422: RefusedOut}
 
 

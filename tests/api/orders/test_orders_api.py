@@ -190,3 +190,21 @@ def test_an_authorized_user_may_look_but_not_change(home, shop):
         )
         assert app.delete(f"/api/v1/orders/{placed.json()['id']}").status_code == 403
     assert Order.objects.get().status == OrderStatus.PENDING
+
+
+def test_an_order_at_a_price_no_longer_true_is_a_conflict(home, shop):
+    app = client_for(home.holder)
+    upgrade = body(home, home.tv, "change_plan", plan="tv-gold")
+    with clock.frozen(at(TODAY)):
+        seen = app.post("/api/v1/orders/preview", upgrade, content_type="application/json").json()
+        shop.tv_gold.monthly_price_cents += 100
+        shop.tv_gold.save()
+        placed = app.post(
+            "/api/v1/orders",
+            {**upgrade, "fingerprint": seen["fingerprint"]},
+            content_type="application/json",
+        )
+    assert placed.status_code == 409
+    assert placed.json()["code"] == "preview_stale"
+    assert placed.json()["errors"][0]["field"] == "fingerprint"
+    assert Order.objects.count() == 0
