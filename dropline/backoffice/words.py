@@ -18,6 +18,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "invitation.sent": _("Sent an invitation"),
     "invitation.revoked": _("Revoked an invitation"),
     "member.removed": _("Removed a person from the account"),
+    "member.service_changes_allowed": _("Let an authorized user change services"),
+    "member.service_changes_disallowed": _("Stopped an authorized user changing services"),
     "announcement.created": _("Wrote an announcement"),
     "announcement.sent": _("Sent an announcement"),
     "announcement.resolved": _("Resolved an announcement"),

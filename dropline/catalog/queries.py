@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -80,3 +81,12 @@ def bundles_on_offer(*, on: dt.date, kinds: Iterable[str] | None = None) -> list
         .order_by("-monthly_discount_cents", "sort_order", "code")
     )
     return [bundle for bundle in rows if sold is None or set(bundle.kinds) <= sold]
+
+
+def per_gb_rates(codes: list[str]) -> dict[str, Decimal]:
+    """The price per GB of the plans among ``codes`` charged by the gigabyte, by code;
+    one query."""
+    rows = Plan.objects.filter(code__in=codes, price_per_gb__isnull=False).values_list(
+        "code", "price_per_gb"
+    )
+    return {code: rate for code, rate in rows if rate is not None}

@@ -353,3 +353,44 @@ def remove_member(
             account_number=by.account.number,
             data={"username": member.user.get_username(), "role": member.role},
         )
+
+
+def allow_service_changes(
+    *,
+    by: AccountMember,
+    member: AccountMember,
+    allowed: bool,
+    request: HttpRequest | None = None,
+) -> AccountMember:
+    """The holder lets an authorized user change plans and add-ons (or stops letting
+    them). Audited as ``member.service_changes_allowed`` or
+    ``member.service_changes_disallowed``; asking for what is already so changes and
+    records nothing."""
+    if not can_manage_people(by) or by.account_id != member.account_id:
+        raise NotAllowedError(_("Only the account holder can say who may change services."))
+    if member.role == MemberRole.HOLDER:
+        raise InvitationError(_("The account holder can always change services."))
+    with transaction.atomic():
+        current = (
+            AccountMember.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=member.pk, account_id=by.account_id, role=MemberRole.AUTHORIZED)
+            .first()
+        )
+        if current is None:
+            raise InvitationError(_("This person is no longer on the account."))
+        if current.may_change_services == allowed:
+            return current
+        current.may_change_services = allowed
+        current.save(update_fields=["may_change_services"])
+        audit.record(
+            action=(
+                "member.service_changes_allowed" if allowed else "member.service_changes_disallowed"
+            ),
+            request=request,
+            actor=by.user,
+            target=by.account,
+            account_number=by.account.number,
+            data={"username": current.user.get_username()},
+        )
+    return current

@@ -139,6 +139,8 @@ class AccountMember(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=16, choices=MemberRole.choices)
+    # The holder may let an authorized user change plans and add-ons too.
+    may_change_services = models.BooleanField(_("may change services"), default=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

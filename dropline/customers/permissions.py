@@ -1,7 +1,8 @@
 """What a member of an account may do there.
 
 The account holder runs the account: services, security and the people on it.
-An authorized user may look at the account and pay its bills, nothing more.
+An authorized user may look at the account and pay its bills, and change plans and
+add-ons only when the holder has allowed it.
 Every portal and API page that changes something asks one of these first.
 """
 
@@ -31,4 +32,9 @@ def can_manage_people(membership: AccountMember | None) -> bool:
 
 
 def can_change_services(membership: AccountMember | None) -> bool:
-    return can_manage_account(membership)
+    """Change plans and add-ons: the holder, or an authorized user the holder allowed."""
+    if membership is None:
+        return False
+    return membership.role == MemberRole.HOLDER or (
+        membership.role == MemberRole.AUTHORIZED and membership.may_change_services
+    )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -80,17 +79,13 @@ def _sentence(order: Order, event: str) -> str:
 _lazy_sentence = lazy(_sentence, str)
 
 
-def orders_page() -> str:
-    """The portal's order history when it has one, else its home."""
-    try:
-        resolve(ORDERS_PATH)
-    except Resolver404:
-        return "/"
-    return ORDERS_PATH
+def order_page(order: Order) -> str:
+    """The order's page in the portal."""
+    return f"{ORDERS_PATH}{order.pk}/"
 
 
 def tell(order: Order, event: str) -> None:
-    path = orders_page()
+    path = order_page(order)
     context: dict[str, Any] = {
         "sentence": _lazy_sentence(order, event),
         "equipment_note": order.equipment_note if event == ORDER_CONFIRMED else "",

@@ -247,7 +247,7 @@ def _equipment(resolved: Resolved, language: str) -> EquipmentChange | None:
         sentence = (
             _(
                 "%(plan)s is faster than your %(old)s can handle. A technician will install "
-                "a %(model)s (rental %(rental)s a month instead of %(old_rental)s) by "
+                "a new %(model)s (rental %(rental)s a month instead of %(old_rental)s) by "
                 "appointment; we will call you to choose a time."
             )
             % values
@@ -256,7 +256,7 @@ def _equipment(resolved: Resolved, language: str) -> EquipmentChange | None:
         sentence = (
             _(
                 "%(plan)s is faster than your %(old)s can handle. We will ship you a "
-                "%(model)s (rental %(rental)s a month instead of %(old_rental)s); send the "
+                "new %(model)s (rental %(rental)s a month instead of %(old_rental)s); send the "
                 "old one back in the box it comes in."
             )
             % values

@@ -51,6 +51,8 @@ PORTAL_NAMESPACES = frozenset(
         "accounts_portal",
         "services",
         "channels",
+        "changes",
+        "orders",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

@@ -27,9 +27,11 @@ urlpatterns = [
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
+    path("orders/", include("dropline.portal.orders.urls")),
     path("plans/", include("dropline.portal.plans.urls")),
     path("security/activity/", include("dropline.portal.security_activity.urls")),
     path("security/", include("dropline.portal.security.urls")),
+    path("services/", include("dropline.portal.changes.urls")),
     path("services/", include("dropline.portal.services.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -78,6 +78,8 @@ class ChannelSearch:
     problem: str = ""
     has_tv: bool = False
     tv_plan_name: str = ""
+    # The TV service a change would apply to, for a link to its preview.
+    tv_subscription_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class _MyPackage:
     plan: Plan | None
     plan_price_cents: int
     add_on_ids: frozenset[int]
+    subscription_id: int | None = None
 
 
 def _my_package(account: CustomerAccount, today: dt.date) -> _MyPackage:
@@ -110,6 +113,7 @@ def _my_package(account: CustomerAccount, today: dt.date) -> _MyPackage:
         plan=sub.plan,
         plan_price_cents=sub.monthly_price_cents,
         add_on_ids=frozenset(item.add_on_id for item in sub.add_ons.all()),
+        subscription_id=sub.pk,
     )
 
 
@@ -224,4 +228,5 @@ def find_channels(*, account: CustomerAccount, query: str, language: str = "en")
         truncated=len(found) > RESULT_LIMIT,
         has_tv=mine.plan is not None,
         tv_plan_name=mine.plan.localized_name(language) if mine.plan else "",
+        tv_subscription_id=mine.subscription_id,
     )

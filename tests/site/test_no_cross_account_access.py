@@ -32,7 +32,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from dropline.accounts.models import User
 from dropline.accounts.second_factor import enrol_authenticator_app
-from dropline.catalog.models import Channel, Plan
+from dropline.catalog.models import AddOn, Channel, Plan
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
@@ -40,7 +40,9 @@ from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
 from dropline.orders.models import Order
+from dropline.subscriptions.models import Subscription, SubscriptionAddOn
 from dropline.subscriptions.ordering import subscribe
+from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
@@ -155,6 +157,10 @@ class Others:
 
 # How to find another customer's object for each path parameter.
 OTHER_CUSTOMERS_IDS = (
+    "subscription_id",
+    "subscription_id+plan_code",
+    "subscription_id+add_on_code",
+    "order_id",
     "message_id",
     "contact_id",
     "invitation_id",
@@ -213,6 +219,12 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
     invitation = issue_printed_code(
         account=customer.account, created_by=None, role=MemberRole.AUTHORIZED
     ).invitation
+    service = Subscription.objects.get(account=customer.account)
+    add_on, _made = AddOn.objects.get_or_create(
+        code="sweep-static-ip",
+        defaults={"kind": "internet", "name": "Static IP", "monthly_price_cents": 1000},
+    )
+    add_add_on(subscription=service, add_on=add_on, started_on=service.started_on)
     enrol_authenticator_app(user=user, secret=STAFF_TOTP_SECRET)
     key = _webauthn(user, f"{username}'s security key")
     totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
@@ -226,6 +238,8 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
         "totp": totp,
         "sms_id": _sms_factor_id(user, phone_contact),
         "invoice": bill_months(customer.account, first=clock.today(), months=1)[0],
+        "service": service,
+        "add_on": add_on,
     }
     return customer, objects
 
@@ -248,10 +262,19 @@ def ned() -> Others:
         "pk": [objects["webauthn"].pk],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
-        # A plan change of Ned's waiting for his next bill cycle (cancellable).
+        # A service: its compare and add-on pages.
+        "subscription_id": [objects["service"].pk],
+        # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
+        # cancelling it on the web and in the API.
         "order_id": [pending_order(customer).pk],
     }
     compound = {
+        frozenset({"subscription_id", "plan_code"}): [
+            {"subscription_id": objects["service"].pk, "plan_code": objects["service"].plan.code}
+        ],
+        frozenset({"subscription_id", "add_on_code"}): [
+            {"subscription_id": objects["service"].pk, "add_on_code": objects["add_on"].code}
+        ],
         frozenset({"method", "factor_id"}): [
             {"method": "totp", "factor_id": objects["totp"].pk},
             {"method": "webauthn", "factor_id": objects["webauthn"].pk},
@@ -260,7 +283,7 @@ def ned() -> Others:
             [{"method": "sms", "factor_id": objects["sms_id"]}]
             if objects["sms_id"] is not None
             else []
-        )
+        ),
     }
     return Others(
         customer=customer,
@@ -306,8 +329,10 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "messages": rows(Message, user=user),
         "members": rows(AccountMember, account=account),
         "invitations": rows(InvitationCode, account=account),
-        "authenticators": rows(Authenticator, user=user),
+        "services": rows(Subscription, account=account),
+        "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
+        "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
             for row in rows(UserSession, user=user)
@@ -349,6 +374,13 @@ def test_the_sweep_finds_the_pages_that_take_ids():
     """A guard on the sweep itself: it sees the portal's id-taking pages."""
     names = {route.name for route in portal_routes() if route.params}
     assert {
+        "changes:compare",
+        "changes:plan",
+        "changes:add_ons",
+        "changes:add_add_on",
+        "changes:remove_add_on",
+        "orders:order",
+        "orders:cancel",
         "notifications:mark_read",
         "notifications:remove_contact",
         "accounts_portal:remove_member",
@@ -653,6 +685,9 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         reverse("services:index"),
         reverse("channels:index") + "?q=ned",
         reverse("billing:overview"),
+        reverse("changes:extras"),
+        reverse("changes:lines"),
+        reverse("orders:index"),
     ):
         response = ann.get(url)
         assert response.status_code == 200, url

@@ -29,6 +29,7 @@ from dropline.api.people.schemas import (
     AccountQuery,
     InvitationOut,
     InviteIn,
+    MemberChangeIn,
     PeopleOut,
     PersonOut,
 )
@@ -36,7 +37,7 @@ from dropline.api.schemas import AccountRefOut, ErrorOut, InvalidInputOut
 from dropline.customers import invitations
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.numbering import normalize_account_number
-from dropline.customers.permissions import can_manage_people
+from dropline.customers.permissions import can_change_services, can_manage_people
 from dropline.customers.queries import memberships_for
 
 router = Router(tags=["people"])
@@ -73,6 +74,7 @@ def _person(member: AccountMember, user: User) -> PersonOut:
         name=member.user.get_full_name() or member.user.get_username(),
         username=member.user.get_username(),
         role=member.role,
+        may_change_services=can_change_services(member),
         added_at=member.added_at,
         is_you=member.user_id == user.pk,
     )
@@ -159,6 +161,38 @@ def revoke(request: HttpRequest, invitation_id: int, query: Query[AccountQuery])
     except invitations.InvitationError as exc:
         raise HttpError(409, str(exc)) from None
     return Status(204, None)
+
+
+@router.patch(
+    "/people/{member_id}",
+    response={200: PersonOut, 400: InvalidInputOut, 422: InvalidInputOut, **CHANGE_ANSWERS},
+    summary="Let a person change services",
+)
+def change_member(
+    request: HttpRequest, member_id: int, query: Query[AccountQuery], payload: MemberChangeIn
+) -> PersonOut:
+    """Let an authorized user change plans and add-ons, or stop them (audited). 409 for
+    the holder, who always may."""
+    membership = _manager(request, query)
+    member = (
+        AccountMember.objects.select_related("user")
+        .filter(pk=member_id, account=membership.account)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    try:
+        changed = invitations.allow_service_changes(
+            by=membership,
+            member=member,
+            allowed=payload.may_change_services,
+            request=request,
+        )
+    except invitations.NotAllowedError as exc:
+        raise HttpError(403, str(exc)) from None
+    except invitations.InvitationError as exc:
+        raise HttpError(409, str(exc)) from None
+    return _person(changed, membership.user)
 
 
 @router.delete(

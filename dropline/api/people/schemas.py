@@ -23,6 +23,10 @@ class PersonOut(Schema):
     name: str
     username: str
     role: str = Field(description="`holder` or `authorized`.")
+    may_change_services: bool = Field(
+        description="Whether the person may change plans and add-ons: always for the holder, "
+        "for an authorized user when the holder allowed it."
+    )
     added_at: dt.datetime
     is_you: bool
 
@@ -45,3 +49,9 @@ class PeopleOut(Schema):
 
 class InviteIn(Schema):
     email: str = Field(max_length=254, description="Where the one-time code is emailed.")
+
+
+class MemberChangeIn(Schema):
+    may_change_services: bool = Field(
+        description="Let this authorized user change plans and add-ons (true) or not (false)."
+    )

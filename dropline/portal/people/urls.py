@@ -14,4 +14,9 @@ urlpatterns = [
         name="revoke_invitation",
     ),
     path("people/<int:member_id>/remove/", views.remove, name="remove_member"),
+    path(
+        "people/<int:member_id>/service-changes/",
+        views.service_changes,
+        name="member_service_changes",
+    ),
 ]

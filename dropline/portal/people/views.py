@@ -142,3 +142,32 @@ def remove(request: HttpRequest, member_id: int) -> HttpResponse:
         % {"name": member.user.get_full_name() or member.user.get_username()},
     )
     return redirect("accounts_portal:people")
+
+
+@login_required
+@require_POST
+def service_changes(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The holder lets an authorized user change plans and add-ons, or stops it."""
+    membership = _manager(request)
+    member = get_object_or_404(
+        AccountMember.objects.select_related("user"),
+        pk=member_id,
+        account=membership.account,
+        role=MemberRole.AUTHORIZED,
+    )
+    allowed = request.POST.get("allowed") == "1"
+    try:
+        invitations.allow_service_changes(
+            by=membership, member=member, allowed=allowed, request=request
+        )
+    except invitations.InvitationError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts_portal:people")
+    name = member.user.get_full_name() or member.user.get_username()
+    if allowed:
+        messages.success(request, _("%(name)s can now change plans and add-ons.") % {"name": name})
+    else:
+        messages.success(
+            request, _("%(name)s can no longer change plans and add-ons.") % {"name": name}
+        )
+    return redirect("accounts_portal:people")

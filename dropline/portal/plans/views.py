@@ -1,4 +1,5 @@
-"""Thin: ``catalog.queries`` says what is sold where, ``catalog.labels`` builds the label.
+"""Thin: ``catalog.queries`` says what is sold where, ``catalog.labels`` builds the label;
+each kind of plan links to the compare page of the account's services of that kind.
 
 The label page answers signed out too and shows nothing of any account: it reads only
 the catalogue and the provider's settings."""
@@ -17,7 +18,10 @@ from dropline.catalog.labels import broadband_facts
 from dropline.catalog.models import Plan, ServiceKind
 from dropline.catalog.queries import bundles_on_offer, introductory_offer, plans_available
 from dropline.core import clock
+from dropline.core.money import Money
 from dropline.portal.common import current_membership
+from dropline.subscriptions.models import SubscriptionStatus
+from dropline.subscriptions.queries import current_services
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class PlanRow:
     channel_count: int
     has_label: bool
     description: str = ""
+    price_per_gb: str | None = None
 
 
 def _language() -> str:
@@ -47,6 +52,11 @@ def _row(plan: Plan, language: str) -> PlanRow:
         channel_count=getattr(plan, "channel_count", 0),
         has_label=hasattr(plan, "broadband_label"),
         description=plan.localized_description(language),
+        price_per_gb=(
+            Money.from_decimal(plan.price_per_gb, plan.currency).format()
+            if plan.price_per_gb is not None
+            else None
+        ),
     )
 
 
@@ -64,8 +74,23 @@ def index(request: HttpRequest) -> HttpResponse:
     language = _language()
     rows = [_row(plan, language) for plan in plans_available(service_area=address.service_area_id)]
     bundles = bundles_on_offer(on=clock.today(), kinds={row.plan.kind for row in rows})
+    # The account's own services of each kind, each with a link to compare its plan.
+    mine = [
+        service
+        for service in current_services(account=membership.account)
+        if service.status == SubscriptionStatus.ACTIVE
+    ]
     groups = [
-        (kind, label, [row for row in rows if row.plan.kind == kind])
+        (
+            kind,
+            label,
+            [row for row in rows if row.plan.kind == kind],
+            [
+                (service.pk, service.plan.localized_name(language), service.label)
+                for service in mine
+                if service.plan.kind == kind
+            ],
+        )
         for kind, label in Plan._meta.get_field("kind").choices or []
     ]
     return render(
