@@ -90,7 +90,7 @@ def test_cancelling_an_upgrade_that_waits_also_takes_back_its_device(home, shop,
     order = place(home, plan_change(home.internet, shop.gig))
     assert order.status == OrderStatus.PENDING
     assert order.new_equipment is not None
-    assert "technician will install a Arris G74" in order.equipment_note
+    assert "technician will install a new Arris G74" in order.equipment_note
     with clock.frozen(at(TODAY)):
         cancel_order(user=home.holder, account=home.account, order_id=order.pk)
     assert load_history(home.account.pk) == before
