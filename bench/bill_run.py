@@ -327,8 +327,11 @@ def run(args: argparse.Namespace, label: str) -> None:
     print(f"  every ledger check holds ({time.perf_counter() - started:.1f} s)")
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+def run_on_fresh_database(
+    args: argparse.Namespace, prefix: str, run: Callable[[argparse.Namespace, str], None]
+) -> None:
+    """``run(args, database_name)`` on a new SQLite file, or on a throwaway PostgreSQL
+    database ``<prefix>_<pid>`` when ``--database-url`` is given."""
     if args.accounts < 1:
         raise SystemExit("--accounts must be at least 1")
     with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
@@ -336,9 +339,13 @@ def main(argv: list[str] | None = None) -> None:
             notify_fanout.configure(var_dir, f"sqlite:///{var_dir}/bench.sqlite3")
             run(args, "SQLite")
             return
-        with throwaway_postgres(args.database_url, "dropline_bench_bill_run") as url:
+        with throwaway_postgres(args.database_url, prefix) as url:
             notify_fanout.configure(var_dir, url)
             run(args, "PostgreSQL")
+
+
+def main(argv: list[str] | None = None) -> None:
+    run_on_fresh_database(parse_args(argv), "dropline_bench_bill_run", run)
 
 
 if __name__ == "__main__":

@@ -33,13 +33,11 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from typing import Any
 
 from bench import notify_fanout
-from bench.bill_run import Stopwatch, scratch_tables
-from bench.databases import throwaway_postgres
+from bench.bill_run import Stopwatch, run_on_fresh_database, scratch_tables
 
 PLAN_CODE = "bench-internet"
 OLD_CENTS = 6500
@@ -228,17 +226,7 @@ def run(args: argparse.Namespace, label: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    if args.accounts < 1:
-        raise SystemExit("--accounts must be at least 1")
-    with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
-        if not args.database_url:
-            notify_fanout.configure(var_dir, f"sqlite:///{var_dir}/bench.sqlite3")
-            run(args, "SQLite")
-            return
-        with throwaway_postgres(args.database_url, "dropline_bench_price_change") as url:
-            notify_fanout.configure(var_dir, url)
-            run(args, "PostgreSQL")
+    run_on_fresh_database(parse_args(argv), "dropline_bench_price_change", run)
 
 
 if __name__ == "__main__":
