@@ -26,6 +26,7 @@ from dropline.orders.rules import (
     timing_for,
 )
 from dropline.subscriptions.models import Subscription, SubscriptionPrice
+from dropline.subscriptions.pricing import price_in_force
 
 MONTHS = 12
 
@@ -66,14 +67,6 @@ class Comparison:
     refusal_code: str  # the whole service cannot change now (pending change, suspended)
     refusal_reason: str
     currency: str
-
-
-def _price_on(rows: list[tuple[dt.date, int]], day: dt.date, fallback: int) -> int:
-    cents = fallback
-    for effective_on, value in rows:
-        if effective_on <= day:
-            cents = value
-    return cents
 
 
 def _model_for(models: list[EquipmentModel], kind: str, speed: int) -> EquipmentModel | None:
@@ -157,7 +150,7 @@ def _compare(
     total = 0
     for month in range(MONTHS):
         on = add_months(day, month)
-        regular = _price_on(prices, on, subscription.monthly_price_cents)
+        regular = price_in_force(prices, on, subscription.monthly_price_cents)
         if (
             promo is not None
             and subscription.promotion_ends_on
@@ -167,7 +160,7 @@ def _compare(
             total += min(promo.monthly_price_cents, regular)
         else:
             total += regular
-    regular_now = _price_on(prices, day, subscription.monthly_price_cents)
+    regular_now = price_in_force(prices, day, subscription.monthly_price_cents)
     current = PlanOption(
         code=current_plan.code,
         kind=current_plan.kind,
@@ -179,7 +172,7 @@ def _compare(
         else regular_now,
         promotion_price_cents=promo.monthly_price_cents if promo is not None else None,
         promotion_months=months_left if promo is not None else None,
-        regular_cents=_price_on(
+        regular_cents=price_in_force(
             prices,
             (subscription.promotion_ends_on or day) + dt.timedelta(days=1),
             subscription.monthly_price_cents,

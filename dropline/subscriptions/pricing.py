@@ -36,7 +36,10 @@ class PricingError(ValueError):
         self.reason = reason
 
 
-def _price_on(rows: list[tuple[dt.date, int]], day: dt.date, fallback: int) -> int:
+def price_in_force(rows: list[tuple[dt.date, int]], day: dt.date, fallback: int) -> int:
+    """The monthly price in force on ``day`` from dated ``(effective_on, cents)`` rows in
+    date order: the latest from on or before it (the first row's before any; ``fallback``
+    when there are none)."""
     price = rows[0][1] if rows else fallback
     for effective_on, cents in rows:
         if effective_on <= day:
@@ -135,7 +138,7 @@ def change_price(
             .values_list("effective_on", "monthly_price_cents")
         )
         before = locked.monthly_price_cents
-        locked.monthly_price_cents = _price_on(rows, clock.today(), before)
+        locked.monthly_price_cents = price_in_force(rows, clock.today(), before)
         locked.save(update_fields=["monthly_price_cents"])
         subscription.monthly_price_cents = locked.monthly_price_cents
         _audit(
