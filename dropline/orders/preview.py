@@ -49,7 +49,6 @@ class EquipmentChange:
     model_code: str
     model_name: str
     delivery: str  # "ship" | "install"
-    one_time_fee_cents: int
     monthly_rental_cents: int
     replaces_name: str
     replaces_rental_cents: int
@@ -265,7 +264,6 @@ def _equipment(resolved: Resolved, language: str) -> EquipmentChange | None:
         model_code=model.code,
         model_name=name,
         delivery=model.delivery,
-        one_time_fee_cents=0,
         monthly_rental_cents=model.monthly_rental_cents,
         replaces_name=old_name,
         replaces_rental_cents=old.monthly_rental_cents if old.is_rental else 0,

@@ -131,7 +131,6 @@ def _preview_out(preview: Preview, membership: AccountMember) -> PreviewOut:
                 model_code=equipment.model_code,
                 model_name=equipment.model_name,
                 delivery=equipment.delivery,
-                one_time_fee=money(equipment.one_time_fee_cents),
                 monthly_rental=money(equipment.monthly_rental_cents),
                 replaces=equipment.replaces_name,
                 replaces_monthly_rental=money(equipment.replaces_rental_cents),

@@ -48,7 +48,6 @@ class EquipmentChangeOut(Schema):
     model_code: str
     model_name: str
     delivery: str = Field(description="`ship` or `install` (by appointment).")
-    one_time_fee: MoneyOut
     monthly_rental: MoneyOut
     replaces: str
     replaces_monthly_rental: MoneyOut
