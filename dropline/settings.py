@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dropline.ledger",
     "dropline.billing",
     "dropline.orders",
+    "dropline.payments",
     "dropline.notifications",
     "dropline.identity",
     "dropline.portal",
@@ -280,7 +281,6 @@ DROPLINE_HELP_URL = env_http_url("DROPLINE_HELP_URL")
 # The provider's FCC Registration Number: the start of every broadband label's
 # unique plan identifier.
 DROPLINE_FCC_FRN = env_frn("DROPLINE_FCC_FRN", default="0000000000")
-# Where customers reach the portal: links in email and SMS are built on it.
 # When a customer's change takes effect: "now" (today) or "cycle_end" (the first day of
 # the next bill cycle). Upgrades and add-ons added follow the first, downgrades and
 # add-ons removed the second.
@@ -288,6 +288,22 @@ DROPLINE_UPGRADE_TIMING = env_choice("DROPLINE_UPGRADE_TIMING", ("now", "cycle_e
 DROPLINE_DOWNGRADE_TIMING = env_choice(
     "DROPLINE_DOWNGRADE_TIMING", ("now", "cycle_end"), "cycle_end"
 )
+
+# Payments (dropline.payments). The gateway: "simulator" (test cards, no money moves;
+# the demo's) or "stripe" (STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+# STRIPE_WEBHOOK_SECRET from the Stripe dashboard; STRIPE_API_BASE only for tests).
+DROPLINE_PAYMENT_GATEWAY = env_choice(
+    "DROPLINE_PAYMENT_GATEWAY", ("simulator", "stripe"), "simulator"
+)
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# How much more than the balance a customer may pay ahead, in cents (0: never more).
+DROPLINE_PREPAYMENT_ALLOWANCE_CENTS = env_int(
+    "DROPLINE_PREPAYMENT_ALLOWANCE_CENTS", default=0, maximum=10**8
+)
+# Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # SMS: "simulator" keeps messages in an inbox staff can read; "http" is a

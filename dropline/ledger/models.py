@@ -21,7 +21,8 @@ class Book(models.TextChoices):
     REVENUE = "revenue", _("Revenue")  # sub: internet, tv, phone, mobile, equipment, fees, other
     DISCOUNTS = "discounts", _("Discounts and credits")  # contra-revenue; sub as revenue
     TAX_PAYABLE = "tax_payable", _("Taxes and fees payable")  # sub: "<jurisdiction>:<tax code>"
-    CASH = "cash", _("Payments received")  # payments clear here
+    CLEARING = "clearing", _("Cash clearing")  # sub: gateway; a payment until it settles
+    CASH = "cash", _("Cash")  # sub: gateway; money in the provider's bank
     REFUNDS = "refunds", _("Refunds")
 
 
@@ -30,6 +31,9 @@ class TransactionKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit note")
     PAYMENT = "payment", _("Payment")
     REFUND = "refund", _("Refund")
+    SETTLEMENT = "settlement", _("Settlement")
+    RETURN = "return", _("Returned payment")  # a bank return or a chargeback
+    DISPUTE_CREDIT = "dispute_credit", _("Dispute credit")
 
 
 class JournalTransaction(models.Model):
