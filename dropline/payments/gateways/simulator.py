@@ -62,6 +62,7 @@ from dropline.payments.gateways.base import (
     WebhookEvent,
 )
 from dropline.payments.gateways.simulator_forms import (
+    APPROVE,
     BANK_FAILS,
     BANK_RETURNS,
     BANK_SUCCEEDS,
@@ -89,9 +90,22 @@ from dropline.payments.models import (
 )
 
 __all__ = [
+    "APPROVE",
+    "BANK_FAILS",
+    "BANK_RETURNS",
+    "BANK_SUCCEEDS",
+    "CHARGEBACK",
+    "DECLINE",
+    "DECLINES",
+    "EXPIRED",
+    "INSUFFICIENT",
+    "PROCESSING_ERROR",
     "ROUTING_NUMBER",
+    "SETTLE_LATE",
     "TEST_BANK_ACCOUNTS",
     "TEST_CARDS",
+    "TIMEOUT",
+    "IdempotencyConflictError",
     "SimulatorGateway",
     "card_brand",
     "luhn_ok",
