@@ -188,6 +188,10 @@ def pay(
     reached the gateway and was declined) or ``sending`` (no answer yet: found out
     later). Raises ``PaymentError`` when refused before the gateway (nothing written)
     and ``PaymentInProgressError`` while a request under the same key is being sent.
+
+    Call it outside any transaction of the caller's: the payment's row must be
+    committed before the gateway is asked, or a rollback after the charge would lose
+    the record of money taken.
     """
     key = rules.check_key(idempotency_key)
     payment, fresh = _record(
