@@ -27,7 +27,7 @@ METHOD_REMOVED = "payment_method_removed"
 CARD_EXPIRING = "card_expiring"
 
 PAYMENTS_PATH = "/billing/payments/"
-METHODS_PATH = "/billing/payment-methods/"
+METHODS_PATH = "/billing/methods/"  # the portal's payment_methods:list
 
 
 def receipt_path(payment: Payment) -> str:
