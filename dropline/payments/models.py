@@ -298,3 +298,13 @@ class GatewayEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway}:{self.event_id} {self.kind}"
+
+
+# Disputes (the models live in payments/disputes/models.py; imported here so Django sees them)
+from dropline.payments.disputes.models import (  # noqa: E402, F401
+    Dispute,
+    DisputeAttachment,
+    DisputeMessage,
+    DisputeReason,
+    DisputeStatus,
+)
