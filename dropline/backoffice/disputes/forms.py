@@ -72,9 +72,9 @@ class MessageForm(StaffForm):
     internal = forms.BooleanField(
         label=_("Internal note (the customer never sees it, and is not told)"), required=False
     )
-    files = FilesField(label=_("Files"))
+    attachments = FilesField(label=_("Files"))
 
-    DOMAIN_FIELDS = {"body": "body", "files": "files", "internal": "internal"}
+    DOMAIN_FIELDS = {"body": "body", "files": "attachments", "internal": "internal"}
 
 
 class CreditForm(StaffForm):

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -106,7 +106,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     amount_cents=data["amount"],
                     reason=data["reason"],
                     description=data["description"],
-                    files=data["files"],
+                    files=data["attachments"],
                     actor=request.user,
                     request=request,
                 )
@@ -175,7 +175,7 @@ def reply(request: HttpRequest, dispute_id: int) -> HttpResponse:
             add_message(
                 dispute=found,
                 body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
                 actor=request.user,
                 from_staff=False,
                 request=request,
@@ -213,7 +213,7 @@ def withdraw(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponseBase:
     membership = _membership(request)
     found = queries.customer_attachment(
         account=membership.account, dispute_id=dispute_id, attachment_id=attachment_id

@@ -98,7 +98,11 @@ def test_reply_note_and_credit(client, found, agent, uploads):
     assert "I never asked for this." in page
     client.post(
         reverse("backoffice:dispute_message", args=[dispute.pk]),
-        {"body": "Called the customer: genuine.", "internal": "on", "files": [a_pdf("call.pdf")]},
+        {
+            "body": "Called the customer: genuine.",
+            "internal": "on",
+            "attachments": [a_pdf("call.pdf")],
+        },
     )
     client.post(
         reverse("backoffice:dispute_message", args=[dispute.pk]),
