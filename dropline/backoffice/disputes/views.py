@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -176,7 +176,7 @@ def rejection(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 
 @staff_permission_required(VIEW)
-def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponseBase:
+def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponse:
     found = queries.staff_attachment(dispute_id=dispute_id, attachment_id=attachment_id)
     if found is None:
         raise Http404

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -213,7 +213,7 @@ def withdraw(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponseBase:
+def attachment(request: HttpRequest, dispute_id: int, attachment_id: int) -> HttpResponse:
     membership = _membership(request)
     found = queries.customer_attachment(
         account=membership.account, dispute_id=dispute_id, attachment_id=attachment_id

@@ -144,7 +144,7 @@ def test_downloading_a_file_is_an_attachment_with_the_type_found(client, found, 
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="shot.png"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == png_bytes()
+    assert response.content == png_bytes()
 
 
 def test_internal_notes_and_their_files_never_reach_the_customer(client, found, uploads):
