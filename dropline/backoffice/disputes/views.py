@@ -21,6 +21,7 @@ from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.disputes.forms import CreditForm, MessageForm, QueueForm, RejectForm
 from dropline.billing.describe import describe_line
 from dropline.core import clock
+from dropline.core.money import Money
 from dropline.payments.disputes import attachments, queries
 from dropline.payments.disputes.messages import add_message
 from dropline.payments.disputes.models import Dispute
@@ -63,7 +64,9 @@ def _detail(
 ) -> HttpResponse:
     chosen = {
         "message_form": MessageForm(),
-        "credit_form": CreditForm(initial={"amount": f"{dispute.amount_cents / 100:.2f}"}),
+        "credit_form": CreditForm(
+            initial={"amount": str(Money(dispute.amount_cents, dispute.currency).to_decimal())}
+        ),
         "reject_form": RejectForm(),
         **(forms or {}),
     }

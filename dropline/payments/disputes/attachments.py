@@ -172,19 +172,23 @@ def _too_big(name: str | None) -> PaymentError:
     )
 
 
+def too_many_files() -> PaymentError:
+    return _refuse(
+        ngettext(
+            "A dispute can have at most %(count)d file.",
+            "A dispute can have at most %(count)d files.",
+            MAX_FILES_PER_DISPUTE,
+        )
+        % {"count": MAX_FILES_PER_DISPUTE},
+        "too_many_files",
+    )
+
+
 def stage(*, files: Sequence[UploadLike], already: int = 0) -> list[Staged]:
     """Check ``files`` (``already`` is how many the dispute holds) and write each under a
     temporary name. Raises ``PaymentError`` (field ``files``) with nothing left behind."""
     if already + len(files) > MAX_FILES_PER_DISPUTE:
-        raise _refuse(
-            ngettext(
-                "A dispute can have at most %(count)d file.",
-                "A dispute can have at most %(count)d files.",
-                MAX_FILES_PER_DISPUTE,
-            )
-            % {"count": MAX_FILES_PER_DISPUTE},
-            "too_many_files",
-        )
+        raise too_many_files()
     staged: list[Staged] = []
     try:
         for upload in files:
