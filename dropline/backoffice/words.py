@@ -60,6 +60,16 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "dispute.credited": _("Resolved a dispute with a credit"),
     "dispute.rejected": _("Rejected a dispute"),
     "dispute.withdrawn": _("Withdrew a dispute"),
+    # Payments
+    "payment.sent": _("Sent a payment to the gateway"),
+    "payment.answered": _("The gateway answered a payment"),
+    "payment.event": _("A gateway event changed a payment"),
+    "payment.refund": _("Refunded a payment"),
+    "payment.scheduled": _("Scheduled a payment"),
+    "payment.schedule_cancelled": _("Canceled a scheduled payment"),
+    "payment_method.added": _("Saved a payment method"),
+    "payment_method.removed": _("Removed a payment method"),
+    "payment_method.default": _("Chose the default payment method"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -80,6 +90,13 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "dispute_opened": _("Dispute received"),
     "dispute_message": _("Reply to a dispute"),
     "dispute_resolved": _("Dispute resolved"),
+    # Payments
+    "payment_received": _("Payment receipt"),
+    "payment_failed": _("Payment did not go through"),
+    "refund_issued": _("Refund issued"),
+    "payment_method_added": _("Payment method added"),
+    "payment_method_removed": _("Payment method removed"),
+    "card_expiring": _("Card expiring soon"),
 }
 
 

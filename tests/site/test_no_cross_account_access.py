@@ -50,6 +50,8 @@ from tests.support.billing import bill_months
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
+from tests.support.payments import sweep_ids as payments_sweep_ids
+from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,7 @@ PUBLIC_API = {
     "/api/v1/new-login/claim": "getting a login by claiming an account, as the claim page",
     "/api/v1/new-login/invitation": "getting a login with an invitation code, as its page",
     "/api/v1/plans/{code}/label": "a plan's broadband facts label, as its public page",
+    "/api/v1/webhooks/{gateway}": "a gateway's webhook: its signature is its authentication",
 }
 # Paths that take something other than an object id, with the reason.
 NOT_AN_OBJECT_ID = {
@@ -175,6 +178,8 @@ OTHER_CUSTOMERS_IDS = (
     "number",
     "dispute_id",
     "dispute_id+attachment_id",
+    "method_id",
+    "confirmation_number",
 )
 
 
@@ -290,6 +295,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "order_id": [pending_order(customer).pk],
         # A dispute of a charge on his bill: its page, reply, withdrawal (web and API).
         "dispute_id": [dispute.pk],
+        # A saved payment method (remove, make default) and a payment (its receipt).
+        **payments_sweep_ids(customer),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -362,6 +369,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "orders": rows(Order, account=account),
         "disputes": rows(Dispute, account=account),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
+        **payments_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
