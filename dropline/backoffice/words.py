@@ -53,6 +53,13 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.bundle_changed": _("Changed a bundle"),
     "order.placed": _("Placed a plan or add-on change"),
     "order.cancelled": _("Canceled a plan or add-on change"),
+    "dispute.opened": _("Disputed a charge"),
+    "dispute.message_added": _("Wrote in a dispute"),
+    "dispute.note_added": _("Added an internal note to a dispute"),
+    "dispute.assigned": _("Assigned a dispute"),
+    "dispute.credited": _("Resolved a dispute with a credit"),
+    "dispute.rejected": _("Rejected a dispute"),
+    "dispute.withdrawn": _("Withdrew a dispute"),
     # Payments
     "payment.sent": _("Sent a payment to the gateway"),
     "payment.answered": _("The gateway answered a payment"),
@@ -80,6 +87,9 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "order_confirmed": _("Plan or add-on change confirmed"),
     "order_effective": _("Plan or add-on change took effect"),
     "order_cancelled": _("Plan or add-on change canceled"),
+    "dispute_opened": _("Dispute received"),
+    "dispute_message": _("Reply to a dispute"),
+    "dispute_resolved": _("Dispute resolved"),
     # Payments
     "payment_received": _("Payment receipt"),
     "payment_failed": _("Payment did not go through"),

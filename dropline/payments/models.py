@@ -394,3 +394,13 @@ class SimulatedEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.kind}"
+
+
+# Disputes (the models live in payments/disputes/models.py; imported here so Django sees them)
+from dropline.payments.disputes.models import (  # noqa: E402, F401
+    Dispute,
+    DisputeAttachment,
+    DisputeMessage,
+    DisputeReason,
+    DisputeStatus,
+)

@@ -33,12 +33,13 @@ def _nav(html: str) -> list[str]:
                 "Announcements",
                 "Message templates",
                 "Invoices",
+                "Disputes",
                 "Security events",
             ],
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
+            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table", "Disputes"],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -56,6 +57,7 @@ def _nav(html: str) -> list[str]:
                 "Bill runs",
                 "Tax table",
                 "Catalog prices",
+                "Disputes",
                 "Security events",
                 "Catalog",
                 "Records",
