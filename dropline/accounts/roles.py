@@ -55,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.delete_accountmember",
         "customers.add_customernote",
         *_READ_BILLS,
+        # Payments: reading them and the saved methods' last four digits.
+        "payments.view_payment",
     ],
     BILLING: [
         *_READ_CUSTOMERS,
@@ -70,6 +72,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message",
         "customers.add_customernote",
         "subscriptions.change_subscription",
+        # Payments: reading them, and refunds (full or partial, with a reason).
+        "payments.view_payment",
+        "payments.add_refund",
     ],
     FIELD_DISPATCH: [
         *_READ_CUSTOMERS,
@@ -92,6 +97,7 @@ ADMIN_APPS = [
     "billing",
     "orders",
     "ledger",
+    "payments",
     "auth",
 ]
 

@@ -7,6 +7,7 @@ from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
+from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
@@ -22,6 +23,7 @@ urlpatterns = [
     *announcements,
     *security_events,
     *billing,
+    *payments,
     *prices,
     *catalog,
 ]

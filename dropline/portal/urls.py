@@ -24,6 +24,8 @@ urlpatterns = [
         "account/",
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
+    path("billing/methods/", include("dropline.portal.payment_methods.urls")),
+    path("billing/", include("dropline.portal.payments.urls")),
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
