@@ -37,6 +37,7 @@ from dropline.core.dates import add_months
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_manage_account
 from dropline.payments import methods, queries
+from dropline.payments.describe import method_name
 from dropline.payments.errors import PaymentError
 from dropline.payments.gateways import simulator as simulated
 from dropline.payments.models import MethodKind, PaymentMethod
@@ -53,6 +54,7 @@ SENSITIVE = ("number", "cvc", "exp_month", "exp_year", "routing_number", "accoun
 @dataclass(frozen=True)
 class ShownMethod:
     method: PaymentMethod
+    name: str  # "Visa •••• 4242"
     expires_on: dt.date | None  # the last day a card can be used
     expired: bool
     expires_soon: bool  # within a month
@@ -65,10 +67,17 @@ def _last_day(year: int, month: int) -> dt.date:
 def shown(method: PaymentMethod, *, today: dt.date) -> ShownMethod:
     """A method with its expiry in words: expired, or expiring within a month."""
     if method.kind != MethodKind.CARD or not method.exp_year or not method.exp_month:
-        return ShownMethod(method=method, expires_on=None, expired=False, expires_soon=False)
+        return ShownMethod(
+            method=method,
+            name=method_name(method),
+            expires_on=None,
+            expired=False,
+            expires_soon=False,
+        )
     last = _last_day(method.exp_year, method.exp_month)
     return ShownMethod(
         method=method,
+        name=method_name(method),
         expires_on=last,
         expired=last < today,
         expires_soon=today <= last <= add_months(today, 1),
@@ -141,7 +150,7 @@ def _add_page(
 def _added(request: HttpRequest, method: PaymentMethod) -> HttpResponse:
     messages.success(
         request,
-        _("%(method)s is saved. You can pay with it now.") % {"method": str(method)},
+        _("%(method)s is saved. You can pay with it now.") % {"method": method_name(method)},
     )
     return redirect("payment_methods:list")
 
@@ -231,12 +240,12 @@ def remove(request: HttpRequest, method_id: int) -> HttpResponse:
         except PaymentError as exc:
             error = exc.reason
         else:
-            messages.success(request, _("%(method)s is removed.") % {"method": str(method)})
+            messages.success(request, _("%(method)s is removed.") % {"method": method_name(method)})
             return redirect("payment_methods:list")
     return render(
         request,
         "portal/payment_methods/remove.html",
-        {"membership": membership, "method": method, "error": error},
+        {"membership": membership, "method": method, "name": method_name(method), "error": error},
         status=400 if error else 200,
     )
 
@@ -255,6 +264,6 @@ def make_default(request: HttpRequest, method_id: int) -> HttpResponse:
         messages.error(request, exc.reason)
     else:
         messages.success(
-            request, _("%(method)s is now your default method.") % {"method": str(method)}
+            request, _("%(method)s is now your default method.") % {"method": method_name(method)}
         )
     return redirect("payment_methods:list")

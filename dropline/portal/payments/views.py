@@ -36,6 +36,7 @@ from dropline.core.money import Money
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_manage_account, can_pay_bills
 from dropline.payments import paying, queries
+from dropline.payments.describe import method_name, method_with_expiry
 from dropline.payments.errors import PaymentError, PaymentInProgressError
 from dropline.payments.models import Payment, PaymentMethod, PaymentSource, PaymentStatus
 from dropline.portal.common import current_membership
@@ -57,17 +58,6 @@ def _payer(request: HttpRequest) -> AccountMember | None:
 
 def _money(cents: int, currency: str) -> str:
     return str(Money(cents, currency))
-
-
-def method_words(method: PaymentMethod) -> str:
-    if method.kind == "card" and method.exp_month and method.exp_year:
-        return _("%(brand)s •••• %(last4)s, expires %(month)02d/%(year)s") % {
-            "brand": method.brand.title(),
-            "last4": method.last4,
-            "month": method.exp_month,
-            "year": method.exp_year,
-        }
-    return _("%(brand)s •••• %(last4)s") % {"brand": method.brand.title(), "last4": method.last4}
 
 
 def _form(
@@ -97,7 +87,7 @@ def _form(
     form = PayForm(
         data,
         amounts=choices,
-        methods=[(m.pk, method_words(m)) for m in saved],
+        methods=[(m.pk, method_with_expiry(m)) for m in saved],
         last_day=last_day,
         initial={
             "amount_choice": choices[0][0],
@@ -246,7 +236,7 @@ def receipt(request: HttpRequest, confirmation: str) -> HttpResponse:
         {
             "membership": membership,
             "payment": payment,
-            "method": method_words(payment.method),
+            "method": method_with_expiry(payment.method),
             "balance_after": after,
             "balance_now": queries.amounts_for(account=membership.account).balance_cents,
             "statuses": PaymentStatus,
