@@ -226,8 +226,12 @@ def balance_after(*, account: CustomerAccount, reference: str) -> int | None:
     if first is None:
         return None
     effective_on, txn_id = first
-    total = JournalEntry.objects.filter(account_id=account.pk, book=Book.RECEIVABLE).filter(
-        Q(transaction__effective_on__lt=effective_on)
-        | Q(transaction__effective_on=effective_on, transaction_id__lte=txn_id)
-    ).aggregate(total=Sum("amount_cents"))["total"]
+    total = (
+        JournalEntry.objects.filter(account_id=account.pk, book=Book.RECEIVABLE)
+        .filter(
+            Q(transaction__effective_on__lt=effective_on)
+            | Q(transaction__effective_on=effective_on, transaction_id__lte=txn_id)
+        )
+        .aggregate(total=Sum("amount_cents"))["total"]
+    )
     return int(total or 0)

@@ -21,7 +21,7 @@ def brand_name(brand: str) -> str:
 
 
 def method_name(method: PaymentMethod) -> str:
-    """"Visa •••• 4242": the brand and the last four digits, never more."""
+    """ "Visa •••• 4242": the brand and the last four digits, never more."""
     return _("%(brand)s •••• %(last4)s") % {
         "brand": brand_name(method.brand),
         "last4": method.last4,
@@ -29,7 +29,7 @@ def method_name(method: PaymentMethod) -> str:
 
 
 def method_with_expiry(method: PaymentMethod) -> str:
-    """"Visa •••• 4242, expires 12/2030" for a card; a bank account by its name."""
+    """ "Visa •••• 4242, expires 12/2030" for a card; a bank account by its name."""
     if method.exp_month and method.exp_year:
         return _("%(method)s, expires %(month)02d/%(year)s") % {
             "method": method_name(method),

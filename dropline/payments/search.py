@@ -149,7 +149,9 @@ def saved_methods(*, account_id: int) -> list[PaymentMethod]:
     return list(PaymentMethod.objects.filter(account_id=account_id, removed_at__isnull=True))
 
 
-def statuses_for(*, account: CustomerAccount, confirmation_numbers: Iterable[str]) -> dict[str, str]:
+def statuses_for(
+    *, account: CustomerAccount, confirmation_numbers: Iterable[str]
+) -> dict[str, str]:
     """The status of each of the account's payments named (a statement's rows): other
     accounts' numbers are simply absent. One query."""
     wanted = set(confirmation_numbers)

@@ -46,6 +46,7 @@ from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
+from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -169,6 +170,7 @@ OTHER_CUSTOMERS_IDS = (
     "pk",
     "method+factor_id",
     "number",
+    "scheduled_id",
 )
 
 
@@ -267,6 +269,8 @@ def ned() -> Others:
         # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
         # cancelling it on the web and in the API.
         "order_id": [pending_order(customer).pk],
+        # A payment scheduled for a later day (its cancel button on the payments page).
+        **pay_pages_sweep_ids(customer),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django.test import Client
 
+from dropline.core import clock
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
-from tests.support.factories import PASSWORD, make_user
-from tests.support.payments import Payer
+from dropline.payments.models import PaymentMethod
+from dropline.payments.paying import schedule_payment
+from tests.support.factories import PASSWORD, Customer, make_user
+from tests.support.payments import Payer, save_card
 
 
 def words(response: Any) -> str:
@@ -56,3 +60,20 @@ def pay_form(client: Client) -> dict[str, str]:
             continue
         fields.setdefault(name.group(1), value.group(1) if value else "")
     return fields
+
+
+def sweep_ids(customer: Customer) -> dict[str, list[object]]:
+    """For the cross-account sweep: a payment of ``customer``'s scheduled for a later day
+    (its cancel button), made when the customer owes money and has a saved method."""
+    method = PaymentMethod.objects.filter(account=customer.account, removed_at__isnull=True).first()
+    if method is None:
+        method = save_card(customer)
+    scheduled = schedule_payment(
+        account=customer.account,
+        amount_cents=100,
+        pay_on=clock.today() + dt.timedelta(days=2),
+        idempotency_key="sweep-scheduled",
+        actor=customer.user,
+        method=method,
+    )
+    return {"scheduled_id": [scheduled.pk]}

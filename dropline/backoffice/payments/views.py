@@ -118,9 +118,7 @@ def _detail(
         "left": Money(left, payment.currency),
         "refunds": [(r, Money(r.amount_cents, payment.currency)) for r in found_refunds],
         "events": search.events_of(payment),
-        "postings": _postings(payment)
-        if user.has_perm("ledger.view_journaltransaction")
-        else None,
+        "postings": _postings(payment) if user.has_perm("ledger.view_journaltransaction") else None,
         "form": form if may_refund else None,
     }
     return render(request, "backoffice/payments/payment.html", context, status=status)

@@ -3,10 +3,15 @@ decides (and the simulator's own checks say what is wrong with a number)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dropline.payments.models import MethodKind
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class TokenForm(forms.Form):
@@ -16,7 +21,7 @@ class TokenForm(forms.Form):
     make_default = forms.BooleanField(required=False)
 
 
-def _digits(label: object, *, autocomplete: str, max_length: int) -> forms.CharField:
+def _digits(label: str | _StrPromise, *, autocomplete: str, max_length: int) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
@@ -76,7 +81,7 @@ class SimulatorMethodForm(forms.Form):
     def forget_numbers(self) -> None:
         """Blank every number before the form is shown again."""
         if self.is_bound:
-            data = self.data.copy()
+            data = dict(self.data.items())
             for name in ("number", "cvc", "account_number"):
                 data[name] = ""
             self.data = data

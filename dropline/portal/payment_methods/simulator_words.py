@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dropline.payments.gateways import simulator
 
-BEHAVIOURS: dict[str, Promise] = {
+OUTCOMES: dict[str, Promise] = {
     simulator.APPROVE: _("Approved"),
     simulator.DECLINE: _("Declined"),
     simulator.INSUFFICIENT: _("Declined: not enough money"),
@@ -24,13 +24,13 @@ BEHAVIOURS: dict[str, Promise] = {
 
 def card_rows() -> list[tuple[str, str]]:
     return [
-        (f"{number} ({simulator.card_brand(number).title()})", str(BEHAVIOURS.get(code, code)))
+        (f"{number} ({simulator.card_brand(number).title()})", str(OUTCOMES.get(code, code)))
         for number, code in simulator.TEST_CARDS.items()
     ]
 
 
 def bank_rows() -> list[tuple[str, str]]:
     return [
-        (f"{simulator.ROUTING_NUMBER} / {number}", str(BEHAVIOURS.get(code, code)))
+        (f"{simulator.ROUTING_NUMBER} / {number}", str(OUTCOMES.get(code, code)))
         for number, code in simulator.TEST_BANK_ACCOUNTS.items()
     ]

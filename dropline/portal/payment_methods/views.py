@@ -118,7 +118,9 @@ def method_list(request: HttpRequest) -> HttpResponse:
         "portal/payment_methods/list.html",
         {
             "membership": membership,
-            "methods": [shown(m, today=today) for m in queries.methods_for(account=membership.account)],
+            "methods": [
+                shown(m, today=today) for m in queries.methods_for(account=membership.account)
+            ],
             "may_manage": can_manage_account(membership),
         },
     )
@@ -166,7 +168,10 @@ def add(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _add_page(
-            request, membership, error=_("The card or account was not saved. Try again."), status=400
+            request,
+            membership,
+            error=_("The card or account was not saved. Try again."),
+            status=400,
         )
     try:
         method = methods.add_method(

@@ -59,9 +59,7 @@ class PayForm(forms.Form):
         widget=forms.RadioSelect,
     )
     pay_on = forms.DateField(label=_("Pay on"), required=False, widget=DateInput())
-    method = forms.TypedChoiceField(
-        label=_("Pay with"), coerce=int, widget=forms.RadioSelect
-    )
+    method = forms.TypedChoiceField(label=_("Pay with"), coerce=int, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(max_length=80, widget=forms.HiddenInput)
     # The amounts the page offered, so a repeat of the form asks for the same amount.
     due_cents = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
@@ -103,7 +101,9 @@ class PayForm(forms.Form):
         data = self.cleaned_data
         if data["amount_choice"] == OTHER:
             return int(data["other_amount"])
-        offered = data["due_cents"] if data["amount_choice"] == AMOUNT_DUE else data["balance_cents"]
+        offered = (
+            data["due_cents"] if data["amount_choice"] == AMOUNT_DUE else data["balance_cents"]
+        )
         return int(offered or 0)
 
     def clean(self) -> dict[str, Any]:

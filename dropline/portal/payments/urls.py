@@ -11,7 +11,7 @@ app_name = "payments"
 urlpatterns = [
     path("pay/", views.pay, name="pay"),
     path("payments/", views.payment_list, name="list"),
-    path("payments/<str:confirmation>/", views.receipt, name="receipt"),
+    path("payments/<str:confirmation_number>/", views.receipt, name="receipt"),
     path(
         "payments/scheduled/<int:scheduled_id>/cancel/",
         views.cancel_scheduled,

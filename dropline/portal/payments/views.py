@@ -36,7 +36,7 @@ from dropline.core.money import Money
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_manage_account, can_pay_bills
 from dropline.payments import paying, queries
-from dropline.payments.describe import method_name, method_with_expiry
+from dropline.payments.describe import method_with_expiry
 from dropline.payments.errors import PaymentError, PaymentInProgressError
 from dropline.payments.models import Payment, PaymentMethod, PaymentSource, PaymentStatus
 from dropline.portal.common import current_membership
@@ -131,18 +131,11 @@ def _pay_page(
     )
 
 
-def _refused(form: PayForm, error: PaymentError, amounts: queries.PayableAmounts) -> None:
+def _refused(form: PayForm, error: PaymentError) -> None:
     """Put the domain's reason on the field it concerns."""
     if "amount" in error.field:
         field = "other_amount" if form.cleaned_data.get("amount_choice") == OTHER else None
-        reason = error.reason
-        if error.code == "over_balance":
-            most = _money(max(amounts.max_cents, 0), amounts.currency)
-            reason = _("%(reason)s The most you can pay now is %(most)s.") % {
-                "reason": reason,
-                "most": most,
-            }
-        form.add_error(field, reason)
+        form.add_error(field, error.reason)  # over the balance, it says the most
     elif "method" in error.field:
         form.add_error("method", error.reason)
     elif error.field == "pay_on":
@@ -209,7 +202,7 @@ def pay(request: HttpRequest) -> HttpResponse:
             return redirect("payments:list")
         payment = _pay_once(membership, request, amount=amount, key=key, method=method)
     except PaymentError as exc:
-        _refused(form, exc, amounts)
+        _refused(form, exc)
         return _pay_page(request, membership, form, amounts, saved, status=400)
     if payment is None:
         notice = _(
@@ -217,16 +210,18 @@ def pay(request: HttpRequest) -> HttpResponse:
             "please don't pay again."
         )
         return _pay_page(request, membership, form, amounts, saved, status=409, notice=notice)
-    return redirect("payments:receipt", confirmation=payment.confirmation_number)
+    return redirect("payments:receipt", confirmation_number=payment.confirmation_number)
 
 
 @login_required
 @require_GET
-def receipt(request: HttpRequest, confirmation: str) -> HttpResponse:
+def receipt(request: HttpRequest, confirmation_number: str) -> HttpResponse:
     membership = _payer(request)
     if membership is None:
         raise Http404
-    payment = queries.payment_for(account=membership.account, confirmation_number=confirmation)
+    payment = queries.payment_for(
+        account=membership.account, confirmation_number=confirmation_number
+    )
     if payment is None:
         raise Http404
     after = balance_after(account=membership.account, reference=payment.confirmation_number)

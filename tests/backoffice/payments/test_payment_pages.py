@@ -89,15 +89,21 @@ def test_the_search_finds_by_account_confirmation_status_and_amount(client, paid
     client.force_login(make_staff(username="biller", role=roles.BILLING))
     url = reverse("backoffice:payments")
     everything = words(client.get(url))
-    assert paid.confirmation_number in everything and "$12.34" in everything
+    assert paid.confirmation_number in everything
+    assert "$12.34" in everything
     by_account = words(client.get(url, {"account": paid.account.number}))
-    assert paid.confirmation_number in by_account and "$12.34" not in by_account
+    assert paid.confirmation_number in by_account
+    assert "$12.34" not in by_account
     by_number = words(client.get(url, {"confirmation": paid.confirmation_number.lower()}))
-    assert paid.confirmation_number in by_number and "$12.34" not in by_number
+    assert paid.confirmation_number in by_number
+    assert "$12.34" not in by_number
     by_amount = words(client.get(url, {"amount": "12.34"}))
-    assert paid.confirmation_number not in by_amount and "$12.34" in by_amount
+    assert paid.confirmation_number not in by_amount
+    assert "$12.34" in by_amount
     assert "No payment matches" in words(client.get(url, {"status": "failed"}))
-    on_day = words(client.get(url, {"made_from": PAY_DAY.isoformat(), "made_to": PAY_DAY.isoformat()}))
+    on_day = words(
+        client.get(url, {"made_from": PAY_DAY.isoformat(), "made_to": PAY_DAY.isoformat()})
+    )
     assert paid.confirmation_number in on_day
 
 
@@ -120,14 +126,18 @@ def test_a_payment_page_shows_postings_and_a_refund_in_part_then_the_rest(client
         client.post(refund_url, form)
     assert Refund.objects.filter(payment=paid).count() == 1
     refund = Refund.objects.get(payment=paid)
-    assert refund.amount_cents == 1000 and refund.reason == "Billing error"
+    assert refund.amount_cents == 1000
+    assert refund.reason == "Billing error"
     page = words(client.get(_urls(paid)["payment"]))
     assert "Billing error" in page
     with clock.frozen(at(PAY_DAY)):
         simulator.release_due_events(now=clock.now())
         rest = paid.amount_cents - 1000
         left = f"{rest // 100}.{rest % 100:02d}"
-        assert client.post(refund_url, {**form, "amount": left, "idempotency_key": "r2"}).status_code == 302
+        assert (
+            client.post(refund_url, {**form, "amount": left, "idempotency_key": "r2"}).status_code
+            == 302
+        )
     paid.refresh_from_db()
     assert Refund.objects.filter(payment=paid).count() == 2
     assert "Refund this payment" not in words(client.get(_urls(paid)["payment"]))

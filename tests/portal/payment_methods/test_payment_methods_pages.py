@@ -57,7 +57,9 @@ def test_the_list_shows_brand_last_four_expiry_holder_and_the_default(client, pa
     assert "Pat Payer" in text
     assert "Default" in text
     assert "4242424242424242" not in response.content.decode()
-    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    )
 
 
 def _list_on(payer, day) -> str:
@@ -71,7 +73,8 @@ def test_a_card_expiring_within_a_month_is_warned_about(payer):
     assert "This card expires soon" in _list_on(payer, dt.date(2030, 12, 2))
     assert "This card has expired" in _list_on(payer, dt.date(2031, 1, 2))
     text = _list_on(payer, PAY_DAY)
-    assert "expires soon" not in text and "has expired" not in text
+    assert "expires soon" not in text
+    assert "has expired" not in text
 
 
 def test_changes_need_a_recent_reauthentication(client, payer):
@@ -104,9 +107,7 @@ def test_the_add_page_is_the_simulators_labelled_form_with_the_test_numbers(clie
 def test_adding_a_card_through_the_simulator_keeps_no_number_anywhere(client, payer, caplog):
     sign_in(client, payer)
     caplog.set_level(logging.DEBUG)
-    response = client.post(
-        "/billing/methods/simulator/", _simulator_card(make_default="on")
-    )
+    response = client.post("/billing/methods/simulator/", _simulator_card(make_default="on"))
     assert response.status_code == 302
     assert response["Location"] == "/billing/methods/"
     added = PaymentMethod.objects.get(account=payer.account, last4="4444")
@@ -186,7 +187,8 @@ def test_an_authorized_user_sees_the_methods_but_changes_none(client, payer):
     assert client.post(f"/billing/methods/{bank.pk}/default/").status_code == 403
     assert client.post(f"/billing/methods/{bank.pk}/remove/").status_code == 403
     bank.refresh_from_db()
-    assert not bank.is_default and bank.removed_at is None
+    assert not bank.is_default
+    assert bank.removed_at is None
 
 
 def test_another_accounts_method_is_a_404(client, payer, catalog):

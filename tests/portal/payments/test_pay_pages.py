@@ -82,9 +82,7 @@ def test_a_double_submit_pays_once(client, payer, today):
     assert Payment.objects.filter(account=payer.account).count() == 1
 
 
-def test_another_amount_and_a_refusal_over_the_balance_that_says_the_most(
-    client, payer, today
-):
+def test_another_amount_and_a_refusal_over_the_balance_that_says_the_most(client, payer, today):
     sign_in(client, payer, fresh=False)
     owed = payer.balance
     form = pay_form(client) | {"amount_choice": "other", "other_amount": "10.00"}
@@ -168,8 +166,13 @@ def test_another_accounts_receipt_and_scheduled_payment_are_404(client, payer, c
     other_client = sign_in(type(client)(), other, fresh=False)
     one_dollar = {"amount_choice": "other", "other_amount": "1.00"}
     later = {"when": "later", "pay_on": (today + dt.timedelta(days=3)).isoformat()}
-    assert other_client.post("/billing/pay/", pay_form(other_client) | one_dollar | later).status_code == 302
-    assert other_client.post("/billing/pay/", pay_form(other_client) | one_dollar).status_code == 302
+    assert (
+        other_client.post("/billing/pay/", pay_form(other_client) | one_dollar | later).status_code
+        == 302
+    )
+    assert (
+        other_client.post("/billing/pay/", pay_form(other_client) | one_dollar).status_code == 302
+    )
     theirs = Payment.objects.get(account=other.account)
     scheduled = ScheduledPayment.objects.get(account=other.account)
     sign_in(client, payer, fresh=False)
@@ -180,9 +183,7 @@ def test_another_accounts_receipt_and_scheduled_payment_are_404(client, payer, c
     assert theirs.confirmation_number not in words(client.get("/billing/payments/"))
 
 
-def test_the_billing_overview_has_pay_now_and_the_statement_shows_the_payment(
-    client, payer, today
-):
+def test_the_billing_overview_has_pay_now_and_the_statement_shows_the_payment(client, payer, today):
     sign_in(client, payer, fresh=False)
     overview = client.get("/billing/").content.decode()
     assert 'href="/billing/pay/"' in overview
