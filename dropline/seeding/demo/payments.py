@@ -33,7 +33,8 @@ CARD_CVC = "123"
 CARD_YEARS = 4  # the card expires this many years after the account opened
 BANK_ACCOUNT = "000123456789"  # processing, then paid three days later
 SAVED_AFTER = dt.timedelta(days=2)
-PAID_AFTER = dt.timedelta(days=4)  # each bill is paid this many days after it comes
+PAID_AFTER = dt.timedelta(days=2)  # each bill is paid this many days after it comes,
+# before the household reads its notices (``year.READS_NOTICES_AFTER``)
 BANK_BILL = 5  # the sixth bill is paid from the bank account
 HOLDER_NAME = "Maria Rivera"
 
