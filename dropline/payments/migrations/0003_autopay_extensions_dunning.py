@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("billing", "0004_account_discounts"),
         ("customers", "0006_member_may_change_services"),
+        ("payments", "0002_simulator"),
         ("payments", "0004_disputes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
