@@ -27,7 +27,7 @@ APRIL = Cycle(D(2026, 4, 5), D(2026, 5, 4))  # 30 days
 KEY = "account-discount:autopay"
 
 
-def autopay_discount(starts_on=D(2026, 3, 5), ends_on=None, cents=500):
+def autopay_discount(starts_on=MARCH.start, ends_on=None, cents=500):
     return AccountDiscountTerm(
         code="autopay",
         label="Autopay and paperless discount",
