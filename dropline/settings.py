@@ -333,6 +333,18 @@ DROPLINE_SUSPENSION_WARNING_DAYS = env_int(
     "DROPLINE_SUSPENSION_WARNING_DAYS", default=23, maximum=365
 )
 DROPLINE_SUSPEND_AFTER_DAYS = env_int("DROPLINE_SUSPEND_AFTER_DAYS", default=30, maximum=365)
+
+# Disputes (dropline.payments.disputes). Staff answer a dispute within
+# DROPLINE_DISPUTE_SLA_DAYS (business days, Monday to Friday, unless
+# DROPLINE_DISPUTE_SLA_BUSINESS_DAYS is off); a customer may dispute a line of a bill
+# issued in the last DROPLINE_DISPUTE_WINDOW_DAYS. Attachments are kept under
+# DROPLINE_UPLOAD_ROOT, outside the web root and never served by WhiteNoise.
+DROPLINE_DISPUTE_SLA_DAYS = env_int("DROPLINE_DISPUTE_SLA_DAYS", default=10, minimum=1, maximum=90)
+DROPLINE_DISPUTE_SLA_BUSINESS_DAYS = env_bool("DROPLINE_DISPUTE_SLA_BUSINESS_DAYS", default=True)
+DROPLINE_DISPUTE_WINDOW_DAYS = env_int(
+    "DROPLINE_DISPUTE_WINDOW_DAYS", default=365, minimum=1, maximum=3660
+)
+DROPLINE_UPLOAD_ROOT = os.environ.get("DROPLINE_UPLOAD_ROOT") or str(VAR_DIR / "uploads")
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

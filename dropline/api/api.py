@@ -19,6 +19,7 @@ from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
+from dropline.api.disputes import routes as disputes
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
@@ -74,4 +75,5 @@ api.add_router("", services.router)
 api.add_router("", channels.router)
 api.add_router("", plans.router)
 api.add_router("", orders.router)
+api.add_router("", disputes.router)
 api.add_router("/recovery", recovery.router)

@@ -65,6 +65,7 @@ class DisplayLine:
     quantity: int
     kind: str
     item_key: str
+    line_id: int | None = None  # the stored line's id (a forecast's lines have none)
 
 
 @dataclass
@@ -196,6 +197,7 @@ def _display(line: LineLike, language: str) -> DisplayLine:
         quantity=line.quantity,
         kind=line.kind,
         item_key=line.item_key,
+        line_id=getattr(line, "pk", None),
     )
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
         "account/",
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
+    path("billing/disputes/", include("dropline.portal.disputes.urls")),
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),

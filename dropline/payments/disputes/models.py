@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropline.billing.models import Invoice, InvoiceLine
 from dropline.customers.models import CustomerAccount
@@ -25,7 +26,7 @@ class DisputeReason(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("dispute status", "Open")
     IN_REVIEW = "in_review", _("In review")
     CREDITED = "credited", _("Resolved with a credit")
     REJECTED = "rejected", _("Rejected")
