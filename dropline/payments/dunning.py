@@ -258,15 +258,15 @@ def _do(account: CustomerAccount, bill: _Bill, step: str, today: dt.date) -> Non
             account=account,
             reason=f"Bill {bill.number} unpaid {(today - bill.due_on).days} days after it was due",
         )
-        for category in (Category.PAYMENTS, Category.SERVICE):
-            notify(
-                event="services_suspended",
-                category=category,
-                subject_key=f"{subject}:{category}",
-                account=account,
-                link=BILLING_PATH,
-                context=context,
-            )
+        # A change to the services: told under "service changes", once per person.
+        notify(
+            event="services_suspended",
+            category=Category.SERVICE,
+            subject_key=subject,
+            account=account,
+            link=BILLING_PATH,
+            context=context,
+        )
 
 
 def after_payment(*, account_id: int) -> bool:
@@ -314,16 +314,12 @@ def after_payment(*, account_id: int) -> bool:
         if account.status != AccountStatus.SUSPENDED:
             return False
         restore_services(account=account, reason="The past-due balance was paid")
-        for category in (Category.PAYMENTS, Category.SERVICE):
-            notify(
-                event="services_restored",
-                category=category,
-                subject_key=f"restored:{suspended[-1]}:{category}",
-                account=account,
-                link=BILLING_PATH,
-                context={
-                    "provider_name": settings.DROPLINE_PROVIDER_NAME,
-                    "url": _url(BILLING_PATH),
-                },
-            )
+        notify(
+            event="services_restored",
+            category=Category.SERVICE,
+            subject_key=f"invoice:{suspended[-1]}",
+            account=account,
+            link=BILLING_PATH,
+            context={"provider_name": settings.DROPLINE_PROVIDER_NAME, "url": _url(BILLING_PATH)},
+        )
     return True

@@ -100,6 +100,13 @@ def ask_extension(*, account: CustomerAccount, until: dt.date, actor: Any) -> Pa
                 % {"date": display_date(options.next_allowed_on)},
                 "too_soon",
             )
+        if options.current is not None:
+            raise PaymentError(
+                "until",
+                _("This bill already has more time to pay, until %(date)s.")
+                % {"date": display_date(options.current.until)},
+                "already_extended",
+            )
         assert options.latest_until is not None
         if until <= bill.due_on or until <= today:
             raise PaymentError(
