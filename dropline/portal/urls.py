@@ -24,6 +24,8 @@ urlpatterns = [
         "account/",
         include((claiming_urls.urlpatterns + people_urls.urlpatterns, "accounts_portal")),
     ),
+    path("billing/autopay/", include("dropline.portal.autopay.urls")),
+    path("billing/extension/", include("dropline.portal.extension.urls")),
     path("billing/disputes/", include("dropline.portal.disputes.urls")),
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
