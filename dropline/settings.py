@@ -303,6 +303,48 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 DROPLINE_PREPAYMENT_ALLOWANCE_CENTS = env_int(
     "DROPLINE_PREPAYMENT_ALLOWANCE_CENTS", default=0, maximum=10**8
 )
+
+# Autopay, payment extensions and dunning (dropline.payments.autopay, extensions,
+# dunning). Days are calendar days unless they say business days (Monday to Friday).
+# Enrolling or cancelling fewer business days than this before a due date takes effect
+# from the next bill.
+DROPLINE_AUTOPAY_CUTOFF_BUSINESS_DAYS = env_int(
+    "DROPLINE_AUTOPAY_CUTOFF_BUSINESS_DAYS", default=3, maximum=30
+)
+# The notice "we'll charge $X on D" goes this many days before the due date.
+DROPLINE_AUTOPAY_NOTICE_DAYS = env_int("DROPLINE_AUTOPAY_NOTICE_DAYS", default=3, maximum=30)
+# A declined autopay charge is tried again this many days after the due date, then stops.
+DROPLINE_AUTOPAY_RETRY_DAYS = [
+    int(day) for day in env_list("DROPLINE_AUTOPAY_RETRY_DAYS", default=["1", "3", "5"])
+]
+# The monthly autopay-and-paperless discount on the bill (0 switches it off).
+DROPLINE_AUTOPAY_DISCOUNT_CENTS = env_int(
+    "DROPLINE_AUTOPAY_DISCOUNT_CENTS", default=500, maximum=10**6
+)
+# A payment extension: at most once in this many days, at most this many days late.
+DROPLINE_EXTENSION_PERIOD_DAYS = env_int("DROPLINE_EXTENSION_PERIOD_DAYS", default=365)
+DROPLINE_EXTENSION_MAX_DAYS = env_int("DROPLINE_EXTENSION_MAX_DAYS", default=14, maximum=90)
+# Dunning: a reminder before the due date (accounts not on autopay), an overdue notice
+# the day after, a late fee after the grace days, a warning, then suspension.
+DROPLINE_REMINDER_DAYS_BEFORE = env_int("DROPLINE_REMINDER_DAYS_BEFORE", default=5, maximum=30)
+DROPLINE_LATE_FEE_GRACE_DAYS = env_int("DROPLINE_LATE_FEE_GRACE_DAYS", default=10, maximum=90)
+DROPLINE_LATE_FEE_CENTS = env_int("DROPLINE_LATE_FEE_CENTS", default=1000, maximum=10**6)
+DROPLINE_SUSPENSION_WARNING_DAYS = env_int(
+    "DROPLINE_SUSPENSION_WARNING_DAYS", default=23, maximum=365
+)
+DROPLINE_SUSPEND_AFTER_DAYS = env_int("DROPLINE_SUSPEND_AFTER_DAYS", default=30, maximum=365)
+
+# Disputes (dropline.payments.disputes). Staff answer a dispute within
+# DROPLINE_DISPUTE_SLA_DAYS (business days, Monday to Friday, unless
+# DROPLINE_DISPUTE_SLA_BUSINESS_DAYS is off); a customer may dispute a line of a bill
+# issued in the last DROPLINE_DISPUTE_WINDOW_DAYS. Attachments are kept under
+# DROPLINE_UPLOAD_ROOT, outside the web root and never served by WhiteNoise.
+DROPLINE_DISPUTE_SLA_DAYS = env_int("DROPLINE_DISPUTE_SLA_DAYS", default=10, minimum=1, maximum=90)
+DROPLINE_DISPUTE_SLA_BUSINESS_DAYS = env_bool("DROPLINE_DISPUTE_SLA_BUSINESS_DAYS", default=True)
+DROPLINE_DISPUTE_WINDOW_DAYS = env_int(
+    "DROPLINE_DISPUTE_WINDOW_DAYS", default=365, minimum=1, maximum=3660
+)
+DROPLINE_UPLOAD_ROOT = os.environ.get("DROPLINE_UPLOAD_ROOT") or str(VAR_DIR / "uploads")
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

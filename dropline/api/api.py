@@ -15,13 +15,16 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from dropline.api import errors
+from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
+from dropline.api.disputes import routes as disputes
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
+from dropline.api.payment_extension import routes as payment_extension
 from dropline.api.people import routes as people
 from dropline.api.plans import routes as plans
 from dropline.api.recovery import routes as recovery
@@ -74,4 +77,7 @@ api.add_router("", services.router)
 api.add_router("", channels.router)
 api.add_router("", plans.router)
 api.add_router("", orders.router)
+api.add_router("", disputes.router)
+api.add_router("", autopay.router)
+api.add_router("", payment_extension.router)
 api.add_router("/recovery", recovery.router)

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.describe import LineLike, describe_line, is_bundle, label_in
+from dropline.billing.describe import (
+    LineLike,
+    describe_line,
+    is_account_discount,
+    is_bundle,
+    label_in,
+)
 from dropline.billing.models import ChargeCategory, LineKind
 
 ACCOUNT_GROUP = "account"
@@ -29,6 +35,7 @@ ROLES = (
     "service",
     "discount",
     "bundle",
+    "account_discount",
     "add_on",
     "equipment",
     "proration",
@@ -58,6 +65,7 @@ class DisplayLine:
     quantity: int
     kind: str
     item_key: str
+    line_id: int | None = None  # the stored line's id (a forecast's lines have none)
 
 
 @dataclass
@@ -78,6 +86,8 @@ def role_of(line: LineLike) -> str:
         return "tax"
     if is_bundle(line):
         return "bundle"
+    if is_account_discount(line):
+        return "account_discount"
     if line.kind == LineKind.DISCOUNT:
         return "discount"
     if line.kind == LineKind.PRORATION:
@@ -99,6 +109,7 @@ def role_label(role: str) -> str:
         "service": _("Monthly charge"),
         "discount": _("Promotional discount"),
         "bundle": _("Bundle discount"),
+        "account_discount": _("Autopay discount"),
         "add_on": _("Add-on"),
         "equipment": _("Equipment rental"),
         "proration": _("Partial month"),
@@ -186,6 +197,7 @@ def _display(line: LineLike, language: str) -> DisplayLine:
         quantity=line.quantity,
         kind=line.kind,
         item_key=line.item_key,
+        line_id=getattr(line, "pk", None),
     )
 
 
