@@ -26,6 +26,7 @@ from dropline.core.dates import add_months
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_pay_bills
 from dropline.ledger.models import TransactionKind
+from dropline.payments import autopay
 from dropline.payments.models import PaymentStatus
 from dropline.payments.search import statuses_for as payment_statuses
 from dropline.portal.common import current_membership
@@ -74,6 +75,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "chart_description": charts.describe(bills, language=language),
             "forecast": queries.bill_forecast(account=account, language=language),
             "may_pay": can_pay_bills(membership),
+            "autopay": autopay.state_for(account=account),
         },
     )
 
