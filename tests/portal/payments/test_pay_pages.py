@@ -192,3 +192,23 @@ def test_the_billing_overview_has_pay_now_and_the_statement_shows_the_payment(cl
     statement = words(client.get("/billing/statement/"))
     assert f"Payment {payment.confirmation_number} Paid" in statement
     assert "$0.00" in statement
+
+
+def test_the_billing_overview_shows_the_last_payment_and_autopay_off(client, payer, today):
+    sign_in(client, payer, fresh=False)
+    client.post(
+        "/billing/pay/", pay_form(client) | {"amount_choice": "other", "other_amount": "5.00"}
+    )
+    response = client.get("/billing/")
+    text = words(response)
+    assert "Last payment $5.00" in text
+    assert "Autopay Off. Set up autopay" in text
+    assert 'href="/billing/autopay/"' in response.content.decode()
+
+
+def test_the_pay_page_in_spanish(client, payer, today):
+    sign_in(client, payer, fresh=False)
+    client.post("/i18n/setlang/", {"language": "es"})
+    text = words(client.get("/billing/pay/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert "Pagar su factura" in text
+    assert "Monto a pagar:" in text
