@@ -33,12 +33,13 @@ def _nav(html: str) -> list[str]:
                 "Announcements",
                 "Message templates",
                 "Invoices",
+                "Payments",
                 "Security events",
             ],
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
+            ["Customers", "Message log", "Invoices", "Payments", "Bill runs", "Tax table"],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -53,6 +54,7 @@ def _nav(html: str) -> list[str]:
                 "Announcements",
                 "Message templates",
                 "Invoices",
+                "Payments",
                 "Bill runs",
                 "Tax table",
                 "Catalog prices",
