@@ -212,3 +212,13 @@ def test_the_pay_page_in_spanish(client, payer, today):
     text = words(client.get("/billing/pay/", HTTP_ACCEPT_LANGUAGE="es"))
     assert "Pagar su factura" in text
     assert "Monto a pagar:" in text
+
+
+def test_a_payment_whose_answer_is_not_known_yet_is_being_confirmed(client, catalog, today):
+    payer = make_payer(card="4000000000000408", catalog=catalog)  # the gateway times out
+    sign_in(client, payer, fresh=False)
+    response = client.post("/billing/pay/", pay_form(client), follow=True)
+    text = words(response)
+    assert "Your payment is being confirmed" in text
+    assert "please don't pay again" in text
+    assert Payment.objects.get(account=payer.account).status == "sending"
