@@ -17,6 +17,7 @@ from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
@@ -27,7 +28,20 @@ from dropline.ledger import queries as ledger
 from dropline.ledger.models import Book
 from dropline.payments import refunds, search
 from dropline.payments.errors import PaymentError
+from dropline.payments.gateways.base import EventKind
 from dropline.payments.models import Payment
+
+# The gateway's event kinds (``gateways.base.EventKind``) in words for staff.
+EVENT_WORDS = {
+    EventKind.PAYMENT_SUCCEEDED: gettext_lazy("Payment succeeded"),
+    EventKind.PAYMENT_FAILED: gettext_lazy("Payment failed"),
+    EventKind.PAYMENT_SETTLED: gettext_lazy("Money settled in the bank"),
+    EventKind.PAYMENT_RETURNED: gettext_lazy("Payment returned by the bank"),
+    EventKind.CHARGEBACK: gettext_lazy("Chargeback"),
+    EventKind.REFUND_SUCCEEDED: gettext_lazy("Refund succeeded"),
+    EventKind.REFUND_FAILED: gettext_lazy("Refund failed"),
+    EventKind.OTHER: gettext_lazy("Other event"),
+}
 
 
 def _payment(confirmation: str) -> Payment:
@@ -117,7 +131,10 @@ def _detail(
         "refunded": Money(payment.refunded_cents, payment.currency),
         "left": Money(left, payment.currency),
         "refunds": [(r, Money(r.amount_cents, payment.currency)) for r in found_refunds],
-        "events": search.events_of(payment),
+        "events": [
+            (event, str(EVENT_WORDS.get(event.kind, event.kind)))
+            for event in search.events_of(payment)
+        ],
         "postings": _postings(payment) if user.has_perm("ledger.view_journaltransaction") else None,
         "form": form if may_refund else None,
     }
