@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,7 +33,7 @@ from dropline.payments.gateways.base import EventKind
 from dropline.payments.models import Payment
 
 # The gateway's event kinds (``gateways.base.EventKind``) in words for staff.
-EVENT_WORDS = {
+EVENT_WORDS: dict[str, Promise] = {
     EventKind.PAYMENT_SUCCEEDED: gettext_lazy("Payment succeeded"),
     EventKind.PAYMENT_FAILED: gettext_lazy("Payment failed"),
     EventKind.PAYMENT_SETTLED: gettext_lazy("Money settled in the bank"),
