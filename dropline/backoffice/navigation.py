@@ -54,6 +54,12 @@ SECTIONS: list[Section] = [
         ("template_preview",),
     ),
     Section(
+        _("Collections"),
+        "backoffice:collections",
+        ("payments.view_collections",),
+        ("collections",),
+    ),
+    Section(
         _("Invoices"),
         "backoffice:invoices",
         ("billing.view_invoice",),

@@ -3,6 +3,7 @@
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.catalog.urls import urlpatterns as catalog
+from dropline.backoffice.collections.urls import urlpatterns as collections
 from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
@@ -24,4 +25,5 @@ urlpatterns = [
     *billing,
     *prices,
     *catalog,
+    *collections,
 ]
