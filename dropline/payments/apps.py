@@ -8,8 +8,12 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        # Register the tasks with Celery in every process, and payments' ledger checks
+        # (disputes' with them) with ``dropline ledger check``.
         from dropline.ledger import checks
+        from dropline.payments import tasks  # noqa: F401
+        from dropline.payments.checks import PAYMENT_CHECKS
         from dropline.payments.disputes.checks import DISPUTE_CHECKS
 
-        for name, check in DISPUTE_CHECKS:
+        for name, check in [*PAYMENT_CHECKS, *DISPUTE_CHECKS]:
             checks.register(name, check)

@@ -140,7 +140,7 @@ def _move(event: WebhookEvent, payment: Payment) -> str:
         if was_posted:
             postings.post_return(
                 payment,
-                amount_cents=payment.amount_cents - payment.refunded_cents,
+                amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment),
                 settled=payment.settled_at is not None,
                 memo=f"Payment {payment.confirmation_number} failed",
             )
@@ -153,7 +153,7 @@ def _move(event: WebhookEvent, payment: Payment) -> str:
     _set(payment, PaymentStatus.RETURNED, event)
     postings.post_return(
         payment,
-        amount_cents=payment.amount_cents - payment.refunded_cents,
+        amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment),
         settled=payment.settled_at is not None,
         memo=f"Payment {payment.confirmation_number} {event.kind.value.split('.')[-1]}",
     )
@@ -184,7 +184,9 @@ def _settle(event: WebhookEvent, payment: Payment) -> str:
         return "the payment is already settled"
     if payment.status in {PaymentStatus.SENDING, PaymentStatus.FAILED, PaymentStatus.RETURNED}:
         return f"nothing to settle: the payment is {payment.status}"
-    postings.post_settlement(payment, amount_cents=payment.amount_cents - payment.refunded_cents)
+    postings.post_settlement(
+        payment, amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment)
+    )
     payment.settled_at = event.occurred_at
     payment.save(update_fields=["settled_at"])
     return APPLIED

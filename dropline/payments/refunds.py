@@ -9,6 +9,8 @@ posted and told to the customer.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from dropline.payments.gateways.base import RefundStatus as GatewayRefundStatus
 from dropline.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 MAX_KEY_LENGTH = 80
+UNKNOWN_AFTER = dt.timedelta(minutes=1)
 
 
 def _record(
@@ -113,6 +116,26 @@ def send_refund(refund: Refund) -> Refund:
     except GatewayUnavailableError:
         return refund
     return _record_answer(refund.pk, result)
+
+
+def resolve_unknown_refunds(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Ask the gateway again, with the same key, about refunds whose answer never came
+    (a timeout) a minute after they were asked. Returns how many got an answer."""
+    moment = now or clock.now()
+    waiting = list(
+        Refund.objects.filter(
+            status=RefundStatus.PENDING,
+            gateway_reference="",
+            created_at__lte=moment - UNKNOWN_AFTER,
+        )
+        .select_related("payment")
+        .order_by("created_at", "id")[:limit]
+    )
+    answered = 0
+    for found in waiting:
+        if send_refund(found).gateway_reference:
+            answered += 1
+    return answered
 
 
 def _record_answer(refund_id: int, result: RefundResult) -> Refund:
