@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from dropline.payments import autopay, dunning, methods, paying, refunds
+from dropline.payments import autopay_run, dunning, methods, paying, refunds
 from dropline.payments.gateways import simulator
 
 
@@ -35,7 +35,7 @@ def release_simulator_events_task() -> int:
 @shared_task(name="payments.run_autopay")
 def run_autopay_task() -> dict[str, int]:
     """Daily: autopay's notices, today's charges and retries."""
-    done = autopay.run_autopay()
+    done = autopay_run.run_autopay()
     return {"noticed": done.noticed, "charged": done.charged, "failed": done.failed}
 
 

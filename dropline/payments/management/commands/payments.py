@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dropline.payments import autopay, dunning, methods, paying, refunds
+from dropline.payments import autopay_run, dunning, methods, paying, refunds
 from dropline.payments.gateways import simulator
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             made = paying.send_due_scheduled()
             warned = methods.warn_expiring()
             self.stdout.write(f"{made} scheduled payment(s) made, {warned} card(s) warned about.")
-            charged = autopay.run_autopay()
+            charged = autopay_run.run_autopay()
             steps = dunning.run_dunning()
             self.stdout.write(
                 f"autopay: {charged.charged} charged, {charged.failed} failed, "
