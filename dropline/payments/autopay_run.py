@@ -25,7 +25,7 @@ from dropline.notifications.categories import Category
 from dropline.notifications.outbox import notify
 from dropline.payments import paying, queries
 from dropline.payments.autopay import PAGE_PATH, charge_cents
-from dropline.payments.errors import PaymentError
+from dropline.payments.errors import PaymentError, PaymentInProgressError
 from dropline.payments.models import (
     AutopayCharge,
     AutopayEnrolment,
@@ -191,6 +191,8 @@ def _charge(
                 actor=None,
                 method=enrolment.method,
             )
+        except PaymentInProgressError:
+            return ""  # another run is sending this very attempt: it records the outcome
         except PaymentError as refused:
             failure = refused.reason
             outcome = AutopayOutcome.STOPPED if last else AutopayOutcome.FAILED

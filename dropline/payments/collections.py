@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Sum
 
@@ -77,8 +78,8 @@ def past_due(*, today: dt.date, filters: CollectionFilters | None = None) -> lis
     bills = Invoice.objects.filter(status=InvoiceStatus.OPEN, due_on__lt=today)
     if filters.account_number:
         bills = bills.filter(account__number=filters.account_number)
-    oldest: dict[int, dict[str, object]] = {}
-    for row in bills.order_by("due_on", "id").values(
+    oldest: dict[int, dict[str, Any]] = {}
+    for found in bills.order_by("due_on", "id").values(
         "id",
         "account_id",
         "number",
@@ -88,7 +89,7 @@ def past_due(*, today: dt.date, filters: CollectionFilters | None = None) -> lis
         "account__name",
         "account__status",
     ):
-        oldest.setdefault(int(row["account_id"]), row)  # type: ignore[call-overload]
+        oldest.setdefault(int(found["account_id"]), dict(found))
     if not oldest:
         return []
     ids = list(oldest)
@@ -117,7 +118,7 @@ def past_due(*, today: dt.date, filters: CollectionFilters | None = None) -> lis
             steps[account_id] = step
     extensions = dict(
         PaymentExtension.objects.filter(
-            invoice_id__in=bulk.many([int(bill["id"]) for bill in oldest.values()])  # type: ignore[call-overload]
+            invoice_id__in=bulk.many([int(bill["id"]) for bill in oldest.values()])
         ).values_list("account_id", "until")
     )
     on_autopay = set(
@@ -125,14 +126,14 @@ def past_due(*, today: dt.date, filters: CollectionFilters | None = None) -> lis
             "account_id", flat=True
         )
     )
-    rows = []
+    rows: list[CollectionRow] = []
     for account_id, bill in oldest.items():
         owed = balances.get(account_id, 0) - int(not_yet_due.get(account_id) or 0)
         if owed <= 0:
             continue
         due_on = bill["due_on"]
         assert isinstance(due_on, dt.date)
-        row = CollectionRow(
+        entry = CollectionRow(
             account_id=account_id,
             account_number=str(bill["account__number"]),
             account_name=str(bill["account__name"]),
@@ -147,9 +148,9 @@ def past_due(*, today: dt.date, filters: CollectionFilters | None = None) -> lis
             extension_until=extensions.get(account_id),
             on_autopay=account_id in on_autopay,
         )
-        if _kept(row, filters):
-            rows.append(row)
-    rows.sort(key=lambda row: (-row.days_past_due, row.account_number))
+        if _kept(entry, filters):
+            rows.append(entry)
+    rows.sort(key=lambda kept: (-kept.days_past_due, kept.account_number))
     return rows[:MAX_ROWS]
 
 

@@ -12,7 +12,12 @@ from dropline.core import clock
 from dropline.payments import autopay, methods
 from dropline.payments.autopay import business_days_between
 from dropline.payments.errors import PaymentError
-from dropline.payments.models import AutopayCharge, AutopayOutcome, PaymentStatus
+from dropline.payments.models import (
+    AutopayCharge,
+    AutopayEnrolment,
+    AutopayOutcome,
+    PaymentStatus,
+)
 from tests.support.autopay import (
     DECLINED,
     FIRST_DUE,
@@ -29,7 +34,7 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def enrol_on(day: dt.date, payer) -> autopay.AutopayEnrolment:  # type: ignore[name-defined]
+def enrol_on(day: dt.date, payer) -> AutopayEnrolment:
     with clock.frozen(at(day)):
         return autopay.enrol(account=payer.account, method=payer.method, actor=payer.customer.user)
 
