@@ -95,6 +95,7 @@ ADMIN_APPS = [
     "billing",
     "orders",
     "ledger",
+    "payments",
     "auth",
 ]
 

@@ -54,12 +54,6 @@ SECTIONS: list[Section] = [
         ("template_preview",),
     ),
     Section(
-        _("Collections"),
-        "backoffice:collections",
-        ("payments.view_collections",),
-        ("collections",),
-    ),
-    Section(
         _("Invoices"),
         "backoffice:invoices",
         ("billing.view_invoice",),
@@ -76,6 +70,12 @@ SECTIONS: list[Section] = [
         "backoffice:tax_table",
         ("billing.view_taxrate",),
         ("tax_table", "tax_rate_new"),
+    ),
+    Section(
+        _("Collections"),
+        "backoffice:collections",
+        ("payments.view_collections",),
+        ("collections",),
     ),
     Section(
         _("Catalog prices"),

@@ -53,6 +53,15 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.bundle_changed": _("Changed a bundle"),
     "order.placed": _("Placed a plan or add-on change"),
     "order.cancelled": _("Canceled a plan or add-on change"),
+    # Autopay, extensions and dunning
+    "payments.autopay_enrolled": _("Turned on autopay"),
+    "payments.autopay_method_changed": _("Changed the autopay method"),
+    "payments.autopay_cancelled": _("Turned off autopay"),
+    "payments.extension_given": _("Gave more time to pay a bill"),
+    "billing.account_discount_given": _("Gave an account discount"),
+    "billing.account_discount_ended": _("Ended an account discount"),
+    "subscriptions.services_suspended": _("Suspended the services"),
+    "subscriptions.services_restored": _("Restored the services"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -70,6 +79,16 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "order_confirmed": _("Plan or add-on change confirmed"),
     "order_effective": _("Plan or add-on change took effect"),
     "order_cancelled": _("Plan or add-on change canceled"),
+    # Autopay, extensions and dunning
+    "autopay_upcoming": _("Autopay notice"),
+    "autopay_failed": _("Autopay did not go through"),
+    "payment_extension": _("More time to pay given"),
+    "payment_reminder": _("Payment reminder"),
+    "payment_overdue": _("Overdue notice"),
+    "late_fee": _("Late fee added"),
+    "suspension_warning": _("Suspension warning"),
+    "services_suspended": _("Services suspended"),
+    "services_restored": _("Services restored"),
 }
 
 

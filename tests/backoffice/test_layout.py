@@ -38,7 +38,7 @@ def _nav(html: str) -> list[str]:
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
+            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table", "Collections"],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -55,6 +55,7 @@ def _nav(html: str) -> list[str]:
                 "Invoices",
                 "Bill runs",
                 "Tax table",
+                "Collections",
                 "Catalog prices",
                 "Security events",
                 "Catalog",
