@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dropline.billing.models import AccountDiscount
 from dropline.core import clock
@@ -184,3 +186,20 @@ def test_a_discount_switched_off_gives_nothing(settings):
     payer = make_payer()
     enrol_on(D(2026, 1, 12), payer)
     assert not AccountDiscount.objects.filter(account=payer.account).exists()
+
+
+@given(
+    start=st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)),
+    length=st.integers(min_value=-10, max_value=60),
+)
+def test_business_days_are_the_weekdays_strictly_between(start, length):
+    end = start + dt.timedelta(days=length)
+    expected = sum(
+        1
+        for offset in range(1, max(length, 0))
+        if (start + dt.timedelta(days=offset)).weekday() < 5
+    )
+    assert business_days_between(start, end) == expected
+    # A due date a full week or more away is never inside a cut-off of 3 business days.
+    if length >= 8:
+        assert not autopay.within_cutoff(today=start, due_on=end)
