@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 
 from dropline.billing.settling import settle_invoices
 from dropline.core import audit, clock
+from dropline.customers.models import CustomerAccount
 from dropline.payments import notifying, postings
 from dropline.payments.errors import InvalidWebhookError
 from dropline.payments.gateways import GATEWAYS, get_gateway
@@ -74,6 +75,14 @@ def receive_webhook(*, gateway: str, body: bytes, headers: Mapping[str, str]) ->
 def _record_and_apply(gateway: str, event: WebhookEvent) -> GatewayEvent:
     payment = None
     if event.payment_reference:
+        # The account's row first, as ``paying`` takes it, then the payment's.
+        account_id = (
+            Payment.objects.filter(gateway=gateway, gateway_reference=event.payment_reference)
+            .values_list("account_id", flat=True)
+            .first()
+        )
+        if account_id is not None:
+            CustomerAccount.objects.select_for_update().get(pk=account_id)
         payment = (
             Payment.objects.select_for_update()
             .select_related("account", "method")
