@@ -55,6 +55,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.delete_accountmember",
         "customers.add_customernote",
         *_READ_BILLS,
+        "payments.view_dispute",
+        "payments.change_dispute",
+        "payments.view_disputemessage",
+        "payments.view_disputeattachment",
     ],
     BILLING: [
         *_READ_CUSTOMERS,
@@ -70,6 +74,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message",
         "customers.add_customernote",
         "subscriptions.change_subscription",
+        "payments.view_dispute",
+        "payments.change_dispute",
+        "payments.view_disputemessage",
+        "payments.view_disputeattachment",
         # Collections: the past-due list, suspending and restoring services.
         "payments.view_collections",
         "payments.suspend_services",

@@ -90,6 +90,19 @@ SECTIONS: list[Section] = [
         ),
     ),
     Section(
+        _("Disputes"),
+        "backoffice:disputes",
+        ("payments.view_dispute",),
+        (
+            "disputes",
+            "dispute",
+            "dispute_assign",
+            "dispute_message",
+            "dispute_credit",
+            "dispute_reject",
+        ),
+    ),
+    Section(
         _("Security events"),
         "backoffice:security_events",
         ("accounts.view_securityevent",),

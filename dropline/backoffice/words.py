@@ -72,6 +72,13 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "billing.account_discount_ended": _("Ended an account discount"),
     "subscriptions.services_suspended": _("Suspended the services"),
     "subscriptions.services_restored": _("Restored the services"),
+    "dispute.opened": _("Disputed a charge"),
+    "dispute.message_added": _("Wrote in a dispute"),
+    "dispute.note_added": _("Added an internal note to a dispute"),
+    "dispute.assigned": _("Assigned a dispute"),
+    "dispute.credited": _("Resolved a dispute with a credit"),
+    "dispute.rejected": _("Rejected a dispute"),
+    "dispute.withdrawn": _("Withdrew a dispute"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -106,6 +113,9 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "suspension_warning": _("Suspension warning"),
     "services_suspended": _("Services suspended"),
     "services_restored": _("Services restored"),
+    "dispute_opened": _("Dispute received"),
+    "dispute_message": _("Reply to a dispute"),
+    "dispute_resolved": _("Dispute resolved"),
 }
 
 

@@ -8,8 +8,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # Register the tasks with Celery in every process, and payments' ledger checks
-        # (disputes' with them) with ``dropline ledger check``.
+        # Register the tasks with Celery in every process, and payments' and disputes'
+        # ledger checks with ``dropline ledger check``.
         from dropline.ledger import checks
         from dropline.payments import tasks  # noqa: F401
         from dropline.payments.checks import PAYMENT_CHECKS

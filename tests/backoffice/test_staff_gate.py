@@ -31,6 +31,8 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
+from dropline.payments.disputes.opening import open_dispute
+from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
@@ -56,10 +58,13 @@ class Samples:
     plan_pk: int
     promotion_pk: int
     channel_pk: int
+    dispute_id: int
+    attachment_id: int
 
 
 @pytest.fixture
-def samples(demo: None) -> Samples:
+def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
+    use_upload_root(settings, tmp_path)
     customer = make_customer(username="gated", email=SECRET_EMAIL)
     issued = issue_printed_code(
         account=customer.account, created_by=None, role=MemberRole.AUTHORIZED
@@ -100,6 +105,15 @@ def samples(demo: None) -> Samples:
         sent_at=now,
     )
     invoice = first_invoice(customer.account)
+    dispute = open_dispute(
+        account=customer.account,
+        invoice_line=charge_line(invoice),
+        amount_cents=100,
+        reason="other",
+        description="Gated dispute",
+        files=[a_pdf()],
+        actor=customer.user,
+    )
     return Samples(
         number=customer.account.number,
         invitation_id=issued.invitation.pk,
@@ -112,6 +126,8 @@ def samples(demo: None) -> Samples:
         plan_pk=Plan.objects.order_by("pk")[0].pk,
         promotion_pk=Promotion.objects.order_by("pk")[0].pk,
         channel_pk=Channel.objects.order_by("pk")[0].pk,
+        dispute_id=dispute.pk,
+        attachment_id=dispute.attachments.get().pk,
     )
 
 
@@ -126,6 +142,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "invitation_id": samples.invitation_id,
         "invoice_number": samples.invoice_number,
         "kind": "plan",
+        "dispute_id": samples.dispute_id,
+        "attachment_id": samples.attachment_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -172,6 +190,10 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "bill_run_start",
             "price_schedule",
             "scheduled_price_cancel",
+            "dispute_assign",
+            "dispute_message",
+            "dispute_credit",
+            "dispute_reject",
         }
         found.append((url, "post" if post_only else "get"))
     return found
