@@ -16,6 +16,7 @@ from django.db.models import Sum
 
 from dropline.billing.models import Invoice, InvoiceStatus
 from dropline.core import bulk
+from dropline.customers.models import AccountStatus, CustomerAccount
 from dropline.ledger.queries import balances_cents
 from dropline.payments.disputes.models import OPEN_STATUSES, Dispute
 from dropline.payments.models import (
@@ -164,3 +165,8 @@ def _kept(row: CollectionRow, filters: CollectionFilters) -> bool:
     if filters.step == "none":
         return not row.step
     return not filters.step or row.step == filters.step
+
+
+def suspended_count() -> int:
+    """Accounts whose services are suspended (the back-office home's tile)."""
+    return CustomerAccount.objects.filter(status=AccountStatus.SUSPENDED).count()

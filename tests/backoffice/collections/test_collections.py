@@ -141,3 +141,14 @@ def test_every_permission_a_role_names_exists():
             assert Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).exists(), (role, code)
+
+
+def test_the_home_counts_suspended_accounts_and_links_to_them(billing, payers):
+    late, extended, paid = payers
+    run_days(D(2026, 2, 25), D(2026, 2, 25))  # 30 days after the due date
+    home = visible_text(billing.get(reverse("backoffice:home")).content.decode())
+    assert "2 accounts with their services suspended for an unpaid balance" in home
+    suspended = listed(billing, step="suspended")
+    assert late.account.number in suspended
+    assert extended.account.number in suspended
+    assert paid.account.number not in suspended
