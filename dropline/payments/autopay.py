@@ -304,8 +304,3 @@ def cancel(*, account: CustomerAccount, actor: Any) -> AutopayEnrolment:
             data={"charges_until": str(enrolment.charges_until)},
         )
         return enrolment
-
-
-def uses_method(*, method: PaymentMethod) -> bool:
-    """Whether autopay pays with ``method`` (it may not be removed then)."""
-    return AutopayEnrolment.objects.filter(method=method, cancelled_at__isnull=True).exists()
