@@ -194,6 +194,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "dispute_message",
             "dispute_credit",
             "dispute_reject",
+            "collections_suspend",
+            "collections_restore",
         }
         found.append((url, "post" if post_only else "get"))
     return found
