@@ -176,10 +176,10 @@ OTHER_CUSTOMERS_IDS = (
     "pk",
     "method+factor_id",
     "number",
-    "method_id",
-    "confirmation_number",
     "dispute_id",
     "dispute_id+attachment_id",
+    "method_id",
+    "confirmation_number",
 )
 
 
@@ -293,10 +293,10 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
         # cancelling it on the web and in the API.
         "order_id": [pending_order(customer).pk],
-        # A saved payment method (remove, make default) and a payment (its receipt).
-        **payments_sweep_ids(customer),
         # A dispute of a charge on his bill: its page, reply, withdrawal (web and API).
         "dispute_id": [dispute.pk],
+        # A saved payment method (remove, make default) and a payment (its receipt).
+        **payments_sweep_ids(customer),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -367,9 +367,9 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "services": rows(Subscription, account=account),
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
-        **payments_sweep_rows(account),
         "disputes": rows(Dispute, account=account),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
+        **payments_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
