@@ -417,6 +417,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resolve-unknown-payments": {"task": "payments.resolve_unknown", "schedule": 60.0},
     "release-simulator-events": {"task": "payments.release_simulator_events", "schedule": 60.0},
+    # Autopay (notices, then the bills due today and the retries), then dunning, after
+    # the bill run and the scheduled payments.
+    "run-autopay": {"task": "payments.run_autopay", "schedule": crontab(hour=2, minute=30)},
+    "run-dunning": {"task": "payments.run_dunning", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -78,6 +78,12 @@ SECTIONS: list[Section] = [
         ("tax_table", "tax_rate_new"),
     ),
     Section(
+        _("Collections"),
+        "backoffice:collections",
+        ("payments.view_collections",),
+        ("collections",),
+    ),
+    Section(
         _("Catalog prices"),
         "backoffice:prices",
         ("catalog.view_scheduledprice",),
@@ -87,6 +93,19 @@ SECTIONS: list[Section] = [
             "price_schedule",
             "scheduled_price",
             "scheduled_price_cancel",
+        ),
+    ),
+    Section(
+        _("Disputes"),
+        "backoffice:disputes",
+        ("payments.view_dispute",),
+        (
+            "disputes",
+            "dispute",
+            "dispute_assign",
+            "dispute_message",
+            "dispute_credit",
+            "dispute_reject",
         ),
     ),
     Section(

@@ -3,7 +3,9 @@
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.catalog.urls import urlpatterns as catalog
+from dropline.backoffice.collections.urls import urlpatterns as collections
 from dropline.backoffice.customers.urls import urlpatterns as customers
+from dropline.backoffice.disputes.urls import urlpatterns as disputes
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
@@ -26,4 +28,6 @@ urlpatterns = [
     *payments,
     *prices,
     *catalog,
+    *collections,
+    *disputes,
 ]

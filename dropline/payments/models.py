@@ -534,6 +534,10 @@ class DunningStep(models.Model):
         ordering = ["taken_at", "id"]
         verbose_name = _("collections step")
         verbose_name_plural = _("collections steps")
+        permissions = [
+            ("view_collections", _("Can see the collections list")),
+            ("suspend_services", _("Can suspend and restore services for an unpaid balance")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "step"], name="dunning_step_once")
         ]

@@ -31,7 +31,9 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
+from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import Payment
+from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
@@ -58,10 +60,13 @@ class Samples:
     promotion_pk: int
     channel_pk: int
     confirmation: str  # a payment's confirmation number (the demo household's)
+    dispute_id: int
+    attachment_id: int
 
 
 @pytest.fixture
-def samples(demo: None) -> Samples:
+def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
+    use_upload_root(settings, tmp_path)
     customer = make_customer(username="gated", email=SECRET_EMAIL)
     issued = issue_printed_code(
         account=customer.account, created_by=None, role=MemberRole.AUTHORIZED
@@ -102,6 +107,15 @@ def samples(demo: None) -> Samples:
         sent_at=now,
     )
     invoice = first_invoice(customer.account)
+    dispute = open_dispute(
+        account=customer.account,
+        invoice_line=charge_line(invoice),
+        amount_cents=100,
+        reason="other",
+        description="Gated dispute",
+        files=[a_pdf()],
+        actor=customer.user,
+    )
     return Samples(
         number=customer.account.number,
         invitation_id=issued.invitation.pk,
@@ -115,6 +129,8 @@ def samples(demo: None) -> Samples:
         promotion_pk=Promotion.objects.order_by("pk")[0].pk,
         channel_pk=Channel.objects.order_by("pk")[0].pk,
         confirmation=Payment.objects.order_by("pk")[0].confirmation_number,
+        dispute_id=dispute.pk,
+        attachment_id=dispute.attachments.get().pk,
     )
 
 
@@ -130,6 +146,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "invoice_number": samples.invoice_number,
         "kind": "plan",
         "confirmation": samples.confirmation,
+        "dispute_id": samples.dispute_id,
+        "attachment_id": samples.attachment_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -177,6 +195,12 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "price_schedule",
             "scheduled_price_cancel",
             "payment_refund",
+            "dispute_assign",
+            "dispute_message",
+            "dispute_credit",
+            "dispute_reject",
+            "collections_suspend",
+            "collections_restore",
         }
         found.append((url, "post" if post_only else "get"))
     return found

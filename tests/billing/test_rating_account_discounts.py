@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from dropline.billing.bill_runs import run_bill_run
 from dropline.billing.cycles import Cycle
 from dropline.billing.describe import describe_line
+from dropline.billing.forecast import forecast
 from dropline.billing.history import AccountDiscountTerm
 from dropline.billing.models import Invoice
 from dropline.billing.rating import rate
@@ -154,3 +155,15 @@ def test_enrolling_puts_the_discount_on_the_next_bill_of_a_real_bill_run():
         run_bill_run(run_on=D(2026, 3, 5), in_process=True)
     march = Invoice.objects.get(account=payer.account, period_start=D(2026, 3, 5))
     assert not march.lines.filter(item_key=KEY).exists()
+
+
+@pytest.mark.django_db
+def test_the_forecast_shows_the_discount_and_says_it_starts_with_that_bill():
+    payer = make_payer()
+    with clock.frozen(at(D(2026, 1, 12))):
+        autopay.enrol(account=payer.account, method=payer.method, actor=payer.customer.user)
+        next_bill = forecast(payer.account.pk, language="en")
+    assert [line.amount_cents for line in next_bill.lines if line.item_key == KEY] == [-500]
+    assert "Autopay and paperless discount: $5.00 off, starting with this bill." in (
+        next_bill.callouts
+    )

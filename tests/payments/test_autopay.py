@@ -6,13 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dropline.billing.models import AccountDiscount
 from dropline.core import clock
 from dropline.payments import autopay, methods
 from dropline.payments.autopay import business_days_between
 from dropline.payments.errors import PaymentError
-from dropline.payments.models import AutopayCharge, AutopayOutcome, PaymentStatus
+from dropline.payments.models import (
+    AutopayCharge,
+    AutopayEnrolment,
+    AutopayOutcome,
+    PaymentStatus,
+)
 from tests.support.autopay import (
     DECLINED,
     FIRST_DUE,
@@ -29,7 +36,7 @@ D = dt.date
 pytestmark = pytest.mark.django_db
 
 
-def enrol_on(day: dt.date, payer) -> autopay.AutopayEnrolment:  # type: ignore[name-defined]
+def enrol_on(day: dt.date, payer) -> AutopayEnrolment:
     with clock.frozen(at(day)):
         return autopay.enrol(account=payer.account, method=payer.method, actor=payer.customer.user)
 
@@ -179,3 +186,20 @@ def test_a_discount_switched_off_gives_nothing(settings):
     payer = make_payer()
     enrol_on(D(2026, 1, 12), payer)
     assert not AccountDiscount.objects.filter(account=payer.account).exists()
+
+
+@given(
+    start=st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 12, 31)),
+    length=st.integers(min_value=-10, max_value=60),
+)
+def test_business_days_are_the_weekdays_strictly_between(start, length):
+    end = start + dt.timedelta(days=length)
+    expected = sum(
+        1
+        for offset in range(1, max(length, 0))
+        if (start + dt.timedelta(days=offset)).weekday() < 5
+    )
+    assert business_days_between(start, end) == expected
+    # A due date a full week or more away is never inside a cut-off of 3 business days.
+    if length >= 8:
+        assert not autopay.within_cutoff(today=start, due_on=end)

@@ -32,6 +32,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from dropline.accounts.models import User
 from dropline.accounts.second_factor import enrol_authenticator_app
+from dropline.billing.models import Invoice
 from dropline.catalog.models import AddOn, Channel, Plan
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
@@ -40,10 +41,13 @@ from dropline.customers.onboarding import add_member
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
 from dropline.orders.models import Order
+from dropline.payments.disputes.models import Dispute, DisputeMessage, DisputeReason
+from dropline.payments.disputes.opening import open_dispute
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn
 from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
+from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
 from tests.support.payments import sweep_ids as payments_sweep_ids
@@ -173,6 +177,8 @@ OTHER_CUSTOMERS_IDS = (
     "pk",
     "method+factor_id",
     "number",
+    "dispute_id",
+    "dispute_id+attachment_id",
     "method_id",
     "confirmation_number",
     "scheduled_id",
@@ -251,9 +257,24 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
     return customer, objects
 
 
+def _dispute(customer: Customer, invoice: Invoice) -> Dispute:
+    """A dispute of Ned's first charge, with a file."""
+    return open_dispute(
+        account=customer.account,
+        invoice_line=invoice.lines.filter(amount_cents__gt=0).order_by("position")[0],
+        amount_cents=100,
+        reason=DisputeReason.OTHER,
+        description="Ned's private dispute",
+        files=[a_pdf("ned-private.pdf")],
+        actor=customer.user,
+    )
+
+
 @pytest.fixture
-def ned() -> Others:
+def ned(settings: Any, tmp_path: Any) -> Others:
+    use_upload_root(settings, tmp_path)
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")
+    dispute = _dispute(customer, objects["invoice"])
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -274,6 +295,8 @@ def ned() -> Others:
         # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
         # cancelling it on the web and in the API.
         "order_id": [pending_order(customer).pk],
+        # A dispute of a charge on his bill: its page, reply, withdrawal (web and API).
+        "dispute_id": [dispute.pk],
         # A saved payment method (remove, make default) and a payment (its receipt).
         **payments_sweep_ids(customer),
         # A payment scheduled for a later day (its cancel button on the payments page).
@@ -285,6 +308,9 @@ def ned() -> Others:
         ],
         frozenset({"subscription_id", "add_on_code"}): [
             {"subscription_id": objects["service"].pk, "add_on_code": objects["add_on"].code}
+        ],
+        frozenset({"dispute_id", "attachment_id"}): [
+            {"dispute_id": dispute.pk, "attachment_id": dispute.attachments.get().pk}
         ],
         frozenset({"method", "factor_id"}): [
             {"method": "totp", "factor_id": objects["totp"].pk},
@@ -311,6 +337,8 @@ def ned() -> Others:
             "192.0.2.77",
             customer.account.number,
             "Nedward Household",
+            "Ned's private dispute",
+            "ned-private.pdf",
         ],
     )
 
@@ -343,6 +371,8 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "services": rows(Subscription, account=account),
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
+        "disputes": rows(Dispute, account=account),
+        "dispute_messages": rows(DisputeMessage, dispute__account=account),
         **payments_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
@@ -402,6 +432,10 @@ def test_the_sweep_finds_the_pages_that_take_ids():
         "billing:invoice",
         "billing:invoice_pdf",
         "billing:changes",
+        "disputes:dispute",
+        "disputes:reply",
+        "disputes:withdraw",
+        "disputes:attachment",
     } <= names
 
 

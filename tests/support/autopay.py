@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from dropline.core import clock
 from dropline.notifications.models import Message
-from dropline.payments.autopay import run_autopay
+from dropline.payments.autopay_run import run_autopay
 from dropline.payments.dunning import run_dunning
 from dropline.payments.models import Payment, PaymentSource
 from tests.support.billing import at

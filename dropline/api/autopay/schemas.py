@@ -44,7 +44,7 @@ class AutopayOut(Schema):
         None, description="Enrolled inside the cut-off: the first bill it pays."
     )
     still_charged_on: dt.date | None = Field(
-        None, description="Cancelled inside the cut-off: the bill that is still charged."
+        None, description="Canceled inside the cut-off: the bill that is still charged."
     )
     discount_cents: int = Field(..., description="The monthly autopay discount (0: none).")
     discount_from: dt.date | None = Field(None, description="The day the discount starts.")

@@ -23,9 +23,12 @@ from dropline.customers.numbering import normalize_account_number
 from dropline.customers.queries import notes_for
 from dropline.orders.queries import orders_for
 from dropline.overview.summary import account_overview
+from dropline.payments.disputes.queries import account_disputes
 
 # The latest plan and add-on changes shown on the hub.
 HUB_ORDERS = 10
+# The latest disputes shown on the hub.
+HUB_DISPUTES = 10
 
 
 def _account(number: str) -> CustomerAccount:
@@ -64,6 +67,11 @@ def _hub(
             "orders": (
                 orders_for(account=account, limit=HUB_ORDERS)
                 if user.has_perm("orders.view_order")
+                else []
+            ),
+            "disputes": (
+                account_disputes(account=account, limit=HUB_DISPUTES)
+                if user.has_perm("payments.view_dispute")
                 else []
             ),
             **account_summary_context(account, user=user),

@@ -20,6 +20,8 @@ from dropline.billing.models import BillRunStatus
 from dropline.core import clock
 from dropline.notifications import queries as notification_queries
 from dropline.notifications.models import MessageStatus
+from dropline.payments import collections
+from dropline.payments.disputes import queries as dispute_queries
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,30 @@ TILES: list[Tile] = [
             f"{reverse('backoffice:bill_runs')}?{urlencode({'status': BillRunStatus.FAILED})}"
         ),
         link_label=_("See stopped bill runs"),
+    ),
+    Tile(
+        name="disputes_past_due",
+        permission="payments.view_dispute",
+        count=dispute_queries.open_past_due_count,
+        describe=lambda n: ngettext(
+            "open dispute past its answer date",
+            "open disputes past their answer date",
+            n,
+        ),
+        link=lambda: reverse("backoffice:disputes"),
+        link_label=_("See the disputes queue"),
+    ),
+    Tile(
+        name="suspended_accounts",
+        permission="payments.view_collections",
+        count=collections.suspended_count,
+        describe=lambda n: ngettext(
+            "account with its services suspended for an unpaid balance",
+            "accounts with their services suspended for an unpaid balance",
+            n,
+        ),
+        link=lambda: f"{reverse('backoffice:collections')}?{urlencode({'step': 'suspended'})}",
+        link_label=_("See the collections list"),
     ),
 ]
 

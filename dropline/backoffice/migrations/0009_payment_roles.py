@@ -30,6 +30,8 @@ def revoke_payment_permissions(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0008_price_roles"),
-        ("payments", "0001_initial"),
+        # The roles list the disputes' and collections' permissions too: their tables
+        # come first.
+        ("payments", "0004_disputes"),
     ]
     operations = [migrations.RunPython(grant_payment_permissions, revoke_payment_permissions)]

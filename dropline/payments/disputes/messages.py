@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dropline.core import audit, clock
 from dropline.payments.disputes import attachments, notifying
+from dropline.payments.disputes.attachments import MAX_FILES_PER_DISPUTE
 from dropline.payments.disputes.models import Dispute, DisputeMessage, DisputeStatus
 from dropline.payments.disputes.opening import save_attachments
 from dropline.payments.errors import PaymentError
@@ -55,6 +56,9 @@ def add_message(
             raise PaymentError(
                 "body", _("This dispute is closed and takes no more messages."), "closed"
             )
+        if staged and locked.attachments.count() + len(staged) > MAX_FILES_PER_DISPUTE:
+            # Another message took the last places meanwhile.
+            raise attachments.too_many_files()
         message = DisputeMessage.objects.create(
             dispute=locked,
             author=person,

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
+from dropline.billing.settling import settle_invoices
 from dropline.core import audit, clock
 from dropline.ledger.models import Book, TransactionKind
 from dropline.ledger.posting import Entry, Posting, post
@@ -123,6 +124,8 @@ def resolve_with_credit(
             )
         )
         _close(locked, DisputeStatus.CREDITED, note, actor, credited_cents=amount_cents)
+        # The credit may cover what is owed: the bills it covers are paid.
+        settle_invoices(account_id=locked.account_id)
         audit.record(
             action="dispute.credited",
             request=request,

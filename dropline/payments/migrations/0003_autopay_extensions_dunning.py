@@ -191,6 +191,10 @@ class Migration(migrations.Migration):
                 "verbose_name": "collections step",
                 "verbose_name_plural": "collections steps",
                 "ordering": ["taken_at", "id"],
+                "permissions": [
+                    ("view_collections", "Can see the collections list"),
+                    ("suspend_services", "Can suspend and restore services for an unpaid balance"),
+                ],
             },
         ),
         migrations.CreateModel(

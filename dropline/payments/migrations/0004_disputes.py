@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("billing", "0003_phone_category"),
         ("customers", "0006_member_may_change_services"),
-        ("payments", "0001_initial"),
+        ("payments", "0002_simulator"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

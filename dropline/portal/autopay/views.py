@@ -20,8 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dropline.core import clock
 from dropline.core.formatting import display_date
-from dropline.customers.models import CustomerAccount
 from dropline.customers.permissions import can_pay_bills
 from dropline.payments import autopay, queries
 from dropline.payments.errors import PaymentError
@@ -40,18 +40,14 @@ def methods_url() -> str:
         return "/billing/methods/"
 
 
-def _done(
-    request: HttpRequest, action: str, account: CustomerAccount, enrolment: AutopayEnrolment
-) -> None:
+def _done(request: HttpRequest, action: str, enrolment: AutopayEnrolment) -> None:
     if action == "cancel":
-        if (
-            enrolment.charges_until is not None
-            and enrolment.charges_until >= enrolment.charges_from
-        ):
+        still = enrolment.charges_until
+        if still is not None and still >= clock.today() and still >= enrolment.charges_from:
             text = _(
                 "Autopay is off. Your bill due on %(date)s is too close to stop: it will "
                 "still be charged."
-            ) % {"date": display_date(enrolment.charges_until)}
+            ) % {"date": display_date(still)}
         else:
             text = _("Autopay is off. We won't charge your bills automatically.")
     elif action == "change":
@@ -108,7 +104,7 @@ def manage(request: HttpRequest) -> HttpResponse:
                 messages.error(request, refused.reason)
             status = 400
         else:
-            _done(request, action, account, enrolment)
+            _done(request, action, enrolment)
             return redirect("autopay:manage")
     state = autopay.state_for(account=account)
     context: dict[str, Any] = {

@@ -76,14 +76,14 @@ class DisputeForm(forms.Form):
         help_text=_("Tell us what is wrong, with any dates or names that help us check."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    files = MultipleFileField(label=_("Files (a photo of a receipt, a screenshot)"))
+    attachments = MultipleFileField(label=_("Files (a photo of a receipt, a screenshot)"))
 
     # Which field shows a domain refusal.
     DOMAIN_FIELDS = {
         "amount_cents": "amount",
         "reason": "reason",
         "description": "description",
-        "files": "files",
+        "files": "attachments",
     }
 
 
@@ -91,6 +91,6 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    files = MultipleFileField(label=_("Files"))
+    attachments = MultipleFileField(label=_("Files"))
 
-    DOMAIN_FIELDS = {"body": "body", "files": "files"}
+    DOMAIN_FIELDS = {"body": "body", "files": "attachments"}

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dropline.billing.describe import describe_line
+from dropline.core.money import Money
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_pay_bills
 from dropline.payments.disputes import attachments, queries
@@ -92,7 +93,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = DisputeForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        initial={"amount": f"{line.amount_cents / 100:.2f}" if line.amount_cents > 0 else ""},
+        initial={"amount": str(Money(line.amount_cents, line.invoice.currency).to_decimal())},
     )
     status = 200
     if request.method == "POST" and refusal is None:
@@ -106,7 +107,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     amount_cents=data["amount"],
                     reason=data["reason"],
                     description=data["description"],
-                    files=data["files"],
+                    files=data["attachments"],
                     actor=request.user,
                     request=request,
                 )
@@ -175,7 +176,7 @@ def reply(request: HttpRequest, dispute_id: int) -> HttpResponse:
             add_message(
                 dispute=found,
                 body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
                 actor=request.user,
                 from_staff=False,
                 request=request,

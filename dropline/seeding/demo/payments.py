@@ -27,7 +27,7 @@ from dropline.accounts.models import User
 from dropline.billing.models import Invoice, InvoiceStatus
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
-from dropline.payments import autopay, methods, paying, queries
+from dropline.payments import autopay, autopay_run, methods, paying, queries
 from dropline.payments.gateways import simulator
 from dropline.payments.models import AutopayEnrolment, Payment, PaymentMethod, PaymentSource
 from dropline.seeding.demo import household, year
@@ -141,7 +141,7 @@ def _autopay_day(day: dt.date) -> Callable[[], int]:
 
     def apply() -> int:
         release_due()
-        return autopay.run_autopay(today=day).charged
+        return autopay_run.run_autopay(today=day).charged
 
     return apply
 

@@ -43,8 +43,9 @@ def test_a_dispute_is_opened_told_audited_and_held(today):
     assert first.attachments.count() == 1
     assert held_cents(account_id=found.account.pk) == 1500
     told = Message.objects.filter(event="dispute_opened", user=found.user)
-    assert told.exists()
-    assert dispute.number in told.first().body_text
+    first_told = told.first()
+    assert first_told is not None
+    assert dispute.number in first_told.body_text
     assert AuditEvent.objects.filter(action="dispute.opened", target_id=str(dispute.pk)).exists()
 
 

@@ -167,3 +167,34 @@ def test_internal_notes_stay_with_staff_and_replies_reach_the_customer(today):
         add_message(dispute=dispute, body="x", actor=found.user, from_staff=False, internal=True)
     assert refused.value.code == "internal"
     assert not any("duplicate" in m.body_text for m in Message.objects.all())
+
+
+def test_a_credit_that_covers_the_balance_marks_the_bills_paid(today):
+    from dropline.billing.models import Invoice, InvoiceStatus
+
+    found = household()
+    balance = balance_cents(found.account.pk)
+    latest = found.invoices[-1]
+    line = charge_line(latest)
+    assert balance > 0
+    # Everything but what the dispute credits is paid off the books by hand.
+    paid_elsewhere = balance - line.amount_cents
+    post(
+        Posting(
+            kind=TransactionKind.CREDIT_NOTE,
+            reference="TEST-PAID",
+            effective_on=TODAY,
+            account_id=found.account.pk,
+            entries=(
+                Entry(book="cash", sub="test", amount_cents=paid_elsewhere),
+                Entry(book="receivable", account_id=found.account.pk, amount_cents=-paid_elsewhere),
+            ),
+        )
+    )
+    dispute = dispute_of(found, amount_cents=line.amount_cents)
+    assert Invoice.objects.get(pk=latest.pk).status == InvoiceStatus.OPEN
+    resolve_with_credit(
+        dispute=dispute, amount_cents=line.amount_cents, note="All back.", actor=None
+    )
+    assert balance_cents(found.account.pk) == 0
+    assert Invoice.objects.get(pk=latest.pk).status == InvoiceStatus.PAID

@@ -121,3 +121,15 @@ def test_spanish_pages(client, payer):
     with clock.frozen(at(D(2026, 1, 20))):
         page = client.get(URL, HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 200
+
+
+def test_turning_it_off_long_after_its_first_bill_says_nothing_more_is_charged(client, payer):
+    with clock.frozen(at(D(2026, 1, 12))):
+        client.post(URL, {"action": "enrol", "method": payer.method.pk})
+    with clock.frozen(at(D(2026, 3, 2))):
+        client.logout()
+        client.force_login(payer.customer.user)
+        done = client.post(URL, {"action": "cancel"}, follow=True)
+    words = text(done)
+    assert "charge your bills automatically." in words
+    assert "will still be charged" not in words

@@ -65,7 +65,7 @@ def test_opening_a_dispute_with_a_file(client, found, uploads):
             "amount": "12.50",
             "reason": "charged_twice",
             "description": "Charged twice this month.",
-            "files": [a_pdf("receipt.pdf")],
+            "attachments": [a_pdf("receipt.pdf")],
         },
     )
     dispute = Dispute.objects.get()
@@ -91,7 +91,7 @@ def test_a_refused_file_keeps_the_form_and_writes_nothing(client, found, uploads
             "amount": "10",
             "reason": "other",
             "description": "See the picture.",
-            "files": [upload("picture.png", b"not a picture at all", "image/png")],
+            "attachments": [upload("picture.png", b"not a picture at all", "image/png")],
         },
     )
     assert response.status_code == 400
@@ -144,7 +144,7 @@ def test_downloading_a_file_is_an_attachment_with_the_type_found(client, found, 
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="shot.png"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == png_bytes()
+    assert response.content == png_bytes()
 
 
 def test_internal_notes_and_their_files_never_reach_the_customer(client, found, uploads):
@@ -172,7 +172,7 @@ def test_replying_with_a_file_and_withdrawing(client, found, uploads):
     dispute = dispute_of(found, amount_cents=500)
     response = client.post(
         reverse("disputes:reply", args=[dispute.pk]),
-        {"body": "Here is my receipt.", "files": [a_pdf("receipt.pdf")]},
+        {"body": "Here is my receipt.", "attachments": [a_pdf("receipt.pdf")]},
     )
     assert response.status_code == 302
     assert dispute.messages.count() == 2
