@@ -303,6 +303,37 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 DROPLINE_PREPAYMENT_ALLOWANCE_CENTS = env_int(
     "DROPLINE_PREPAYMENT_ALLOWANCE_CENTS", default=0, maximum=10**8
 )
+
+# Autopay, payment extensions and dunning (dropline.payments.autopay, extensions,
+# dunning). Days are calendar days unless they say business days (Monday to Friday).
+# Enrolling or cancelling fewer business days than this before a due date takes effect
+# from the next bill.
+DROPLINE_AUTOPAY_CUTOFF_BUSINESS_DAYS = env_int(
+    "DROPLINE_AUTOPAY_CUTOFF_BUSINESS_DAYS", default=3, maximum=30
+)
+# The notice "we'll charge $X on D" goes this many days before the due date.
+DROPLINE_AUTOPAY_NOTICE_DAYS = env_int("DROPLINE_AUTOPAY_NOTICE_DAYS", default=3, maximum=30)
+# A declined autopay charge is tried again this many days after the due date, then stops.
+DROPLINE_AUTOPAY_RETRY_DAYS = [
+    int(day) for day in env_list("DROPLINE_AUTOPAY_RETRY_DAYS", default=["1", "3", "5"])
+]
+# The monthly autopay-and-paperless discount on the bill (0 switches it off).
+DROPLINE_AUTOPAY_DISCOUNT_CENTS = env_int(
+    "DROPLINE_AUTOPAY_DISCOUNT_CENTS", default=500, maximum=10**6
+)
+# A payment extension: at most once in this many days, at most this many days late.
+DROPLINE_EXTENSION_PERIOD_DAYS = env_int("DROPLINE_EXTENSION_PERIOD_DAYS", default=365)
+DROPLINE_EXTENSION_MAX_DAYS = env_int("DROPLINE_EXTENSION_MAX_DAYS", default=14, maximum=90)
+# Dunning: a reminder before the due date (accounts not on autopay), an overdue notice
+# the day after, a late fee after the grace days, a warning, then suspension.
+DROPLINE_REMINDER_DAYS_BEFORE = env_int("DROPLINE_REMINDER_DAYS_BEFORE", default=5, maximum=30)
+DROPLINE_LATE_FEE_GRACE_DAYS = env_int("DROPLINE_LATE_FEE_GRACE_DAYS", default=10, maximum=90)
+DROPLINE_LATE_FEE_CENTS = env_int("DROPLINE_LATE_FEE_CENTS", default=1000, maximum=10**6)
+DROPLINE_SUSPENSION_WARNING_DAYS = env_int(
+    "DROPLINE_SUSPENSION_WARNING_DAYS", default=23, maximum=365
+)
+DROPLINE_SUSPEND_AFTER_DAYS = env_int("DROPLINE_SUSPEND_AFTER_DAYS", default=30, maximum=365)
+
 # Disputes (dropline.payments.disputes). Staff answer a dispute within
 # DROPLINE_DISPUTE_SLA_DAYS (business days, Monday to Friday, unless
 # DROPLINE_DISPUTE_SLA_BUSINESS_DAYS is off); a customer may dispute a line of a bill
@@ -386,6 +417,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resolve-unknown-payments": {"task": "payments.resolve_unknown", "schedule": 60.0},
     "release-simulator-events": {"task": "payments.release_simulator_events", "schedule": 60.0},
+    # Autopay (notices, then the bills due today and the retries), then dunning, after
+    # the bill run and the scheduled payments.
+    "run-autopay": {"task": "payments.run_autopay", "schedule": crontab(hour=2, minute=30)},
+    "run-dunning": {"task": "payments.run_dunning", "schedule": crontab(hour=3, minute=0)},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

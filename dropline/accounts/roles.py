@@ -55,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.delete_accountmember",
         "customers.add_customernote",
         *_READ_BILLS,
+        # Payments: reading them and the saved methods' last four digits.
+        "payments.view_payment",
         "payments.view_dispute",
         "payments.change_dispute",
         "payments.view_disputemessage",
@@ -74,10 +76,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.view_message",
         "customers.add_customernote",
         "subscriptions.change_subscription",
+        # Payments: reading them, and refunds (full or partial, with a reason).
+        "payments.view_payment",
+        "payments.add_refund",
         "payments.view_dispute",
         "payments.change_dispute",
         "payments.view_disputemessage",
         "payments.view_disputeattachment",
+        # Collections: the past-due list, suspending and restoring services.
+        "payments.view_collections",
+        "payments.suspend_services",
     ],
     FIELD_DISPATCH: [
         *_READ_CUSTOMERS,
@@ -115,11 +123,41 @@ def _installed(apps: Any, app_label: str) -> bool:
     return True
 
 
+def _declared(apps: Any, app_label: str, codename: str) -> bool:
+    """Whether a model of ``app_label`` in ``apps`` declares the permission ``codename``
+    (a default one or one of its ``Meta.permissions``)."""
+    for model in apps.get_app_config(app_label).get_models():
+        options = model._meta
+        defaults = {f"{action}_{options.model_name}" for action in options.default_permissions}
+        if codename in defaults or codename in {code for code, _name in options.permissions}:
+            return True
+    return False
+
+
+def _permission(apps: Any, app_label: str, codename: str) -> Any:
+    """The permission, made first when its model is migrated but its permissions were not
+    yet created; None when its model is not migrated yet (a later migration of the app's
+    roles syncs them again). Any other unknown permission is an error."""
+    permission_model = apps.get_model("auth", "Permission")
+    found = permission_model.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).first()
+    if found is not None:
+        return found
+    if not _declared(apps, app_label, codename):
+        return None
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    create_permissions(global_apps.get_app_config(app_label), verbosity=0, apps=apps)
+    return permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+
+
 def sync_roles(apps: Any) -> None:
     """Create or update the role groups. Takes an app registry so migrations can call it.
 
-    A permission of an app not yet migrated is left out (an earlier migration
-    runs before that app's tables exist); any other unknown permission is an error.
+    A permission of an app or a model not yet migrated is left out (an earlier migration
+    runs before its tables exist; the migration that grants it syncs again).
     """
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
@@ -130,9 +168,9 @@ def sync_roles(apps: Any) -> None:
             app_label, codename = code.split(".")
             if not _installed(apps, app_label):
                 continue
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = _permission(apps, app_label, codename)
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
     admin_group, _ = group_model.objects.get_or_create(name=ADMINISTRATOR)
     admin_group.permissions.set(

@@ -15,6 +15,7 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from dropline.api import errors
+from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
@@ -23,6 +24,7 @@ from dropline.api.disputes import routes as disputes
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
+from dropline.api.payment_extension import routes as payment_extension
 from dropline.api.payment_methods import routes as payment_methods
 from dropline.api.payments import routes as payments
 from dropline.api.people import routes as people
@@ -79,6 +81,8 @@ api.add_router("", channels.router)
 api.add_router("", plans.router)
 api.add_router("", orders.router)
 api.add_router("", disputes.router)
+api.add_router("", autopay.router)
+api.add_router("", payment_extension.router)
 api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", webhooks.router)

@@ -60,6 +60,12 @@ SECTIONS: list[Section] = [
         ("invoices", "invoice", "invoice_void", "adjustment_new", "statement"),
     ),
     Section(
+        _("Payments"),
+        "backoffice:payments",
+        ("payments.view_payment",),
+        ("payments", "payment", "payment_refund"),
+    ),
+    Section(
         _("Bill runs"),
         "backoffice:bill_runs",
         ("billing.view_billrun",),
@@ -70,6 +76,12 @@ SECTIONS: list[Section] = [
         "backoffice:tax_table",
         ("billing.view_taxrate",),
         ("tax_table", "tax_rate_new"),
+    ),
+    Section(
+        _("Collections"),
+        "backoffice:collections",
+        ("payments.view_collections",),
+        ("collections",),
     ),
     Section(
         _("Catalog prices"),

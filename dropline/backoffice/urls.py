@@ -3,11 +3,13 @@
 from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.catalog.urls import urlpatterns as catalog
+from dropline.backoffice.collections.urls import urlpatterns as collections
 from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.disputes.urls import urlpatterns as disputes
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
+from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
@@ -23,7 +25,9 @@ urlpatterns = [
     *announcements,
     *security_events,
     *billing,
+    *payments,
     *prices,
     *catalog,
+    *collections,
     *disputes,
 ]

@@ -53,13 +53,6 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.bundle_changed": _("Changed a bundle"),
     "order.placed": _("Placed a plan or add-on change"),
     "order.cancelled": _("Canceled a plan or add-on change"),
-    "dispute.opened": _("Disputed a charge"),
-    "dispute.message_added": _("Wrote in a dispute"),
-    "dispute.note_added": _("Added an internal note to a dispute"),
-    "dispute.assigned": _("Assigned a dispute"),
-    "dispute.credited": _("Resolved a dispute with a credit"),
-    "dispute.rejected": _("Rejected a dispute"),
-    "dispute.withdrawn": _("Withdrew a dispute"),
     # Payments
     "payment.sent": _("Sent a payment to the gateway"),
     "payment.answered": _("The gateway answered a payment"),
@@ -70,6 +63,22 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "payment_method.added": _("Saved a payment method"),
     "payment_method.removed": _("Removed a payment method"),
     "payment_method.default": _("Chose the default payment method"),
+    # Autopay, extensions and dunning
+    "payments.autopay_enrolled": _("Turned on autopay"),
+    "payments.autopay_method_changed": _("Changed the autopay method"),
+    "payments.autopay_cancelled": _("Turned off autopay"),
+    "payments.extension_given": _("Gave more time to pay a bill"),
+    "billing.account_discount_given": _("Gave an account discount"),
+    "billing.account_discount_ended": _("Ended an account discount"),
+    "subscriptions.services_suspended": _("Suspended the services"),
+    "subscriptions.services_restored": _("Restored the services"),
+    "dispute.opened": _("Disputed a charge"),
+    "dispute.message_added": _("Wrote in a dispute"),
+    "dispute.note_added": _("Added an internal note to a dispute"),
+    "dispute.assigned": _("Assigned a dispute"),
+    "dispute.credited": _("Resolved a dispute with a credit"),
+    "dispute.rejected": _("Rejected a dispute"),
+    "dispute.withdrawn": _("Withdrew a dispute"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -87,9 +96,6 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "order_confirmed": _("Plan or add-on change confirmed"),
     "order_effective": _("Plan or add-on change took effect"),
     "order_cancelled": _("Plan or add-on change canceled"),
-    "dispute_opened": _("Dispute received"),
-    "dispute_message": _("Reply to a dispute"),
-    "dispute_resolved": _("Dispute resolved"),
     # Payments
     "payment_received": _("Payment receipt"),
     "payment_failed": _("Payment did not go through"),
@@ -97,6 +103,19 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "payment_method_added": _("Payment method added"),
     "payment_method_removed": _("Payment method removed"),
     "card_expiring": _("Card expiring soon"),
+    # Autopay, extensions and dunning
+    "autopay_upcoming": _("Autopay notice"),
+    "autopay_failed": _("Autopay did not go through"),
+    "payment_extension": _("More time to pay given"),
+    "payment_reminder": _("Payment reminder"),
+    "payment_overdue": _("Overdue notice"),
+    "late_fee": _("Late fee added"),
+    "suspension_warning": _("Suspension warning"),
+    "services_suspended": _("Services suspended"),
+    "services_restored": _("Services restored"),
+    "dispute_opened": _("Dispute received"),
+    "dispute_message": _("Reply to a dispute"),
+    "dispute_resolved": _("Dispute resolved"),
 }
 
 

@@ -51,6 +51,11 @@ def is_bundle(line: LineLike) -> bool:
     return line.item_key.startswith("bundle:")
 
 
+def is_account_discount(line: LineLike) -> bool:
+    """Whether the line is an account discount (autopay and paperless) or its true-up."""
+    return line.item_key.startswith("account-discount:")
+
+
 def label_in(line: LineLike, language: str) -> str:
     """The line's label in ``language`` (Spanish falls back to English when blank)."""
     return (line.label_es or line.label) if language == "es" else line.label
@@ -91,6 +96,13 @@ def _describe(line: LineLike, language: str) -> str:
     days = date_range(line.period_start, line.period_end)
     if line.kind == LineKind.RECURRING:
         return _("%(item)s, %(dates)s") % {"item": label, "dates": days}
+    if is_account_discount(line) and line.kind in (LineKind.DISCOUNT, LineKind.PRORATION):
+        if line.kind == LineKind.PRORATION and line.amount_cents > 0:
+            return _("%(discount)s, days it no longer applies, %(dates)s") % {
+                "discount": label,
+                "dates": days,
+            }
+        return _("%(discount)s, %(dates)s") % {"discount": label, "dates": days}
     if line.kind == LineKind.DISCOUNT and is_bundle(line):
         return _("Bundle discount (%(bundle)s), %(dates)s") % {"bundle": label, "dates": days}
     if line.kind == LineKind.DISCOUNT:

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dropline.billing.cycles import Cycle, cycle_containing
-from dropline.billing.describe import is_bundle, label_in
+from dropline.billing.describe import is_account_discount, is_bundle, label_in
 from dropline.billing.history import AccountHistory, load_history
 from dropline.billing.lines import RatedLine
 from dropline.billing.models import LineKind
@@ -53,8 +53,10 @@ def forecast(account_id: int, *, today: dt.date | None = None, language: str) ->
     lines = rate(history, cycle)
     total = sum(line.amount_cents for line in lines)
     with translation.override(language):
-        callouts = _callouts(history, day, cycle, language) + _bundle_callouts(
-            lines, cycle, language
+        callouts = (
+            _callouts(history, day, cycle, language)
+            + _bundle_callouts(lines, cycle, language)
+            + _account_discount_callouts(history, lines, language)
         )
     return Forecast(
         cycle=cycle,
@@ -179,4 +181,26 @@ def _bundle_callouts(lines: Sequence[RatedLine], cycle: Cycle, language: str) ->
                 _("Your %(bundle)s bundle discount ends on %(date)s.")
                 % {"bundle": name, "date": display_date(line.period_end)}
             )
+    return notes
+
+
+def _account_discount_callouts(
+    history: AccountHistory, lines: Sequence[RatedLine], language: str
+) -> list[str]:
+    """An account discount (autopay and paperless) that the forecast bill is the first
+    to give."""
+    before = {line.item_key for line in history.previous_lines}
+    notes: list[str] = []
+    for line in lines:
+        if line.kind != LineKind.DISCOUNT or not is_account_discount(line):
+            continue
+        if line.item_key in before:
+            continue
+        notes.append(
+            _("%(discount)s: %(amount)s off, starting with this bill.")
+            % {
+                "discount": label_in(line, language),
+                "amount": Money(-line.amount_cents, history.currency).format(),
+            }
+        )
     return notes

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.describe import LineLike, describe_line, is_bundle, label_in
+from dropline.billing.describe import (
+    LineLike,
+    describe_line,
+    is_account_discount,
+    is_bundle,
+    label_in,
+)
 from dropline.billing.models import ChargeCategory, LineKind
 
 ACCOUNT_GROUP = "account"
@@ -29,6 +35,7 @@ ROLES = (
     "service",
     "discount",
     "bundle",
+    "account_discount",
     "add_on",
     "equipment",
     "proration",
@@ -79,6 +86,8 @@ def role_of(line: LineLike) -> str:
         return "tax"
     if is_bundle(line):
         return "bundle"
+    if is_account_discount(line):
+        return "account_discount"
     if line.kind == LineKind.DISCOUNT:
         return "discount"
     if line.kind == LineKind.PRORATION:
@@ -100,6 +109,7 @@ def role_label(role: str) -> str:
         "service": _("Monthly charge"),
         "discount": _("Promotional discount"),
         "bundle": _("Bundle discount"),
+        "account_discount": _("Autopay discount"),
         "add_on": _("Add-on"),
         "equipment": _("Equipment rental"),
         "proration": _("Partial month"),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from dropline.billing.models import (
+    AccountDiscount,
     Adjustment,
     ChargeCategory,
     Invoice,
@@ -37,6 +38,8 @@ from dropline.subscriptions.models import (
 
 # The lines a later invoice trues up: what was billed in advance for a cycle.
 TRUE_UP_KINDS = (LineKind.RECURRING, LineKind.DISCOUNT, LineKind.PRORATION)
+# The item key of an account discount's lines: ``account-discount:<code>``.
+ACCOUNT_DISCOUNT_PREFIX = "account-discount:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,23 @@ class BundleTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountDiscountTerm:
+    """A monthly discount of the account itself (``autopay``: autopay with paperless
+    bills), for each day it has a service billed, from ``starts_on`` to ``ends_on``."""
+
+    code: str
+    label: str
+    label_es: str
+    monthly_discount_cents: int
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    @property
+    def item_key(self) -> str:
+        return f"{ACCOUNT_DISCOUNT_PREFIX}{self.code}"
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousLine:
     """A line of the latest invoice that billed a cycle in advance (or trued one up)."""
 
@@ -206,6 +226,8 @@ class AccountHistory:
     previous_invoice_id: int | None = None
     # The catalogue's bundles (the same for every account), read in one query.
     bundles: tuple[BundleTerm, ...] = ()
+    # The account's own discounts (autopay and paperless), read with the others' in one query.
+    account_discounts: tuple[AccountDiscountTerm, ...] = ()
 
 
 @dataclass
@@ -215,6 +237,7 @@ class _Parts:
     equipment: list[EquipmentRental] = field(default_factory=list)
     adjustments: list[UnbilledAdjustment] = field(default_factory=list)
     previous_lines: list[PreviousLine] = field(default_factory=list)
+    account_discounts: list[AccountDiscountTerm] = field(default_factory=list)
 
 
 def _place_matches(place: ServicePlace, state: str, county: str, city: str) -> bool:
@@ -233,7 +256,7 @@ def load_history(account_id: int) -> AccountHistory:
 
 
 def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
-    """The histories of ``account_ids`` (missing ids are left out), in nine queries."""
+    """The histories of ``account_ids`` (missing ids are left out), in ten queries."""
     ids = sorted(set(account_ids))
     if not ids:
         return {}
@@ -382,6 +405,19 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
     )
 
     bundles = load_bundles()
+    account_discounts = list(
+        AccountDiscount.objects.filter(account_id__in=many_ids)
+        .values(
+            "account_id",
+            "code",
+            "label",
+            "label_es",
+            "monthly_discount_cents",
+            "starts_on",
+            "ends_on",
+        )
+        .order_by("account_id", "starts_on", "id")
+    )
 
     by_account: dict[int, _Parts] = defaultdict(_Parts)
     for row in subscriptions:
@@ -448,6 +484,17 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
                 amount_cents=adjustment["amount_cents"],
                 taxable=adjustment["taxable"],
                 occurred_on=adjustment["occurred_on"],
+            )
+        )
+    for discount in account_discounts:
+        by_account[discount["account_id"]].account_discounts.append(
+            AccountDiscountTerm(
+                code=discount["code"],
+                label=discount["label"],
+                label_es=discount["label_es"] or discount["label"],
+                monthly_discount_cents=discount["monthly_discount_cents"],
+                starts_on=discount["starts_on"],
+                ends_on=discount["ends_on"],
             )
         )
     for line in previous:
@@ -520,6 +567,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             previous_period=previous_period,
             previous_invoice_id=account["latest_invoice_id"],
             bundles=bundles,
+            account_discounts=tuple(parts.account_discounts),
         )
     return histories
 

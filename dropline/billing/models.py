@@ -374,3 +374,43 @@ class BillRunProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.reason}"
+
+
+class AccountDiscount(models.Model):
+    """A monthly discount an account is given while something holds (``autopay``: autopay
+    with paperless bills), rated like a bundle from ``starts_on`` to ``ends_on`` (the last
+    day; open when empty). Billing knows only the code and the amount, never the reason."""
+
+    account = models.ForeignKey(
+        CustomerAccount,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="account_discounts",
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label on the bill"), max_length=120)
+    label_es = models.CharField(_("label on the bill (Spanish)"), max_length=120, blank=True)
+    monthly_discount_cents = models.BigIntegerField(_("monthly discount (cents)"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["account", "starts_on", "id"]
+        verbose_name = _("account discount")
+        verbose_name_plural = _("account discounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_discount_cents__gt=0),
+                name="account_discount_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="account_discount_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "code"], name="account_discount_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.monthly_discount_cents} from {self.starts_on}"

@@ -21,7 +21,7 @@ from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numbered_page
 from dropline.core.phones import display_phone
 from dropline.customers.models import CustomerAccount
-from dropline.ledger.models import Book, JournalEntry, TransactionKind
+from dropline.ledger.models import Book, JournalEntry, JournalTransaction, TransactionKind
 from dropline.ledger.queries import StatementRow, balance_cents, statement
 from dropline.subscriptions.models import Subscription
 
@@ -259,3 +259,27 @@ def account_statement(*, account: CustomerAccount, since: dt.date, until: dt.dat
     balance, and the balance brought forward (two queries)."""
     opening, rows = statement(account.pk, since=since, until=until)
     return Statement(account=account, since=since, until=until, opening_cents=opening, rows=rows)
+
+
+def balance_after(*, account: CustomerAccount, reference: str) -> int | None:
+    """The account's balance right after the first posting under ``reference`` (a
+    payment's confirmation number, an invoice number), in the statement's order; None
+    when nothing is posted under it. Two queries."""
+    first = (
+        JournalTransaction.objects.filter(account=account, reference=reference)
+        .order_by("effective_on", "id")
+        .values_list("effective_on", "id")
+        .first()
+    )
+    if first is None:
+        return None
+    effective_on, txn_id = first
+    total = (
+        JournalEntry.objects.filter(account_id=account.pk, book=Book.RECEIVABLE)
+        .filter(
+            Q(transaction__effective_on__lt=effective_on)
+            | Q(transaction__effective_on=effective_on, transaction_id__lte=txn_id)
+        )
+        .aggregate(total=Sum("amount_cents"))["total"]
+    )
+    return int(total or 0)

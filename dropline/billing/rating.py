@@ -12,7 +12,9 @@ integer cents; bill runs, the forecast and the explainer all call it.
    its end date. A bundle is a negative discount line for the days the account has
    services of all its kinds, in advance and prorated like a service; on a day only
    the largest bundle the account qualifies for applies (never two), and never more
-   than those services cost that day.
+   than those services cost that day. An account discount (autopay and paperless) is
+   the same for each day the account has a service billed, held to what the account's
+   monthly items cost that day after the other discounts.
 3. The cycle billed before (the latest invoice's period) is trued up: what the
    history now says it should have cost, minus what was billed for it, per item, as
    partial-month lines with dates (an add-on added mid-cycle, a plan change, a
@@ -37,6 +39,7 @@ from django.utils.translation import gettext
 
 from dropline.billing.cycles import Cycle
 from dropline.billing.history import (
+    AccountDiscountTerm,
     AccountHistory,
     BundleTerm,
     EquipmentRental,
@@ -196,7 +199,84 @@ def _segments(history: AccountHistory, period: Cycle) -> list[_Segment]:
         segments.extend(_rentals(equipment_by_service[subscription.id], group, window))
     segments.extend(_bundle_segments(history, period, segments))
     segments.extend(_rentals(equipment_by_service[None], "account", window))
+    segments.extend(_account_discount_segments(history, period, segments))
     return segments
+
+
+def _account_discount_segments(
+    history: AccountHistory, period: Cycle, segments: Sequence[_Segment]
+) -> list[_Segment]:
+    """Each account discount for the days of ``period`` it is in force and a service is
+    billed, at most what the monthly items cost that day after the other discounts, in
+    runs of days at one amount; never more than those items cost over the period."""
+    if not history.account_discounts:
+        return []
+    result: list[_Segment] = []
+    charged = list(segments)
+    after_end = period.end + _ONE_DAY
+    for term in history.account_discounts:
+        days = _clip(term.starts_on, term.ends_on, (period.start, period.end))
+        if days is None or term.monthly_discount_cents <= 0:
+            continue
+        changes = {days[0], days[1] + _ONE_DAY}
+        for segment in charged:
+            changes.update((segment.start, segment.end + _ONE_DAY))
+        edges = sorted(
+            day for day in changes if days[0] <= day <= min(days[1] + _ONE_DAY, after_end)
+        )
+        runs: list[tuple[dt.date, dt.date, int]] = []
+        for first, following in pairwise(edges):
+            net = 0
+            served = False
+            for segment in charged:
+                if segment.start <= first <= segment.end:
+                    net += segment.monthly_cents
+                    served = served or (
+                        segment.item.kind == _RECURRING and segment.item.key.startswith("sub:")
+                    )
+            monthly = min(term.monthly_discount_cents, net) if served else 0
+            if monthly <= 0:
+                continue
+            last_day = following - _ONE_DAY
+            if runs and runs[-1][2] == monthly and runs[-1][1] + _ONE_DAY == first:
+                runs[-1] = (runs[-1][0], last_day, monthly)
+            else:
+                runs.append((first, last_day, monthly))
+        item = _account_discount_item(term)
+        found = [_Segment(item, start, end, -monthly) for start, end, monthly in runs]
+        held = _held_to_total(found, charged, period)
+        result.extend(held)
+        charged.extend(held)
+    return result
+
+
+def _account_discount_item(term: AccountDiscountTerm) -> _Item:
+    return _Item(
+        key=term.item_key,
+        kind=_DISCOUNT,
+        category=_BUNDLE_CATEGORY,
+        group_key=term.item_key,
+        label=term.label,
+        label_es=term.label_es,
+    )
+
+
+def _held_to_total(
+    discounts: list[_Segment], charged: Sequence[_Segment], period: Cycle
+) -> list[_Segment]:
+    """``discounts`` given back the cents by which rounding made them exceed what
+    ``charged`` comes to over the period (the last runs first)."""
+    charges = sum(_amount(segment, period) for segment in charged)
+    amounts = [_amount(segment, period) for segment in discounts]
+    excess = -sum(amounts) - max(charges, 0)
+    if excess <= 0:
+        return [segment for segment, amount in zip(discounts, amounts, strict=True) if amount]
+    held = []
+    for segment, amount in reversed(list(zip(discounts, amounts, strict=True))):
+        back = min(excess, -amount)
+        excess -= back
+        held.append(replace(segment, fixed_cents=amount + back))
+    return [segment for segment in reversed(held) if segment.fixed_cents != 0]
 
 
 def bundle_on(

@@ -24,7 +24,12 @@ from dropline.payments import notifying
 from dropline.payments.errors import PaymentError
 from dropline.payments.gateways import get_gateway
 from dropline.payments.gateways.base import Gateway, SetupStart
-from dropline.payments.models import GatewayCustomer, MethodKind, PaymentMethod
+from dropline.payments.models import (
+    AutopayEnrolment,
+    GatewayCustomer,
+    MethodKind,
+    PaymentMethod,
+)
 
 WARN_MONTHS_AHEAD = 1
 
@@ -138,6 +143,12 @@ def remove_method(*, method: PaymentMethod, actor: User | None) -> None:
         current = PaymentMethod.objects.select_for_update().get(pk=method.pk)
         if current.removed_at is not None:
             return
+        if AutopayEnrolment.objects.filter(method=current, cancelled_at__isnull=True).exists():
+            raise PaymentError(
+                "method",
+                _("Autopay pays with this method. Choose another one for autopay first."),
+                "used_by_autopay",
+            )
         was_default = current.is_default
         current.removed_at = clock.now()
         current.is_default = False

@@ -404,3 +404,144 @@ from dropline.payments.disputes.models import (  # noqa: E402, F401
     DisputeReason,
     DisputeStatus,
 )
+
+# Autopay, extensions and dunning
+
+
+class AutopayEnrolment(models.Model):
+    """An account's standing instruction to pay each bill on its due date.
+
+    ``charges_from`` is the first due date it pays (an enrolment inside the cut-off starts
+    with the bill after); once cancelled, ``charges_until`` is the last due date it still
+    pays (a bill inside the cut-off is still charged), or the day before it was cancelled.
+    At most one enrolment of an account is not cancelled.
+    """
+
+    account = models.ForeignKey(
+        CustomerAccount, on_delete=models.PROTECT, related_name="autopay_enrolments"
+    )
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="+")
+    paperless = models.BooleanField(_("paperless bills"), default=True)
+    charges_from = models.DateField(_("first due date charged"))
+    charges_until = models.DateField(_("last due date charged"), null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled"))
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("canceled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-enrolled_at", "-id"]
+        verbose_name = _("autopay enrolment")
+        verbose_name_plural = _("autopay enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="autopay_one_enrolment",
+            )
+        ]
+        indexes = [models.Index(fields=["charges_from"], name="autopay_charges_from")]
+
+    def __str__(self) -> str:
+        return f"autopay {self.account_id} from {self.charges_from}"
+
+
+class AutopayOutcome(models.TextChoices):
+    CHARGED = "charged", _("Charged")
+    FAILED = "failed", _("Failed")
+    NOTHING_OWED = "nothing_owed", _("Nothing to charge")
+    STOPPED = "stopped", _("Stopped after retries")
+
+
+class AutopayCharge(models.Model):
+    """One autopay attempt for a bill: ``attempt`` 1 on the due date, then the retries.
+    Unique per bill and attempt, so running a day twice charges nothing new."""
+
+    enrolment = models.ForeignKey(
+        AutopayEnrolment, on_delete=models.PROTECT, related_name="charges"
+    )
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="+")
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    attempted_on = models.DateField(_("day"))
+    amount_cents = models.BigIntegerField(_("amount (cents)"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=AutopayOutcome.choices)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["invoice", "attempt"]
+        verbose_name = _("autopay charge")
+        verbose_name_plural = _("autopay charges")
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "attempt"], name="autopay_charge_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"autopay {self.invoice_id}#{self.attempt} {self.outcome}"
+
+
+class PaymentExtension(models.Model):
+    """A later date the customer asked to pay a bill by: late fees and suspension wait."""
+
+    account = models.ForeignKey(
+        CustomerAccount, on_delete=models.PROTECT, related_name="payment_extensions"
+    )
+    invoice = models.OneToOneField(
+        "billing.Invoice", on_delete=models.PROTECT, related_name="payment_extension"
+    )
+    until = models.DateField(_("pay by"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"))
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("payment extension")
+        verbose_name_plural = _("payment extensions")
+        indexes = [models.Index(fields=["account", "asked_at"], name="extension_account_asked")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} until {self.until}"
+
+
+class DunningStepKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder sent")
+    OVERDUE = "overdue", _("Overdue notice sent")
+    LATE_FEE = "late_fee", _("Late fee charged")
+    WARNING = "warning", _("Suspension warning sent")
+    SUSPENDED = "suspended", _("Services suspended")
+    RESTORED = "restored", _("Services restored")
+
+
+class DunningStep(models.Model):
+    """A step of collections taken for a bill, once: the record that makes each step
+    idempotent and tells staff how far an account has gone."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey("billing.Invoice", on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(_("step"), max_length=12, choices=DunningStepKind.choices)
+    taken_on = models.DateField(_("day"))
+    taken_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        verbose_name = _("collections step")
+        verbose_name_plural = _("collections steps")
+        permissions = [
+            ("view_collections", _("Can see the collections list")),
+            ("suspend_services", _("Can suspend and restore services for an unpaid balance")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "step"], name="dunning_step_once")
+        ]
+        indexes = [models.Index(fields=["account", "taken_at"], name="dunning_account_taken")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.step}"

@@ -29,7 +29,7 @@ from dropline.accounts.models import User
 from dropline.billing.settling import settle_invoices
 from dropline.core import audit, clock
 from dropline.customers.models import CustomerAccount
-from dropline.payments import notifying, postings, queries, rules
+from dropline.payments import dunning, notifying, postings, queries, rules
 from dropline.payments.errors import GatewayUnavailableError, PaymentError
 from dropline.payments.gateways import get_gateway
 from dropline.payments.gateways.base import ChargeResult, ChargeStatus
@@ -115,6 +115,7 @@ def accepted(payment: Payment) -> None:
     postings.post_payment(payment)
     settle_invoices(account_id=payment.account_id)
     notifying.payment_received(payment)
+    dunning.after_payment(account_id=payment.account_id)
 
 
 def record_outcome(payment_id: int, result: ChargeResult) -> Payment:

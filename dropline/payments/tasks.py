@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from dropline.payments import methods, paying, refunds
+from dropline.payments import autopay_run, dunning, methods, paying, refunds
 from dropline.payments.gateways import simulator
 
 
@@ -30,3 +30,16 @@ def resolve_unknown_task() -> int:
 def release_simulator_events_task() -> int:
     """Every minute: the simulator's late outcomes that fell due, sent as webhooks."""
     return simulator.release_due_events()
+
+
+@shared_task(name="payments.run_autopay")
+def run_autopay_task() -> dict[str, int]:
+    """Daily: autopay's notices, today's charges and retries."""
+    done = autopay_run.run_autopay()
+    return {"noticed": done.noticed, "charged": done.charged, "failed": done.failed}
+
+
+@shared_task(name="payments.run_dunning")
+def run_dunning_task() -> dict[str, int]:
+    """Daily: reminders, overdue notices, late fees, warnings and suspensions."""
+    return dict(dunning.run_dunning().taken)

@@ -53,6 +53,8 @@ PORTAL_NAMESPACES = frozenset(
         "channels",
         "changes",
         "orders",
+        "payments",
+        "payment_methods",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

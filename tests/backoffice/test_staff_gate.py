@@ -32,6 +32,7 @@ from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
+from dropline.payments.models import Payment
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
@@ -58,6 +59,7 @@ class Samples:
     plan_pk: int
     promotion_pk: int
     channel_pk: int
+    confirmation: str  # a payment's confirmation number (the demo household's)
     dispute_id: int
     attachment_id: int
 
@@ -126,6 +128,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         plan_pk=Plan.objects.order_by("pk")[0].pk,
         promotion_pk=Promotion.objects.order_by("pk")[0].pk,
         channel_pk=Channel.objects.order_by("pk")[0].pk,
+        confirmation=Payment.objects.order_by("pk")[0].confirmation_number,
         dispute_id=dispute.pk,
         attachment_id=dispute.attachments.get().pk,
     )
@@ -142,6 +145,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "invitation_id": samples.invitation_id,
         "invoice_number": samples.invoice_number,
         "kind": "plan",
+        "confirmation": samples.confirmation,
         "dispute_id": samples.dispute_id,
         "attachment_id": samples.attachment_id,
     }
@@ -190,10 +194,13 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "bill_run_start",
             "price_schedule",
             "scheduled_price_cancel",
+            "payment_refund",
             "dispute_assign",
             "dispute_message",
             "dispute_credit",
             "dispute_reject",
+            "collections_suspend",
+            "collections_restore",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -52,6 +52,7 @@ from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_
 from tests.support.orders import pending_order
 from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
+from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,7 @@ OTHER_CUSTOMERS_IDS = (
     "dispute_id+attachment_id",
     "method_id",
     "confirmation_number",
+    "scheduled_id",
 )
 
 
@@ -297,6 +299,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "dispute_id": [dispute.pk],
         # A saved payment method (remove, make default) and a payment (its receipt).
         **payments_sweep_ids(customer),
+        # A payment scheduled for a later day (its cancel button on the payments page).
+        **pay_pages_sweep_ids(customer),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [

@@ -20,6 +20,7 @@ from dropline.billing.models import BillRunStatus
 from dropline.core import clock
 from dropline.notifications import queries as notification_queries
 from dropline.notifications.models import MessageStatus
+from dropline.payments import collections
 from dropline.payments.disputes import queries as dispute_queries
 
 
@@ -106,6 +107,18 @@ TILES: list[Tile] = [
         ),
         link=lambda: reverse("backoffice:disputes"),
         link_label=_("See the disputes queue"),
+    ),
+    Tile(
+        name="suspended_accounts",
+        permission="payments.view_collections",
+        count=collections.suspended_count,
+        describe=lambda n: ngettext(
+            "account with its services suspended for an unpaid balance",
+            "accounts with their services suspended for an unpaid balance",
+            n,
+        ),
+        link=lambda: f"{reverse('backoffice:collections')}?{urlencode({'step': 'suspended'})}",
+        link_label=_("See the collections list"),
     ),
 ]
 

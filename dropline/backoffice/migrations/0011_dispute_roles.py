@@ -18,7 +18,7 @@ def grant_dispute_permissions(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("backoffice", "0008_price_roles"),
+        ("backoffice", "0010_collections_roles"),
         ("payments", "0004_disputes"),
     ]
     operations = [migrations.RunPython(grant_dispute_permissions, migrations.RunPython.noop)]

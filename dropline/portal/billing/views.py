@@ -24,9 +24,17 @@ from dropline.billing.models import Invoice
 from dropline.core import clock
 from dropline.core.dates import add_months
 from dropline.customers.models import AccountMember
+from dropline.customers.permissions import can_pay_bills
+from dropline.ledger.models import TransactionKind
+from dropline.payments import autopay
+from dropline.payments.models import PaymentStatus
+from dropline.payments.search import statuses_for as payment_statuses
 from dropline.portal.common import current_membership
 
 NO_ACCOUNT = "portal/no_account.html"
+# Statement rows that are a payment (or its return or refund), named by its confirmation
+# number: the statement shows the payment's status beside them.
+PAYMENT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.RETURN, TransactionKind.REFUND})
 
 
 def _language() -> str:
@@ -66,6 +74,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "bars": bills,
             "chart_description": charts.describe(bills, language=language),
             "forecast": queries.bill_forecast(account=account, language=language),
+            "may_pay": can_pay_bills(membership),
+            "autopay": autopay.state_for(account=account),
         },
     )
 
@@ -169,7 +179,20 @@ def statement(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, NO_ACCOUNT)
     found = _statement(membership)
-    lines = [(row, documents.statement_text(row)) for row in found.rows]
+    statuses = payment_statuses(
+        account=membership.account,
+        confirmation_numbers=[row.reference for row in found.rows if row.kind in PAYMENT_KINDS],
+    )
+    labels = dict(PaymentStatus.choices)
+    lines = [
+        (
+            row,
+            documents.statement_text(row),
+            labels.get(statuses.get(row.reference, "")) if row.kind in PAYMENT_KINDS else None,
+            statuses.get(row.reference, ""),
+        )
+        for row in found.rows
+    ]
     return _page(
         request,
         "statement.html",

@@ -18,6 +18,7 @@ from dropline.seeding.demo import (
     household,
     notifications,
     orders,
+    payments,
     prices,
     staff,
     unclaimed,
@@ -33,6 +34,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("taxes and bills", billing.load),
     ("catalog prices", prices.load),
     ("a change made online", orders.load),
+    ("late payment outcomes", payments.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

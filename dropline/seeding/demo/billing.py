@@ -31,7 +31,7 @@ from dropline.core.formatting import display_date
 from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
 from dropline.notifications.delivery import deliver, due_message_ids
-from dropline.seeding.demo import household, unclaimed, year
+from dropline.seeding.demo import household, payments, unclaimed, year
 from dropline.subscriptions.pricing import apply_due_prices
 
 # code, name, Spanish name, county, city (all in Iowa)
@@ -195,7 +195,10 @@ def load() -> int:
     if other := unclaimed.unclaimed_account():
         demo_accounts.append(other)
     invoices_before = Invoice.objects.count()
-    events = sorted([*year.events(account), regulatory_rise(account)], key=lambda e: e.day)
+    events = sorted(
+        [*year.events(account), regulatory_rise(account), *payments.events(account)],
+        key=lambda e: e.day,
+    )
     with _quietly():
         for day in bill_days(demo_accounts, today):
             while events and events[0].day < day:

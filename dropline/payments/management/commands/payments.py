@@ -1,7 +1,8 @@
 """``dropline payments daily`` and ``dropline payments minute``: what Celery beat runs,
 for cron when there is no broker. Both are idempotent.
 
-- ``daily``: the scheduled payments whose day came, then the expiry warnings.
+- ``daily``: the scheduled payments whose day came, then the expiry warnings, then
+  autopay (notices, charges, retries) and dunning.
 - ``minute``: payments (and refunds) whose gateway answer never came asked again, and
   the simulator's late outcomes that fell due delivered as webhooks.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from dropline.payments import methods, paying, refunds
+from dropline.payments import autopay_run, dunning, methods, paying, refunds
 from dropline.payments.gateways import simulator
 
 
@@ -27,6 +28,12 @@ class Command(BaseCommand):
             made = paying.send_due_scheduled()
             warned = methods.warn_expiring()
             self.stdout.write(f"{made} scheduled payment(s) made, {warned} card(s) warned about.")
+            charged = autopay_run.run_autopay()
+            steps = dunning.run_dunning()
+            self.stdout.write(
+                f"autopay: {charged.charged} charged, {charged.failed} failed, "
+                f"{charged.noticed} notice(s); dunning: {sum(steps.taken.values())} step(s)."
+            )
             return
         answered = paying.resolve_unknown() + refunds.resolve_unknown_refunds()
         released = simulator.release_due_events()
