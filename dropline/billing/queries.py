@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
 from dropline.billing.explaining import Change, explain_invoice
 from dropline.billing.forecast import Forecast, forecast
@@ -22,7 +23,7 @@ from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numb
 from dropline.core.phones import display_phone
 from dropline.customers.models import CustomerAccount
 from dropline.ledger.models import Book, JournalEntry, JournalTransaction, TransactionKind
-from dropline.ledger.queries import StatementRow, balance_cents, statement
+from dropline.ledger.queries import StatementRow, statement
 from dropline.subscriptions.models import Subscription
 
 CHART_BILLS = 12
@@ -59,7 +60,7 @@ def _bills(account: CustomerAccount) -> QuerySet[Invoice]:
 
 
 def billing_summary(*, account: CustomerAccount) -> BillingSummary:
-    """Balance, what is due by when, the latest bill and the latest payment (three
+    """Balance, what is due by when, the latest bill and the latest payment (two
     queries)."""
     standing = _bills(account).exclude(status=InvoiceStatus.VOID).order_by("-sequence")
     latest_pk = standing.values("pk")[:1]
@@ -71,32 +72,43 @@ def billing_summary(*, account: CustomerAccount) -> BillingSummary:
     )
     latest = found[0] if found else None
     open_bill = next((bill for bill in found if bill.status == InvoiceStatus.OPEN), None)
+    ledger = _ledger_figures(account.pk)
     return BillingSummary(
         account=account,
         currency=account.currency,
-        balance_cents=balance_cents(account.pk),
+        balance_cents=int(ledger["balance"] or 0),
         amount_due_cents=open_bill.amount_due_cents if open_bill else 0,
         due_on=open_bill.due_on if open_bill else None,
         last_invoice=latest,
-        last_payment=last_payment(account.pk),
+        last_payment=(
+            Payment(received_on=ledger["paid_on"], amount_cents=-ledger["paid_cents"])
+            if ledger["paid_on"] is not None
+            else None
+        ),
     )
 
 
-def last_payment(account_id: int) -> Payment | None:
-    """The latest payment posted to the account (one query): its amount and the day."""
-    row = (
-        JournalEntry.objects.filter(
-            account_id=account_id,
-            book=Book.RECEIVABLE,
-            transaction__kind=TransactionKind.PAYMENT,
+def _ledger_figures(account_id: int) -> dict[str, Any]:
+    """The account's balance and its latest payment, read together in one query."""
+    receivable = JournalEntry.objects.filter(account_id=OuterRef("pk"), book=Book.RECEIVABLE)
+    latest_payment = receivable.filter(transaction__kind=TransactionKind.PAYMENT).order_by(
+        "-transaction__posted_at", "-transaction_id"
+    )
+    return (
+        CustomerAccount.objects.filter(pk=account_id)
+        .annotate(
+            balance=Subquery(
+                receivable.order_by()
+                .values("account_id")
+                .annotate(total=Sum("amount_cents"))
+                .values("total")[:1]
+            ),
+            paid_cents=Subquery(latest_payment.values("amount_cents")[:1]),
+            paid_on=Subquery(latest_payment.values("transaction__effective_on")[:1]),
         )
-        .order_by("-transaction__posted_at", "-transaction_id")
-        .values_list("amount_cents", "transaction__effective_on")
-        .first()
+        .values("balance", "paid_cents", "paid_on")
+        .get()
     )
-    if row is None:
-        return None
-    return Payment(received_on=row[1], amount_cents=-row[0])
 
 
 def payments_before(invoice: Invoice) -> int:
