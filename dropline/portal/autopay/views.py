@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,10 +34,7 @@ NO_ACCOUNT = "portal/no_account.html"
 
 def methods_url() -> str:
     """The saved methods page (``payment_methods:list``)."""
-    try:
-        return reverse("payment_methods:list")
-    except NoReverseMatch:
-        return "/billing/methods/"
+    return reverse("payment_methods:list")
 
 
 def _done(request: HttpRequest, action: str, enrolment: AutopayEnrolment) -> None:
