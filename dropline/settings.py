@@ -303,6 +303,9 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 DROPLINE_PREPAYMENT_ALLOWANCE_CENTS = env_int(
     "DROPLINE_PREPAYMENT_ALLOWANCE_CENTS", default=0, maximum=10**8
 )
+# The Stripe adapter (dropline.payments.gateways.stripe_gateway): seconds to wait for
+# Stripe's answer before a charge counts as unknown (asked again later with its key).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", default=20, minimum=1, maximum=120)
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 
