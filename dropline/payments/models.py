@@ -298,3 +298,99 @@ class GatewayEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway}:{self.event_id} {self.kind}"
+
+
+# The simulator gateway's own records: what a real gateway keeps on its side. Dropline's
+# rows above never read these; only ``gateways/simulator.py`` does.
+
+
+class SimulatedMethod(models.Model):
+    """A card or bank account the simulator tokenised: its behaviour and the details a
+    gateway shows, never the full number."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    customer = models.CharField(_("gateway customer"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=MethodKind.choices)
+    brand = models.CharField(_("brand"), max_length=32)
+    last4 = models.CharField(_("last four digits"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("expiry month"), null=True, blank=True)
+    exp_year = models.PositiveSmallIntegerField(_("expiry year"), null=True, blank=True)
+    holder_name = models.CharField(_("name on the method"), max_length=120)
+    behaviour = models.CharField(_("behaviour"), max_length=32)
+    created_at = models.DateTimeField(_("created"))
+    detached_at = models.DateTimeField(_("detached"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("simulated method")
+        verbose_name_plural = _("simulated methods")
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class SimulatedCharge(models.Model):
+    """A charge as the simulator answered it, keyed by the caller's idempotency key."""
+
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    customer = models.CharField(_("gateway customer"), max_length=64)
+    method_token = models.CharField(_("method token"), max_length=64)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(_("status"), max_length=12)
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
+    answered = models.BooleanField(
+        _("answered"),
+        default=True,
+        help_text=_("False while a timed-out charge has not been asked about again."),
+    )
+    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("simulated charge")
+        verbose_name_plural = _("simulated charges")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SimulatedRefund(models.Model):
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    charge = models.ForeignKey(SimulatedCharge, on_delete=models.CASCADE, related_name="refunds")
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    status = models.CharField(_("status"), max_length=12)
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("simulated refund")
+        verbose_name_plural = _("simulated refunds")
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SimulatedEvent(models.Model):
+    """A late outcome the simulator will send as a signed webhook when it falls due."""
+
+    event_id = models.CharField(_("event id"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=32)
+    charge = models.ForeignKey(
+        SimulatedCharge, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    refund = models.ForeignKey(
+        SimulatedRefund, on_delete=models.CASCADE, related_name="events", null=True, blank=True
+    )
+    failure_code = models.CharField(_("failure code"), max_length=40, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("simulated event")
+        verbose_name_plural = _("simulated events")
+        indexes = [models.Index(fields=["delivered_at", "due_at"], name="simulated_event_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.kind}"
