@@ -4,6 +4,7 @@ from dropline.backoffice.announcements.urls import urlpatterns as announcements
 from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.catalog.urls import urlpatterns as catalog
 from dropline.backoffice.customers.urls import urlpatterns as customers
+from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_events
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
@@ -24,4 +25,5 @@ urlpatterns = [
     *billing,
     *prices,
     *catalog,
+    *gateway_events,
 ]
