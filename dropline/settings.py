@@ -365,6 +365,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.complete_due_orders",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Payments: scheduled payments whose day came and expiry warnings each morning;
+    # payments whose gateway answer never came, and the simulator's late outcomes,
+    # every minute.
+    "send-due-scheduled-payments": {
+        "task": "payments.send_due_scheduled",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "warn-expiring-cards": {
+        "task": "payments.warn_expiring",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "resolve-unknown-payments": {"task": "payments.resolve_unknown", "schedule": 60.0},
+    "release-simulator-events": {"task": "payments.release_simulator_events", "schedule": 60.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, Q, QuerySet, Subquery, Sum
 
 from dropline.billing.explaining import Change, explain_invoice
 from dropline.billing.forecast import Forecast, forecast
@@ -21,6 +21,7 @@ from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus
 from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numbered_page
 from dropline.core.phones import display_phone
 from dropline.customers.models import CustomerAccount
+from dropline.ledger.models import Book, JournalEntry, TransactionKind
 from dropline.ledger.queries import StatementRow, balance_cents, statement
 from dropline.subscriptions.models import Subscription
 
@@ -30,11 +31,13 @@ INVOICE_PAGES = 50  # four years of monthly bills a page deep; the API pages fur
 API_DEFAULT_LIMIT = 24
 API_MAX_LIMIT = 100
 STATEMENT_MONTHS = 12
+# Receivable movements a bill shows as "Payments": payments and what undid them.
+PAYMENT_KINDS = (TransactionKind.PAYMENT, TransactionKind.RETURN, TransactionKind.REFUND)
 
 
 @dataclass(frozen=True)
 class Payment:
-    """A payment received (none are taken yet; the page shows one when they are)."""
+    """The latest payment received, as the ledger has it."""
 
     received_on: dt.date
     amount_cents: int
@@ -56,7 +59,8 @@ def _bills(account: CustomerAccount) -> QuerySet[Invoice]:
 
 
 def billing_summary(*, account: CustomerAccount) -> BillingSummary:
-    """Balance, what is due by when, the latest bill (two queries)."""
+    """Balance, what is due by when, the latest bill and the latest payment (three
+    queries)."""
     standing = _bills(account).exclude(status=InvoiceStatus.VOID).order_by("-sequence")
     latest_pk = standing.values("pk")[:1]
     open_pk = standing.filter(status=InvoiceStatus.OPEN).values("pk")[:1]
@@ -74,8 +78,49 @@ def billing_summary(*, account: CustomerAccount) -> BillingSummary:
         amount_due_cents=open_bill.amount_due_cents if open_bill else 0,
         due_on=open_bill.due_on if open_bill else None,
         last_invoice=latest,
-        last_payment=None,
+        last_payment=last_payment(account.pk),
     )
+
+
+def last_payment(account_id: int) -> Payment | None:
+    """The latest payment posted to the account (one query): its amount and the day."""
+    row = (
+        JournalEntry.objects.filter(
+            account_id=account_id,
+            book=Book.RECEIVABLE,
+            transaction__kind=TransactionKind.PAYMENT,
+        )
+        .order_by("-transaction__posted_at", "-transaction_id")
+        .values_list("amount_cents", "transaction__effective_on")
+        .first()
+    )
+    if row is None:
+        return None
+    return Payment(received_on=row[1], amount_cents=-row[0])
+
+
+def payments_before(invoice: Invoice) -> int:
+    """Payments, returns and refunds posted to the invoice's account between the bill
+    before it and it, as they moved the balance (negative: money came in). One query."""
+    before = (
+        Invoice.objects.filter(account_id=invoice.account_id, period_start__lt=invoice.period_start)
+        .exclude(status=InvoiceStatus.VOID)
+        .order_by("-period_start", "-id")
+    )
+    since = Q(transaction__posted_at__gte=Subquery(before.values("created_at")[:1])) | ~Q(
+        Exists(before)
+    )
+    total = (
+        JournalEntry.objects.filter(
+            account_id=invoice.account_id,
+            book=Book.RECEIVABLE,
+            transaction__kind__in=PAYMENT_KINDS,
+            transaction__posted_at__lt=invoice.created_at,
+        )
+        .filter(since)
+        .aggregate(total=Sum("amount_cents"))["total"]
+    )
+    return int(total or 0)
 
 
 def invoices_page(*, account: CustomerAccount, page: str | int | None) -> NumberedPage[Invoice]:
@@ -135,16 +180,20 @@ class InvoiceDetail:
 
 
 def invoice_detail(*, invoice: Invoice, language: str) -> InvoiceDetail:
-    """An invoice's lines grouped by service, and its totals (three queries)."""
+    """An invoice's lines grouped by service, and its totals with the payments since
+    the bill before (four queries)."""
     lines = list(InvoiceLine.objects.filter(invoice=invoice).order_by("position"))
     notes = _service_notes({line.group_key for line in lines}, invoice.account_id)
     replaced_by = Invoice.objects.filter(replaces=invoice).first()
+    payments = payments_before(invoice)
     return InvoiceDetail(
         invoice=invoice,
         groups=group_lines(lines, language=language, services=notes),
         totals=BillTotals(
-            previous_balance_cents=invoice.previous_balance_cents,
-            payments_cents=0,
+            # What was owed before the payments since the last bill, so that previous
+            # balance + payments + new charges = amount due.
+            previous_balance_cents=invoice.previous_balance_cents - payments,
+            payments_cents=payments,
             new_charges_cents=invoice.total_cents,
             amount_due_cents=invoice.amount_due_cents,
             due_on=invoice.due_on,

@@ -117,8 +117,8 @@ def test_reads_take_the_same_queries_however_many_bills(months):
     _, chart = count(lambda: queries.recent_bills(account=account))
     _, detail = count(lambda: queries.invoice_detail(invoice=latest, language="en"))
     _, changes = count(lambda: queries.invoice_changes(invoice=latest, language="en"))
-    assert (summary, page, chart) == (2, 1, 1)
-    assert detail == 3  # lines, the services' names, a replacement
+    assert (summary, page, chart) == (3, 1, 1)  # the summary's third: the latest payment
+    assert detail == 4  # lines, the services' names, a replacement, payments since the last
     assert changes <= 3  # the bill before, and the lines of both
 
 

@@ -7,15 +7,18 @@ import itertools
 from dataclasses import dataclass
 
 from dropline.billing.models import Invoice
+from dropline.catalog.models import AddOn, EquipmentModel, Plan, Promotion
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
 from dropline.ledger.queries import balance_cents
+from dropline.notifications.contacts import add_verified_contact
+from dropline.notifications.models import ContactKind
 from dropline.payments import methods
 from dropline.payments.gateways import simulator
-from dropline.payments.models import PaymentMethod
+from dropline.payments.models import Payment, PaymentMethod
 from tests.support.billing import at
 from tests.support.bills import billed_customer
-from tests.support.catalog import Catalog
+from tests.support.catalog import Catalog, make_catalog
 from tests.support.factories import Customer
 
 APPROVED = "4242424242424242"
@@ -71,14 +74,74 @@ def save_bank_account(
     )
 
 
+def _catalog() -> Catalog:
+    """The test catalogue, made once per test database state."""
+    if not Plan.objects.filter(code="internet-500").exists():
+        return make_catalog()
+    return Catalog(
+        internet=Plan.objects.get(code="internet-500"),
+        faster=Plan.objects.get(code="internet-1000"),
+        tv=Plan.objects.get(code="tv"),
+        promotion=Promotion.objects.get(code="spring"),
+        boost=AddOn.objects.get(code="boost"),
+        static_ip=AddOn.objects.get(code="static-ip"),
+        sports=AddOn.objects.get(code="sports"),
+        modem=EquipmentModel.objects.get(code="modem"),
+    )
+
+
 def make_payer(
     *, username: str = "", card: str = APPROVED, catalog: Catalog | None = None
 ) -> Payer:
     """A customer with one bill issued on ``BILL_DAY`` (owing all of it) and a saved card."""
     household = billed_customer(
-        username=username or f"payer{next(_serial)}", months=1, catalog=catalog
+        username=username or f"payer{next(_serial)}",
+        months=1,
+        catalog=catalog or _catalog(),
     )
     customer = Customer(account=household.account, user=household.user)
+    add_verified_contact(
+        user=customer.user, kind=ContactKind.EMAIL, address=customer.user.email, primary=True
+    )
     with clock.frozen(at(BILL_DAY)):
         method = save_card(customer, card)
     return Payer(customer=customer, invoice=household.invoices[0], method=method)
+
+
+def broken_invariants() -> list[str]:
+    """Every ledger check (the ledger's, billing's, payments') that does not hold."""
+    from dropline.ledger.checks import run_checks
+
+    return [f"{name}: {finding}" for name, finding in run_checks() if finding]
+
+
+def messages(account: CustomerAccount, event: str) -> list[str]:
+    """The e-mail bodies sent to the account's people about ``event``, oldest first."""
+    from dropline.notifications.models import Message
+
+    return list(
+        Message.objects.filter(account=account, event=event, channel="email")
+        .order_by("id")
+        .values_list("body_text", flat=True)
+    )
+
+
+def pay_on(day: dt.date, payer: Payer, amount: int, key: str, **extra: object) -> Payment:
+    """``payer`` pays ``amount`` on ``day`` (the clock frozen at noon)."""
+    from dropline.payments.paying import pay
+
+    with clock.frozen(at(day)):
+        return pay(
+            account=payer.account,
+            amount_cents=amount,
+            idempotency_key=key,
+            source=str(extra.pop("source", "portal")),
+            actor=payer.customer.user,
+            **extra,  # type: ignore[arg-type]
+        )
+
+
+def release(day: dt.date) -> int:
+    """The simulator's late outcomes due by ``day``, delivered with the clock on it."""
+    with clock.frozen(at(day)):
+        return simulator.release_due_events()
