@@ -22,12 +22,15 @@ from dropline.api.contacts import routes as contacts
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
+from dropline.api.payment_methods import routes as payment_methods
+from dropline.api.payments import routes as payments
 from dropline.api.people import routes as people
 from dropline.api.plans import routes as plans
 from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
 from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
+from dropline.api.webhooks import routes as webhooks
 
 ROUTES_MODULE = ".routes"
 
@@ -74,4 +77,7 @@ api.add_router("", services.router)
 api.add_router("", channels.router)
 api.add_router("", plans.router)
 api.add_router("", orders.router)
+api.add_router("", payment_methods.router)
+api.add_router("", payments.router)
+api.add_router("", webhooks.router)
 api.add_router("/recovery", recovery.router)

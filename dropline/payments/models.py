@@ -316,7 +316,7 @@ class SimulatedMethod(models.Model):
     exp_month = models.PositiveSmallIntegerField(_("expiry month"), null=True, blank=True)
     exp_year = models.PositiveSmallIntegerField(_("expiry year"), null=True, blank=True)
     holder_name = models.CharField(_("name on the method"), max_length=120)
-    behaviour = models.CharField(_("behaviour"), max_length=32)
+    behaviour = models.CharField(_("behavior"), max_length=32)
     created_at = models.DateTimeField(_("created"))
     detached_at = models.DateTimeField(_("detached"), null=True, blank=True)
 

@@ -46,6 +46,8 @@ from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
+from tests.support.payments import sweep_ids as payments_sweep_ids
+from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,7 @@ PUBLIC_API = {
     "/api/v1/new-login/claim": "getting a login by claiming an account, as the claim page",
     "/api/v1/new-login/invitation": "getting a login with an invitation code, as its page",
     "/api/v1/plans/{code}/label": "a plan's broadband facts label, as its public page",
+    "/api/v1/webhooks/{gateway}": "a gateway's webhook: its signature is its authentication",
 }
 # Paths that take something other than an object id, with the reason.
 NOT_AN_OBJECT_ID = {
@@ -169,6 +172,8 @@ OTHER_CUSTOMERS_IDS = (
     "pk",
     "method+factor_id",
     "number",
+    "method_id",
+    "confirmation_number",
 )
 
 
@@ -267,6 +272,8 @@ def ned() -> Others:
         # A plan change of Ned's waiting for his next bill cycle (cancellable): its page,
         # cancelling it on the web and in the API.
         "order_id": [pending_order(customer).pk],
+        # A saved payment method (remove, make default) and a payment (its receipt).
+        **payments_sweep_ids(customer),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -332,6 +339,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "services": rows(Subscription, account=account),
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
+        **payments_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}

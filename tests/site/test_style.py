@@ -30,6 +30,7 @@ SKIPPED_DIRS = {"migrations", "__pycache__", "locale", "static"}
 ALLOWED_LITERALS: dict[tuple[str, str], str] = {
     ("dropline/subscriptions/models.py", "cancelled"): "a stored status value, shown as Canceled",
     ("dropline/orders/models.py", "cancelled"): "a stored status value, shown as Canceled",
+    ("dropline/payments/models.py", "cancelled"): "a stored status value, shown as Canceled",
     ("dropline/orders/placing.py", "order.cancelled"): "an audit action's code, as staff filter it",
     ("dropline/backoffice/words.py", "order.cancelled"): "an audit action's code, said in words",
     ("dropline/api/orders/schemas.py", "`pending`, `completed` or `cancelled`."): (

@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from django.db.models import Model
+
 from dropline.billing.models import Invoice
 from dropline.catalog.models import AddOn, EquipmentModel, Plan, Promotion
 from dropline.core import clock
@@ -145,3 +147,37 @@ def release(day: dt.date) -> int:
     """The simulator's late outcomes due by ``day``, delivered with the clock on it."""
     with clock.frozen(at(day)):
         return simulator.release_due_events()
+
+
+def sweep_ids(customer: Customer) -> dict[str, list[object]]:
+    """For the cross-account sweep: a saved card and a payment of ``customer``'s (who
+    owes money), as the paths name them."""
+    from dropline.payments.paying import pay
+
+    method = save_card(customer)
+    payment = pay(
+        account=customer.account,
+        amount_cents=100,
+        idempotency_key="sweep",
+        source="portal",
+        actor=customer.user,
+    )
+    return {"method_id": [method.pk], "confirmation_number": [payment.confirmation_number]}
+
+
+def sweep_rows(account: CustomerAccount) -> dict[str, list[dict[str, object]]]:
+    """Everything of the account's in payments a request could change."""
+    from dropline.payments.models import ScheduledPayment
+
+    models: tuple[tuple[str, type[Model]], ...] = (
+        ("payment_methods", PaymentMethod),
+        ("payments", Payment),
+        ("scheduled_payments", ScheduledPayment),
+    )
+    return {
+        name: [
+            dict(row)
+            for row in model._default_manager.filter(account=account).order_by("pk").values()
+        ]
+        for name, model in models
+    }

@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                     "holder_name",
                     models.CharField(max_length=120, verbose_name="name on the method"),
                 ),
-                ("behaviour", models.CharField(max_length=32, verbose_name="behaviour")),
+                ("behaviour", models.CharField(max_length=32, verbose_name="behavior")),
                 ("created_at", models.DateTimeField(verbose_name="created")),
                 (
                     "detached_at",
