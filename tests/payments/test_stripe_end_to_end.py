@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
@@ -19,9 +19,10 @@ from dropline.payments import methods
 from dropline.payments.events import APPLIED, OLDER, receive_webhook
 from dropline.payments.models import GatewayEvent, Payment, PaymentMethod
 from dropline.payments.paying import pay
+from tests.support.app_client import App
 from tests.support.billing import at
 from tests.support.bills import billed_customer
-from tests.support.stripe_stub import StripeStub, sign, stripe_stub
+from tests.support.stripe_stub import PUBLISHABLE_KEY, StripeStub, sign, stripe_stub
 
 PAY_TIME = at(dt.date(2026, 1, 10))
 
@@ -217,3 +218,54 @@ def test_a_badly_signed_event_records_nothing(db: None, stub: StripeStub) -> Non
     with pytest.raises(InvalidWebhookError):
         receive_webhook(gateway="stripe", body=body, headers=sign(body, secret="whsec_other"))
     assert not GatewayEvent.objects.exists()
+
+
+def test_through_the_api_a_method_a_payment_and_stripes_webhook(db: None, stub: StripeStub) -> None:
+    """The app saves a card through Stripe, pays once per key, and Stripe's signed event
+    arrives at ``POST /api/v1/webhooks/stripe``."""
+    household = billed_customer(username="stripeapp", months=1)
+    owed = balance_cents(household.account.pk)
+    with clock.frozen(PAY_TIME):
+        app = App("stripeapp")
+        setup = app.post("/api/v1/payment-methods/setup")
+        assert setup.status_code == 200, setup.content
+        assert setup.json()["gateway"] == "stripe"
+        assert setup.json()["publishable_key"] == PUBLISHABLE_KEY
+        setup_intent = setup.json()["client_secret"].split("_secret_")[0]
+        stub.confirm_setup(setup_intent)
+        added = app.post("/api/v1/payment-methods", {"token": setup_intent})
+        assert added.status_code == 201, added.content
+        paid = app.post("/api/v1/payments", {"amount_cents": owed}, Idempotency_Key="app-1")
+        again = app.post("/api/v1/payments", {"amount_cents": owed}, Idempotency_Key="app-1")
+
+    assert paid.status_code == 201, paid.content
+    assert paid.json()["status"] == "succeeded"
+    assert again.status_code == 200
+    assert again.json() == paid.json()
+    assert len(stub.posts("/v1/payment_intents")) == 1
+    payment = Payment.objects.get(confirmation_number=paid.json()["confirmation_number"])
+    charge = stub.objects[stub.objects[payment.gateway_reference]["latest_charge"]]
+    body = stub.event("charge.succeeded", charge)
+    webhook = Client(enforce_csrf_checks=True)
+
+    delivered = webhook.post(
+        "/api/v1/webhooks/stripe", body, content_type="application/json", headers=sign(body)
+    )
+    replayed = webhook.post(
+        "/api/v1/webhooks/stripe", body, content_type="application/json", headers=sign(body)
+    )
+    forged = webhook.post(
+        "/api/v1/webhooks/stripe",
+        body,
+        content_type="application/json",
+        headers=sign(body, secret="whsec_forged"),
+    )
+
+    assert delivered.status_code == 200, delivered.content
+    assert delivered.json()["outcome"] == APPLIED
+    assert replayed.status_code == 200
+    assert forged.status_code == 400
+    assert GatewayEvent.objects.filter(gateway="stripe").count() == 1
+    payment.refresh_from_db()
+    assert payment.settled_at is not None
+    assert balance_cents(household.account.pk) == 0
