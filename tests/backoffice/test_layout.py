@@ -38,7 +38,14 @@ def _nav(html: str) -> list[str]:
         ),
         (
             roles.BILLING,
-            ["Customers", "Message log", "Invoices", "Bill runs", "Tax table"],
+            [
+                "Customers",
+                "Message log",
+                "Invoices",
+                "Bill runs",
+                "Tax table",
+                "Gateway events",
+            ],
         ),
         (
             roles.FIELD_DISPATCH,
@@ -56,6 +63,7 @@ def _nav(html: str) -> list[str]:
                 "Bill runs",
                 "Tax table",
                 "Catalog prices",
+                "Gateway events",
                 "Security events",
                 "Catalog",
                 "Records",
