@@ -225,6 +225,10 @@ def check(expected: int) -> None:
     if broken:
         raise SystemExit(f"ledger check failed: {broken[0]}")
     print(f"  {succeeded} payments in the database, all succeeded; every ledger check holds")
+    for connection in connections.all():
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()  # so the throwaway database can be dropped
 
 
 def run(args: argparse.Namespace, var_dir: str, database_url: str, label: str) -> None:
