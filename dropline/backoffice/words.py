@@ -53,6 +53,16 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "catalog.bundle_changed": _("Changed a bundle"),
     "order.placed": _("Placed a plan or add-on change"),
     "order.cancelled": _("Canceled a plan or add-on change"),
+    # Payments
+    "payment.sent": _("Sent a payment to the gateway"),
+    "payment.answered": _("The gateway answered a payment"),
+    "payment.event": _("A gateway event changed a payment"),
+    "payment.refund": _("Refunded a payment"),
+    "payment.scheduled": _("Scheduled a payment"),
+    "payment.schedule_cancelled": _("Canceled a scheduled payment"),
+    "payment_method.added": _("Saved a payment method"),
+    "payment_method.removed": _("Removed a payment method"),
+    "payment_method.default": _("Chose the default payment method"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -70,6 +80,13 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "order_confirmed": _("Plan or add-on change confirmed"),
     "order_effective": _("Plan or add-on change took effect"),
     "order_cancelled": _("Plan or add-on change canceled"),
+    # Payments
+    "payment_received": _("Payment receipt"),
+    "payment_failed": _("Payment did not go through"),
+    "refund_issued": _("Refund issued"),
+    "payment_method_added": _("Payment method added"),
+    "payment_method_removed": _("Payment method removed"),
+    "card_expiring": _("Card expiring soon"),
 }
 
 

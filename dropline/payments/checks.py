@@ -108,15 +108,27 @@ def clearing_matches_unsettled_payments() -> str | None:
         .annotate(total=Sum("amount_cents"))
         .values_list("sub", "total")
     )
-    unsettled = dict(
-        Payment.objects.filter(status__in=STANDING, settled_at__isnull=True)
-        .values("gateway")
-        .annotate(total=Sum("amount_cents") - Sum("refunded_cents"))
+    unsettled = Payment.objects.filter(status__in=STANDING, settled_at__isnull=True)
+    paid = dict(
+        unsettled.values("gateway")
+        .annotate(total=Sum("amount_cents"))
         .values_list("gateway", "total")
     )
-    for gateway in sorted(set(books) | set(unsettled)):
+    given_back = dict(
+        Refund.objects.filter(
+            payment__in=unsettled, status__in=POSTED_REFUNDS, gateway_reference__gt=""
+        )
+        .values("payment__gateway")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("payment__gateway", "total")
+    )
+    expected_by_gateway = {
+        gateway: int(paid.get(gateway) or 0) - int(given_back.get(gateway) or 0)
+        for gateway in set(paid) | set(given_back)
+    }
+    for gateway in sorted(set(books) | set(expected_by_gateway)):
         held = int(books.get(gateway) or 0)
-        expected = int(unsettled.get(gateway) or 0)
+        expected = expected_by_gateway.get(gateway, 0)
         if held != expected:
             return (
                 f"clearing for {gateway} holds {held} but unsettled payments less refunds "

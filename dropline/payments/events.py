@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 
 from dropline.billing.settling import settle_invoices
 from dropline.core import audit, clock
+from dropline.customers.models import CustomerAccount
 from dropline.payments import notifying, postings
 from dropline.payments.errors import InvalidWebhookError
 from dropline.payments.gateways import GATEWAYS, get_gateway
@@ -74,6 +75,14 @@ def receive_webhook(*, gateway: str, body: bytes, headers: Mapping[str, str]) ->
 def _record_and_apply(gateway: str, event: WebhookEvent) -> GatewayEvent:
     payment = None
     if event.payment_reference:
+        # The account's row first, as ``paying`` takes it, then the payment's.
+        account_id = (
+            Payment.objects.filter(gateway=gateway, gateway_reference=event.payment_reference)
+            .values_list("account_id", flat=True)
+            .first()
+        )
+        if account_id is not None:
+            CustomerAccount.objects.select_for_update().get(pk=account_id)
         payment = (
             Payment.objects.select_for_update()
             .select_related("account", "method")
@@ -140,7 +149,7 @@ def _move(event: WebhookEvent, payment: Payment) -> str:
         if was_posted:
             postings.post_return(
                 payment,
-                amount_cents=payment.amount_cents - payment.refunded_cents,
+                amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment),
                 settled=payment.settled_at is not None,
                 memo=f"Payment {payment.confirmation_number} failed",
             )
@@ -153,7 +162,7 @@ def _move(event: WebhookEvent, payment: Payment) -> str:
     _set(payment, PaymentStatus.RETURNED, event)
     postings.post_return(
         payment,
-        amount_cents=payment.amount_cents - payment.refunded_cents,
+        amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment),
         settled=payment.settled_at is not None,
         memo=f"Payment {payment.confirmation_number} {event.kind.value.split('.')[-1]}",
     )
@@ -184,7 +193,9 @@ def _settle(event: WebhookEvent, payment: Payment) -> str:
         return "the payment is already settled"
     if payment.status in {PaymentStatus.SENDING, PaymentStatus.FAILED, PaymentStatus.RETURNED}:
         return f"nothing to settle: the payment is {payment.status}"
-    postings.post_settlement(payment, amount_cents=payment.amount_cents - payment.refunded_cents)
+    postings.post_settlement(
+        payment, amount_cents=payment.amount_cents - postings.posted_refunds_cents(payment)
+    )
     payment.settled_at = event.occurred_at
     payment.save(update_fields=["settled_at"])
     return APPLIED

@@ -27,7 +27,8 @@ METHOD_REMOVED = "payment_method_removed"
 CARD_EXPIRING = "card_expiring"
 
 PAYMENTS_PATH = "/billing/payments/"
-METHODS_PATH = "/billing/payment-methods/"
+PAY_PATH = "/billing/pay/"  # the portal's payments:pay
+METHODS_PATH = "/billing/methods/"  # the portal's payment_methods:list
 
 
 def receipt_path(payment: Payment) -> str:
@@ -87,7 +88,7 @@ def payment_failed(payment: Payment, *, returned: bool = False) -> None:
         event=PAYMENT_FAILED,
         subject_key=f"payment:{payment.pk}:{'returned' if returned else 'failed'}",
         account=payment.account,
-        path=receipt_path(payment),
+        path=PAY_PATH,
         values={
             "number": payment.confirmation_number,
             "amount": _money(payment.amount_cents, payment.currency),

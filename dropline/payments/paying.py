@@ -27,11 +27,10 @@ from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
 from dropline.billing.settling import settle_invoices
-from dropline.core import audit, clock, sequences
-from dropline.core.money import Money
+from dropline.core import audit, clock
 from dropline.customers.models import CustomerAccount
-from dropline.payments import notifying, postings, queries
-from dropline.payments.errors import GatewayUnavailableError, PaymentError, PaymentInProgressError
+from dropline.payments import notifying, postings, queries, rules
+from dropline.payments.errors import GatewayUnavailableError, PaymentError
 from dropline.payments.gateways import get_gateway
 from dropline.payments.gateways.base import ChargeResult, ChargeStatus
 from dropline.payments.methods import gateway_customer
@@ -46,81 +45,7 @@ from dropline.payments.models import (
 
 log = logging.getLogger(__name__)
 
-MAX_KEY_LENGTH = 80
 UNKNOWN_AFTER = dt.timedelta(minutes=1)  # a payment still sending this long: ask again
-
-
-def confirmation_number() -> str:
-    (value,) = sequences.reserve(name="payment")
-    return f"P{value:09d}"
-
-
-def gateway_key(payment: Payment) -> str:
-    """The key the gateway sees: unique across accounts, the same every time it is asked."""
-    return f"dropline-{payment.confirmation_number}"
-
-
-def _check_key(idempotency_key: str) -> str:
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise PaymentError(
-            "idempotency_key",
-            _("Send a request key of 1 to %(n)d characters.") % {"n": MAX_KEY_LENGTH},
-            "invalid_key",
-        )
-    return key
-
-
-def _repeat(existing: Payment, *, amount_cents: int, method: PaymentMethod | None) -> Payment:
-    if existing.amount_cents != amount_cents or (
-        method is not None and existing.method_id != method.pk
-    ):
-        raise PaymentError(
-            "idempotency_key",
-            _("This request key was already used for a different payment."),
-            "key_reused",
-        )
-    if existing.status == PaymentStatus.SENDING:
-        raise PaymentInProgressError(
-            "idempotency_key",
-            _("This payment is still being sent. Check its status in a moment."),
-            "in_progress",
-        )
-    return existing
-
-
-def _chosen_method(account: CustomerAccount, method: PaymentMethod | None) -> PaymentMethod:
-    if method is None:
-        chosen = queries.default_method(account=account)
-        if chosen is None:
-            raise PaymentError("payment_method_id", _("Add a payment method to pay."), "no_method")
-        return chosen
-    current = PaymentMethod.objects.filter(pk=method.pk, account_id=account.pk).first()
-    if current is None or current.removed_at is not None:
-        raise PaymentError(
-            "payment_method_id",
-            _("This payment method was removed. Choose another one."),
-            "method_removed",
-        )
-    return current
-
-
-def check_amount(account: CustomerAccount, amount_cents: int) -> None:
-    """Refuse an amount that is not positive or more than may be paid now."""
-    if amount_cents <= 0:
-        raise PaymentError(
-            "amount_cents", _("Enter an amount greater than zero."), "amount_not_positive"
-        )
-    amounts = queries.amounts_for(account=account)
-    if amounts.max_cents <= 0:
-        raise PaymentError("amount_cents", _("Nothing is owed on this account."), "nothing_to_pay")
-    if amount_cents > amounts.max_cents:
-        most = Money(amounts.max_cents, amounts.currency).format()
-        raise PaymentError(
-            "amount_cents",
-            _("That is more than you owe. The most you can pay now is %(most)s.") % {"most": most},
-            "over_balance",
-        )
 
 
 def _record(
@@ -141,9 +66,9 @@ def _record(
             .first()
         )
         if existing is not None:
-            return _repeat(existing, amount_cents=amount_cents, method=method), False
-        chosen = _chosen_method(locked, method)
-        check_amount(locked, amount_cents)
+            return rules.repeat_of(existing, amount_cents=amount_cents, method=method), False
+        chosen = rules.chosen_method(locked, method)
+        rules.check_amount(locked, amount_cents)
         payment = Payment.objects.create(
             account=locked,
             method=chosen,
@@ -152,7 +77,7 @@ def _record(
             status=PaymentStatus.SENDING,
             source=PaymentSource(source),
             idempotency_key=key,
-            confirmation_number=confirmation_number(),
+            confirmation_number=rules.confirmation_number(),
             gateway=chosen.gateway,
             created_by=actor,
             created_at=clock.now(),
@@ -175,7 +100,7 @@ def _charge(payment: Payment) -> ChargeResult:
         method_token=payment.method.token,
         amount_cents=payment.amount_cents,
         currency=payment.currency,
-        idempotency_key=gateway_key(payment),
+        idempotency_key=rules.gateway_key(payment),
         description=f"Payment {payment.confirmation_number}",
         metadata={
             "account": payment.account.number,
@@ -194,7 +119,11 @@ def accepted(payment: Payment) -> None:
 
 def record_outcome(payment_id: int, result: ChargeResult) -> Payment:
     """Step 3: the gateway's answer recorded, once (a second answer changes nothing)."""
+    account_id = Payment.objects.values_list("account_id", flat=True).get(pk=payment_id)
     with transaction.atomic():
+        # The account's row first, as ``pay`` takes it: while a payment is being
+        # recorded, no other one's outcome changes the balance under it.
+        CustomerAccount.objects.select_for_update().get(pk=account_id)
         payment = (
             Payment.objects.select_for_update()
             .select_related("account", "method")
@@ -259,8 +188,12 @@ def pay(
     reached the gateway and was declined) or ``sending`` (no answer yet: found out
     later). Raises ``PaymentError`` when refused before the gateway (nothing written)
     and ``PaymentInProgressError`` while a request under the same key is being sent.
+
+    Call it outside any transaction of the caller's: the payment's row must be
+    committed before the gateway is asked, or a rollback after the charge would lose
+    the record of money taken.
     """
-    key = _check_key(idempotency_key)
+    key = rules.check_key(idempotency_key)
     payment, fresh = _record(
         account=account,
         amount_cents=amount_cents,
@@ -308,7 +241,7 @@ def schedule_payment(
     method: PaymentMethod | None = None,
 ) -> ScheduledPayment:
     """Pay ``amount_cents`` on ``pay_on`` (from tomorrow up to the bill's due date)."""
-    key = _check_key(idempotency_key)
+    key = rules.check_key(idempotency_key)
     with transaction.atomic():
         locked = CustomerAccount.objects.select_for_update().get(pk=account.pk)
         existing = ScheduledPayment.objects.filter(
@@ -322,8 +255,8 @@ def schedule_payment(
                     "key_reused",
                 )
             return existing
-        chosen = _chosen_method(locked, method)
-        check_amount(locked, amount_cents)
+        chosen = rules.chosen_method(locked, method)
+        rules.check_amount(locked, amount_cents)
         amounts = queries.amounts_for(account=locked)
         today = clock.today()
         if pay_on <= today:

@@ -13,10 +13,12 @@ Each function posts in the caller's transaction; the caller then settles invoice
 
 from __future__ import annotations
 
+from django.db.models import Sum
+
 from dropline.core import clock
 from dropline.ledger.models import Book, JournalTransaction, TransactionKind
 from dropline.ledger.posting import Entry, Posting, post, reversal
-from dropline.payments.models import Payment, Refund
+from dropline.payments.models import Payment, Refund, RefundStatus
 
 
 def _posting(
@@ -88,6 +90,16 @@ def post_return(payment: Payment, *, amount_cents: int, settled: bool, memo: str
             memo=memo,
         )
     )
+
+
+def posted_refunds_cents(payment: Payment) -> int:
+    """What refunds of ``payment`` have given back on the books so far (one query)."""
+    total = Refund.objects.filter(
+        payment_id=payment.pk,
+        status__in=(RefundStatus.PENDING, RefundStatus.SUCCEEDED),
+        gateway_reference__gt="",
+    ).aggregate(total=Sum("amount_cents"))["total"]
+    return int(total or 0)
 
 
 def refund_memo(refund: Refund) -> str:

@@ -38,7 +38,7 @@ PAYMENT_KINDS = (TransactionKind.PAYMENT, TransactionKind.RETURN, TransactionKin
 class PayableAmounts:
     currency: str
     balance_cents: int  # owed (positive) or in credit (negative), from the ledger
-    amount_due_cents: int  # what the latest open bill asked, less payments since
+    amount_due_cents: int  # what the latest open bill asked, less payments since and pending
     due_on: dt.date | None
     pending_cents: int  # sent but not yet known (sending)
     max_cents: int  # the most one payment may be: balance + allowance - pending
@@ -74,13 +74,15 @@ def amounts_for(*, account: CustomerAccount) -> PayableAmounts:
         .only("amount_due_cents", "due_on", "created_at")
         .first()
     )
+    pending = pending_cents(account.pk)
     due = 0
     due_on = None
     if bill is not None:
+        # What the bill asked, less payments since (and any still being sent), never
+        # more than the balance.
         due = bill.amount_due_cents + _payments_since(account.pk, bill.created_at)
-        due = max(0, min(due, balance))
+        due = max(0, min(due, balance) - pending)
         due_on = bill.due_on
-    pending = pending_cents(account.pk)
     allowance = int(settings.DROPLINE_PREPAYMENT_ALLOWANCE_CENTS)
     return PayableAmounts(
         currency=account.currency,

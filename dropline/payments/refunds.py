@@ -9,6 +9,8 @@ posted and told to the customer.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,14 +18,14 @@ from dropline.accounts.models import User
 from dropline.billing.settling import settle_invoices
 from dropline.core import audit, clock
 from dropline.core.money import Money
-from dropline.payments import notifying, postings
+from dropline.payments import notifying, postings, rules
 from dropline.payments.errors import GatewayUnavailableError, PaymentError
 from dropline.payments.gateways import get_gateway
 from dropline.payments.gateways.base import RefundResult
 from dropline.payments.gateways.base import RefundStatus as GatewayRefundStatus
 from dropline.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
-MAX_KEY_LENGTH = 80
+UNKNOWN_AFTER = dt.timedelta(minutes=1)
 
 
 def _record(
@@ -85,13 +87,7 @@ def refund(
     """Give back ``amount_cents`` of ``payment`` (at most what is left of it). Returns
     the refund: ``succeeded``, ``pending`` (the gateway answers later) or ``failed``.
     A repeat of the key returns the first refund."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise PaymentError(
-            "idempotency_key",
-            _("Send a request key of 1 to %(n)d characters.") % {"n": MAX_KEY_LENGTH},
-            "invalid_key",
-        )
+    key = rules.check_key(idempotency_key)
     found, fresh = _record(
         payment=payment, amount_cents=amount_cents, reason=reason, actor=actor, key=key
     )
@@ -115,14 +111,36 @@ def send_refund(refund: Refund) -> Refund:
     return _record_answer(refund.pk, result)
 
 
+def resolve_unknown_refunds(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Ask the gateway again, with the same key, about refunds whose answer never came
+    (a timeout) a minute after they were asked. Returns how many got an answer."""
+    moment = now or clock.now()
+    waiting = list(
+        Refund.objects.filter(
+            status=RefundStatus.PENDING,
+            gateway_reference="",
+            created_at__lte=moment - UNKNOWN_AFTER,
+        )
+        .select_related("payment")
+        .order_by("created_at", "id")[:limit]
+    )
+    answered = 0
+    for found in waiting:
+        if send_refund(found).gateway_reference:
+            answered += 1
+    return answered
+
+
 def _record_answer(refund_id: int, result: RefundResult) -> Refund:
+    payment_id = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
     with transaction.atomic():
-        found = Refund.objects.select_for_update().get(pk=refund_id)
+        # The payment's row (and its account's) before the refund's, as events take them.
         payment = (
             Payment.objects.select_for_update()
             .select_related("account", "method")
-            .get(pk=found.payment_id)
+            .get(pk=payment_id)
         )
+        found = Refund.objects.select_for_update().get(pk=refund_id)
         found.payment = payment
         if found.gateway_reference or found.status != RefundStatus.PENDING:
             return found  # answered already

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from dropline.payments import methods, paying
+from dropline.payments import methods, paying, refunds
 from dropline.payments.gateways import simulator
 
 
@@ -22,8 +22,8 @@ def warn_expiring_task() -> int:
 
 @shared_task(name="payments.resolve_unknown")
 def resolve_unknown_task() -> int:
-    """Every minute: payments whose gateway answer never came, asked again."""
-    return paying.resolve_unknown()
+    """Every minute: payments and refunds whose gateway answer never came, asked again."""
+    return paying.resolve_unknown() + refunds.resolve_unknown_refunds()
 
 
 @shared_task(name="payments.release_simulator_events")

@@ -194,3 +194,37 @@ def test_a_signature_older_than_five_minutes_is_refused():
     with clock.frozen(at(PAY_DAY) + dt.timedelta(minutes=4)):
         event = receive_webhook(gateway="simulator", body=body, headers=headers)
     assert event.outcome == "not acted on"
+
+
+def test_a_refund_that_fails_later_is_reversed_and_released():
+    from dropline.payments.models import RefundStatus
+    from dropline.payments.refunds import refund
+    from tests.support.factories import make_user
+
+    payer = bank_payer("000123456789")
+    payment = pay_on(PAY_DAY, payer, 2000, "bank")
+    release(PAY_DAY + 4 * DAY)
+    payment.refresh_from_db()
+    clerk = make_user(username="clerk", is_staff=True, second_factor=False)
+    with clock.frozen(at(PAY_DAY + 4 * DAY)):
+        pending = refund(
+            payment=payment, amount_cents=500, reason="x", actor=clerk, idempotency_key="r"
+        )
+    assert payer.balance == payer.invoice.total_cents - 1500
+    occurred = at(PAY_DAY + 5 * DAY)
+    body = json.dumps(
+        {
+            "id": "evt_refund_failed",
+            "type": "refund.failed",
+            "created": occurred.isoformat(),
+            "data": {"refund": pending.gateway_reference, "failure_code": "account_closed"},
+        }
+    ).encode()
+    with clock.frozen(occurred):
+        event = receive_webhook(gateway="simulator", body=body, headers=simulator.sign(body))
+    assert event.outcome == "applied"
+    pending.refresh_from_db()
+    payment.refresh_from_db()
+    assert (pending.status, payment.refunded_cents) == (RefundStatus.FAILED, 0)
+    assert payer.balance == payer.invoice.total_cents - 2000
+    assert broken_invariants() == []

@@ -102,7 +102,8 @@ def test_a_timeout_is_found_out_later_with_the_same_key():
     assert payment.status == PaymentStatus.SENDING
     assert payer.balance == owed  # not posted while unknown
     # While it is unknown it counts as paid: nothing more may be paid.
-    assert queries.amounts_for(account=payer.account).max_cents == 0
+    amounts = queries.amounts_for(account=payer.account)
+    assert (amounts.max_cents, amounts.amount_due_cents, amounts.pending_cents) == (0, 0, owed)
     assert refused(lambda: pay_on(PAY_DAY, payer, 100, "x")).code == "nothing_to_pay"
     later = at(PAY_DAY) + dt.timedelta(minutes=5)
     with clock.frozen(later):

@@ -120,3 +120,13 @@ def test_another_accounts_payment_and_method_are_not_found(app, payer):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "payment_method_id"
     assert Payment.objects.filter(account=payer.account).count() == 0
+
+
+def test_a_refusal_is_said_in_the_callers_language(payer):
+    app = App("paula")
+    owed = payer.balance
+    response = app.post(
+        PAYMENTS, {"amount_cents": owed + 1}, Idempotency_Key="es", Accept_Language="es"
+    )
+    assert response.status_code == 422
+    assert "Lo máximo que puede pagar ahora es" in response.json()["detail"]
