@@ -31,6 +31,7 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
+from dropline.payments.models import GatewayEvent
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
@@ -56,6 +57,7 @@ class Samples:
     plan_pk: int
     promotion_pk: int
     channel_pk: int
+    gateway_event_pk: int
 
 
 @pytest.fixture
@@ -112,6 +114,14 @@ def samples(demo: None) -> Samples:
         plan_pk=Plan.objects.order_by("pk")[0].pk,
         promotion_pk=Promotion.objects.order_by("pk")[0].pk,
         channel_pk=Channel.objects.order_by("pk")[0].pk,
+        gateway_event_pk=GatewayEvent.objects.create(
+            gateway="stripe",
+            event_id="evt_gate",
+            kind="other",
+            occurred_at=now,
+            received_at=now,
+            payload={"id": "evt_gate", "type": "customer.created"},
+        ).pk,
     )
 
 
@@ -126,6 +136,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "invitation_id": samples.invitation_id,
         "invoice_number": samples.invoice_number,
         "kind": "plan",
+        "event_pk": samples.gateway_event_pk,
     }
     pk_by_name = {
         "message": samples.message_pk,
