@@ -345,6 +345,9 @@ DROPLINE_DISPUTE_WINDOW_DAYS = env_int(
     "DROPLINE_DISPUTE_WINDOW_DAYS", default=365, minimum=1, maximum=3660
 )
 DROPLINE_UPLOAD_ROOT = os.environ.get("DROPLINE_UPLOAD_ROOT") or str(VAR_DIR / "uploads")
+# The Stripe adapter (dropline.payments.gateways.stripe_gateway): seconds to wait for
+# Stripe's answer before a charge counts as unknown (asked again later with its key).
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", default=20, minimum=1, maximum=120)
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -68,6 +68,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "billing.add_adjustment",
         "billing.void_invoice",
         "billing.view_billrun",
+        # The payment gateway's event log (webhooks as received and what they did).
+        "payments.view_gatewayevent",
         "billing.add_billrun",
         "billing.view_jurisdiction",
         "billing.view_taxrate",

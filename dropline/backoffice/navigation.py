@@ -109,6 +109,12 @@ SECTIONS: list[Section] = [
         ),
     ),
     Section(
+        _("Gateway events"),
+        "backoffice:gateway_events",
+        ("payments.view_gatewayevent",),
+        ("gateway_events", "gateway_event"),
+    ),
+    Section(
         _("Security events"),
         "backoffice:security_events",
         ("accounts.view_securityevent",),

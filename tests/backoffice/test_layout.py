@@ -49,6 +49,7 @@ def _nav(html: str) -> list[str]:
                 "Tax table",
                 "Collections",
                 "Disputes",
+                "Gateway events",
             ],
         ),
         (
@@ -70,6 +71,7 @@ def _nav(html: str) -> list[str]:
                 "Collections",
                 "Catalog prices",
                 "Disputes",
+                "Gateway events",
                 "Security events",
                 "Catalog",
                 "Records",

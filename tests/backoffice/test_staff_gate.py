@@ -32,7 +32,7 @@ from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
-from dropline.payments.models import Payment
+from dropline.payments.models import GatewayEvent, Payment
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
@@ -62,6 +62,7 @@ class Samples:
     confirmation: str  # a payment's confirmation number (the demo household's)
     dispute_id: int
     attachment_id: int
+    gateway_event_pk: int
 
 
 @pytest.fixture
@@ -131,6 +132,14 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         confirmation=Payment.objects.order_by("pk")[0].confirmation_number,
         dispute_id=dispute.pk,
         attachment_id=dispute.attachments.get().pk,
+        gateway_event_pk=GatewayEvent.objects.create(
+            gateway="stripe",
+            event_id="evt_gate",
+            kind="other",
+            occurred_at=now,
+            received_at=now,
+            payload={"id": "evt_gate", "type": "customer.created"},
+        ).pk,
     )
 
 
@@ -148,6 +157,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "confirmation": samples.confirmation,
         "dispute_id": samples.dispute_id,
         "attachment_id": samples.attachment_id,
+        "event_pk": samples.gateway_event_pk,
     }
     pk_by_name = {
         "message": samples.message_pk,
