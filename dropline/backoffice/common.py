@@ -4,11 +4,13 @@ pages that show rendered email HTML, and the forms' base (``StaffForm``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.http import HttpResponse
 
+from dropline.core.money import Money
 from dropline.core.security import CONTENT_SECURITY_POLICY
 
 PAGE_SIZE = 50
@@ -47,3 +49,24 @@ class StaffForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """A ledger entry as staff read it: the book, its sub-account in words, and the
+    amount in the debit or the credit column."""
+
+    book: str
+    sub: str
+    debit: Money | None
+    credit: Money | None
+
+    @classmethod
+    def of(cls, *, book: str, sub: str, cents: int, currency: str) -> ShownEntry:
+        amount = Money(abs(cents), currency)
+        return cls(
+            book=book,
+            sub=sub,
+            debit=amount if cents > 0 else None,
+            credit=amount if cents < 0 else None,
+        )

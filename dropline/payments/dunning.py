@@ -188,6 +188,17 @@ def _url(path: str) -> str:
     return f"{settings.DROPLINE_PUBLIC_URL.rstrip('/')}{path}"
 
 
+# What each step tells the account's people, and under which category.
+_TOLD = {
+    DunningStepKind.REMINDER: ("payment_reminder", Category.PAYMENTS),
+    DunningStepKind.OVERDUE: ("payment_overdue", Category.PAYMENTS),
+    DunningStepKind.LATE_FEE: ("late_fee", Category.PAYMENTS),
+    DunningStepKind.WARNING: ("suspension_warning", Category.PAYMENTS),
+    # A change to the services: told under "service changes", once per person.
+    DunningStepKind.SUSPENDED: ("services_suspended", Category.SERVICE),
+}
+
+
 def _do(account: CustomerAccount, bill: _Bill, step: str, today: dt.date) -> None:
     context = {
         "provider_name": settings.DROPLINE_PROVIDER_NAME,
@@ -195,29 +206,12 @@ def _do(account: CustomerAccount, bill: _Bill, step: str, today: dt.date) -> Non
         "due": bill.due_on,
         "url": _url(BILLING_PATH),
     }
-    subject = f"invoice:{bill.invoice_id}"
     if step == DunningStepKind.REMINDER:
         amount = balance_cents(account.pk) - held_cents(account_id=account.pk)
         context["amount"] = Money(max(0, amount), bill.currency).format()
-        notify(
-            event="payment_reminder",
-            category=Category.PAYMENTS,
-            subject_key=subject,
-            account=account,
-            link=BILLING_PATH,
-            context=context,
-        )
     elif step == DunningStepKind.OVERDUE:
         amount = past_due_cents(account_id=account.pk, invoice_id=bill.invoice_id, today=today)
         context["amount"] = Money(amount, bill.currency).format()
-        notify(
-            event="payment_overdue",
-            category=Category.PAYMENTS,
-            subject_key=subject,
-            account=account,
-            link=BILLING_PATH,
-            context=context,
-        )
     elif step == DunningStepKind.LATE_FEE:
         fee = int(settings.DROPLINE_LATE_FEE_CENTS)
         if fee <= 0:
@@ -233,40 +227,24 @@ def _do(account: CustomerAccount, bill: _Bill, step: str, today: dt.date) -> Non
             occurred_on=today,
         )
         context["fee"] = Money(fee, bill.currency).format()
-        notify(
-            event="late_fee",
-            category=Category.PAYMENTS,
-            subject_key=subject,
-            account=account,
-            link=BILLING_PATH,
-            context=context,
-        )
     elif step == DunningStepKind.WARNING:
         context["suspend_on"] = step_day(
             DunningStepKind.SUSPENDED, due_on=bill.due_on, extended_to=bill.extended_to
-        )
-        notify(
-            event="suspension_warning",
-            category=Category.PAYMENTS,
-            subject_key=subject,
-            account=account,
-            link=BILLING_PATH,
-            context=context,
         )
     elif step == DunningStepKind.SUSPENDED:
         suspend_services(
             account=account,
             reason=f"Bill {bill.number} unpaid {(today - bill.due_on).days} days after it was due",
         )
-        # A change to the services: told under "service changes", once per person.
-        notify(
-            event="services_suspended",
-            category=Category.SERVICE,
-            subject_key=subject,
-            account=account,
-            link=BILLING_PATH,
-            context=context,
-        )
+    event, category = _TOLD[DunningStepKind(step)]
+    notify(
+        event=event,
+        category=category,
+        subject_key=f"invoice:{bill.invoice_id}",
+        account=account,
+        link=BILLING_PATH,
+        context=context,
+    )
 
 
 def after_payment(*, account_id: int) -> bool:

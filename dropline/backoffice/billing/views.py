@@ -21,6 +21,7 @@ from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.billing.forms import AdjustmentForm, InvoiceSearchForm, VoidInvoiceForm
 from dropline.backoffice.billing.summary import signed_amount
+from dropline.backoffice.common import ShownEntry
 from dropline.billing import search
 from dropline.billing.adjustments import enter_adjustment, void_invoice
 from dropline.billing.describe import describe_line
@@ -79,14 +80,6 @@ class ShownLine:
 
 
 @dataclass(frozen=True)
-class ShownEntry:
-    book: str
-    sub: str
-    debit: Money | None
-    credit: Money | None
-
-
-@dataclass(frozen=True)
 class ShownTransaction:
     kind: str
     effective_on: object
@@ -120,13 +113,9 @@ def _postings(invoice: Invoice) -> list[ShownTransaction]:
             sub = names.get(entry.sub, entry.sub)
             if entry.book == Book.RECEIVABLE:
                 sub = invoice.account.display_number
-            amount = Money(abs(entry.amount_cents), invoice.currency)
             entries.append(
-                ShownEntry(
-                    book=entry.book,
-                    sub=sub,
-                    debit=amount if entry.amount_cents > 0 else None,
-                    credit=amount if entry.amount_cents < 0 else None,
+                ShownEntry.of(
+                    book=entry.book, sub=sub, cents=entry.amount_cents, currency=invoice.currency
                 )
             )
         shown.append(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
+from dropline.backoffice.common import ShownEntry
 from dropline.backoffice.payments.forms import PaymentSearchForm, RefundForm
 from dropline.core.money import Money
 from dropline.ledger import queries as ledger
@@ -67,14 +68,6 @@ def payment_search(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class ShownEntry:
-    book: str
-    sub: str
-    debit: Money | None
-    credit: Money | None
-
-
-@dataclass(frozen=True)
 class ShownTransaction:
     kind: str
     reference: str
@@ -84,12 +77,11 @@ class ShownTransaction:
 
 
 def _entry(payment: Payment, book: str, sub: str, cents: int) -> ShownEntry:
-    amount = Money(abs(cents), payment.currency)
-    return ShownEntry(
+    return ShownEntry.of(
         book=book,
         sub=payment.account.display_number if book == Book.RECEIVABLE else sub,
-        debit=amount if cents > 0 else None,
-        credit=amount if cents < 0 else None,
+        cents=cents,
+        currency=payment.currency,
     )
 
 
