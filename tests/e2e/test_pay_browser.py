@@ -1,7 +1,10 @@
 """Pay now in the browser: the demo customer adds a card on the simulator's page, pays
 the amount due, reads the receipt with its confirmation number, and a double click on
-"Pay" pays once. The new pages have nothing axe-core rates as a violation, in English and
-in Spanish, on a desktop and on a 390px phone, and none scrolls sideways."""
+"Pay" pays once (on PostgreSQL: the test server on SQLite's in-memory database shares one
+connection among its request threads, so two requests at once are not two transactions
+there as they are behind ``dropline serve``). The new pages have nothing axe-core rates
+as a violation, in English and in Spanish, on a desktop and on a 390px phone, and none
+scrolls sideways."""
 
 from __future__ import annotations
 
@@ -36,9 +39,7 @@ def assert_fine(page: Page, *, spanish: bool = False) -> None:
     assert not problems, f"{page.url}: {problems}"
 
 
-def test_add_a_card_pay_the_amount_due_and_a_double_click_pays_once(
-    customer_page: Page, demo_site: DemoSite
-) -> None:
+def test_add_a_card_and_pay_the_amount_due(customer_page: Page, demo_site: DemoSite) -> None:
     from dropline.payments.models import Payment
 
     page = customer_page
@@ -63,7 +64,7 @@ def test_add_a_card_pay_the_amount_due_and_a_double_click_pays_once(
     due = page.get_by_label(re.compile(r"^Amount due: "))
     expect(due).to_be_checked()
     expect(page.get_by_label(re.compile(r"^Visa •••• 4242"))).to_be_checked()
-    page.get_by_role("button", name="Pay", exact=True).dblclick()
+    page.get_by_role("button", name="Pay", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your payment is made")
     number = page.locator("#confirmation-number").inner_text()
     assert re.fullmatch(r"P\d{9}", number)
@@ -73,6 +74,19 @@ def test_add_a_card_pay_the_amount_due_and_a_double_click_pays_once(
 
     page.goto(demo_site.at("/billing/payments/"))
     expect(page.get_by_role("link", name=number)).to_be_visible()
+
+
+@pytest.mark.postgres
+def test_a_double_click_on_pay_pays_once(customer_page: Page, demo_site: DemoSite) -> None:
+    from dropline.payments.models import Payment
+
+    page = customer_page
+    before = Payment.objects.count()
+    page.goto(demo_site.at("/billing/pay/"))
+    expect(page.get_by_label(re.compile(r"^Amount due: "))).to_be_checked()
+    page.get_by_role("button", name="Pay", exact=True).dblclick()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your payment is made")
+    assert Payment.objects.count() == before + 1
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
