@@ -117,6 +117,8 @@ class SecurityEventKind(models.TextChoices):
     EMAIL_REMOVED = "email_removed", _("Email address removed")
     EMAIL_CHANGED = "email_changed", _("Email address changed")
     PHONE_CHANGED = "phone_changed", _("Mobile number changed")
+    PAYMENT_METHOD_ADDED = "payment_method_added", _("Payment method added")
+    PAYMENT_METHOD_REMOVED = "payment_method_removed", _("Payment method removed")
 
 
 class SecurityEvent(models.Model):

@@ -16,10 +16,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dropline.accounts.models import User
+from dropline.accounts.models import SecurityEventKind, User
 from dropline.core import audit, clock
 from dropline.core.dates import add_months
 from dropline.customers.models import CustomerAccount
+from dropline.identity.security_events import record as security_events
 from dropline.payments import notifying
 from dropline.payments.errors import PaymentError
 from dropline.payments.gateways import get_gateway
@@ -131,8 +132,20 @@ def add_method(
                 "security": True,
             },
         )
+        _security_event(SecurityEventKind.PAYMENT_METHOD_ADDED, method, actor)
         notifying.method_changed(method, event=notifying.METHOD_ADDED)
     return method
+
+
+def _security_event(kind: str, method: PaymentMethod, actor: User | None) -> None:
+    """On the person's security activity: who added or removed a way to pay (staff
+    acting for a customer are audited instead)."""
+    if actor is not None and not actor.is_staff:
+        security_events.record(
+            kind=kind,
+            user=actor,
+            data={"brand": method.brand, "last4": method.last4, "account": method.account_id},
+        )
 
 
 def remove_method(*, method: PaymentMethod, actor: User | None) -> None:
@@ -165,6 +178,7 @@ def remove_method(*, method: PaymentMethod, actor: User | None) -> None:
                 "security": True,
             },
         )
+        _security_event(SecurityEventKind.PAYMENT_METHOD_REMOVED, current, actor)
         notifying.method_changed(current, event=notifying.METHOD_REMOVED)
         token, gateway_name = current.token, current.gateway
         transaction.on_commit(lambda: get_gateway(gateway_name).detach_method(token=token))

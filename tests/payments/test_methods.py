@@ -86,3 +86,19 @@ def test_a_card_expiring_within_a_month_is_warned_about_once():
     assert expiring.expiry_warned_on == dt.date(2026, 11, 20)
     [warning] = messages(payer.account, "card_expiring")
     assert "12/2026" in warning
+
+
+def test_adding_and_removing_a_method_shows_on_the_persons_security_activity():
+    from dropline.accounts.models import SecurityEvent, SecurityEventKind
+    from dropline.identity.security_events.describe import describe
+
+    payer = make_payer()
+    with clock.frozen(at(PAY_DAY)):
+        second = save_card(payer.customer, "5555555555554444")
+    methods.remove_method(method=second, actor=payer.customer.user)
+    events = list(SecurityEvent.objects.filter(user=payer.customer.user).order_by("at", "pk"))
+    kinds = [event.kind for event in events]
+    assert kinds.count(SecurityEventKind.PAYMENT_METHOD_ADDED) == 2
+    assert kinds[-1] == SecurityEventKind.PAYMENT_METHOD_REMOVED
+    assert describe(events[-1]) == "Payment method removed: Mastercard •••• 4444"
+    assert "5555555555554444" not in str([event.data for event in events])

@@ -72,4 +72,12 @@ def describe(event: SecurityEvent) -> str:
         if data.get("added"):
             return _("Mobile number added: %(added)s") % data
         return _("Mobile number removed: %(removed)s") % data
+    if kind in {Kind.PAYMENT_METHOD_ADDED, Kind.PAYMENT_METHOD_REMOVED}:
+        what = _("%(brand)s •••• %(last4)s") % {
+            "brand": str(data.get("brand", "")).title(),
+            "last4": data.get("last4", ""),
+        }
+        if kind == Kind.PAYMENT_METHOD_ADDED:
+            return _("Payment method added: %(method)s") % {"method": what}
+        return _("Payment method removed: %(method)s") % {"method": what}
     return str(event.get_kind_display())
