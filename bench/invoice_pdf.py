@@ -49,11 +49,11 @@ def setup() -> None:
 
 
 def build(services: int, holder: str) -> tuple[Any, int]:  # Django is set up first
-    from dropline.billing.cycles import Cycle
     from dropline.billing.grouping import BillTotals, group_lines
     from dropline.billing.models import Invoice
     from dropline.billing.queries import InvoiceDetail
     from dropline.billing.rating import rate
+    from dropline.customers.cycles import Cycle
     from dropline.customers.models import CustomerAccount, ServiceAddress
     from tests.support.histories import (
         add_on,

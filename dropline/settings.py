@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dropline.catalog",
     "dropline.subscriptions",
     "dropline.network",
+    "dropline.usage",
     "dropline.ledger",
     "dropline.billing",
     "dropline.orders",
@@ -348,6 +349,20 @@ DROPLINE_UPLOAD_ROOT = os.environ.get("DROPLINE_UPLOAD_ROOT") or str(VAR_DIR / "
 # The Stripe adapter (dropline.payments.gateways.stripe_gateway): seconds to wait for
 # Stripe's answer before a charge counts as unknown (asked again later with its key).
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", default=20, minimum=1, maximum=120)
+# Usage (dropline.usage). Raw accounting records are kept this many days (on PostgreSQL
+# whole monthly partitions are dropped once every day in them is older), hourly roll-ups
+# this many; daily and per-cycle totals are kept. The first cycle with extra data in
+# DROPLINE_USAGE_COURTESY_MONTHS months is not charged (0: always charged).
+DROPLINE_USAGE_RAW_RETENTION_DAYS = env_int(
+    "DROPLINE_USAGE_RAW_RETENTION_DAYS", default=90, minimum=1, maximum=3660
+)
+DROPLINE_USAGE_HOURLY_RETENTION_DAYS = env_int(
+    "DROPLINE_USAGE_HOURLY_RETENTION_DAYS", default=62, minimum=1, maximum=3660
+)
+DROPLINE_USAGE_COURTESY_MONTHS = env_int(
+    "DROPLINE_USAGE_COURTESY_MONTHS", default=12, minimum=0, maximum=120
+)
+
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -30,7 +30,6 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 
-from dropline.billing.cycles import anchor_days_starting_on
 from dropline.billing.invoicing import SkipReason, issue_invoices
 from dropline.billing.models import (
     BillRun,
@@ -42,6 +41,7 @@ from dropline.billing.models import (
 )
 from dropline.billing.notifying import notify_bills_ready
 from dropline.core import clock
+from dropline.customers.cycles import anchor_days_starting_on
 from dropline.customers.models import AccountStatus, CustomerAccount
 
 log = logging.getLogger(__name__)

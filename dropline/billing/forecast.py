@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.cycles import Cycle, cycle_containing
 from dropline.billing.describe import is_account_discount, is_bundle, label_in
 from dropline.billing.history import AccountHistory, load_history
 from dropline.billing.lines import RatedLine
@@ -24,6 +23,7 @@ from dropline.billing.rating import rate
 from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
+from dropline.customers.cycles import Cycle, cycle_containing
 
 
 @dataclass

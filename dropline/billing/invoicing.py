@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Value, When
 
-from dropline.billing.cycles import cycle_starting_on
 from dropline.billing.history import AccountHistory, load_histories
 from dropline.billing.lines import RatedLine
 from dropline.billing.models import (
@@ -31,6 +30,7 @@ from dropline.billing.models import (
 )
 from dropline.billing.rating import rate
 from dropline.core import bulk, clock, sequences
+from dropline.customers.cycles import cycle_starting_on
 from dropline.ledger.models import Book, TransactionKind
 from dropline.ledger.posting import Entry, Posting, post_many
 from dropline.ledger.queries import balances_cents

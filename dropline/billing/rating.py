@@ -37,7 +37,6 @@ from itertools import pairwise
 from django.utils import translation
 from django.utils.translation import gettext
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.history import (
     AccountDiscountTerm,
     AccountHistory,
@@ -50,6 +49,7 @@ from dropline.billing.lines import RatedLine, prorate
 from dropline.billing.models import AdjustmentKind, ChargeCategory, LineKind
 from dropline.billing.taxes import tax_lines
 from dropline.core.formatting import display_date
+from dropline.customers.cycles import Cycle
 
 __all__ = ["RatedLine", "bundle_on", "rate", "true_up_period"]
 

@@ -70,6 +70,19 @@ class Plan(models.Model):
         blank=True,
         help_text=_("Empty means unlimited."),
     )
+    # Data past the allowance (internet): billed in blocks of ``overage_block_gb`` at
+    # ``overage_block_cents`` each, a started block in full, at most ``overage_cap_cents``
+    # in a cycle (empty: no cap). No block size means no overage is charged.
+    overage_block_gb = models.PositiveIntegerField(
+        _("extra data block (GB)"), null=True, blank=True
+    )
+    overage_block_cents = models.BigIntegerField(_("price per extra block (cents)"), default=0)
+    overage_cap_cents = models.BigIntegerField(
+        _("most charged for extra data in a cycle (cents)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty means no cap."),
+    )
     # Mobile "by the gig": the monthly price is the line fee, data is charged per GB.
     price_per_gb = models.DecimalField(
         _("price per GB"), max_digits=8, decimal_places=4, null=True, blank=True
@@ -95,7 +108,12 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(monthly_price_cents__gte=0), name="plan_price_not_negative"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(overage_block_cents__gte=0)
+                & (models.Q(overage_cap_cents__isnull=True) | models.Q(overage_cap_cents__gte=0)),
+                name="plan_overage_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,6 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.forecast import next_cycle
 from dropline.billing.history import TRUE_UP_KINDS, AccountHistory, PreviousLine, load_history
 from dropline.billing.lines import RatedLine
@@ -32,6 +31,7 @@ from dropline.catalog.models import EquipmentDelivery
 from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
+from dropline.customers.cycles import Cycle
 from dropline.customers.models import CustomerAccount
 from dropline.orders.changes import ADD_ADD_ON, CHANGE_PLAN, Change
 from dropline.orders.effects import Applied, apply

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dropline.billing.cycles import cycle_containing
 from dropline.catalog.models import AddOn, EquipmentKind, EquipmentModel, Plan, ServiceKind
 from dropline.catalog.queries import plans_available
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import AccountStatus, CustomerAccount
 from dropline.network.models import Equipment, EquipmentStatus
 from dropline.orders.changes import ADD_ADD_ON, CHANGE_PLAN, REMOVE_ADD_ON, Change

@@ -21,10 +21,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.discounts import end_account_discount, give_account_discount
 from dropline.billing.models import AccountDiscount, Invoice, InvoiceStatus
 from dropline.core import audit, clock
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import CustomerAccount
 from dropline.payments import queries
 from dropline.payments.disputes.queries import held_cents

@@ -40,6 +40,9 @@ class Subscription(models.Model):
     )
     promotion_ends_on = models.DateField(_("promotional price until"), null=True, blank=True)
     phone_number = models.CharField(_("mobile number"), max_length=20, blank=True)
+    # The RADIUS User-Name the access network reports this internet service's usage
+    # under; a plan change carries it to the new subscription.
+    radius_username = models.CharField(_("RADIUS username"), max_length=253, blank=True)
     label = models.CharField(_("label"), max_length=60, blank=True)
     started_on = models.DateField(_("started"))
     ended_on = models.DateField(_("ended"), null=True, blank=True)
@@ -48,13 +51,26 @@ class Subscription(models.Model):
         ordering = ["account", "plan__kind", "started_on", "id"]
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
-        indexes = [models.Index(fields=["account", "status"], name="subscription_account_status")]
+        indexes = [
+            models.Index(fields=["account", "status"], name="subscription_account_status"),
+            models.Index(
+                fields=["radius_username"],
+                name="subscription_radius_username",
+                condition=~models.Q(radius_username=""),
+            ),
+        ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["radius_username"],
+                condition=~models.Q(radius_username="") & models.Q(ended_on__isnull=True),
+                name="subscription_radius_username_once",
+                violation_error_message=_("Another current service has this RADIUS username."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(promotion__isnull=True)
                 | models.Q(promotion_ends_on__isnull=False),
                 name="subscription_promotion_has_end",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

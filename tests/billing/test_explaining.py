@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.explaining import CHANGE_KINDS, explain, explain_invoice
 from dropline.billing.lines import RatedLine
 from dropline.billing.rating import rate
+from dropline.customers.cycles import Cycle
 from tests.support.histories import (
     add_on,
     adjustment,

@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.forecast import forecast, next_cycle
 from dropline.billing.history import load_history
 from dropline.billing.models import Invoice
 from dropline.billing.rating import rate
+from dropline.customers.cycles import Cycle
 from dropline.subscriptions.pricing import add_add_on, change_price
 from tests.support.catalog import account_with_internet, make_catalog
 from tests.support.histories import history, write_invoice

@@ -199,9 +199,9 @@ def test_ledger_check_names_the_first_broken_invariant(capsys):
 
 def test_an_invoice_the_ledger_never_heard_of_is_found():
     from dropline.billing.checks import every_invoice_is_posted
-    from dropline.billing.cycles import Cycle
     from dropline.billing.history import load_history
     from dropline.billing.rating import rate
+    from dropline.customers.cycles import Cycle
     from tests.support.histories import write_invoice
 
     account, _ = account_with_internet(make_catalog(), opened_on=D(2026, 1, 5))

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from dropline.billing.adjustments import enter_adjustment, void_invoice
 from dropline.billing.bill_runs import run_bill_run
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.models import BillRunChunk, ChunkStatus, Invoice, InvoiceStatus
 from dropline.core import clock
+from dropline.customers.cycles import cycle_containing
 from dropline.ledger.models import JournalEntry, JournalTransaction
 from dropline.notifications.models import Message
 from tests.support.bill_runs import billable_accounts, broken_invariants

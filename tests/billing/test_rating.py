@@ -12,9 +12,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dropline.billing.cycles import Cycle, cycle_containing
 from dropline.billing.lines import prorate
 from dropline.billing.rating import rate, true_up_period
+from dropline.customers.cycles import Cycle, cycle_containing
 from tests.support.histories import (
     add_on,
     adjustment,

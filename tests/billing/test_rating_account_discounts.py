@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dropline.billing.bill_runs import run_bill_run
-from dropline.billing.cycles import Cycle
 from dropline.billing.describe import describe_line
 from dropline.billing.forecast import forecast
 from dropline.billing.history import AccountDiscountTerm
 from dropline.billing.models import Invoice
 from dropline.billing.rating import rate
 from dropline.core import clock
+from dropline.customers.cycles import Cycle
 from dropline.payments import autopay
 from tests.support.billing import at
 from tests.support.histories import after, history, promotion, service

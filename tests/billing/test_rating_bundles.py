@@ -10,10 +10,10 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.describe import describe_line
 from dropline.billing.lines import prorate
 from dropline.billing.rating import rate
+from dropline.customers.cycles import Cycle
 from tests.support.histories import (
     add_on,
     adjustment,

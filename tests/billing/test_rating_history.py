@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.history import load_histories, load_history
 from dropline.billing.models import (
     Adjustment,
@@ -20,6 +19,7 @@ from dropline.billing.models import (
 from dropline.billing.rating import rate
 from dropline.catalog.models import AddOn, EquipmentModel, Plan, Promotion
 from dropline.core import clock
+from dropline.customers.cycles import Cycle
 from dropline.customers.models import CustomerAccount, ServiceAddress, ServiceArea
 from dropline.customers.onboarding import open_account
 from dropline.network.installation import install_equipment

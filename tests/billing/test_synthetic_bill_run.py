@@ -9,9 +9,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.models import BillRun, BillRunStatus, Invoice, InvoiceLine
 from dropline.core import clock
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import CustomerAccount, ServiceAddress
 from dropline.seeding.synthetic import create_accounts
 from tests.support.bill_runs import broken_invariants

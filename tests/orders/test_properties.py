@@ -10,10 +10,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.lines import prorate
 from dropline.billing.models import Invoice
 from dropline.core import clock
+from dropline.customers.cycles import Cycle
 from dropline.orders.changes import Change
 from dropline.orders.errors import ChangeRefused
 from dropline.orders.models import Order, OrderStatus

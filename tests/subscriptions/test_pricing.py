@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 
-from dropline.billing.cycles import Cycle
 from dropline.billing.history import load_history
 from dropline.billing.rating import rate
 from dropline.core import clock
 from dropline.core.models import AuditEvent
+from dropline.customers.cycles import Cycle
 from dropline.subscriptions.models import (
     Subscription,
     SubscriptionAddOn,

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.invoicing import IssueOutcome, issue_invoices
 from dropline.billing.models import Invoice, Jurisdiction, TaxRate
 from dropline.core import clock
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import CustomerAccount
 
 EARLY = dt.date(2020, 1, 1)

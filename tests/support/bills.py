@@ -114,8 +114,8 @@ def billed_customer(*, username: str, months: int = 3, catalog: Catalog | None =
 def bill_the_demo_household(months: int = 4) -> list[Invoice]:
     """Bill the demo household's last ``months`` cycles up to today, when the demo has
     no bills yet (the demo's own history makes them once it bills itself)."""
-    from dropline.billing.cycles import cycle_containing
     from dropline.core.dates import add_months
+    from dropline.customers.cycles import cycle_containing
     from dropline.seeding.demo.household import loaded_account
 
     account = loaded_account()

@@ -10,8 +10,8 @@ from html import unescape
 
 from django.urls import reverse
 
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.models import BillRun, BillRunProblem, BillRunStatus, Invoice, TaxRate
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import CustomerAccount
 from tests.support.billing import at, bill, bill_months, iowa_tax_table
 from tests.support.catalog import Catalog, account_with_internet, make_catalog

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dropline.billing.bill_runs import run_bill_run
-from dropline.billing.cycles import Cycle, cycle_containing
 from dropline.billing.models import Invoice, InvoiceStatus, Jurisdiction, TaxKind, TaxRate
 from dropline.billing.rate_setting import add_rate
 from dropline.core import clock
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
+from dropline.customers.cycles import Cycle, cycle_containing
 from dropline.customers.models import CustomerAccount
 from dropline.notifications.delivery import deliver, due_message_ids
 from dropline.seeding.demo import household, payments, unclaimed, year

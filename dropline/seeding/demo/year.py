@@ -24,11 +24,11 @@ from django.utils import timezone
 
 from dropline.accounts.models import User
 from dropline.billing.adjustments import enter_adjustment
-from dropline.billing.cycles import cycle_containing
 from dropline.billing.models import Adjustment, AdjustmentKind, ChargeCategory
 from dropline.catalog.models import AddOn, Plan
 from dropline.core import clock
 from dropline.core.dates import add_months
+from dropline.customers.cycles import cycle_containing
 from dropline.customers.models import CustomerAccount
 from dropline.notifications import inbox
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn, SubscriptionPrice

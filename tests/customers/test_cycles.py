@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dropline.billing.cycles import (
+from dropline.customers.cycles import (
     Cycle,
     anchor_days_starting_on,
     cycle_containing,

@@ -1,0 +1,3 @@
+"""Celery tasks of the usage domain: thin wrappers around its writes."""
+
+from __future__ import annotations
