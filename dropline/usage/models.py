@@ -85,6 +85,9 @@ class UsageSession(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("usage session")
         verbose_name_plural = _("usage sessions")
+        permissions = [
+            ("map_usernames", "Can set RADIUS usernames and assign the usage kept aside"),
+        ]
         indexes = [
             models.Index(fields=["subscription", "-updated_at"], name="usage_session_sub"),
         ]

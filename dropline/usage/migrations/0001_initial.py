@@ -503,6 +503,9 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "usage session",
                 "verbose_name_plural": "usage sessions",
+                "permissions": [
+                    ("map_usernames", "Can set RADIUS usernames and assign the usage kept aside")
+                ],
                 "ordering": ["-updated_at"],
                 "indexes": [
                     models.Index(fields=["subscription", "-updated_at"], name="usage_session_sub")
