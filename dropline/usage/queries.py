@@ -2,9 +2,9 @@
 
 Every function takes the account the signed-in person is looking at (chosen with
 ``customers.queries.membership_for`` or the API's ``membership_asked``), never an id
-from the request alone: a subscription id is looked up within that account only, so
-another account's service is simply not found. Each read is a fixed number of queries
-whatever the number of services and days: the services, their cycle totals, their days.
+from the request: nothing of another account can be read through them. Each read is
+a fixed number of queries whatever the number of services and days: the services,
+their cycle totals, their days.
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ from dropline.usage.models import GB, UsageCycle, UsageDay
 METERED_KINDS = (ServiceKind.INTERNET, ServiceKind.MOBILE)
 
 
-def _metered(account: CustomerAccount, subscription_id: int | None) -> list[Subscription]:
+def _metered(account: CustomerAccount) -> list[Subscription]:
     found = Subscription.objects.filter(
         account=account, status__in=CURRENT_STATUSES, plan__kind__in=METERED_KINDS
     ).select_related("plan")
-    if subscription_id is not None:
-        found = found.filter(pk=subscription_id)
     return list(found.order_by("plan__kind", "started_on", "id"))
 
 
@@ -141,22 +139,12 @@ def account_usage(
     use, and unless told not to its days and twelve cycles of history. Three queries
     (two without the days)."""
     return _meters(
-        _metered(account, None),
+        _metered(account),
         account=account,
         language=language,
         with_days=with_days,
         with_history=with_history,
     )
-
-
-def service_usage(
-    *, account: CustomerAccount, subscription_id: int, language: str
-) -> ServiceMeter | None:
-    """One of the account's metered services; None for anything else (another
-    account's, an ended one, a TV package). Three queries at most."""
-    found = _metered(account, subscription_id)
-    meters = _meters(found, account=account, language=language, with_days=True, with_history=True)
-    return meters[0] if meters else None
 
 
 def cycle_meters(

@@ -121,6 +121,6 @@ def spread(total: int, *, first: dt.date, last: dt.date) -> dict[dt.date, int]:
     return shares
 
 
-def gb(amount: float | int) -> int:
-    """Bytes in ``amount`` GB, for readable tests (``gb(612)``)."""
+def gb(amount: int | str) -> int:
+    """Bytes in ``amount`` GB, for readable tests (``gb(612)``, ``gb("1.5")``)."""
     return int(Decimal(str(amount)) * GB)

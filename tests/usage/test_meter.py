@@ -21,7 +21,7 @@ from dropline.usage.meter import (
     history_cycles,
 )
 from dropline.usage.models import GB
-from dropline.usage.queries import account_usage, service_usage
+from dropline.usage.queries import account_usage
 from tests.support.usage_meter import (
     CYCLE_START,
     NOON,
@@ -127,11 +127,3 @@ def test_the_reads_are_three_queries_whatever_the_size(django_assert_num_queries
         assert all(len(m.daily) == 22 and len(m.history) == 12 for m in meters)
         with django_assert_num_queries(2):
             account_usage(account=customer.account, language="en", with_days=False)
-        with django_assert_num_queries(3):
-            assert service_usage(
-                account=customer.account, subscription_id=internet.pk, language="en"
-            )
-        other, _ = metered_customer("other")
-        with django_assert_num_queries(1):
-            found = service_usage(account=other.account, subscription_id=internet.pk, language="en")
-        assert found is None
