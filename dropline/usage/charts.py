@@ -113,7 +113,7 @@ def _chart(
 def describe_daily(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
     with translation.override(language):
         title = _("Daily use this bill cycle")
-        if not meter.daily:
+        if not any(day.bytes for day in meter.daily):
             return title, _("No use yet this bill cycle.")
         busiest = max(meter.daily, key=lambda day: day.bytes)
         desc = _(
@@ -137,7 +137,7 @@ def describe_history(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
     with translation.override(language):
         title = _("Data use in your last bill cycles")
         cycles = meter.history
-        if not cycles:
+        if not any(cycle.used_bytes for cycle in cycles):
             return title, _("No use yet.")
         high = max(cycles, key=lambda cycle: cycle.used_bytes)
         desc = _(

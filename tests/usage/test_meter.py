@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from dropline.core import clock
 from dropline.customers.cycles import Cycle, cycle_containing
+from dropline.usage.charts import daily_chart_svg, describe_daily, describe_history
 from dropline.usage.meter import (
     ExtraDataTerms,
     daily_series,
@@ -127,3 +128,13 @@ def test_the_reads_are_three_queries_whatever_the_size(django_assert_num_queries
         assert all(len(m.daily) == 22 and len(m.history) == 12 for m in meters)
         with django_assert_num_queries(2):
             account_usage(account=customer.account, language="en", with_days=False)
+
+
+@pytest.mark.django_db
+def test_a_chart_without_use_says_so_in_words():
+    with clock.frozen(NOON):
+        customer, _internet = metered_customer("quiet")
+        (meter,) = account_usage(account=customer.account, language="en")
+    assert describe_daily(meter, language="en")[1] == "No use yet this bill cycle."
+    assert describe_history(meter, language="es")[1] == "Todavía no hay uso."
+    assert "<desc" in daily_chart_svg(meter, language="en")
