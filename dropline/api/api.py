@@ -33,6 +33,7 @@ from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
 from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
+from dropline.api.usage import routes as usage
 from dropline.api.webhooks import routes as webhooks
 
 ROUTES_MODULE = ".routes"
@@ -85,5 +86,6 @@ api.add_router("", autopay.router)
 api.add_router("", payment_extension.router)
 api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
+api.add_router("", usage.router)
 api.add_router("", webhooks.router)
 api.add_router("/recovery", recovery.router)

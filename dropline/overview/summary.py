@@ -17,6 +17,8 @@ from dropline.network.models import Equipment
 from dropline.network.queries import equipment_for
 from dropline.subscriptions.models import Subscription
 from dropline.subscriptions.queries import current_services
+from dropline.usage.meter import ServiceMeter
+from dropline.usage.queries import cycle_meters
 
 KIND_ORDER: list[str] = [
     ServiceKind.INTERNET,
@@ -82,6 +84,7 @@ class AccountOverview:
     monthly_total: Money
     as_of: dt.date
     billing: BillingSummary
+    usage: list[ServiceMeter] = field(default_factory=list)  # this cycle's data meters
 
     @property
     def balance(self) -> Money:
@@ -148,8 +151,8 @@ def channel_counts(plan_ids: list[int]) -> dict[int, int]:
 
 
 def account_overview(*, account: CustomerAccount, language: str = "en") -> AccountOverview:
-    """Services, equipment, the monthly total, the balance and what is due for
-    ``account`` (6 queries at most)."""
+    """Services, equipment, the monthly total, the balance, what is due and this cycle's
+    data meters for ``account`` (7 queries at most)."""
     today = clock.today()
     subscriptions = sorted(
         current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
@@ -172,4 +175,5 @@ def account_overview(*, account: CustomerAccount, language: str = "en") -> Accou
         monthly_total=total,
         as_of=today,
         billing=billing_summary(account=account),
+        usage=cycle_meters(account=account, subscriptions=subscriptions, language=language),
     )

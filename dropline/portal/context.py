@@ -34,6 +34,7 @@ PORTAL_SECTIONS = [
     ("portal:overview", _("Overview")),
     ("services:index", _("Services")),
     ("channels:index", _("Channels")),
+    ("usage:index", _("Data usage")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -55,6 +56,7 @@ PORTAL_NAMESPACES = frozenset(
         "orders",
         "payments",
         "payment_methods",
+        "usage",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

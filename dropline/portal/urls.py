@@ -38,5 +38,6 @@ urlpatterns = [
     path("security/", include("dropline.portal.security.urls")),
     path("services/", include("dropline.portal.changes.urls")),
     path("services/", include("dropline.portal.services.urls")),
+    path("usage/", include("dropline.portal.usage.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -717,7 +717,7 @@ def test_every_api_read_that_takes_an_account_answers_404_for_another_customers(
         if leaked:
             problems.append(f"GET {url} shows {leaked}")
     assert not problems, "\n".join(problems)
-    assert checked >= 5  # billing summary, invoices, forecast, services, channels
+    assert checked >= 7  # billing summary, invoices, forecast, services, channels, usage (2)
 
 
 def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned):
@@ -734,6 +734,7 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         reverse("changes:extras"),
         reverse("changes:lines"),
         reverse("orders:index"),
+        reverse("usage:index"),
     ):
         response = ann.get(url)
         assert response.status_code == 200, url

@@ -1,0 +1,217 @@
+"""A service's data use as bar charts, drawn on the server as SVG with pygal: the days of
+this bill cycle (with the allowance's daily share as a line, when there is an
+allowance) and the last twelve cycles (with the allowance as a line).
+
+As ``billing.charts``: no JavaScript (``js=[]``, pygal's configuration script removed),
+a ``<title>`` and ``<desc>`` for screen readers, and the page shows the same figures in
+a table. Bytes stay integers until pygal scales them to draw; every figure written in
+the picture comes from ``meter.data_amount``, as in the table.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+import pygal
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from dropline.core.formatting import display_date
+from dropline.usage.meter import ServiceMeter, data_amount
+from dropline.usage.models import GB
+
+WIDTH = 480
+HEIGHT = 300
+ALLOWANCE_COLOR = "#a34700"
+
+_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#1b2430",
+    foreground_strong="#1b2430",
+    foreground_subtle="#d5dbe3",
+    colors=("#0b5cad",),
+    font_family='system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
+    label_font_size=14,
+    major_label_font_size=14,
+    title_font_size=16,
+    guide_stroke_color="#d5dbe3",
+    major_guide_stroke_color=ALLOWANCE_COLOR,
+    guide_stroke_dasharray="0",
+    major_guide_stroke_dasharray="6,4",
+)
+
+
+def _ticks(top: int) -> list[int]:
+    """Round steps (1, 2 or 5 times a power of ten) from 0 to at least ``top`` bytes."""
+    if top <= 0:
+        return [0, GB]
+    step = next(
+        (
+            size * 10**power
+            for power in range(6, 16)
+            for size in (1, 2, 5)
+            if top <= 5 * size * 10**power
+        ),
+        top,
+    )
+    count = -(-top // step)
+    return [step * n for n in range(count + 1)]
+
+
+def _chart(
+    labels: Sequence[str],
+    values: Sequence[int],
+    *,
+    line: int | None,
+    line_label: str,
+    title: str,
+    desc: str,
+    language: str,
+    ident: str,
+) -> str:
+    top = max([*values, line or 0])
+    ticks = _ticks(top)
+    y_labels: list[dict[str, object]] = [
+        {"label": data_amount(tick, language=language), "value": tick / GB} for tick in ticks
+    ]
+    if line:
+        y_labels.append({"label": line_label, "value": line / GB})
+    chart = pygal.Bar(
+        width=WIDTH,
+        height=HEIGHT,
+        explicit_size=True,
+        js=[],
+        disable_xml_declaration=True,
+        show_legend=False,
+        style=_STYLE,
+        margin=8,
+        spacing=4,
+        x_label_rotation=0,
+        truncate_label=-1,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, len(labels) // 6),
+        y_labels_major=[line / GB] if line else [],
+        show_minor_y_labels=True,
+        value_formatter=lambda value: data_amount(
+            round(Decimal(str(value)) * GB), language=language
+        ),
+        no_data_text=desc,
+        range=(0, ticks[-1] / GB),
+    )
+    chart.x_labels = list(labels)
+    chart.y_labels = y_labels
+    chart.add(title, [value / GB for value in values])
+    return _titled(chart.render(is_unicode=True), title, desc, ident)
+
+
+def describe_daily(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        title = _("Daily use this bill cycle")
+        if not any(day.bytes for day in meter.daily):
+            return title, _("No use yet this bill cycle.")
+        busiest = max(meter.daily, key=lambda day: day.bytes)
+        desc = _(
+            "Data used each day from %(first)s to %(last)s: %(total)s in all, the most "
+            "%(most)s on %(most_day)s. The table beside the chart has every figure."
+        ) % {
+            "first": display_date(meter.daily[0].day),
+            "last": display_date(meter.daily[-1].day),
+            "total": data_amount(sum(day.bytes for day in meter.daily)),
+            "most": data_amount(busiest.bytes),
+            "most_day": display_date(busiest.day),
+        }
+        if meter.daily_pace_bytes:
+            desc += " " + _("The line is your allowance's share of a day, %(pace)s.") % {
+                "pace": data_amount(meter.daily_pace_bytes)
+            }
+        return title, desc
+
+
+def describe_history(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        title = _("Data use in your last bill cycles")
+        cycles = meter.history
+        if not any(cycle.used_bytes for cycle in cycles):
+            return title, _("No use yet.")
+        high = max(cycles, key=lambda cycle: cycle.used_bytes)
+        desc = _(
+            "Data used in each of your last %(count)d bill cycles, from %(first)s to "
+            "%(last)s (the last one so far). Most %(high)s, in the cycle from %(high_start)s. "
+            "The table beside the chart has every figure."
+        ) % {
+            "count": len(cycles),
+            "first": display_date(cycles[0].start),
+            "last": display_date(cycles[-1].end),
+            "high": data_amount(high.used_bytes),
+            "high_start": display_date(high.start),
+        }
+        if meter.allowance_bytes:
+            desc += " " + _("The line is your allowance, %(allowance)s.") % {
+                "allowance": data_amount(meter.allowance_bytes)
+            }
+        return title, desc
+
+
+def daily_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+    title, desc = describe_daily(meter, language=language)
+    with translation.override(language):
+        labels = [formats.date_format(day.day, "j") for day in meter.daily]
+        pace = _("Daily share")
+    return _chart(
+        labels,
+        [day.bytes for day in meter.daily],
+        line=meter.daily_pace_bytes,
+        line_label=pace,
+        title=title,
+        desc=desc,
+        language=language,
+        ident=f"usage-daily-{meter.subscription_id}",
+    )
+
+
+def history_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+    title, desc = describe_history(meter, language=language)
+    with translation.override(language):
+        labels = [formats.date_format(cycle.start, "M") for cycle in meter.history]
+        allowance = _("Allowance")
+    return _chart(
+        labels,
+        [cycle.used_bytes for cycle in meter.history],
+        line=meter.allowance_bytes,
+        line_label=allowance,
+        title=title,
+        desc=desc,
+        language=language,
+        ident=f"usage-history-{meter.subscription_id}",
+    )
+
+
+def data_uri(svg: str) -> str:
+    """The picture as an image address of its own (``data:``, which the pages' content
+    security policy allows for images): drawn with the page's one read, no request more."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+_ROOT = re.compile(r"<svg\b([^>]*)>")
+_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
+_SCRIPTS = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _titled(svg: str, title: str, desc: str, ident: str) -> str:
+    """``role="img"`` with ``<title>``/``<desc>`` as the first children; no script."""
+    svg = _SCRIPTS.sub("", _COMMENTS.sub("", svg))
+    match = _ROOT.search(svg)
+    if match is None:  # pragma: no cover - pygal always draws an svg root
+        return svg
+    head = (
+        f'<svg{match.group(1)} role="img" aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>'
+    )
+    return svg[: match.start()] + head + svg[match.end() :]
