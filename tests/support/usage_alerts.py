@@ -214,3 +214,25 @@ def session(
             output_bytes=row.output_bytes + total - total // 4,
         )
     return found
+
+
+def staff_with(*permissions: str, username: str = "agent") -> User:
+    """A staff member (with a second factor) holding exactly ``permissions``
+    ("app.codename"), whatever the roles say."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user(username=username, is_staff=True)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return User.objects.get(pk=user.pk)  # no cached permissions
+
+
+def visible_text(html: str) -> str:
+    """The page's words without tags, spaces collapsed."""
+    import re
+    from html import unescape
+
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
