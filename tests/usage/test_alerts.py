@@ -226,7 +226,7 @@ def test_spanish_for_a_customer_who_reads_spanish():
     assert "Ha usado 900 GB (75%) de sus 1,2 TB en Internet 500 (es)" in message.body_text
     assert "2 de diciembre de 2026" in message.body_text
     assert "bloques de 50 GB a $10.00 cada uno" in message.body_text
-    assert "Ha usado" in Message.objects.get(channel="sms").body_text
+    assert "Dropline: ha usado 900 GB (75%)" in Message.objects.get(channel="sms").body_text
 
 
 def test_credits_count_before_alerting():
@@ -282,3 +282,42 @@ def test_the_tasks_check_and_sweep():
         assert check_alerts_task.delay([first.service.pk]).get() == 3
         assert sweep_alerts_task.delay().get() == 3
         assert sweep_alerts_task.delay().get() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_checking_at_once_send_one_alert():
+    import importlib
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.support.services import need
+
+    need(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+    home = household()
+    use_gb(home.service, 1140)
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(alerts.check(subscription_ids=[home.service.pk], now=NOW))
+        except BaseException as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    with clock.frozen(NOW):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    importlib.import_module("celery._state")._set_task_join_will_block(False)
+    assert errors == []
+    assert sorted(results) == [0, 3]
+    assert events(home) == ["usage_90"]
+    assert UsageAlert.objects.count() == 2
