@@ -1,6 +1,6 @@
 """Goodwill credits of data from staff.
 
-A credit lowers what a cycle bills and alerts on (billable = used − credited), never
+A credit lowers what a cycle bills and alerts on (billable = used - credited), never
 the bytes counted: the meter and the bill both read ``UsageCycle.billable_bytes``. It
 needs a reason, is positive, and all of a cycle's credits together are at most what
 the cycle used. One transaction: the ``UsageAdjustment`` row, the cycle's
@@ -53,9 +53,7 @@ def credit_data(
 ) -> UsageAdjustment:
     """Credit ``credited_bytes`` of the cycle starting ``cycle_start`` to the service."""
     reason = _validated(credited_bytes, reason)
-    subscription = (
-        Subscription.objects.select_related("account").filter(pk=subscription_id).first()
-    )
+    subscription = Subscription.objects.select_related("account").filter(pk=subscription_id).first()
     if subscription is None:
         raise UsageError(_("Choose one of the account's services."), field="subscription_id")
     account = subscription.account
@@ -72,7 +70,9 @@ def credit_data(
             if room <= 0:
                 message = _("Nothing is left to credit in this cycle.")
             else:
-                message = _("Credit at most %(amount)s: what this cycle used, less earlier credits.")
+                message = _(
+                    "Credit at most %(amount)s: what this cycle used, less earlier credits."
+                )
                 message %= {"amount": data_amount(room)}
             raise UsageError(message, field="credited_bytes")
         adjustment = UsageAdjustment.objects.create(

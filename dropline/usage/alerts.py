@@ -4,10 +4,11 @@ warning when the cycle is on pace to go over.
 Each alert is told once per subscription and cycle (``UsageAlert``'s unique
 constraint): the row is inserted first and the message asked for only if the insert
 went in, in one transaction, so two workers checking the same service at once send
-one alert. The projected-overage warning comes only before the first level (from 75%
-on the levels say enough), and only after the cycle's first days. When several levels are crossed at once only the highest is told; the lower
+one alert. When several levels are crossed at once only the highest is told; the lower
 ones are recorded as passed (a customer who jumps from 70% to 95% hears about 90%, and
-never about 75% later). A new cycle has no alerts yet, so it alerts again.
+never about 75% later). A new cycle has no alerts yet, so it alerts again. The
+projected-overage warning comes only before the first level (from 75% on the levels
+say enough), and only after the cycle's first days.
 
 What counts is the cycle's billable bytes (used less staff credits), against the
 plan's ``data_allowance_gb``. A plan without an allowance (unlimited internet, mobile
@@ -225,7 +226,7 @@ def due_for_check(*, now: dt.datetime | None = None, limit: int = 5000) -> list[
 
     due = Q()
     for kind, pct in LEVELS:
-        due |= Q(billable__gte=allowance_gb * (GB * pct // 100)) & ~not_told(kind)
+        due |= Q(billable__gte=allowance_gb * (GB * pct // 100)) & Q(~not_told(kind))
     return list(
         UsageCycle.objects.filter(
             cycle_start__lte=today,
@@ -238,4 +239,3 @@ def due_for_check(*, now: dt.datetime | None = None, limit: int = 5000) -> list[
         .order_by("subscription_id")
         .values_list("subscription_id", flat=True)[:limit]
     )
-

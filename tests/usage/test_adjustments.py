@@ -131,7 +131,7 @@ def test_a_past_cycle_can_be_credited(staff):
 
 class TestCreditArithmetic(TestCase):
     """Whatever credits staff try, in whatever order: the accepted ones add up to the
-    cycle's credited bytes, never past what it used, and billable is used − credited."""
+    cycle's credited bytes, never past what it used, and billable is used - credited."""
 
     @given(
         used=st.integers(min_value=0, max_value=3000 * GB),
@@ -153,8 +153,11 @@ class TestCreditArithmetic(TestCase):
         row = UsageCycle.objects.get(subscription=home.service)
         assert row.credited_bytes == accepted <= used
         assert row.billable_bytes == used - accepted
-        assert sum(
-            UsageAdjustment.objects.filter(subscription=home.service).values_list(
-                "credited_bytes", flat=True
+        assert (
+            sum(
+                UsageAdjustment.objects.filter(subscription=home.service).values_list(
+                    "credited_bytes", flat=True
+                )
             )
-        ) == accepted
+            == accepted
+        )

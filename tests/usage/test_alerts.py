@@ -213,7 +213,9 @@ def test_a_new_cycle_alerts_again():
     use_gb(home.service, 900, cycle=following)
     assert check(home, at(following.start + dt.timedelta(days=10))) == 3
     assert events(home) == ["usage_75", "usage_75"]
-    assert "which ends Jan. 2, 2027" in Message.objects.filter(channel="email").latest("id").body_text
+    assert (
+        "which ends Jan. 2, 2027" in Message.objects.filter(channel="email").latest("id").body_text
+    )
 
 
 def test_spanish_for_a_customer_who_reads_spanish():

@@ -62,8 +62,12 @@ class CreditForm(StaffForm):
 
     def __init__(self, *args: Any, cycles: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cycle"].choices = [("", _("Choose…")), *cycles]
-        self.fields["gigabytes"].widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        cycle = self.fields["cycle"]
+        assert isinstance(cycle, forms.ChoiceField)
+        cycle.choices = [("", _("Choose…")), *cycles]
+        self.fields["gigabytes"].widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off"}
+        )
 
     def clean_gigabytes(self) -> int:
         return gigabytes_to_bytes(self.cleaned_data["gigabytes"])

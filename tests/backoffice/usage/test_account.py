@@ -81,7 +81,11 @@ def test_the_page_shows_each_cycle_used_credited_billable_and_allowance(client, 
     response = get(client, usage_url(home))
     assert response.status_code == 200
     html = response.content.decode()
-    rows = re.findall(r"<tr>.*?</tr>", html.split("usage-cycles", 1)[1].split("<tbody>")[1].split("</tbody>")[0], re.S)
+    rows = re.findall(
+        r"<tr>.*?</tr>",
+        html.split("usage-cycles", 1)[1].split("<tbody>")[1].split("</tbody>")[0],
+        re.S,
+    )
     assert [visible_text(row) for row in rows] == [
         "Nov. 3, 2026 to Dec. 2, 2026 Current 450 GB — 450 GB 1.2 TB",
         "Oct. 3, 2026 to Nov. 2, 2026 1.3 TB 100 GB 1.2 TB 1.2 TB",
@@ -109,7 +113,8 @@ def test_recent_sessions_and_a_sessions_records_newest_first_a_page_at_a_time(cl
     first = get(client, session_url(home, opened.pk)).content.decode()
     times = re.findall(r'<time datetime="([^"]+)"', first)
     assert len(times) == 50
-    assert times[0].startswith("2026-11-19T17:50") and times == sorted(times, reverse=True)
+    assert times[0].startswith("2026-11-19T17:50")
+    assert times == sorted(times, reverse=True)
     assert 'rel="next"' in first
     second = get(client, session_url(home, opened.pk) + "?page=2").content.decode()
     assert len(re.findall(r'<time datetime="', second)) == 10
@@ -142,7 +147,10 @@ def test_the_username_change_link_is_for_staff_who_map_usernames(client, home):
 
 def test_mobile_lines_show_without_a_username(client, home):
     mobile = Plan.objects.create(
-        code="by-the-gig", kind="mobile", name="By the Gig", monthly_price_cents=1500,
+        code="by-the-gig",
+        kind="mobile",
+        name="By the Gig",
+        monthly_price_cents=1500,
         price_per_gb="10.0000",
     )
     subscribe(account=home.account, plan=mobile, phone_number="+13195550199")

@@ -60,7 +60,10 @@ def test_staff_who_may_credit_credit_gb_with_decimals(client, home):
         ({"gigabytes": "-5"}, "Enter the data in GB with at most 3 decimals, such as 12.5."),
         ({"gigabytes": "0"}, "Enter an amount of data greater than zero."),
         ({"gigabytes": ""}, "Enter the data to credit."),
-        ({"gigabytes": "1301"}, "Credit at most 1.3 TB: what this cycle used, less earlier credits."),
+        (
+            {"gigabytes": "1301"},
+            "Credit at most 1.3 TB: what this cycle used, less earlier credits.",
+        ),
         ({"gigabytes": "5", "reason": " "}, "Say why, for the account's history."),
         ({"gigabytes": "5", "cycle": "999:2026-11-03"}, "Select a valid choice."),
     ],
