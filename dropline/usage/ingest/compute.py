@@ -101,6 +101,26 @@ class Batch:
     counted_bytes: int = 0
     subscription_ids: set[int] = field(default_factory=set)
 
+    def add(
+        self,
+        subscription_id: int,
+        hour: dt.datetime,
+        day: dt.date,
+        cycle: tuple[dt.date, dt.date],
+        input_bytes: int,
+        output_bytes: int,
+    ) -> None:
+        """Add bytes to a service's hour, day and cycle."""
+        self.subscription_ids.add(subscription_id)
+        self.counted_bytes += input_bytes + output_bytes
+        for totals in (
+            self.hours[(subscription_id, hour)],
+            self.days[(subscription_id, day)],
+            self.cycles[(subscription_id, *cycle)],
+        ):
+            totals[0] += input_bytes
+            totals[1] += output_bytes
+
 
 def group_by_session(readings: Sequence[Reading]) -> dict[str, list[Reading]]:
     """The batch's readings per session key, each session's in counter order (session
@@ -114,7 +134,7 @@ def group_by_session(readings: Sequence[Reading]) -> dict[str, list[Reading]]:
     return groups
 
 
-class _Calendar:
+class Calendar:
     """The hour, local day and bill cycle of instants, remembered within a batch."""
 
     def __init__(self, zone: dt.tzinfo) -> None:
@@ -155,9 +175,8 @@ def compute(
 ) -> Batch:
     """Judge every reading against its session's state, in session order."""
     batch = Batch()
-    calendar = _Calendar(zone)
+    calendar = Calendar(zone)
     records = batch.records
-    hours, days, cycles = batch.hours, batch.days, batch.cycles
     stop = SessionStatus.STOP
     for key in sorted(groups):
         group = groups[key]
@@ -220,21 +239,18 @@ def compute(
             if not added:
                 continue
             counted_bytes += added
-            batch.counted_bytes += added
             if service is None or subscription_id is None:
+                batch.counted_bytes += added
                 continue
-            batch.subscription_ids.add(subscription_id)
-            hour = hours[(subscription_id, calendar.hour(at))]
-            hour[0] += added_in
-            hour[1] += added_out
             local_day = calendar.day(at)
-            day = days[(subscription_id, local_day)]
-            day[0] += added_in
-            day[1] += added_out
-            start, end = calendar.cycle(service.anchor_day, local_day)
-            cycle = cycles[(subscription_id, start, end)]
-            cycle[0] += added_in
-            cycle[1] += added_out
+            batch.add(
+                subscription_id,
+                calendar.hour(at),
+                local_day,
+                calendar.cycle(service.anchor_day, local_day),
+                added_in,
+                added_out,
+            )
         if not changed or counted is None:
             continue
         first_at = min(reading.occurred_at for reading in group)
