@@ -5,12 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 
 from dropline.usage import alerts
+from dropline.usage.dispatch import CHECK_ALERTS
 
 # Subscriptions checked per call of ``alerts.check`` in the sweep.
 SWEEP_CHUNK = 500
 
 
-@shared_task(name="usage.check_alerts")
+@shared_task(name=CHECK_ALERTS)
 def check_alerts_task(subscription_ids: list[int]) -> int:
     """After an ingest: tell the people of these services what their usage crossed."""
     return alerts.check(subscription_ids=subscription_ids)

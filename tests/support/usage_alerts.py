@@ -8,7 +8,6 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
 from dropline.accounts.models import User
@@ -29,6 +28,7 @@ from dropline.usage.models import (
     UsageRecord,
     UsageSession,
 )
+from dropline.usage.partitions import ensure_for, forget
 from tests.support.factories import make_user
 
 _serial = itertools.count(1)
@@ -143,17 +143,11 @@ def use_gb(service: Subscription, gb: float | int, **kwargs: object) -> UsageCyc
 
 
 def ensure_partition(moment: dt.datetime) -> None:
-    """On PostgreSQL, the month partition of ``usage_usagerecord`` for ``moment``."""
-    if connection.vendor != "postgresql":
-        return
-    first = moment.astimezone(dt.UTC).date().replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    name = f"usage_usagerecord_y{first:%Y}m{first:%m}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF usage_usagerecord "
-            f"FOR VALUES FROM ('{first}') TO ('{following}')"
-        )
+    """On PostgreSQL, the month partition of ``usage_usagerecord`` for ``moment``. What
+    the process remembers of partitions is forgotten first: a test's transaction rolls
+    back the partitions it made, even those a captured commit callback remembered."""
+    forget()
+    ensure_for([moment])
 
 
 def session(
