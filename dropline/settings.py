@@ -439,6 +439,9 @@ CELERY_BEAT_SCHEDULE = {
     # the bill run and the scheduled payments.
     "run-autopay": {"task": "payments.run_autopay", "schedule": crontab(hour=2, minute=30)},
     "run-dunning": {"task": "payments.run_dunning", "schedule": crontab(hour=3, minute=0)},
+    # Usage alerts a lost check never sent: services at 75%, 90% or 100% with no alert of
+    # that level yet.
+    "sweep-usage-alerts": {"task": "usage.sweep_alerts", "schedule": 600.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

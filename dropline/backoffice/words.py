@@ -79,6 +79,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "dispute.credited": _("Resolved a dispute with a credit"),
     "dispute.rejected": _("Rejected a dispute"),
     "dispute.withdrawn": _("Withdrew a dispute"),
+    "usage.data_credited": _("Credited data"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -116,6 +117,11 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "dispute_opened": _("Dispute received"),
     "dispute_message": _("Reply to a dispute"),
     "dispute_resolved": _("Dispute resolved"),
+    "usage_75": _("Usage alert at 75%"),
+    "usage_90": _("Usage alert at 90%"),
+    "usage_100": _("Usage alert: all of the data allowance used"),
+    "usage_block": _("Usage alert: another block of extra data"),
+    "usage_projected": _("Usage alert: on pace to go over"),
 }
 
 

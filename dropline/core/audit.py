@@ -24,7 +24,9 @@ def record(
     target: models.Model | None = None,
     account_number: str = "",
     data: dict[str, Any] | None = None,
+    ip: str | None = None,
 ) -> AuditEvent:
+    """Record one event; ``ip`` is for a caller that has the address but no request."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEvent.objects.create(
@@ -36,7 +38,7 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
         account_number=account_number,
-        ip_address=client_ip(request) if request is not None else None,
+        ip_address=client_ip(request) if request is not None else (ip or None),
         user_agent=request.headers.get("User-Agent", "")[:300] if request is not None else "",
         data=data or {},
     )

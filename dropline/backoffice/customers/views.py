@@ -16,6 +16,7 @@ from dropline.backoffice.access import staff_permission_required
 from dropline.backoffice.billing.summary import account_summary_context
 from dropline.backoffice.customers.forms import NoteForm
 from dropline.backoffice.payments.summary import account_payments_context
+from dropline.backoffice.usage.summary import account_usage_context
 from dropline.core import audit
 from dropline.customers.models import CustomerAccount
 from dropline.customers.notes import NoteError, add_note
@@ -76,6 +77,7 @@ def _hub(
             ),
             **account_summary_context(account, user=user),
             **account_payments_context(account, user=user),
+            **account_usage_context(account, user=user),
         },
         status=status,
     )
