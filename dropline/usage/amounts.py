@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import formats
+from django.utils import formats, translation
 
 _UNITS = ((10**6, "MB"), (10**9, "GB"), (10**12, "TB"))
 _TENTH = Decimal("0.1")
@@ -24,9 +24,15 @@ def _rounded(value: Decimal) -> Decimal:
     return tenths
 
 
-def data_amount(n_bytes: int) -> str:
-    """``n_bytes`` as a person reads it, in the active language."""
-    total = Decimal(max(0, int(n_bytes)))
+def data_amount(n_bytes: int, *, language: str | None = None) -> str:
+    """``n_bytes`` as a person reads it, in ``language`` (by default the active one)."""
+    if language is not None:
+        with translation.override(language):
+            return data_amount(n_bytes)
+    if n_bytes <= 0:
+        return "0 GB"
+    # Anything used shows: a few bytes read "1 MB", never "0 MB".
+    total = Decimal(max(10**6, int(n_bytes)))
     for size, unit in _UNITS:
         value = _rounded(total / size)
         if value < 1000 or unit == "TB":

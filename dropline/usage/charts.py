@@ -5,7 +5,7 @@ allowance) and the last twelve cycles (with the allowance as a line).
 As ``billing.charts``: no JavaScript (``js=[]``, pygal's configuration script removed),
 a ``<title>`` and ``<desc>`` for screen readers, and the page shows the same figures in
 a table. Bytes stay integers until pygal scales them to draw; every figure written in
-the picture comes from ``meter.data_amount``, as in the table.
+the picture comes from ``amounts.data_amount``, as in the table.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from dropline.core.formatting import display_date
-from dropline.usage.meter import ServiceMeter, data_amount
+from dropline.usage.amounts import data_amount
+from dropline.usage.meter import ServiceMeter
 from dropline.usage.models import GB
 
 WIDTH = 480

@@ -3,7 +3,7 @@ the cycle is heading, and what going over would cost.
 
 Pure: ``usage.queries`` reads the rows (a fixed number of queries for the whole
 account) and hands them here. Bytes are integers (a GB is 10**9 bytes); money is
-integer cents. ``data_amount`` says a number of bytes the way people read it.
+integer cents.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils import formats, translation
+from decimal import Decimal
 
 from dropline.catalog.models import Plan
 from dropline.core.money import Money
@@ -208,34 +206,3 @@ def history(
 
 def projected(used_bytes: int, *, cycle: Cycle, now: dt.datetime) -> int:
     return project(used_bytes, cycle, now)
-
-
-def _number(value: Decimal, places: int) -> str:
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def data_amount(value: int, *, language: str | None = None) -> str:
-    """``850 MB``, ``4.5 GB``, ``612 GB``, ``1.2 TB`` (``1,2 TB`` in Spanish); never a
-    float on the way."""
-
-    def shown() -> str:
-        if value >= TB - GB // 2:  # 999.5 GB reads as 1 TB, not 1,000 GB
-            amount = (Decimal(value) / TB).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            places = 0 if amount == amount.to_integral_value() else 1
-            return f"{_number(amount, places)} TB"
-        if value >= 10 * GB:
-            amount = (Decimal(value) / GB).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-            return f"{_number(amount, 0)} GB"
-        if value >= GB:
-            amount = (Decimal(value) / GB).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            places = 0 if amount == amount.to_integral_value() else 1
-            return f"{_number(amount, places)} GB"
-        if value <= 0:
-            return "0 GB"
-        amount = (Decimal(value) / MB).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        return f"{_number(max(amount, Decimal(1)), 0)} MB"
-
-    if language is None:
-        return shown()
-    with translation.override(language):
-        return shown()

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from dropline.core import clock
 from dropline.customers.cycles import Cycle, cycle_containing
+from dropline.usage.amounts import data_amount
 from dropline.usage.charts import daily_chart_svg, describe_daily, describe_history
 from dropline.usage.meter import (
     ExtraDataTerms,
     daily_series,
-    data_amount,
     history,
     history_cycles,
 )
@@ -80,7 +80,7 @@ def test_without_a_price_extra_data_costs_nothing():
         (gb("999.6"), "1 TB", "1 TB"),
         (gb(1200), "1.2 TB", "1,2 TB"),
         (gb(12345), "12.3 TB", "12,3 TB"),
-        (gb(1_234_567), "1,234.6 TB", "1\xa0234,6 TB"),
+        (gb(1_234_567), "1,235 TB", "1\xa0235 TB"),
     ],
 )
 def test_amounts_of_data_in_words(value, en, es):

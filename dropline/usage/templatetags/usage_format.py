@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 
 from dropline.core.money import Money
-from dropline.usage.meter import data_amount as _data_amount
+from dropline.usage.amounts import data_amount as _data_amount
 
 register = template.Library()
 

@@ -17,7 +17,7 @@ from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
-from dropline.usage.meter import data_amount
+from dropline.usage.amounts import data_amount
 from tests.support.usage_meter import (
     CYCLE_START,
     NOON,
