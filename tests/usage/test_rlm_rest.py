@@ -127,7 +127,8 @@ def test_event_timestamp_as_freeradius_prints_it_or_as_seconds(value, expected):
 def test_the_providers_own_zone_name_is_understood_summer_and_winter():
     winter = parse_json(rlm_json(**packet("Stop", Event_Timestamp="Dec  4 2026 08:00:00 CST")))
     summer = parse_json(rlm_json(**packet("Stop", Event_Timestamp="Jul  4 2026 08:00:00 CDT")))
-    assert winter is not None and summer is not None
+    assert winter is not None
+    assert summer is not None
     assert winter.occurred_at == dt.datetime(2026, 12, 4, 14, 0, tzinfo=dt.UTC)
     assert summer.occurred_at == dt.datetime(2026, 7, 4, 13, 0, tzinfo=dt.UTC)
 
