@@ -202,7 +202,7 @@ class FreeRadiusSql:
             values,
         ).rowcount
         if not updated:
-            self._insert(key, username, nas=nas, stopped=False, **values)
+            self._insert(username, nas=nas, stopped=False, **values)
 
     def stop(
         self,
@@ -224,9 +224,9 @@ class FreeRadiusSql:
             values,
         ).rowcount
         if not updated:
-            self._insert(key, username, nas=nas, stopped=True, **values)
+            self._insert(username, nas=nas, stopped=True, **values)
 
-    def _insert(self, key: str, username: str, *, nas: str, stopped: bool, **v: Any) -> None:
+    def _insert(self, username: str, *, nas: str, stopped: bool, **v: Any) -> None:
         self.conn.execute(
             """INSERT INTO radacct (acctsessionid, acctuniqueid, username, nasipaddress,
                    acctstarttime, acctupdatetime, acctstoptime, acctsessiontime,
@@ -235,7 +235,7 @@ class FreeRadiusSql:
                    %(at)s::timestamptz - make_interval(secs => %(secs)s), %(at)s,
                    CASE WHEN %(stopped)s THEN %(at)s::timestamptz END, %(secs)s, %(in)s, %(out)s)
                ON CONFLICT (acctuniqueid) DO NOTHING""",
-            {"sid": key[-8:], "user": username, "nas": nas, "stopped": stopped, **v},
+            {"sid": v["key"][-8:], "user": username, "nas": nas, "stopped": stopped, **v},
         )
 
     def accounting_on(self, *, at: dt.datetime, nas: str = "10.0.0.1") -> None:
