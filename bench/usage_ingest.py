@@ -123,6 +123,7 @@ def prepare(var_dir: str, database_url: str, accounts: int) -> tuple[dict[str, s
     sys.path.insert(0, var_dir)
     env = environment(var_dir)
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=SETTINGS_MODULE)
+    env["EMAIL_URL"] = "locmem://"  # the demo's notices, rendered into memory
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [var_dir, env.get("PYTHONPATH")]))
     os.environ.update(env)
     import django
@@ -137,6 +138,7 @@ def prepare(var_dir: str, database_url: str, accounts: int) -> tuple[dict[str, s
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
     call_command("seed", "demo", stdout=io.StringIO())
     create_accounts(count=accounts, seed=11, progress=False)
     internet = Subscription.objects.filter(plan__kind="internet", radius_username="")
@@ -200,8 +202,8 @@ def radacct_bench(args: argparse.Namespace, radacct_url: str, names: list[str]) 
 
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=2)
     with psycopg.connect(radacct_url, autocommit=True) as conn:
-        conn.execute(SCHEMA.read_text())  # type: ignore[call-overload]
-        conn.execute(CHANGED_INDEX)  # type: ignore[call-overload]
+        conn.execute(SCHEMA.read_text())
+        conn.execute(CHANGED_INDEX)
         columns = (
             "acctsessionid, acctuniqueid, username, nasipaddress, acctstarttime, "
             "acctupdatetime, acctsessiontime, acctinputoctets, acctoutputoctets"
@@ -221,7 +223,7 @@ def radacct_bench(args: argparse.Namespace, radacct_url: str, names: list[str]) 
                         0,
                     )
                 )
-        conn.execute("ANALYZE radacct")  # type: ignore[call-overload]
+        conn.execute("ANALYZE radacct")
     began = time.perf_counter()
     first = radacct.read_radacct(dsn=radacct_url, batch=args.batch)
     new_seconds = time.perf_counter() - began
@@ -234,7 +236,7 @@ def radacct_bench(args: argparse.Namespace, radacct_url: str, names: list[str]) 
                 "acctupdatetime = %s",
                 (600 * round_, start + dt.timedelta(minutes=10 * round_)),
             )
-            conn.execute("VACUUM ANALYZE radacct")  # type: ignore[call-overload]
+            conn.execute("VACUUM ANALYZE radacct")
         began = time.perf_counter()
         result = radacct.read_radacct(dsn=radacct_url, batch=args.batch)
         seconds += time.perf_counter() - began
@@ -376,7 +378,11 @@ def http_bench(
     endpoint, floor = Result(), Result()
     sequences = [0] * args.threads
     try:
-        wait_until_up(port, server)
+        try:
+            wait_until_up(port, server)
+        except SystemExit:
+            print((Path(var_dir) / "server.log").read_text(errors="replace")[-3000:])
+            raise
         urls = [(ACCOUNTING, 204, endpoint), (FLOOR, 200, floor)]
         for path, status, _ in urls:  # imports, connections, caches
             post_many(
@@ -438,6 +444,10 @@ def main(argv: list[str] | None = None) -> None:
         http_bench(args, env, var_dir, names)
         from django.db import connections
 
+        for connection in connections.all():
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                close_pool()  # so the throwaway database can be dropped
         connections.close_all()
 
 

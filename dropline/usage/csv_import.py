@@ -48,7 +48,7 @@ def import_usage_file(
     file_name: str,
     data: bytes,
     actor: User | None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> UsageImport:
     """Check every line, then count the whole file or refuse it (recorded either way).
     ``progress`` is told how many records each batch counted."""

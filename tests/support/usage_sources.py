@@ -144,7 +144,7 @@ def radacct_database() -> Iterator[str]:
     url = server._replace(path=f"/{name}").geturl()
     try:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(RADACCT_SCHEMA.read_text())  # type: ignore[call-overload]
+            conn.execute(RADACCT_SCHEMA.read_text())
         yield url
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
