@@ -41,6 +41,8 @@ MAX_RECORD_ID = 200  # "csv:" + the id is a session key of at most 255
 MAX_IDENTIFIER = 253
 MAX_BYTES = 2**63 - 1
 KEY_PREFIX = "csv:"
+_STOP = SessionStatus.STOP  # looked up once, not per line
+_SECOND = dt.timedelta(seconds=1)
 
 
 def import_usage_file(
@@ -159,10 +161,10 @@ def _reading(cells: list[str]) -> Reading:
     return Reading(
         session_key=KEY_PREFIX + record_id,
         username=identifier,
-        status=SessionStatus.STOP,
+        status=_STOP,
         input_octets=_bytes("input_bytes", input_bytes),
         output_octets=_bytes("output_bytes", output_bytes),
-        session_time=int((ended_at - started_at).total_seconds()),
+        session_time=(ended_at - started_at) // _SECOND,
         occurred_at=ended_at,
     )
 
