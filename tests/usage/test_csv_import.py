@@ -124,3 +124,10 @@ def test_the_command_lists_each_bad_line_and_exits_non_zero(tmp_path):
     assert "bad.csv: line 5: started_at 'x' is not an ISO 8601" in err.getvalue()
     assert "nothing imported" in err.getvalue()
     assert not UsageRecord.objects.exists()
+
+
+def test_prune_says_what_it_removed():
+    out = io.StringIO()
+    call_command("usage", "prune", stdout=out)
+    assert out.getvalue().startswith("Pruned: ")
+    assert "raw record(s)" in out.getvalue()

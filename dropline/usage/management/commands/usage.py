@@ -12,7 +12,6 @@ A progress bar shows on a terminal (``--no-progress`` hides it).
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -116,11 +115,7 @@ class Command(BaseCommand):
         from dropline.usage.retention import prune
 
         result = prune()
-        if dataclasses.is_dataclass(result):
-            parts = [
-                f"{f.name.replace('_', ' ')}: {getattr(result, f.name)}"
-                for f in dataclasses.fields(result)
-            ]
-            self.stdout.write("Pruned. " + ", ".join(parts) + ".")
-        else:
-            self.stdout.write(f"Pruned: {result}.")
+        self.stdout.write(
+            f"Pruned: {result.partitions} monthly partition(s) dropped, {result.records} raw "
+            f"record(s) and {result.hours} hourly roll-up(s) removed."
+        )
