@@ -202,3 +202,20 @@ def test_any_32_bit_counter_and_its_gigawords_fold_exactly(octets, gigawords, fo
     assert reading is not None
     assert reading.output_octets == gigawords * 2**32 + octets
     assert reading.input_octets == 0
+
+
+def test_a_form_body_as_it_is_on_the_wire():
+    body = (
+        b"User-Name=cust-0001&NAS-IP-Address=127.0.0.1&Acct-Status-Type=Stop"
+        b"&Acct-Input-Octets=1000&Acct-Session-Id=sess-1&Acct-Output-Gigawords=1"
+        b"&Event-Timestamp=Dec++4+2026+14%3A00%3A00+UTC"
+        b"&Acct-Unique-Session-Id=457461ed05a897752d751633d2f6a875"
+    )
+    reading = rlm_rest.parse(
+        body, content_type="application/x-www-form-urlencoded", received_at=NOW
+    )
+    assert reading is not None
+    assert reading.status == SessionStatus.STOP
+    assert (reading.input_octets, reading.output_octets) == (1000, 2**32)
+    assert reading.occurred_at == dt.datetime(2026, 12, 4, 14, 0, tzinfo=dt.UTC)
+    assert reading.session_key == KEY
