@@ -1,6 +1,7 @@
 """Readings and usage for tests, put through the real ingest.
 
-``interim``/``start``/``stop`` build one accounting packet's reading; ``ingest_usage``
+``interim``/``start``/``stop`` build one accounting packet's reading, ``readings`` a whole
+session's; ``ingest_usage``
 (alias ``ingest_bytes``) counts some bytes for a service at an instant, as if its
 access network had reported them, so roll-ups, meters and alerts see real usage.
 """
@@ -56,6 +57,36 @@ def stop(
     session: str, username: str, inp: int, out: int, at: dt.datetime, session_time: int = 0
 ) -> Reading:
     return reading(session, username, inp, out, at, session_time, status=SessionStatus.STOP)
+
+
+def readings(
+    session: str,
+    username: str,
+    totals: list[tuple[int, int]],
+    *,
+    start_at: dt.datetime,
+    every: dt.timedelta = dt.timedelta(minutes=10),
+    stopped: bool = False,
+) -> list[Reading]:
+    """A whole session as its access server reports it: a Start at ``start_at``, then an
+    Interim-Update every ``every`` with the cumulative (input, output) ``totals``, the
+    last one a Stop when ``stopped``."""
+    packets = [start(session, username, start_at)]
+    seconds = int(every.total_seconds())
+    for n, (inp, out) in enumerate(totals, start=1):
+        last = stopped and n == len(totals)
+        packets.append(
+            reading(
+                session,
+                username,
+                inp,
+                out,
+                start_at + n * every,
+                n * seconds,
+                status=SessionStatus.STOP if last else SessionStatus.INTERIM,
+            )
+        )
+    return packets
 
 
 def username_of(subscription: Subscription) -> str:

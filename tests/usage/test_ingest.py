@@ -18,7 +18,7 @@ from dropline.usage.models import (
     UsageSession,
 )
 from tests.support.catalog import account_with_internet, make_catalog
-from tests.support.usage_ingest import interim, start, stop
+from tests.support.usage_ingest import interim, readings, start, stop
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,15 @@ def test_usage_of_an_unknown_username_is_kept_aside(service):
     assert (record.input_delta, record.output_delta) == (10, 20)
     assert not UsageCycle.objects.exists()
     assert UsageSession.objects.get(key="s9").subscription_id is None
+
+
+def test_a_whole_session_reported_twice_counts_once(service):
+    session = readings(
+        "s7", "alice", [(10, 100), (20, 300), (20, 300), (45, 900)], start_at=T0, stopped=True
+    )
+    first = ingest(session, source=Source.RADACCT)
+    again = ingest(list(reversed(session)), source=Source.RADACCT)
+    assert first.counted_bytes == 945
+    assert (again.counted_bytes, again.counted) == (0, 0)
+    assert used(service) == 945
+    assert UsageSession.objects.get(key="s7").stopped_at == T0 + 40 * MIN

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.utils.dateparse import parse_date
@@ -34,8 +35,8 @@ def _as_date(value: object) -> dt.date | None:
     return parse_date(str(value))
 
 
-def _query(column: str, names: list[str]) -> list[tuple[object, ...]]:
-    rows: list[tuple[object, ...]] = []
+def _query(column: str, names: list[str]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_COLUMNS + f" WHERE s.{column} = ANY(%s) AND s.{column} <> ''", [names])
@@ -49,21 +50,21 @@ def _query(column: str, names: list[str]) -> list[tuple[object, ...]]:
     return rows
 
 
-def _services(rows: list[tuple[object, ...]], column: int) -> dict[str, list[Service]]:
+def _services(rows: list[tuple[Any, ...]], column: int) -> dict[str, list[Service]]:
     found: dict[str, list[Service]] = {}
     for row in rows:
-        started = _as_date(row[3])
-        assert started is not None
-        found.setdefault(str(row[column]), []).append(
-            Service(
-                subscription_id=int(row[0]),  # type: ignore[call-overload]
-                anchor_day=int(row[5]),  # type: ignore[call-overload]
-                started_on=started,
-                ended_on=_as_date(row[4]),
-            )
-        )
+        started_on, ended_on = row[3], row[4]
+        if type(started_on) is not dt.date:  # text, from some drivers
+            started_on, ended_on = _as_date(started_on), _as_date(ended_on)
+        service = Service(row[0], row[5], started_on, ended_on)
+        bucket = found.get(row[column])
+        if bucket is None:
+            found[row[column]] = [service]
+        else:
+            bucket.append(service)
     for services in found.values():
-        services.sort(key=lambda s: (s.started_on, s.subscription_id), reverse=True)
+        if len(services) > 1:
+            services.sort(key=lambda s: (s.started_on, s.subscription_id), reverse=True)
     return found
 
 

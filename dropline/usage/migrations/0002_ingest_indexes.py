@@ -5,9 +5,10 @@ from django.db import migrations, models
 
 # Rows updated in place on every counted packet (sessions) or batch (roll-ups) keep room
 # on their page, so PostgreSQL can write the new version beside the old one without
-# touching any index ("HOT" updates).
+# touching any index ("HOT" updates). A session's row is rewritten every interim, so
+# half of its page is kept free.
 FILL_FACTORS = {
-    "usage_usagesession": 70,
+    "usage_usagesession": 50,
     "usage_usagehour": 80,
     "usage_usageday": 80,
     "usage_usagecycle": 80,
