@@ -80,6 +80,9 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "dispute.rejected": _("Rejected a dispute"),
     "dispute.withdrawn": _("Withdrew a dispute"),
     "usage.data_credited": _("Credited data"),
+    "usage.radius_username_set": _("Set a service's RADIUS username"),
+    "usage.collector_added": _("Added a usage collector"),
+    "usage.collector_revoked": _("Revoked a usage collector"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

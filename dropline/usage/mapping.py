@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dropline.core import audit
-from dropline.core.models import AuditEvent
 from dropline.subscriptions.models import Subscription
 from dropline.usage import dispatch
 from dropline.usage.errors import UsageError
@@ -83,15 +82,14 @@ def set_radius_username(*, subscription_id: int, username: str, actor: Any, ip: 
                 _("Another current service already uses this RADIUS username."),
                 field="radius_username",
             ) from exc
-        event = audit.record(
+        audit.record(
             action="usage.radius_username_set",
             actor=actor,
             target=subscription,
             account_number=subscription.account.number,
             data={"radius_username": name, "previous": previous},
+            ip=ip,
         )
-        if ip:
-            AuditEvent.objects.filter(pk=event.pk).update(ip_address=ip)
         return assign_kept(username=name, subscription_id=subscription.pk)
 
 
