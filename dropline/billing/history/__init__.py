@@ -1,6 +1,6 @@
 """An account's dated history, read once, as plain values for ``billing.rating``.
 
-``load_histories`` reads any number of accounts in the same nine queries (values
+``load_histories`` reads any number of accounts in the same twelve queries (values
 only, no model instances): the bill run calls it once per chunk of accounts, the
 forecast and the explainer once for one account.
 """
@@ -13,6 +13,7 @@ from dropline.billing.history.terms import (
     AccountHistory,
     AddOnTerm,
     BundleTerm,
+    DataTerm,
     EquipmentRental,
     PreviousLine,
     PromotionTerm,
@@ -20,6 +21,7 @@ from dropline.billing.history.terms import (
     SubscriptionTerm,
     TaxRateTerm,
     UnbilledAdjustment,
+    UsageTerm,
 )
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "AccountHistory",
     "AddOnTerm",
     "BundleTerm",
+    "DataTerm",
     "EquipmentRental",
     "PreviousLine",
     "PromotionTerm",
@@ -36,6 +39,7 @@ __all__ = [
     "SubscriptionTerm",
     "TaxRateTerm",
     "UnbilledAdjustment",
+    "UsageTerm",
     "load_bundles",
     "load_histories",
     "load_history",

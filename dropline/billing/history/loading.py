@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -15,6 +16,7 @@ from dropline.billing.history.terms import (
     AccountHistory,
     AddOnTerm,
     BundleTerm,
+    DataTerm,
     EquipmentRental,
     PreviousLine,
     PromotionTerm,
@@ -23,6 +25,7 @@ from dropline.billing.history.terms import (
     TaxRateTerm,
     UnbilledAdjustment,
 )
+from dropline.billing.history.usage import arrears_cycle, courtesy_months, load_usage
 from dropline.billing.models import (
     AccountDiscount,
     Adjustment,
@@ -61,15 +64,34 @@ def _place_matches(place: ServicePlace, state: str, county: str, city: str) -> b
     )
 
 
-def load_history(account_id: int) -> AccountHistory:
-    histories = load_histories([account_id])
+def _data_term(row: Mapping[str, Any]) -> DataTerm | None:
+    """The plan's terms for data, when it has any that a bill could charge."""
+    if row["plan__overage_block_gb"] is None and row["plan__price_per_gb"] is None:
+        return None
+    return DataTerm(
+        allowance_gb=row["plan__data_allowance_gb"],
+        block_gb=row["plan__overage_block_gb"],
+        block_cents=row["plan__overage_block_cents"] or 0,
+        cap_cents=row["plan__overage_cap_cents"],
+        price_per_gb=row["plan__price_per_gb"],
+    )
+
+
+def load_history(account_id: int, *, cycle_start: dt.date | None = None) -> AccountHistory:
+    histories = load_histories([account_id], cycle_start=cycle_start)
     if account_id not in histories:
         raise CustomerAccount.DoesNotExist(f"no customer account {account_id}")
     return histories[account_id]
 
 
-def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
-    """The histories of ``account_ids`` (missing ids are left out), in ten queries."""
+def load_histories(
+    account_ids: Sequence[int], *, cycle_start: dt.date | None = None
+) -> dict[int, AccountHistory]:
+    """The histories of ``account_ids`` (missing ids are left out), in twelve queries.
+
+    Usage is read for the cycle a bill charges in arrears: the one before the cycle
+    starting on ``cycle_start`` (each account's own), or without it the cycle in
+    progress, which the next bill charges."""
     ids = sorted(set(account_ids))
     if not ids:
         return {}
@@ -118,9 +140,18 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             "promotion__monthly_price_cents",
             "promotion_ends_on",
             "phone_number",
+            "plan__data_allowance_gb",
+            "plan__overage_block_gb",
+            "plan__overage_block_cents",
+            "plan__overage_cap_cents",
+            "plan__price_per_gb",
         )
         .order_by("id")
     )
+    arrears = {
+        account["id"]: arrears_cycle(account["bill_cycle_day"], cycle_start) for account in accounts
+    }
+    usage, overages = load_usage(arrears, [(row["id"], row["account_id"]) for row in subscriptions])
     prices: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for subscription_id, effective_on, cents in (
         SubscriptionPrice.objects.filter(subscription__account_id__in=many_ids)
@@ -257,6 +288,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
                 prices=tuple(periods),
                 promotion=promotion,
                 phone_number=row["phone_number"],
+                data=_data_term(row),
             )
         )
     for extra in add_ons:
@@ -381,6 +413,9 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             previous_invoice_id=account["latest_invoice_id"],
             bundles=bundles,
             account_discounts=tuple(parts.account_discounts),
+            usage=tuple(usage.get(account["id"], ())),
+            earlier_overages=tuple(overages.get(account["id"], ())),
+            usage_courtesy_months=courtesy_months(),
         )
     return histories
 

@@ -37,6 +37,29 @@ class PromotionTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class DataTerm:
+    """A plan's terms for data (``Plan``): the allowance in GB (None: unlimited), blocks of
+    extra data past it (a block's size in GB, its price, the most charged in a cycle),
+    or a price per GB used (mobile by the gig)."""
+
+    allowance_gb: int | None = None
+    block_gb: int | None = None
+    block_cents: int = 0
+    cap_cents: int | None = None
+    price_per_gb: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTerm:
+    """A service's data in one bill cycle, billed in arrears by the bill after it."""
+
+    subscription_id: int
+    cycle_start: dt.date
+    cycle_end: dt.date
+    billable_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionTerm:
     """A service and its contracted price periods (``prices`` sorted by date, each in
     force from its date until the next; the first applies from ``started_on``)."""
@@ -51,6 +74,9 @@ class SubscriptionTerm:
     prices: tuple[tuple[dt.date, int], ...]
     promotion: PromotionTerm | None
     phone_number: str
+    # How data is billed in arrears: the plan's allowance (None: unlimited), its blocks
+    # of extra data (internet) or its price per GB (mobile by the gig).
+    data: DataTerm | None = None
 
     @property
     def item_key(self) -> str:
@@ -205,3 +231,10 @@ class AccountHistory:
     bundles: tuple[BundleTerm, ...] = ()
     # The account's own discounts (autopay and paperless), read with the others' in one query.
     account_discounts: tuple[AccountDiscountTerm, ...] = ()
+    # Each service's data in the cycle billed in arrears (read for one cycle per account).
+    usage: tuple[UsageTerm, ...] = ()
+    # The first days of the cycles whose extra internet data earlier bills charged or
+    # forgave, within the courtesy window before that cycle.
+    earlier_overages: tuple[dt.date, ...] = ()
+    # The first overage within this many months is forgiven (0: never).
+    usage_courtesy_months: int = 12

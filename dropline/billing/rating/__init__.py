@@ -20,7 +20,8 @@ integer cents; bill runs, the forecast and the explainer all call it.
    partial-month lines with dates (an add-on added mid-cycle, a plan change, a
    cancellation credit). The first invoice of an account opened during the cycle
    before also bills those days.
-4. One-time charges and credits not yet billed are billed in arrears.
+4. One-time charges and credits not yet billed are billed in arrears, and so is data:
+   each service's use in the cycle before, past its allowance (``rating/usage.py``).
 5. Taxes and fees in force on the cycle's first day, each its own line.
 """
 
@@ -34,6 +35,7 @@ from dropline.billing.rating.ordering import group_order
 from dropline.billing.rating.segments import MOBILE, PHONE, in_advance
 from dropline.billing.rating.services import monthly_segments
 from dropline.billing.rating.true_up import true_up_lines, true_up_period
+from dropline.billing.rating.usage import usage_lines
 from dropline.billing.taxes import tax_lines
 from dropline.customers.cycles import Cycle
 
@@ -43,7 +45,10 @@ __all__ = ["RatedLine", "bundle_on", "rate", "true_up_period"]
 def rate(history: AccountHistory, cycle: Cycle) -> list[RatedLine]:
     """The lines of ``history``'s bill for ``cycle``, in the order they are shown."""
     segments = monthly_segments(history, cycle)
-    charges = group_order(history, in_advance(segments, cycle) + true_up_lines(history, cycle))
+    charges = group_order(
+        history,
+        in_advance(segments, cycle) + true_up_lines(history, cycle) + usage_lines(history, cycle),
+    )
     charges += adjustment_lines(history, cycle)
     services = {
         (segment.item.key, segment.item.category)
