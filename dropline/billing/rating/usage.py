@@ -125,7 +125,7 @@ def _by_the_gig_label(
             "(a started GB in full)",
             gigabytes,
         ) % {
-            "used": data_amount(used),
+            "used": data_amount(used, up=True),
             "count": gigabytes,
             "price": _price_text(price, currency),
         }
