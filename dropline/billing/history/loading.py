@@ -10,12 +10,12 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
+from dropline.billing.history.shared import load_bundles, load_tax_rates, rates_at
 from dropline.billing.history.terms import (
     TRUE_UP_KINDS,
     AccountDiscountTerm,
     AccountHistory,
     AddOnTerm,
-    BundleTerm,
     DataTerm,
     EquipmentRental,
     PreviousLine,
@@ -33,9 +33,7 @@ from dropline.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    TaxRate,
 )
-from dropline.catalog.models import Bundle, bundle_kinds_valid
 from dropline.core import bulk
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment
@@ -54,14 +52,6 @@ class _Parts:
     adjustments: list[UnbilledAdjustment] = field(default_factory=list)
     previous_lines: list[PreviousLine] = field(default_factory=list)
     account_discounts: list[AccountDiscountTerm] = field(default_factory=list)
-
-
-def _place_matches(place: ServicePlace, state: str, county: str, city: str) -> bool:
-    return (
-        state.casefold() == place.state.casefold()
-        and (not county or county.casefold() == place.county.casefold())
-        and (not city or city.casefold() == place.city.casefold())
-    )
 
 
 def _data_term(row: Mapping[str, Any]) -> DataTerm | None:
@@ -206,25 +196,7 @@ def load_histories(
         .order_by("occurred_on", "id")
     )
     states = sorted({row["service_address__region"].upper() for row in accounts})
-    rates = list(
-        TaxRate.objects.filter(jurisdiction__state__in=states)
-        .values(
-            "jurisdiction__code",
-            "jurisdiction__state",
-            "jurisdiction__county",
-            "jurisdiction__city",
-            "code",
-            "kind",
-            "name",
-            "name_es",
-            "applies_to",
-            "percent",
-            "amount_cents",
-            "effective_from",
-            "effective_until",
-        )
-        .order_by("jurisdiction__code", "code", "effective_from")
-    )
+    rate_terms = load_tax_rates(states)
     latest_ids = (
         CustomerAccount.objects.filter(id__in=many_ids)
         .annotate(latest_invoice_id=Subquery(latest.values("id")[:1]))
@@ -358,24 +330,6 @@ def load_histories(
             )
         )
 
-    rate_terms = [
-        (
-            (rate["jurisdiction__state"], rate["jurisdiction__county"], rate["jurisdiction__city"]),
-            TaxRateTerm(
-                jurisdiction_code=rate["jurisdiction__code"],
-                code=rate["code"],
-                kind=rate["kind"],
-                name=rate["name"],
-                name_es=rate["name_es"] or rate["name"],
-                applies_to=tuple(rate["applies_to"] or ()),
-                percent=rate["percent"],
-                amount_cents=rate["amount_cents"],
-                effective_from=rate["effective_from"],
-                effective_until=rate["effective_until"],
-            ),
-        )
-        for rate in rates
-    ]
     rates_by_place: dict[ServicePlace, tuple[TaxRateTerm, ...]] = {}
 
     histories: dict[int, AccountHistory] = {}
@@ -388,7 +342,7 @@ def load_histories(
         parts = by_account[account["id"]]
         place_rates = rates_by_place.get(place)
         if place_rates is None:
-            place_rates = tuple(term for where, term in rate_terms if _place_matches(place, *where))
+            place_rates = rates_at(place, rate_terms)
             rates_by_place[place] = place_rates
         previous_period = (
             (account["latest_start"], account["latest_end"])
@@ -418,23 +372,3 @@ def load_histories(
             usage_courtesy_months=courtesy_months(),
         )
     return histories
-
-
-def load_bundles() -> tuple[BundleTerm, ...]:
-    """Every bundle of the catalogue, on offer or not (its dates say when it is given), in
-    one query."""
-    return tuple(
-        BundleTerm(
-            code=row["code"],
-            label=row["name"],
-            label_es=row["name_es"] or row["name"],
-            kinds=frozenset(row["kinds"] or ()),
-            monthly_discount_cents=row["monthly_discount_cents"],
-            starts_on=row["starts_on"],
-            ends_on=row["ends_on"],
-        )
-        for row in Bundle.objects.order_by("code").values(
-            "code", "name", "name_es", "kinds", "monthly_discount_cents", "starts_on", "ends_on"
-        )
-        if bundle_kinds_valid(row["kinds"])
-    )
