@@ -108,7 +108,6 @@ class ForecastOut(Schema):
     )
     currency: str
     callouts: list[str] = Field(
-        description="The range data use makes, then promotions ending and prices changing, "
-        "by date."
+        description="The range data use makes, then promotions ending and prices changing, by date."
     )
     groups: list[GroupOut]
