@@ -15,6 +15,7 @@ from django.utils import timezone
 from dropline.billing.describe import describe_line
 from dropline.billing.explaining import explain_invoice
 from dropline.billing.models import Invoice, InvoiceLine, LineKind
+from dropline.core.models import AuditEvent
 from dropline.seeding.demo.household import loaded_account
 from dropline.seeding.demo.usage import FIRST_OVER, MARIA_PHONE, SECOND_OVER, USERNAME
 from dropline.seeding.demo.year import JOSE_PHONE
@@ -43,6 +44,9 @@ def usage_lines(invoice: Invoice) -> list[InvoiceLine]:
 def test_the_household_internet_is_demo_internet_with_a_year_of_data(demo):
     service = internet()
     assert service.radius_username == USERNAME
+    event = AuditEvent.objects.get(action="usage.radius_username_set")
+    assert event.actor_label == "care"  # set the day service started, audited
+    assert timezone.localdate(event.created_at) == service.started_on
     found = cycles(service)
     assert len(found) == 13  # a year, and the cycle in progress
     months = [cycle.used_bytes / GB for cycle in found[:-1]]

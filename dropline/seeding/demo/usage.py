@@ -29,6 +29,7 @@ from dropline.customers.models import CustomerAccount
 from dropline.seeding.demo import year
 from dropline.subscriptions.models import Subscription
 from dropline.usage.ingest import ingest
+from dropline.usage.mapping import set_radius_username
 from dropline.usage.models import GB, SessionStatus, Source, UsageSession
 from dropline.usage.readings import Reading
 
@@ -130,10 +131,13 @@ def _mobile_day(phone: str, gb_a_month: int, day: dt.date) -> list[Reading]:
 
 def _set_username(internet: Subscription) -> Callable[[], int]:
     def apply() -> int:
-        # The installer named the gateway in RADIUS the day service started.
-        return Subscription.objects.filter(pk=internet.pk, radius_username="").update(
-            radius_username=USERNAME
+        # Customer care named the gateway in RADIUS the day service started.
+        if Subscription.objects.filter(pk=internet.pk).exclude(radius_username="").exists():
+            return 0
+        set_radius_username(
+            subscription_id=internet.pk, username=USERNAME, actor=year.staff("care"), ip=None
         )
+        return 1
 
     return apply
 
