@@ -131,6 +131,8 @@ def _describe(line: LineLike, language: str) -> str:
         return _("One-time charge: %(item)s, %(date)s") % {"item": label, "date": days}
     if line.kind == LineKind.CREDIT:
         return _("Credit: %(item)s, %(date)s") % {"item": label, "date": days}
+    if line.kind == LineKind.USAGE:  # the words of the data billed are in the label
+        return _("%(usage)s, %(dates)s") % {"usage": label, "dates": days}
     if line.kind == LineKind.TAX:
         if line.percent is not None:
             return _("%(tax)s (%(percent)s)") % {

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dropline.billing.describe import LineLike, date_range, label_in, percent_text, signed
+from dropline.billing.explaining_usage import usage_changes
 from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus, LineKind
 from dropline.core.formatting import display_date
 
@@ -31,6 +32,7 @@ CHANGE_KINDS = (
     "one_time",
     "credit",
     "taxes_changed",
+    "usage",
     "proration",
     "other",
 )
@@ -126,8 +128,12 @@ def _explain(
     taxes_now: list[LineLike] = []
     taxes_before: list[LineLike] = []
     labels: dict[str, str] = {}
+    usage_now = [line for line in current if line.kind == LineKind.USAGE]
+    usage_before = [line for line in previous if line.kind == LineKind.USAGE]
     for now, lines in ((True, current), (False, previous)):
         for line in lines:
+            if line.kind == LineKind.USAGE:
+                continue
             if line.kind == LineKind.TAX:
                 (taxes_now if now else taxes_before).append(line)
                 continue
@@ -155,10 +161,17 @@ def _explain(
         if item.now_monthly or item.before_monthly or item.now_partial or item.before_partial:
             changes.extend(_monthly_changes(item, words))
     changes = _merge_plan_changes(changes, words)
+    changes += [
+        Change(*change)
+        for change in usage_changes(
+            usage_before, usage_now, language=language, currency=currency, labels=labels
+        )
+    ]
     tax_change = _tax_change(taxes_before, taxes_now, words)
     if tax_change is not None:
         changes.append(tax_change)
-    return [change for change in changes if change.amount_cents != 0]
+    # Extra data forgiven as a courtesy is told even though it comes to nothing.
+    return [change for change in changes if change.amount_cents != 0 or change.kind == "usage"]
 
 
 @dataclass

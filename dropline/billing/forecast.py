@@ -2,17 +2,19 @@
 to change called out (a promotion ending, a new price, a service starting or ending,
 a bundle discount starting or stopping).
 
-Nothing is written. Every part of today's bills is known in advance, so the range is
-the total itself; usage billed later will widen it.
+Nothing is written. Data is billed in arrears, so the next bill charges the cycle in
+progress: its range runs from the data used so far, rated (low), to the data projected
+to the cycle's end at the same pace, rated (high); without data to bill, the range is
+the total itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dropline.billing.describe import is_account_discount, is_bundle, label_in
@@ -24,6 +26,7 @@ from dropline.core import clock
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
 from dropline.customers.cycles import Cycle, cycle_containing
+from dropline.usage.projection import project
 
 
 @dataclass
@@ -46,15 +49,20 @@ def next_cycle(history: AccountHistory, today: dt.date) -> Cycle:
 
 
 def forecast(account_id: int, *, today: dt.date | None = None, language: str) -> Forecast:
-    """The account's next bill as rating would price it today."""
+    """The account's next bill as rating would price it today: the data used so far at
+    the low end, the data projected to the cycle's end at the high end."""
     history = load_history(account_id)
     day = today or clock.today()
     cycle = next_cycle(history, day)
+    if cycle.start == day:  # billed today: the data of the cycle that just ended
+        history = load_history(account_id, cycle_start=cycle.start)
     lines = rate(history, cycle)
     total = sum(line.amount_cents for line in lines)
+    high = sum(line.amount_cents for line in rate(projected(history, day), cycle))
     with translation.override(language):
         callouts = (
-            _callouts(history, day, cycle, language)
+            _range_callouts(total, high, history.currency)
+            + _callouts(history, day, cycle, language)
             + _bundle_callouts(lines, cycle, language)
             + _account_discount_callouts(history, lines, language)
         )
@@ -62,11 +70,42 @@ def forecast(account_id: int, *, today: dt.date | None = None, language: str) ->
         cycle=cycle,
         lines=lines,
         total_cents=total,
-        low_cents=total,
-        high_cents=total,
+        low_cents=min(total, high),
+        high_cents=max(total, high),
         callouts=callouts,
         currency=history.currency,
     )
+
+
+def projected(history: AccountHistory, today: dt.date) -> AccountHistory:
+    """``history`` with the data of each cycle still in progress on ``today`` carried on
+    at its pace to the cycle's end (``usage.projection.project``)."""
+    if not history.usage:
+        return history
+    now = clock.now()
+    if clock.today() != today:  # a forecast as of another day: its noon
+        now = dt.datetime.combine(today, dt.time(12), tzinfo=timezone.get_default_timezone())
+    usage = tuple(
+        replace(
+            term,
+            billable_bytes=project(
+                term.billable_bytes, Cycle(start=term.cycle_start, end=term.cycle_end), now
+            ),
+        )
+        if term.cycle_start <= today <= term.cycle_end
+        else term
+        for term in history.usage
+    )
+    return replace(history, usage=usage)
+
+
+def _range_callouts(low: int, high: int, currency: str) -> list[str]:
+    if high <= low:
+        return []
+    return [
+        _("Your next bill will be between %(low)s and %(high)s depending on your data use.")
+        % {"low": Money(low, currency).format(), "high": Money(high, currency).format()}
+    ]
 
 
 def _callouts(history: AccountHistory, today: dt.date, cycle: Cycle, language: str) -> list[str]:

@@ -115,6 +115,8 @@ def _ledger_book(line: RatedLine) -> tuple[str, str]:
         return Book.TAX_PAYABLE, line.item_key.removeprefix("tax:")
     if line.kind in (LineKind.DISCOUNT, LineKind.CREDIT):
         return Book.DISCOUNTS, line.category
+    if line.kind == LineKind.USAGE and line.amount_cents < 0:  # a courtesy credit
+        return Book.DISCOUNTS, line.category
     return Book.REVENUE, line.category
 
 
@@ -188,7 +190,7 @@ def issue_invoices(
             .exclude(status=InvoiceStatus.VOID)
             .values_list("account_id", flat=True)
         )
-        histories = load_histories([i for i in ids if i not in billed])
+        histories = load_histories([i for i in ids if i not in billed], cycle_start=cycle_start)
         drafts: list[_Draft] = []
         for account_id in ids:
             if account_id in billed:

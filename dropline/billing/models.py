@@ -255,6 +255,7 @@ class LineKind(models.TextChoices):
     ONE_TIME = "one_time", _("One-time charge")
     CREDIT = "credit", _("Credit")
     TAX = "tax", _("Tax or fee")
+    USAGE = "usage", _("Data usage")
 
 
 class InvoiceLine(models.Model):

@@ -10,6 +10,7 @@ from dropline.billing.history import (
     AccountHistory,
     AddOnTerm,
     BundleTerm,
+    DataTerm,
     EquipmentRental,
     PreviousLine,
     PromotionTerm,
@@ -43,6 +44,7 @@ def service(
     price: int = 7000,
     promotion: PromotionTerm | None = None,
     phone_number: str = "",
+    data: DataTerm | None = None,
 ) -> SubscriptionTerm:
     return SubscriptionTerm(
         id=id,
@@ -55,6 +57,7 @@ def service(
         prices=prices if prices is not None else ((started_on, price),),
         promotion=promotion,
         phone_number=phone_number,
+        data=data,
     )
 
 

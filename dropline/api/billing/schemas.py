@@ -101,8 +101,13 @@ class ForecastOut(Schema):
     period_start: dt.date
     period_end: dt.date
     total_cents: int
-    low_cents: int = Field(description="Equal to `high_cents` until usage is billed.")
-    high_cents: int
+    low_cents: int = Field(description="With the data used so far this cycle.")
+    high_cents: int = Field(
+        description="With the data projected to the cycle's end; equal to `low_cents` "
+        "when data use does not change the bill."
+    )
     currency: str
-    callouts: list[str] = Field(description="Promotions ending and prices changing, by date.")
+    callouts: list[str] = Field(
+        description="The range data use makes, then promotions ending and prices changing, by date."
+    )
     groups: list[GroupOut]

@@ -4,8 +4,10 @@ The bills are made the way production makes them: the bill run runs on every day
 demo account's bill cycle starts, from the day the account opened until today, each
 under the clock at two in the morning of its day, and its bill-ready emails go out
 minutes later. Between the runs, the household's year (``year.py``) happens on its
-days, and so does the regulatory recovery fee's rise, set by billing staff a month
-ahead: each bill sees what was true when it was made. No invoice is written here.
+days, so do its days of data (``usage.py``, through the usage ingest: each bill charges
+the data of the cycle before it), and so does the regulatory recovery fee's rise, set
+by billing staff a month ahead: each bill sees what was true when it was made. No
+invoice is written here.
 
 Idempotent: the tax table is looked up by its natural keys, each event of the year
 checks whether it has happened, and a bill run that runs again bills nobody twice.
@@ -31,7 +33,7 @@ from dropline.core.money import Money
 from dropline.customers.cycles import Cycle, cycle_containing
 from dropline.customers.models import CustomerAccount
 from dropline.notifications.delivery import deliver, due_message_ids
-from dropline.seeding.demo import household, payments, unclaimed, year
+from dropline.seeding.demo import household, payments, unclaimed, usage, year
 from dropline.subscriptions.pricing import apply_due_prices
 
 # code, name, Spanish name, county, city (all in Iowa)
@@ -196,7 +198,12 @@ def load() -> int:
         demo_accounts.append(other)
     invoices_before = Invoice.objects.count()
     events = sorted(
-        [*year.events(account), regulatory_rise(account), *payments.events(account)],
+        [
+            *year.events(account),
+            regulatory_rise(account),
+            *payments.events(account),
+            *usage.events(account),
+        ],
         key=lambda e: e.day,
     )
     with _quietly():

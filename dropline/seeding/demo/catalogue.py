@@ -75,6 +75,11 @@ ADD_ON_LINE_UPS: dict[str, list[int]] = {
 }
 
 
+OVERAGE_BLOCK_GB = 50
+OVERAGE_BLOCK_CENTS = 1000
+OVERAGE_CAP_CENTS = 10000
+
+
 def _upsert(model: type[models.Model], key: dict[str, Any], values: dict[str, Any]) -> int:
     """Create the record if its natural key is new; leave an existing one alone."""
     _, created = model.objects.get_or_create(**key, defaults=values)  # type: ignore[attr-defined]
@@ -91,12 +96,21 @@ def load() -> int:
         )
     channels = {c.number: c for c in Channel.objects.all()}
 
+    # A 1.2 TB allowance on the two smaller tiers, data past it in blocks of 50 GB at
+    # $10.00, at most $100.00 a month (the first time in 12 months forgiven: see
+    # DROPLINE_USAGE_COURTESY_MONTHS); the Gig tier is unlimited.
     internet = [
         ("internet-300", "Internet 300", "Internet 300", 300, 20, 1200, 4999, 1),
-        ("internet-500", "Internet Ultra 500", "Internet Ultra 500", 500, 50, None, 6999, 2),
+        ("internet-500", "Internet Ultra 500", "Internet Ultra 500", 500, 50, 1200, 6999, 2),
         ("internet-gig", "Internet Gig", "Internet Gig", 1000, 100, None, 8999, 3),
     ]
     for code, name, name_es, down, up, allowance, price, order in internet:
+        overage = (
+            {"overage_block_gb": OVERAGE_BLOCK_GB, "overage_block_cents": OVERAGE_BLOCK_CENTS,
+             "overage_cap_cents": OVERAGE_CAP_CENTS}
+            if allowance is not None
+            else {}
+        )  # fmt: skip
         created += _upsert(
             Plan,
             {"code": code},
@@ -107,6 +121,7 @@ def load() -> int:
                 "download_mbps": down,
                 "upload_mbps": up,
                 "data_allowance_gb": allowance,
+                **overage,
                 "monthly_price_cents": price,
                 "currency": settings.DROPLINE_CURRENCY,
                 "sort_order": order,

@@ -1,20 +1,31 @@
-"""An account's dated history, read once, as plain values for ``billing.rating``.
-
-``load_histories`` reads any number of accounts in the same nine queries (values
-only, no model instances): the bill run calls it once per chunk of accounts, the
-forecast and the explainer once for one account.
-"""
+"""Reading histories: any number of accounts in a fixed number of queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
+from dropline.billing.history.shared import load_bundles, load_tax_rates, rates_at
+from dropline.billing.history.terms import (
+    TRUE_UP_KINDS,
+    AccountDiscountTerm,
+    AccountHistory,
+    AddOnTerm,
+    DataTerm,
+    EquipmentRental,
+    PreviousLine,
+    PromotionTerm,
+    ServicePlace,
+    SubscriptionTerm,
+    TaxRateTerm,
+    UnbilledAdjustment,
+)
+from dropline.billing.history.usage import arrears_cycle, courtesy_months, load_usage
 from dropline.billing.models import (
     AccountDiscount,
     Adjustment,
@@ -22,10 +33,7 @@ from dropline.billing.models import (
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    LineKind,
-    TaxRate,
 )
-from dropline.catalog.models import Bundle, bundle_kinds_valid
 from dropline.core import bulk
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment
@@ -33,201 +41,7 @@ from dropline.subscriptions.models import (
     Subscription,
     SubscriptionAddOn,
     SubscriptionPrice,
-    SubscriptionStatus,
 )
-
-# The lines a later invoice trues up: what was billed in advance for a cycle.
-TRUE_UP_KINDS = (LineKind.RECURRING, LineKind.DISCOUNT, LineKind.PRORATION)
-# The item key of an account discount's lines: ``account-discount:<code>``.
-ACCOUNT_DISCOUNT_PREFIX = "account-discount:"
-
-
-@dataclass(frozen=True, slots=True)
-class ServicePlace:
-    """Where service is delivered, as the tax table matches it."""
-
-    state: str
-    county: str
-    city: str
-
-
-@dataclass(frozen=True, slots=True)
-class PromotionTerm:
-    label: str
-    label_es: str
-    monthly_price_cents: int
-    ends_on: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class SubscriptionTerm:
-    """A service and its contracted price periods (``prices`` sorted by date, each in
-    force from its date until the next; the first applies from ``started_on``)."""
-
-    id: int
-    kind: str
-    label: str
-    label_es: str
-    started_on: dt.date
-    ended_on: dt.date | None
-    status: str
-    prices: tuple[tuple[dt.date, int], ...]
-    promotion: PromotionTerm | None
-    phone_number: str
-
-    @property
-    def item_key(self) -> str:
-        return f"sub:{self.id}"
-
-    @property
-    def last_day(self) -> dt.date | None:
-        """The last day billed: ``ended_on``; a cancelled service without an end date is
-        not billed at all."""
-        if self.ended_on is not None:
-            return self.ended_on
-        if self.status == SubscriptionStatus.CANCELLED:
-            return self.started_on - dt.timedelta(days=1)
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class AddOnTerm:
-    id: int
-    subscription_id: int
-    label: str
-    label_es: str
-    category: str
-    monthly_price_cents: int
-    started_on: dt.date
-    ended_on: dt.date | None
-
-    @property
-    def item_key(self) -> str:
-        return f"addon:{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class EquipmentRental:
-    id: int
-    subscription_id: int | None
-    label: str
-    category: str
-    monthly_rental_cents: int
-    installed_on: dt.date | None
-    returned_on: dt.date | None
-    is_rental: bool
-
-    @property
-    def item_key(self) -> str:
-        return f"equip:{self.id}"
-
-
-@dataclass(frozen=True, slots=True)
-class UnbilledAdjustment:
-    id: int
-    kind: str
-    category: str
-    description: str
-    description_es: str
-    amount_cents: int
-    taxable: bool
-    occurred_on: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class TaxRateTerm:
-    jurisdiction_code: str
-    code: str
-    kind: str
-    name: str
-    name_es: str
-    applies_to: tuple[str, ...]
-    percent: Decimal | None
-    amount_cents: int | None
-    effective_from: dt.date
-    effective_until: dt.date | None
-
-    def effective_on(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (
-            self.effective_until is None or day <= self.effective_until
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class BundleTerm:
-    """A bundle of the catalogue: a monthly discount for each day an account has services
-    of every one of ``kinds``, from ``starts_on`` to ``ends_on`` (open when None)."""
-
-    code: str
-    label: str
-    label_es: str
-    kinds: frozenset[str]
-    monthly_discount_cents: int
-    starts_on: dt.date
-    ends_on: dt.date | None
-
-    @property
-    def item_key(self) -> str:
-        return f"bundle:{self.code}"
-
-
-@dataclass(frozen=True, slots=True)
-class AccountDiscountTerm:
-    """A monthly discount of the account itself (``autopay``: autopay with paperless
-    bills), for each day it has a service billed, from ``starts_on`` to ``ends_on``."""
-
-    code: str
-    label: str
-    label_es: str
-    monthly_discount_cents: int
-    starts_on: dt.date
-    ends_on: dt.date | None
-
-    @property
-    def item_key(self) -> str:
-        return f"{ACCOUNT_DISCOUNT_PREFIX}{self.code}"
-
-
-@dataclass(frozen=True, slots=True)
-class PreviousLine:
-    """A line of the latest invoice that billed a cycle in advance (or trued one up)."""
-
-    item_key: str
-    kind: str
-    category: str
-    group_key: str
-    label: str
-    label_es: str
-    period_start: dt.date | None
-    period_end: dt.date | None
-    amount_cents: int
-    taxable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AccountHistory:
-    """Everything rating needs about one account, as plain values."""
-
-    account_id: int
-    number: str
-    currency: str
-    language: str
-    bill_cycle_day: int
-    opened_on: dt.date
-    address: ServicePlace
-    subscriptions: tuple[SubscriptionTerm, ...]
-    add_ons: tuple[AddOnTerm, ...]
-    equipment: tuple[EquipmentRental, ...]
-    adjustments: tuple[UnbilledAdjustment, ...]
-    tax_rates: tuple[TaxRateTerm, ...]
-    previous_lines: tuple[PreviousLine, ...]
-    # The period of the latest non-void invoice (None before the first one).
-    previous_period: tuple[dt.date, dt.date] | None = None
-    previous_invoice_id: int | None = None
-    # The catalogue's bundles (the same for every account), read in one query.
-    bundles: tuple[BundleTerm, ...] = ()
-    # The account's own discounts (autopay and paperless), read with the others' in one query.
-    account_discounts: tuple[AccountDiscountTerm, ...] = ()
 
 
 @dataclass
@@ -240,23 +54,34 @@ class _Parts:
     account_discounts: list[AccountDiscountTerm] = field(default_factory=list)
 
 
-def _place_matches(place: ServicePlace, state: str, county: str, city: str) -> bool:
-    return (
-        state.casefold() == place.state.casefold()
-        and (not county or county.casefold() == place.county.casefold())
-        and (not city or city.casefold() == place.city.casefold())
+def _data_term(row: Mapping[str, Any]) -> DataTerm | None:
+    """The plan's terms for data, when it has any that a bill could charge."""
+    if row["plan__overage_block_gb"] is None and row["plan__price_per_gb"] is None:
+        return None
+    return DataTerm(
+        allowance_gb=row["plan__data_allowance_gb"],
+        block_gb=row["plan__overage_block_gb"],
+        block_cents=row["plan__overage_block_cents"] or 0,
+        cap_cents=row["plan__overage_cap_cents"],
+        price_per_gb=row["plan__price_per_gb"],
     )
 
 
-def load_history(account_id: int) -> AccountHistory:
-    histories = load_histories([account_id])
+def load_history(account_id: int, *, cycle_start: dt.date | None = None) -> AccountHistory:
+    histories = load_histories([account_id], cycle_start=cycle_start)
     if account_id not in histories:
         raise CustomerAccount.DoesNotExist(f"no customer account {account_id}")
     return histories[account_id]
 
 
-def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
-    """The histories of ``account_ids`` (missing ids are left out), in ten queries."""
+def load_histories(
+    account_ids: Sequence[int], *, cycle_start: dt.date | None = None
+) -> dict[int, AccountHistory]:
+    """The histories of ``account_ids`` (missing ids are left out), in twelve queries.
+
+    Usage is read for the cycle a bill charges in arrears: the one before the cycle
+    starting on ``cycle_start`` (each account's own), or without it the cycle in
+    progress, which the next bill charges."""
     ids = sorted(set(account_ids))
     if not ids:
         return {}
@@ -305,9 +130,18 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             "promotion__monthly_price_cents",
             "promotion_ends_on",
             "phone_number",
+            "plan__data_allowance_gb",
+            "plan__overage_block_gb",
+            "plan__overage_block_cents",
+            "plan__overage_cap_cents",
+            "plan__price_per_gb",
         )
         .order_by("id")
     )
+    arrears = {
+        account["id"]: arrears_cycle(account["bill_cycle_day"], cycle_start) for account in accounts
+    }
+    usage, overages = load_usage(arrears, [(row["id"], row["account_id"]) for row in subscriptions])
     prices: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for subscription_id, effective_on, cents in (
         SubscriptionPrice.objects.filter(subscription__account_id__in=many_ids)
@@ -362,25 +196,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         .order_by("occurred_on", "id")
     )
     states = sorted({row["service_address__region"].upper() for row in accounts})
-    rates = list(
-        TaxRate.objects.filter(jurisdiction__state__in=states)
-        .values(
-            "jurisdiction__code",
-            "jurisdiction__state",
-            "jurisdiction__county",
-            "jurisdiction__city",
-            "code",
-            "kind",
-            "name",
-            "name_es",
-            "applies_to",
-            "percent",
-            "amount_cents",
-            "effective_from",
-            "effective_until",
-        )
-        .order_by("jurisdiction__code", "code", "effective_from")
-    )
+    rate_terms = load_tax_rates(states)
     latest_ids = (
         CustomerAccount.objects.filter(id__in=many_ids)
         .annotate(latest_invoice_id=Subquery(latest.values("id")[:1]))
@@ -444,6 +260,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
                 prices=tuple(periods),
                 promotion=promotion,
                 phone_number=row["phone_number"],
+                data=_data_term(row),
             )
         )
     for extra in add_ons:
@@ -513,24 +330,6 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             )
         )
 
-    rate_terms = [
-        (
-            (rate["jurisdiction__state"], rate["jurisdiction__county"], rate["jurisdiction__city"]),
-            TaxRateTerm(
-                jurisdiction_code=rate["jurisdiction__code"],
-                code=rate["code"],
-                kind=rate["kind"],
-                name=rate["name"],
-                name_es=rate["name_es"] or rate["name"],
-                applies_to=tuple(rate["applies_to"] or ()),
-                percent=rate["percent"],
-                amount_cents=rate["amount_cents"],
-                effective_from=rate["effective_from"],
-                effective_until=rate["effective_until"],
-            ),
-        )
-        for rate in rates
-    ]
     rates_by_place: dict[ServicePlace, tuple[TaxRateTerm, ...]] = {}
 
     histories: dict[int, AccountHistory] = {}
@@ -543,7 +342,7 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
         parts = by_account[account["id"]]
         place_rates = rates_by_place.get(place)
         if place_rates is None:
-            place_rates = tuple(term for where, term in rate_terms if _place_matches(place, *where))
+            place_rates = rates_at(place, rate_terms)
             rates_by_place[place] = place_rates
         previous_period = (
             (account["latest_start"], account["latest_end"])
@@ -568,25 +367,8 @@ def load_histories(account_ids: Sequence[int]) -> dict[int, AccountHistory]:
             previous_invoice_id=account["latest_invoice_id"],
             bundles=bundles,
             account_discounts=tuple(parts.account_discounts),
+            usage=tuple(usage.get(account["id"], ())),
+            earlier_overages=tuple(overages.get(account["id"], ())),
+            usage_courtesy_months=courtesy_months(),
         )
     return histories
-
-
-def load_bundles() -> tuple[BundleTerm, ...]:
-    """Every bundle of the catalogue, on offer or not (its dates say when it is given), in
-    one query."""
-    return tuple(
-        BundleTerm(
-            code=row["code"],
-            label=row["name"],
-            label_es=row["name_es"] or row["name"],
-            kinds=frozenset(row["kinds"] or ()),
-            monthly_discount_cents=row["monthly_discount_cents"],
-            starts_on=row["starts_on"],
-            ends_on=row["ends_on"],
-        )
-        for row in Bundle.objects.order_by("code").values(
-            "code", "name", "name_es", "kinds", "monthly_discount_cents", "starts_on", "ends_on"
-        )
-        if bundle_kinds_valid(row["kinds"])
-    )
