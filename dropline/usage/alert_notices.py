@@ -19,6 +19,7 @@ from dropline.catalog.models import Plan
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
 from dropline.customers.cycles import Cycle
+from dropline.usage import overage
 from dropline.usage.amounts import data_amount, percent
 from dropline.usage.models import GB, AlertKind
 
@@ -64,9 +65,7 @@ _lazy_terms = lazy(_terms, str)
 
 def block_charge(plan: Plan, blocks: int) -> Money:
     """What ``blocks`` extra blocks cost, capped."""
-    cents = blocks * plan.overage_block_cents
-    if plan.overage_cap_cents is not None:
-        cents = min(cents, plan.overage_cap_cents)
+    cents, _capped = overage.blocks_cents(blocks, plan.overage_block_cents, plan.overage_cap_cents)
     return Money(cents, plan.currency)
 
 

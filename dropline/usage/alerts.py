@@ -36,7 +36,7 @@ from dropline.customers.cycles import Cycle
 from dropline.notifications.categories import Category
 from dropline.notifications.outbox import notify
 from dropline.subscriptions.models import Subscription, SubscriptionStatus
-from dropline.usage import alert_notices
+from dropline.usage import alert_notices, overage
 from dropline.usage.models import GB, AlertKind, UsageAlert, UsageCycle
 from dropline.usage.projection import cycle_bounds, project
 
@@ -62,11 +62,8 @@ def blocks_charged(over_bytes: int, plan: Plan) -> int:
     full, none past the cap (the block that reaches the cap is the last charged)."""
     if over_bytes <= 0 or not plan.overage_block_gb or plan.overage_block_cents <= 0:
         return 0
-    size = plan.overage_block_gb * GB
-    blocks = -(-over_bytes // size)
-    if plan.overage_cap_cents is not None:
-        blocks = min(blocks, -(-plan.overage_cap_cents // plan.overage_block_cents))
-    return blocks
+    blocks = overage.blocks_over(over_bytes, 0, plan.overage_block_gb * GB)
+    return overage.blocks_charged(blocks, plan.overage_block_cents, plan.overage_cap_cents)
 
 
 def crossed(*, billable_bytes: int, allowance_bytes: int, plan: Plan) -> list[Level]:

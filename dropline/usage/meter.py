@@ -16,6 +16,7 @@ from decimal import Decimal
 from dropline.catalog.models import Plan
 from dropline.core.money import Money
 from dropline.customers.cycles import Cycle
+from dropline.usage import overage
 from dropline.usage.models import GB
 from dropline.usage.projection import project
 
@@ -70,17 +71,15 @@ class ExtraDataTerms:
 
     def cost(self, extra_bytes: int) -> Money:
         """What ``extra_bytes`` past the allowance (every byte, for a plan charged by the
-        GB without one) cost: whole blocks, capped, or the GBs at their price rounded
-        once."""
+        GB without one) cost, as the bill will charge them (``usage.overage``)."""
         if extra_bytes <= 0 or not self.charged:
             return Money.zero(self.currency)
         if self.price_per_gb is not None:
-            return Money.from_decimal(self.price_per_gb * Decimal(extra_bytes) / GB, self.currency)
+            gigabytes = overage.gigabytes_over(extra_bytes, 0)
+            return Money(overage.by_the_gig_cents(gigabytes, self.price_per_gb), self.currency)
         assert self.block_bytes is not None
-        blocks = -(-extra_bytes // self.block_bytes)
-        cents = blocks * self.block_cents
-        if self.cap_cents is not None:
-            cents = min(cents, self.cap_cents)
+        blocks = overage.blocks_over(extra_bytes, 0, self.block_bytes)
+        cents, _capped = overage.blocks_cents(blocks, self.block_cents, self.cap_cents)
         return Money(cents, self.currency)
 
 

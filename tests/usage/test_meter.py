@@ -57,11 +57,13 @@ def test_more_data_never_costs_less(a, b):
         assert terms.cost(low).amount_minor <= terms.cost(high).amount_minor
 
 
-def test_by_the_gig_is_rounded_once_half_up():
+def test_by_the_gig_charges_a_started_gb_in_full_as_the_bill_does():
     terms = ExtraDataTerms(currency="USD", price_per_gb=Decimal("15.00"))
     assert terms.cost(GB).amount_minor == 1500
-    assert terms.cost(GB // 3).amount_minor == 500  # $4.99999995
-    assert terms.cost(333_000_000).amount_minor == 500  # $4.995 rounds up
+    assert terms.cost(GB // 3).amount_minor == 1500
+    assert terms.cost(GB + 1).amount_minor == 3000
+    odd = ExtraDataTerms(currency="USD", price_per_gb=Decimal("4.995"))
+    assert odd.cost(GB).amount_minor == 500  # $4.995 rounds half-up once
 
 
 def test_without_a_price_extra_data_costs_nothing():

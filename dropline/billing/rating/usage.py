@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -27,6 +27,7 @@ from dropline.billing.models import ChargeCategory, LineKind
 from dropline.core.dates import add_months
 from dropline.core.money import Money
 from dropline.customers.cycles import Cycle
+from dropline.usage import overage
 from dropline.usage.models import GB
 
 USAGE = LineKind.USAGE.value
@@ -35,12 +36,8 @@ MOBILE = ChargeCategory.MOBILE.value
 
 
 def blocks_over(billable_bytes: int, allowance_gb: int, block_gb: int) -> int:
-    """The blocks of ``block_gb`` started past ``allowance_gb``: none at the allowance
-    exactly, one for a single byte over."""
-    over = billable_bytes - allowance_gb * GB
-    if over <= 0:
-        return 0
-    return -(-over // (block_gb * GB))
+    """The blocks of ``block_gb`` started past ``allowance_gb``."""
+    return overage.blocks_over(billable_bytes, allowance_gb * GB, block_gb * GB)
 
 
 def overage_cents(billable_bytes: int, data: DataTerm) -> tuple[int, int, bool]:
@@ -50,21 +47,18 @@ def overage_cents(billable_bytes: int, data: DataTerm) -> tuple[int, int, bool]:
     if data.allowance_gb is None or not data.block_gb:
         return 0, 0, False
     blocks = blocks_over(billable_bytes, data.allowance_gb, data.block_gb)
-    cents = blocks * data.block_cents
-    if data.cap_cents is not None and cents > data.cap_cents:
-        return blocks, data.cap_cents, True
-    return blocks, cents, False
+    cents, capped = overage.blocks_cents(blocks, data.block_cents, data.cap_cents)
+    return blocks, cents, capped
 
 
 def gigabytes_billed(billable_bytes: int, allowance_gb: int | None) -> int:
     """The GB a by-the-gig line bills: each started GB past the allowance in full."""
-    over = billable_bytes - (allowance_gb or 0) * GB
-    return -(-over // GB) if over > 0 else 0
+    return overage.gigabytes_over(
+        billable_bytes, None if allowance_gb is None else allowance_gb * GB
+    )
 
 
-def by_the_gig_cents(gigabytes: int, price_per_gb: Decimal) -> int:
-    """``gigabytes`` at ``price_per_gb`` dollars, rounded half-up once to cents."""
-    return int((price_per_gb * gigabytes * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+by_the_gig_cents = overage.by_the_gig_cents
 
 
 def data_amount(amount_bytes: int, *, up: bool = False) -> str:

@@ -118,7 +118,7 @@ def test_mobile_lines_by_the_gig(client):
     assert "(319) 555-0142" in words
     # 2 GB so far at $15 a GB; 2.79 GB by the end of the cycle.
     assert (
-        "2 GB used so far, $30.00 of data · 9 days left · on pace for 2.8 GB, about $41.86"
+        "2 GB used so far, $30.00 of data · 9 days left · on pace for 2.8 GB, about $45.00"
     ) in words
     assert "Data costs $15.00 per GB used." in words
 
