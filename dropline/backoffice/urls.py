@@ -14,6 +14,7 @@ from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
+from dropline.backoffice.usage_ops.urls import urlpatterns as usage_ops
 
 app_name = "backoffice"
 
@@ -32,4 +33,5 @@ urlpatterns = [
     *collections,
     *disputes,
     *gateway_events,
+    *usage_ops,
 ]
