@@ -37,9 +37,7 @@ def urls():
         "assign": ("get", reverse("backoffice:usage_assign") + "?username=nobody"),
         "username": (
             "get",
-            reverse(
-                "backoffice:usage_service_username", kwargs={"subscription_id": service.pk}
-            ),
+            reverse("backoffice:usage_service_username", kwargs={"subscription_id": service.pk}),
         ),
     }
 
