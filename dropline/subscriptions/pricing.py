@@ -239,8 +239,8 @@ def change_plan(
 ) -> Subscription:
     """Move the service to ``plan`` from ``on``: the old service ends the day before and
     a new one starts on ``on`` at ``monthly_price_cents`` (the catalogue price when not
-    given), with the same number, label and add-ons that fit the plan. Any promotion
-    stays with the old plan. Audited as ``subscription.plan_changed``."""
+    given), with the same number, RADIUS username, label and add-ons that fit the plan.
+    Any promotion stays with the old plan. Audited as ``subscription.plan_changed``."""
     cents = plan.monthly_price_cents if monthly_price_cents is None else monthly_price_cents
     cents = _check_cents(cents)
     if not plan.is_active:
@@ -274,6 +274,9 @@ def change_plan(
             monthly_price_cents=cents,
             currency=plan.currency,
             phone_number=old.phone_number,
+            # The access network goes on reporting usage under the same name; the old
+            # service has ended above, so the name is free among current services.
+            radius_username=old.radius_username,
             label=old.label,
             started_on=on,
         )
