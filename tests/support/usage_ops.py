@@ -8,9 +8,8 @@ import datetime as dt
 import hashlib
 from itertools import count
 
-from django.db import DatabaseError, connection, transaction
-
 from dropline.core import clock
+from dropline.usage import partitions
 from dropline.usage.models import (
     Collector,
     ReaderCheckpoint,
@@ -21,25 +20,6 @@ from dropline.usage.models import (
 )
 
 _serial = count(1)
-
-
-def ensure_month(moment: dt.datetime) -> None:
-    """On PostgreSQL, the raw records' partition for ``moment``'s month (kept if one
-    already covers it)."""
-    if connection.vendor != "postgresql":
-        return
-    start = moment.astimezone(dt.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    name = f"usage_usagerecord_t{start:%Y%m}"
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF usage_usagerecord "  # noqa: S608
-                "FOR VALUES FROM (%s) TO (%s)",
-                [start, end],
-            )
-    except DatabaseError:
-        pass  # another partition covers the month already
 
 
 def records(
@@ -54,7 +34,7 @@ def records(
 ) -> list[UsageRecord]:
     """``count`` raw records of ``bytes_each`` bytes (input and output halves) under
     ``username``; kept aside unless ``subscription_id``."""
-    ensure_month(occurred_at)
+    partitions.ensure_for([occurred_at])
     rows = []
     for _ in range(count):
         serial = next(_serial)

@@ -17,8 +17,11 @@ from django.urls import reverse
 from dropline.accounts import roles
 from dropline.core import clock
 from dropline.usage import status
+from dropline.usage.ingest import ingest
+from dropline.usage.models import Source
 from tests.support.staff import make_staff
 from tests.support.staff_billing import visible_text
+from tests.support.usage_ingest import interim
 from tests.support.usage_ops import checkpoint, collector, records, rejection
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +123,8 @@ def test_a_collector_is_silent_after_fifteen_minutes_without_a_record():
     assert not states["fresh"].silent
     assert states["quiet"].silent
     assert states["never"].silent
-    assert not states["gone"].silent and not states["gone"].active
+    assert not states["gone"].silent
+    assert not states["gone"].active
     assert [c.name for c in status.collectors()][-1] == "gone"  # active ones first
 
 
@@ -202,3 +206,19 @@ def test_the_usage_section_shows_to_staff_whose_permissions_open_it(client):
         client.force_login(make_staff(username=f"u-{role}".replace(" ", "-"), role=role))
         html = client.get(reverse("backoffice:home")).content.decode()
         assert (f'href="{reverse("backoffice:usage_ops")}"' in html) is shown, role
+
+
+def test_what_the_ingest_keeps_aside_and_counts_shows_on_the_page(billing):
+    with clock.frozen(NOW):
+        ingest(
+            [interim("s-1", "stranger", 1_000, 2_000, NOW - 2 * MIN)],
+            source=Source.RLM_REST,
+            collector_id=collector(name="radius-east").pk,
+        )
+        figures = billing.get(reverse("backoffice:usage_status_figures")).json()
+        text = visible_text(billing.get(reverse("backoffice:usage_status")).content.decode())
+    assert figures["minutes"][-1]["records"] == 1  # received now
+    assert figures["text"]["kept_usernames"] == "1"
+    assert "Silent for over 15 minutes" not in text  # it has just sent a record
+    kept = status.kept_usernames()
+    assert [(k.username, k.records, k.bytes) for k in kept] == [("stranger", 1, 3_000)]

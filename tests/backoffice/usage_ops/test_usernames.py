@@ -61,7 +61,8 @@ def test_assigning_by_account_offers_its_services_then_gives_one_the_usage(care,
     page = care.post(ASSIGN, {"username": "ghost-user", "account": household.account.number})
     assert page.status_code == 200
     html = page.content.decode()
-    assert f'value="{first.pk}"' in html and f'value="{second.pk}"' in html
+    assert f'value="{first.pk}"' in html
+    assert f'value="{second.pk}"' in html
     assert UsageRecord.objects.filter(subscription__isnull=True).count() == 3  # nothing yet
     done = care.post(
         ASSIGN,
