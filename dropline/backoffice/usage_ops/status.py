@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -37,13 +37,34 @@ class UsagePage:
     label: Promise
     url_name: str
     permission: str
+    about: Promise
 
 
 PAGES = [
-    UsagePage(gettext_lazy("Ingest status"), "usage_status", VIEW_STATUS),
-    UsagePage(gettext_lazy("Collectors"), "usage_collectors", "usage.view_collector"),
-    UsagePage(gettext_lazy("Usage files"), "usage_imports", "usage.add_usageimport"),
-    UsagePage(gettext_lazy("Unknown usernames"), "usage_unknown", "usage.map_usernames"),
+    UsagePage(
+        gettext_lazy("Ingest status"),
+        "usage_status",
+        VIEW_STATUS,
+        gettext_lazy("Records received per minute, lag, readers, collectors and rejections."),
+    ),
+    UsagePage(
+        gettext_lazy("Collectors"),
+        "usage_collectors",
+        "usage.view_collector",
+        gettext_lazy("The FreeRADIUS servers that send accounting: add or revoke one."),
+    ),
+    UsagePage(
+        gettext_lazy("Usage files"),
+        "usage_imports",
+        "usage.add_usageimport",
+        gettext_lazy("Upload mobile and other usage records as a CSV file."),
+    ),
+    UsagePage(
+        gettext_lazy("Unknown usernames"),
+        "usage_unknown",
+        "usage.map_usernames",
+        gettext_lazy("Usage kept aside under a username no service has: give it to one."),
+    ),
 ]
 PERMISSIONS = tuple(page.permission for page in PAGES)
 
@@ -67,15 +88,19 @@ def tabs(request: HttpRequest, current: str) -> list[Tab]:
 
 @require_GET
 def usage_ops(request: HttpRequest) -> HttpResponse:
-    """The "Usage" section: the first of its pages the staff member may open."""
+    """The "Usage" section: the usage pages the staff member may open."""
     refused = refusal(request)
     if refused is not None:
         return refused
     user = signed_in_user(request)
-    for page in PAGES:
-        if user.has_perm(page.permission):
-            return redirect(f"backoffice:{page.url_name}")
-    raise PermissionDenied
+    pages = [
+        (page, reverse(f"backoffice:{page.url_name}"))
+        for page in PAGES
+        if user.has_perm(page.permission)
+    ]
+    if not pages:
+        raise PermissionDenied
+    return render(request, "backoffice/usage_ops/index.html", {"pages": pages})
 
 
 def duration_words(delta: dt.timedelta | None) -> str:

@@ -95,8 +95,12 @@ def assign_username(request: HttpRequest) -> HttpResponse:
     username = (source.get("username") or "").strip()
     kept = status.kept_usernames(username=username, limit=1) if username else []
     if not kept:
-        flash.info(request, _("No usage is kept aside under that username now."))
-        return redirect("backoffice:usage_unknown")
+        return render(
+            request,
+            "backoffice/usage_ops/assign.html",
+            {"tabs": tabs(request, "usage_unknown"), "kept": None},
+            status=404 if username else 200,
+        )
     account_number = ""
     services: list[tuple[int, str]] = []
     code = 200

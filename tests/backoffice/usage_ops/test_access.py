@@ -93,15 +93,17 @@ def test_billing_is_refused_the_collectors(client, urls, page):
     assert getattr(client, method)(url).status_code == 403
 
 
-def test_the_usage_entry_opens_the_first_page_each_role_may_use(client):
+def test_the_usage_entry_lists_the_pages_each_role_may_use(client):
     client.force_login(make_staff(username="care", role=roles.CUSTOMER_CARE))
-    assert client.get(reverse("backoffice:usage_ops"))["Location"] == reverse(
-        "backoffice:usage_unknown"
-    )
+    html = client.get(reverse("backoffice:usage_ops")).content.decode()
+    assert reverse("backoffice:usage_unknown") in html
+    assert reverse("backoffice:usage_status") not in html
+    assert reverse("backoffice:usage_collectors") not in html
     client.force_login(make_staff(username="biller", role=roles.BILLING))
-    assert client.get(reverse("backoffice:usage_ops"))["Location"] == reverse(
-        "backoffice:usage_status"
-    )
+    html = client.get(reverse("backoffice:usage_ops")).content.decode()
+    assert reverse("backoffice:usage_status") in html
+    assert reverse("backoffice:usage_imports") in html
+    assert reverse("backoffice:usage_collectors") not in html
 
 
 def test_every_form_needs_its_csrf_token(urls):

@@ -105,8 +105,9 @@ def test_an_unknown_account_or_nothing_given_is_refused(care, kept):
     assert UsageRecord.objects.filter(subscription__isnull=True).count() == 3
 
 
-def test_a_username_with_nothing_kept_goes_back_to_the_list(care):
-    page = care.get(ASSIGN, {"username": "nobody"}, follow=True)
+def test_a_username_with_nothing_kept_says_so(care):
+    page = care.get(ASSIGN, {"username": "nobody"})
+    assert page.status_code == 404
     assert "No usage is kept aside under that username now." in visible_text(page.content.decode())
 
 
