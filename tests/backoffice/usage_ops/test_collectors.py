@@ -46,7 +46,9 @@ def test_adding_shows_the_password_once(admin):
     assert page.status_code == 200
     html = page.content.decode()
     assert "it will not be shown again" in visible_text(html)
-    password = re.search(r'id="collector-password".*?<code>(.*?)</code>', html, re.S).group(1)
+    shown = re.search(r'id="collector-password".*?<code>(.*?)</code>', html, re.S)
+    assert shown is not None
+    password = shown.group(1)
     added = Collector.objects.get(name="radius-west")
     assert password not in added.password_digest
     assert authenticate("radius-west", password) == added
