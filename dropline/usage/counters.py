@@ -22,8 +22,8 @@ Pure functions on integers, no database: the ingest calls them in session order.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Outcome(StrEnum):
@@ -33,9 +33,8 @@ class Outcome(StrEnum):
     OPENED = "opened"  # a first reading with zero counters (a Start): added nothing
 
 
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """The last reading counted for a session."""
+class Counted(NamedTuple):
+    """The last reading counted for a session (a tuple: made once per reading)."""
 
     session_time: int
     input_octets: int
@@ -69,6 +68,17 @@ def advance(
             return new, Outcome.OPENED, False, 0, 0
         return new, Outcome.COUNTED, False, input_octets, output_octets
     last_time = state.session_time
+    if (
+        session_time > last_time
+        and input_octets >= state.input_octets
+        and output_octets >= state.output_octets
+    ):  # the common case: a newer interim, counters up
+        added_in = input_octets - state.input_octets
+        added_out = output_octets - state.output_octets
+        new = Counted(session_time, input_octets, output_octets, occurred_at, stop or state.stopped)
+        if added_in or added_out:
+            return new, Outcome.COUNTED, False, added_in, added_out
+        return new, Outcome.REPEATED, False, 0, 0
     if session_time < last_time:
         return None, Outcome.STALE, False, 0, 0
     same = input_octets == state.input_octets and output_octets == state.output_octets

@@ -62,14 +62,17 @@ class UsageSession(models.Model):
     """The last counters counted for one accounting session (or one usage record of a
     file, which is a session of one reading)."""
 
-    key = models.CharField(_("session"), max_length=255, unique=True)
-    username = models.CharField(_("username"), max_length=253, db_index=True)
+    # Indexes: every counted packet updates its session's row, so only columns that
+    # never change once written are indexed (updates stay "HOT": no index entries).
+    key = models.CharField(_("session"), max_length=255)
+    username = models.CharField(_("username"), max_length=253)
     subscription = models.ForeignKey(
         Subscription,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="usage_sessions",
+        db_index=False,  # led by usage_session_sub
     )
     nas = models.CharField(_("access server"), max_length=64, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
@@ -88,8 +91,10 @@ class UsageSession(models.Model):
         permissions = [
             ("map_usernames", "Can set RADIUS usernames and assign the usage kept aside"),
         ]
+        constraints = [models.UniqueConstraint(fields=["key"], name="usage_session_key_once")]
         indexes = [
-            models.Index(fields=["subscription", "-updated_at"], name="usage_session_sub"),
+            models.Index(fields=["subscription", "-started_at"], name="usage_session_sub"),
+            models.Index(fields=["username"], name="usage_session_username"),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +160,9 @@ class UsageRecord(models.Model):
 class UsageHour(models.Model):
     """Bytes of one subscription in one hour (``hour`` is the hour's first instant)."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # led by the unique constraint
     hour = models.DateTimeField(_("hour"))
     input_bytes = models.BigIntegerField(default=0)
     output_bytes = models.BigIntegerField(default=0)
@@ -173,7 +180,9 @@ class UsageHour(models.Model):
 class UsageDay(models.Model):
     """Bytes of one subscription on one day in the provider's time zone."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # led by the unique constraint
     day = models.DateField(_("day"))
     input_bytes = models.BigIntegerField(default=0)
     output_bytes = models.BigIntegerField(default=0)
@@ -193,7 +202,9 @@ class UsageCycle(models.Model):
     alerts and the bill read. ``credited_bytes`` are goodwill credits from staff;
     ``billable_bytes`` is what counts against the allowance."""
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="+")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # led by the unique constraint
     cycle_start = models.DateField(_("cycle start"))
     cycle_end = models.DateField(_("cycle end"))
     input_bytes = models.BigIntegerField(default=0)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from typing import NamedTuple
 
 from dropline.customers.cycles import cycle_containing
 from dropline.usage.counters import Counted, Outcome, advance
@@ -21,8 +21,7 @@ from dropline.usage.readings import Reading
 _UTC = dt.UTC
 
 
-@dataclass(frozen=True, slots=True)
-class Service:
+class Service(NamedTuple):
     """A subscription a username may belong to, with what the roll-ups need."""
 
     subscription_id: int
@@ -44,8 +43,7 @@ def choose(services: Sequence[Service], day: dt.date) -> Service:
     return max(services, key=lambda service: (service.started_on, service.subscription_id))
 
 
-@dataclass(slots=True)
-class SessionState:
+class SessionState(NamedTuple):
     """A session as stored: its row id (None when new) and what was counted."""
 
     id: int | None
@@ -56,8 +54,7 @@ class SessionState:
     stopped_at: dt.datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionWrite:
+class SessionWrite(NamedTuple):
     """A session's row after the batch."""
 
     id: int | None
@@ -101,6 +98,26 @@ class Batch:
     counted_bytes: int = 0
     subscription_ids: set[int] = field(default_factory=set)
 
+    def add(
+        self,
+        subscription_id: int,
+        hour: dt.datetime,
+        day: dt.date,
+        cycle: tuple[dt.date, dt.date],
+        input_bytes: int,
+        output_bytes: int,
+    ) -> None:
+        """Add bytes to a service's hour, day and cycle."""
+        self.subscription_ids.add(subscription_id)
+        self.counted_bytes += input_bytes + output_bytes
+        for totals in (
+            self.hours[(subscription_id, hour)],
+            self.days[(subscription_id, day)],
+            self.cycles[(subscription_id, *cycle)],
+        ):
+            totals[0] += input_bytes
+            totals[1] += output_bytes
+
 
 def group_by_session(readings: Sequence[Reading]) -> dict[str, list[Reading]]:
     """The batch's readings per session key, each session's in counter order (session
@@ -114,35 +131,43 @@ def group_by_session(readings: Sequence[Reading]) -> dict[str, list[Reading]]:
     return groups
 
 
-class _Calendar:
-    """The hour, local day and bill cycle of instants, remembered within a batch."""
+class Calendar:
+    """The hour, local day and bill cycle of instants, remembered within a batch: most
+    hours fall on one local day, so the time zone is consulted once an hour."""
+
+    _HOUR_END = dt.timedelta(minutes=59, seconds=59, microseconds=999_999)
 
     def __init__(self, zone: dt.tzinfo) -> None:
         self.zone = zone
-        self.utc_zone = zone in (_UTC, ZoneInfo("UTC"))
-        self._days: dict[dt.datetime, dt.date] = {}
+        self._hour_days: dict[dt.datetime, dt.date | None] = {}
         self._cycles: dict[tuple[int, dt.date], tuple[dt.date, dt.date]] = {}
-
-    def day(self, at: dt.datetime) -> dt.date:
-        day = self._days.get(at)
-        if day is None:
-            day = at.astimezone(self.zone).date()
-            self._days[at] = day
-        return day
 
     @staticmethod
     def hour(at: dt.datetime) -> dt.datetime:
+        """The first instant of ``at``'s hour, in UTC."""
         if at.tzinfo is not _UTC:
             at = at.astimezone(_UTC)
         return at.replace(minute=0, second=0, microsecond=0)
+
+    def day_in(self, at: dt.datetime, hour: dt.datetime) -> dt.date:
+        """``at``'s local day, ``hour`` being its hour."""
+        try:
+            day = self._hour_days[hour]
+        except KeyError:
+            first = hour.astimezone(self.zone).date()
+            last = (hour + self._HOUR_END).astimezone(self.zone).date()
+            day = self._hour_days[hour] = first if first == last else None
+        return day if day is not None else at.astimezone(self.zone).date()
+
+    def day(self, at: dt.datetime) -> dt.date:
+        return self.day_in(at, self.hour(at))
 
     def cycle(self, anchor_day: int, day: dt.date) -> tuple[dt.date, dt.date]:
         key = (anchor_day, day)
         bounds = self._cycles.get(key)
         if bounds is None:
             cycle = cycle_containing(anchor_day, day)
-            bounds = (cycle.start, cycle.end)
-            self._cycles[key] = bounds
+            bounds = self._cycles[key] = (cycle.start, cycle.end)
         return bounds
 
 
@@ -155,27 +180,33 @@ def compute(
 ) -> Batch:
     """Judge every reading against its session's state, in session order."""
     batch = Batch()
-    calendar = _Calendar(zone)
+    calendar = Calendar(zone)
     records = batch.records
+    append = records.append
     hours, days, cycles = batch.hours, batch.days, batch.cycles
+    subscription_ids = batch.subscription_ids
+    hour_of, day_in, cycle_of = calendar.hour, calendar.day_in, calendar.cycle
+    outcomes = {Outcome.COUNTED: 0, Outcome.REPEATED: 0, Outcome.STALE: 0, Outcome.OPENED: 0}
     stop = SessionStatus.STOP
+    restarts = unknown = 0
+    kept_bytes = 0
     for key in sorted(groups):
         group = groups[key]
         stored = states.get(key)
-        counted = stored.counted if stored is not None else None
-        session_subscription = stored.subscription_id if stored is not None else None
-        counted_bytes = stored.counted_bytes if stored is not None else 0
-        stopped_at = stored.stopped_at if stored is not None else None
-        changed = stored is None or stored.id is None or stored.counted is None
+        if stored is None:
+            counted = session_subscription = stopped_at = started_at = None
+            counted_bytes = 0
+            changed = True
+        else:
+            counted = stored.counted
+            session_subscription = stored.subscription_id
+            counted_bytes = stored.counted_bytes
+            stopped_at, started_at = stored.stopped_at, stored.started_at
+            changed = counted is None
         last: Reading = group[-1]
         for reading in group:
             at = reading.occurred_at
             candidates = services.get(reading.username)
-            service = None
-            if candidates is not None:
-                service = (
-                    candidates[0] if len(candidates) == 1 else choose(candidates, calendar.day(at))
-                )
             new, outcome, restart, added_in, added_out = advance(
                 counted,
                 session_time=reading.session_time,
@@ -190,55 +221,40 @@ def compute(
                 counted = new
                 changed = True
                 last = reading
-            if outcome is Outcome.COUNTED:
-                batch.counted += 1
-            elif outcome is Outcome.REPEATED:
-                batch.repeated += 1
-            elif outcome is Outcome.STALE:
-                batch.stale += 1
+            outcomes[outcome] += 1
             if restart:
-                batch.restarts += 1
-            subscription_id = None if service is None else service.subscription_id
-            if service is None:
-                batch.unknown += 1
-            else:
-                session_subscription = subscription_id
-            added = added_in + added_out
-            records.append(
-                (
-                    at,
-                    key,
-                    reading.username,
-                    subscription_id,
-                    reading.status,
-                    reading.input_octets,
-                    reading.output_octets,
-                    added_in,
-                    added_out,
-                )
-            )
-            if not added:
+                restarts += 1
+            if candidates is None:
+                unknown += 1
+                append(
+                    (at, key, reading.username, None, reading.status, reading.input_octets,
+                     reading.output_octets, added_in, added_out)
+                )  # fmt: skip
+                counted_bytes += added_in + added_out
+                kept_bytes += added_in + added_out
                 continue
-            counted_bytes += added
-            batch.counted_bytes += added
-            if service is None or subscription_id is None:
+            hour = hour_of(at)
+            local_day = day_in(at, hour)
+            service = candidates[0] if len(candidates) == 1 else choose(candidates, local_day)
+            subscription_id = session_subscription = service.subscription_id
+            append(
+                (at, key, reading.username, subscription_id, reading.status,
+                 reading.input_octets, reading.output_octets, added_in, added_out)
+            )  # fmt: skip
+            if not (added_in or added_out):
                 continue
-            batch.subscription_ids.add(subscription_id)
-            hour = hours[(subscription_id, calendar.hour(at))]
-            hour[0] += added_in
-            hour[1] += added_out
-            local_day = calendar.day(at)
-            day = days[(subscription_id, local_day)]
-            day[0] += added_in
-            day[1] += added_out
-            start, end = calendar.cycle(service.anchor_day, local_day)
-            cycle = cycles[(subscription_id, start, end)]
-            cycle[0] += added_in
-            cycle[1] += added_out
+            counted_bytes += added_in + added_out
+            subscription_ids.add(subscription_id)
+            for totals in (
+                hours[(subscription_id, hour)],
+                days[(subscription_id, local_day)],
+                cycles[(subscription_id, *cycle_of(service.anchor_day, local_day))],
+            ):
+                totals[0] += added_in
+                totals[1] += added_out
         if not changed or counted is None:
             continue
-        first_at = min(reading.occurred_at for reading in group)
-        started_at = stored.started_at if stored is not None else None
+        first_at = group[0].occurred_at if len(group) == 1 else min(r.occurred_at for r in group)
         batch.sessions.append(
             SessionWrite(
                 id=stored.id if stored is not None else None,
@@ -255,4 +271,10 @@ def compute(
                 counted_bytes=counted_bytes,
             )
         )
+    batch.counted = outcomes[Outcome.COUNTED]
+    batch.repeated = outcomes[Outcome.REPEATED]
+    batch.stale = outcomes[Outcome.STALE]
+    batch.restarts = restarts
+    batch.unknown = unknown
+    batch.counted_bytes = kept_bytes + sum(i + o for i, o in days.values())
     return batch

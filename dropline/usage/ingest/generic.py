@@ -23,7 +23,7 @@ SESSION_COLUMNS = (
 )
 
 
-def _aware(value: object) -> dt.datetime | None:
+def aware(value: object) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -37,10 +37,10 @@ def state_from_row(row: tuple[object, ...]) -> tuple[str, SessionState]:
     marks a row just made for the batch, with nothing counted yet."""
     (pk, key, session_time, input_octets, output_octets, updated_at, stopped_at,
      subscription_id, counted_bytes, started_at) = row  # fmt: skip
-    stopped = _aware(stopped_at)
+    stopped = aware(stopped_at)
     counted = None
     if int(session_time) >= 0:  # type: ignore[call-overload]
-        updated = _aware(updated_at)
+        updated = aware(updated_at)
         assert updated is not None
         counted = Counted(
             int(session_time),  # type: ignore[call-overload]
@@ -54,7 +54,7 @@ def state_from_row(row: tuple[object, ...]) -> tuple[str, SessionState]:
         counted=counted,
         subscription_id=None if subscription_id is None else int(subscription_id),  # type: ignore[call-overload]
         counted_bytes=int(counted_bytes),  # type: ignore[call-overload]
-        started_at=_aware(started_at),
+        started_at=aware(started_at),
         stopped_at=stopped,
     )
 

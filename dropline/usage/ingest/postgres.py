@@ -13,12 +13,13 @@ each other in a circle.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
 
+from dropline.usage.counters import Counted
 from dropline.usage.ingest.compute import Batch, SessionState, SessionWrite
-from dropline.usage.ingest.generic import SESSION_COLUMNS, state_from_row
 from dropline.usage.readings import Reading
 
 # Temporary tables of the connection, emptied at every commit.
@@ -42,6 +43,10 @@ CREATE TEMPORARY TABLE IF NOT EXISTS usage_ingest_cycle (
 _EMPTY = "TRUNCATE usage_ingest_session, usage_ingest_hour, usage_ingest_day, usage_ingest_cycle"
 
 
+# The stored state's instant is not read back (only a new state's is written).
+_NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def _raw() -> Any:
     """The psycopg connection under Django's (server-side parameters, COPY)."""
     connection.ensure_connection()
@@ -57,10 +62,48 @@ def prepare(*, nested: bool) -> None:
             cursor.execute(_EMPTY)
 
 
+_SEPARATOR = "\x1f"  # the ASCII unit separator: in no session key or username seen
+
+
+def text_array(values: Sequence[str]) -> tuple[str, object]:
+    """SQL for a text array parameter and its value: one string split by the server
+    (much cheaper to send than a list of thousands), or the list when a value holds the
+    separator."""
+    if any(_SEPARATOR in value for value in values):
+        return "%s::text[]", list(values)
+    return "string_to_array(%s, chr(31))", _SEPARATOR.join(values)
+
+
+def _state(row: tuple[Any, ...]) -> tuple[str, SessionState]:
+    pk, key, session_time, input_octets, output_octets, stopped, subscription_id, counted = row
+    return key, SessionState(
+        id=pk,
+        # A session time below zero: a row just made for this batch, nothing counted yet.
+        counted=None
+        if session_time < 0
+        else Counted(session_time, input_octets, output_octets, _NEVER, stopped),
+        subscription_id=subscription_id,
+        counted_bytes=counted,
+        started_at=None,  # kept by the update (the earlier of the two)
+        stopped_at=None,  # likewise (the first stop)
+    )
+
+
+_LOCK = (
+    "SELECT id, key, session_time, input_octets, output_octets, stopped_at IS NOT NULL,"
+    " subscription_id, counted_bytes FROM usage_usagesession WHERE key = ANY({array})"
+    " ORDER BY key FOR UPDATE"
+)
+
+
 def lock_sessions(groups: dict[str, list[Reading]], *, source: str) -> dict[str, SessionState]:
     keys = sorted(groups)
+    array, value = text_array(keys)
     with _raw().cursor() as cursor:
-        cursor.execute("SELECT key FROM usage_usagesession WHERE key = ANY(%s)", [keys])
+        cursor.execute(
+            f"SELECT key FROM usage_usagesession WHERE key = ANY({array})",  # noqa: S608
+            [value],
+        )
         present = {row[0] for row in cursor.fetchall()}
         missing = [key for key in keys if key not in present]
         if missing:
@@ -80,11 +123,10 @@ def lock_sessions(groups: dict[str, list[Reading]], *, source: str) -> dict[str,
                 ],
             )
         cursor.execute(
-            f"SELECT {SESSION_COLUMNS} FROM usage_usagesession WHERE key = ANY(%s)"  # noqa: S608
-            " ORDER BY key FOR UPDATE",
-            [keys],
+            _LOCK.format(array=array),
+            [value],
         )
-        return dict(state_from_row(row) for row in cursor.fetchall())
+        return dict(map(_state, cursor.fetchall()))
 
 
 def write_sessions(sessions: list[SessionWrite], *, source: str) -> None:
@@ -112,8 +154,9 @@ def write_sessions(sessions: list[SessionWrite], *, source: str) -> None:
                 )
         cursor.execute(
             "UPDATE usage_usagesession s SET username = t.username,"
-            " subscription_id = t.subscription_id, started_at = t.started_at,"
-            " updated_at = t.updated_at, stopped_at = t.stopped_at,"
+            " subscription_id = t.subscription_id,"
+            " started_at = LEAST(s.started_at, t.started_at), updated_at = t.updated_at,"
+            " stopped_at = COALESCE(s.stopped_at, t.stopped_at),"
             " session_time = t.session_time, input_octets = t.input_octets,"
             " output_octets = t.output_octets, counted_bytes = t.counted_bytes"
             " FROM usage_ingest_session t WHERE s.id = t.id"
