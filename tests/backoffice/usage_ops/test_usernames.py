@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from dropline.accounts import roles
 from dropline.core import clock
+from dropline.core.models import AuditEvent
 from dropline.usage.models import UsageRecord
 from tests.support.factories import make_customer
 from tests.support.staff import make_staff
@@ -123,6 +124,9 @@ def test_the_service_form_shows_and_sets_the_username(care, household, kept):
     service.refresh_from_db()
     assert service.radius_username == "ghost-user"
     assert not UsageRecord.objects.filter(subscription__isnull=True).exists()
+    event = AuditEvent.objects.get(action="usage.radius_username_set")
+    assert event.actor_label == "care"
+    assert event.ip_address == "127.0.0.1"
 
 
 def test_a_username_another_current_service_uses_is_refused_in_the_form(care, household):
