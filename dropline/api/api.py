@@ -29,6 +29,7 @@ from dropline.api.payment_methods import routes as payment_methods
 from dropline.api.payments import routes as payments
 from dropline.api.people import routes as people
 from dropline.api.plans import routes as plans
+from dropline.api.radius import routes as radius
 from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
 from dropline.api.services import routes as services
@@ -86,4 +87,5 @@ api.add_router("", payment_extension.router)
 api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", webhooks.router)
+api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

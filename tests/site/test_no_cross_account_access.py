@@ -105,6 +105,9 @@ PUBLIC_API = {
     "/api/v1/new-login/invitation": "getting a login with an invitation code, as its page",
     "/api/v1/plans/{code}/label": "a plan's broadband facts label, as its public page",
     "/api/v1/webhooks/{gateway}": "a gateway's webhook: its signature is its authentication",
+    "/api/v1/radius/accounting": (
+        "FreeRADIUS posting accounting, not a customer: a collector's HTTP basic credentials"
+    ),
 }
 # Paths that take something other than an object id, with the reason.
 NOT_AN_OBJECT_ID = {
