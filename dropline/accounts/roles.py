@@ -36,6 +36,14 @@ _READ_BILLS = [
     "ledger.view_journalentry",
 ]
 
+# Usage: a service's data use this cycle, a goodwill credit of data, and RADIUS usernames
+# (setting one, and giving a service the usage kept aside under it).
+_USAGE_CARE = [
+    "usage.view_usagecycle",
+    "usage.add_usageadjustment",
+    "usage.map_usernames",
+]
+
 _WRITE_ANNOUNCEMENTS = [
     "notifications.add_announcement",
     "notifications.change_announcement",
@@ -61,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.change_dispute",
         "payments.view_disputemessage",
         "payments.view_disputeattachment",
+        *_USAGE_CARE,
     ],
     BILLING: [
         *_READ_CUSTOMERS,
@@ -88,6 +97,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Collections: the past-due list, suspending and restoring services.
         "payments.view_collections",
         "payments.suspend_services",
+        # Usage: those of customer care, the ingest status and uploading usage files.
+        *_USAGE_CARE,
+        "usage.view_usagerecord",
+        "usage.add_usageimport",
     ],
     FIELD_DISPATCH: [
         *_READ_CUSTOMERS,
@@ -111,6 +124,7 @@ ADMIN_APPS = [
     "orders",
     "ledger",
     "payments",
+    "usage",
     "auth",
 ]
 

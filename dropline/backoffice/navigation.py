@@ -146,6 +146,27 @@ SECTIONS: list[Section] = [
             "catalog_equipment_edit",
         ),
     ),
+    Section(
+        _("Usage"),
+        "backoffice:usage_ops",
+        (
+            "usage.view_usagerecord",
+            "usage.view_collector",
+            "usage.add_usageimport",
+            "usage.map_usernames",
+        ),
+        (
+            "usage_ops",
+            "usage_status",
+            "usage_collectors",
+            "usage_collector_add",
+            "usage_collector_revoke",
+            "usage_imports",
+            "usage_unknown",
+            "usage_assign",
+            "usage_service_username",
+        ),
+    ),
     # The Django admin: administrators, and the role that keeps the equipment records
     # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(

@@ -15,6 +15,7 @@ from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
 from dropline.backoffice.usage.urls import urlpatterns as usage
+from dropline.backoffice.usage_ops.urls import urlpatterns as usage_ops
 
 app_name = "backoffice"
 
@@ -34,4 +35,5 @@ urlpatterns = [
     *disputes,
     *gateway_events,
     *usage,
+    *usage_ops,
 ]

@@ -36,6 +36,7 @@ def _nav(html: str) -> list[str]:
                 "Payments",
                 "Disputes",
                 "Security events",
+                "Usage",
             ],
         ),
         (
@@ -50,6 +51,7 @@ def _nav(html: str) -> list[str]:
                 "Collections",
                 "Disputes",
                 "Gateway events",
+                "Usage",
             ],
         ),
         (
@@ -74,6 +76,7 @@ def _nav(html: str) -> list[str]:
                 "Gateway events",
                 "Security events",
                 "Catalog",
+                "Usage",
                 "Records",
             ],
         ),

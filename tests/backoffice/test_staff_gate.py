@@ -33,6 +33,7 @@ from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import GatewayEvent, Payment
+from dropline.usage.models import Collector
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
@@ -63,6 +64,8 @@ class Samples:
     dispute_id: int
     attachment_id: int
     gateway_event_pk: int
+    subscription_id: int
+    collector_id: int
 
 
 @pytest.fixture
@@ -140,6 +143,10 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
             received_at=now,
             payload={"id": "evt_gate", "type": "customer.created"},
         ).pk,
+        subscription_id=customer.account.subscriptions.order_by("pk")[0].pk,
+        collector_id=Collector.objects.create(
+            name="gate", password_digest="0" * 64, created_at=now
+        ).pk,
     )
 
 
@@ -158,6 +165,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "dispute_id": samples.dispute_id,
         "attachment_id": samples.attachment_id,
         "event_pk": samples.gateway_event_pk,
+        "subscription_id": samples.subscription_id,
+        "collector_id": samples.collector_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -211,6 +220,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "dispute_reject",
             "collections_suspend",
             "collections_restore",
+            "usage_collector_add",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -22,6 +22,7 @@ from dropline.notifications import queries as notification_queries
 from dropline.notifications.models import MessageStatus
 from dropline.payments import collections
 from dropline.payments.disputes import queries as dispute_queries
+from dropline.usage import status as usage_status
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,42 @@ TILES: list[Tile] = [
         ),
         link=lambda: f"{reverse('backoffice:collections')}?{urlencode({'step': 'suspended'})}",
         link_label=_("See the collections list"),
+    ),
+    Tile(
+        name="usage_kept_aside",
+        permission="usage.map_usernames",
+        count=usage_status.kept_usernames_count,
+        describe=lambda n: ngettext(
+            "username with usage kept aside (no service has it)",
+            "usernames with usage kept aside (no service has them)",
+            n,
+        ),
+        link=lambda: reverse("backoffice:usage_unknown"),
+        link_label=_("See unknown usernames"),
+    ),
+    Tile(
+        name="usage_silent_collectors",
+        permission="usage.view_collector",
+        count=usage_status.silent_collectors_count,
+        describe=lambda n: ngettext(
+            "collector silent for more than 15 minutes",
+            "collectors silent for more than 15 minutes",
+            n,
+        ),
+        link=lambda: reverse("backoffice:usage_collectors"),
+        link_label=_("See collectors"),
+    ),
+    Tile(
+        name="usage_rejections",
+        permission="usage.view_usagerecord",
+        count=usage_status.rejections_last_hour,
+        describe=lambda n: ngettext(
+            "usage record rejected in the last hour",
+            "usage records rejected in the last hour",
+            n,
+        ),
+        link=lambda: f"{reverse('backoffice:usage_status')}#rejections",
+        link_label=_("See the ingest status"),
     ),
 ]
 
