@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,8 +32,8 @@ from dropline.usage.errors import UsageError
 
 VIEW = "usage.view_usagecycle"
 CREDIT = "usage.add_usageadjustment"
-# The RADIUS username form (the ingest status pages' feature).
-USERNAME_PATH = "/backoffice/usage/services/{subscription_id}/username/"
+# The RADIUS username form (the usage operations' feature).
+USERNAME_FORM = "backoffice:usage_service_username"
 
 
 def _account(number: str) -> CustomerAccount:
@@ -84,7 +85,7 @@ def _page(
         {
             "account": account,
             "services": [
-                (service, USERNAME_PATH.format(subscription_id=service.subscription.pk))
+                (service, reverse(USERNAME_FORM, args=[service.subscription.pk]))
                 for service in services
             ],
             "form": form,
