@@ -148,5 +148,5 @@ def assign_kept(*, username: str, subscription_id: int) -> int:
             generic.add_rollups(batch)
         if batch.counted_bytes:
             ids = [subscription.pk]
-            transaction.on_commit(lambda: dispatch.check_alerts_later(ids))
+            dispatch.check_alerts_after_commit(ids)
     return batch.counted_bytes

@@ -136,7 +136,7 @@ def _ingest(
                 )
         changed = frozenset(batch.subscription_ids)
         if changed:
-            transaction.on_commit(lambda: dispatch.check_alerts_later(changed))
+            dispatch.check_alerts_after_commit(changed)
     return IngestResult(
         readings=len(readings),
         counted=batch.counted,
