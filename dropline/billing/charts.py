@@ -8,39 +8,22 @@ throughout; pygal only scales them to draw bars.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import pygal
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
 from dropline.billing.models import Invoice
+from dropline.core import charts
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
 
 WIDTH = 480  # drawn small and scaled to the column: labels stay legible on a phone
 HEIGHT = 300
 
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#1b2430",
-    foreground_strong="#1b2430",
-    foreground_subtle="#d5dbe3",
-    colors=("#0b5cad",),
-    font_family='system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
-    label_font_size=15,
-    major_label_font_size=15,
-    title_font_size=16,
-    guide_stroke_color="#d5dbe3",
-    major_guide_stroke_color="#d5dbe3",
-    guide_stroke_dasharray="0",
-    major_guide_stroke_dasharray="0",
-)
+_STYLE = charts.style()
 
 
 @dataclass(frozen=True)
@@ -120,25 +103,4 @@ def bill_chart_svg(chart_bars: Sequence[ChartBar], *, language: str) -> str:
     chart.x_labels = [bar.label for bar in chart_bars]
     chart.add(title, [bar.total_cents for bar in chart_bars])
     svg = chart.render(is_unicode=True)
-    return _titled(svg, title, desc)
-
-
-_ROOT = re.compile(r"<svg\b([^>]*)>")
-_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
-# pygal writes its configuration into a script for its tooltips even without them.
-_SCRIPTS = re.compile(r"<script\b.*?</script>", re.DOTALL)
-
-
-def _titled(svg: str, title: str, desc: str) -> str:
-    """Name the picture: ``role="img"``, and ``<title>``/``<desc>`` as its first
-    children, which is what assistive technology reads. No script is left in it."""
-    svg = _SCRIPTS.sub("", _COMMENTS.sub("", svg))
-    match = _ROOT.search(svg)
-    if match is None:  # pragma: no cover - pygal always draws an svg root
-        return svg
-    head = (
-        f'<svg{match.group(1)} role="img" aria-labelledby="bill-chart-title bill-chart-desc">'
-        f'<title id="bill-chart-title">{escape(title)}</title>'
-        f'<desc id="bill-chart-desc">{escape(desc)}</desc>'
-    )
-    return svg[: match.start()] + head + svg[match.end() :]
+    return charts.titled(svg, title, desc, "bill-chart")

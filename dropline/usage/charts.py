@@ -11,16 +11,14 @@ the picture comes from ``amounts.data_amount``, as in the table.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Sequence
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 import pygal
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
+from dropline.core import charts
 from dropline.core.formatting import display_date
 from dropline.usage.amounts import data_amount
 from dropline.usage.meter import ServiceMeter
@@ -30,20 +28,10 @@ WIDTH = 480
 HEIGHT = 300
 ALLOWANCE_COLOR = "#a34700"
 
-_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#1b2430",
-    foreground_strong="#1b2430",
-    foreground_subtle="#d5dbe3",
-    colors=("#0b5cad",),
-    font_family='system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
+_STYLE = charts.style(
     label_font_size=14,
     major_label_font_size=14,
-    title_font_size=16,
-    guide_stroke_color="#d5dbe3",
     major_guide_stroke_color=ALLOWANCE_COLOR,
-    guide_stroke_dasharray="0",
     major_guide_stroke_dasharray="6,4",
 )
 
@@ -108,7 +96,7 @@ def _chart(
     chart.x_labels = list(labels)
     chart.y_labels = y_labels
     chart.add(title, [value / GB for value in values])
-    return _titled(chart.render(is_unicode=True), title, desc, ident)
+    return charts.titled(chart.render(is_unicode=True), title, desc, ident)
 
 
 def describe_daily(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
@@ -197,22 +185,3 @@ def data_uri(svg: str) -> str:
     """The picture as an image address of its own (``data:``, which the pages' content
     security policy allows for images): drawn with the page's one read, no request more."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
-
-
-_ROOT = re.compile(r"<svg\b([^>]*)>")
-_COMMENTS = re.compile(r"<!--.*?-->", re.DOTALL)
-_SCRIPTS = re.compile(r"<script\b.*?</script>", re.DOTALL)
-
-
-def _titled(svg: str, title: str, desc: str, ident: str) -> str:
-    """``role="img"`` with ``<title>``/``<desc>`` as the first children; no script."""
-    svg = _SCRIPTS.sub("", _COMMENTS.sub("", svg))
-    match = _ROOT.search(svg)
-    if match is None:  # pragma: no cover - pygal always draws an svg root
-        return svg
-    head = (
-        f'<svg{match.group(1)} role="img" aria-labelledby="{ident}-title {ident}-desc">'
-        f'<title id="{ident}-title">{escape(title)}</title>'
-        f'<desc id="{ident}-desc">{escape(desc)}</desc>'
-    )
-    return svg[: match.start()] + head + svg[match.end() :]
