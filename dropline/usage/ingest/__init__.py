@@ -112,15 +112,15 @@ def _ingest(
     partitions.ensure_for({reading.occurred_at for reading in readings})
     nested = connection.in_atomic_block
     with transaction.atomic():
-        services = resolve.services_for({reading.username for reading in readings})
         zone = timezone.get_default_timezone()
         if postgresql and len(groups) == 1 and len(readings) <= lean.MOST:
             # One session (a request's packet): a few round trips, no temporary tables.
             [(key, group)] = groups.items()
-            states = lean.lock_session(key, group, source=source_value)
+            services, states = lean.resolve_and_lock(key, group, source=source_value)
             batch = compute.compute(groups, states=states, services=services, zone=zone)
             lean.write(batch, received_at=received, source=source_value, collector_id=collector_id)
         else:
+            services = resolve.services_for({reading.username for reading in readings})
             if postgresql:
                 postgres.prepare(nested=nested)
                 states = postgres.lock_sessions(groups, source=source_value)

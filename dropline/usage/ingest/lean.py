@@ -1,9 +1,10 @@
 """The ingest of a small batch of one session on PostgreSQL (the rlm_rest endpoint's
 one packet a request) in a few round trips, without temporary tables or COPY:
 
-1. the session's row, locked (``SELECT ... FOR UPDATE``); a session not yet stored is
-   first inserted as a placeholder (session time -1: nothing counted yet) with
-   ``INSERT ... ON CONFLICT DO NOTHING RETURNING``, which also locks it;
+1. the usernames' services and the session's row, locked (``SELECT ... FOR UPDATE``),
+   in one round trip; a session not yet stored is then inserted as a placeholder
+   (session time -1: nothing counted yet) with ``INSERT ... ON CONFLICT DO NOTHING
+   RETURNING``, which also locks it;
 2. after the readings are judged in memory, ONE statement (data-modifying common table
    expressions) writes the session back, keeps the records and adds to the hour, day
    and cycle roll-ups.
@@ -18,7 +19,8 @@ from typing import Any
 
 from django.db import connection
 
-from dropline.usage.ingest.compute import Batch, SessionState
+from dropline.usage.ingest import resolve
+from dropline.usage.ingest.compute import Batch, Service, SessionState
 from dropline.usage.ingest.postgres import state_of
 from dropline.usage.readings import Reading
 
@@ -43,10 +45,20 @@ def _cursor() -> Any:
     return connection.connection.cursor()
 
 
-def lock_session(key: str, group: list[Reading], *, source: str) -> dict[str, SessionState]:
-    """The session's stored state, its row locked till the commit."""
-    with _cursor() as cursor:
-        row = cursor.execute(_LOCK, [key]).fetchone()
+def resolve_and_lock(
+    key: str, group: list[Reading], *, source: str
+) -> tuple[dict[str, list[Service]], dict[str, SessionState]]:
+    """The services of the readings' usernames, and the session's stored state, its row
+    locked till the commit: both asked in one round trip (psycopg's pipeline)."""
+    names = sorted({reading.username for reading in group})
+    connection.ensure_connection()
+    raw = connection.connection
+    with raw.cursor() as services_cursor, raw.cursor() as cursor:
+        with raw.pipeline():
+            services_cursor.execute(resolve.BY_RADIUS_USERNAME, [names])
+            cursor.execute(_LOCK, [key])
+        services = resolve.by_number(names, resolve.by_radius_username(services_cursor.fetchall()))
+        row = cursor.fetchone()
         if row is None:
             first = min(reading.occurred_at for reading in group)
             reading = group[0]
@@ -55,7 +67,7 @@ def lock_session(key: str, group: list[Reading], *, source: str) -> dict[str, Se
             ).fetchone()
             if row is None:  # another request stored it a moment ago: wait for its lock
                 row = cursor.execute(_LOCK, [key]).fetchone()
-    return dict([state_of(row)])
+    return services, dict([state_of(row)])
 
 
 def _values(rows: list[tuple[Any, ...]], casts: tuple[str, ...]) -> tuple[str, list[Any]]:
