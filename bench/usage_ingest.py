@@ -113,8 +113,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--broker",
         default="",
-        help="a Redis URL the server queues its tasks to (the alert checks), as in production;"
-        " emptied at the end. Without it the server runs them in the request (no broker).",
+        help="a Redis URL the ingest queues its tasks to (the alert checks) for a worker, as in"
+        " production; emptied at the end. Without it they run at once, in the timed work.",
     )
     parser.add_argument(
         "--only", choices=["radacct", "csv", "http"], action="append", help="run only these"
@@ -125,7 +125,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 # --- Dropline's database -------------------------------------------------------------------
 
 
-def prepare(var_dir: str, database_url: str, accounts: int) -> tuple[dict[str, str], list[str]]:
+def prepare(
+    var_dir: str, database_url: str, accounts: int, broker: str = ""
+) -> tuple[dict[str, str], list[str]]:
     """Migrate, seed, add accounts; the server's environment and the RADIUS usernames."""
     Path(var_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
     Path(var_dir, f"{URLS_MODULE}.py").write_text(URLS_SOURCE)
@@ -133,6 +135,8 @@ def prepare(var_dir: str, database_url: str, accounts: int) -> tuple[dict[str, s
     env = environment(var_dir)
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=SETTINGS_MODULE)
     env["EMAIL_URL"] = "locmem://"  # the demo's notices, rendered into memory
+    if broker:  # the alert checks queued for a worker, as in production
+        env["CELERY_BROKER_URL"] = broker
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [var_dir, env.get("PYTHONPATH")]))
     os.environ.update(env)
     for name in set(os.environ) - set(env):  # REDIS_URL and the like: as the server has them
@@ -385,8 +389,6 @@ def http_bench(
     auth = "Basic " + base64.b64encode(f"{collector.name}:{password}".encode()).decode()
     connections.close_all()
     port = free_port()
-    if args.broker:
-        env = dict(env, CELERY_BROKER_URL=args.broker)
     server = start_server(env, port, args.workers, Path(var_dir) / "server.log")
     endpoint, floor = Result(), Result()
     sequences = [0] * args.threads
@@ -430,10 +432,6 @@ def http_bench(
         except Exception:
             server.kill()
             server.wait()
-        if args.broker:
-            import redis
-
-            redis.Redis.from_url(args.broker).delete("celery")  # the queued alert checks
     print(
         f"rlm_rest endpoint through gunicorn ({args.workers} workers, PostgreSQL), "
         f"{args.threads} client threads, one session each"
@@ -456,7 +454,7 @@ def main(argv: list[str] | None = None) -> None:
         throwaway_postgres(args.database_url, "dropline_bench_usage") as url,
         throwaway_postgres(args.database_url, "dropline_bench_radacct") as radacct_url,
     ):
-        env, names = prepare(var_dir, url, args.accounts)
+        env, names = prepare(var_dir, url, args.accounts, args.broker)
         print(f"  {len(names):,} internet services with RADIUS usernames")
         only = set(args.only or ["radacct", "csv", "http"])
         if "radacct" in only:
@@ -472,6 +470,10 @@ def main(argv: list[str] | None = None) -> None:
             if close_pool is not None:
                 close_pool()  # so the throwaway database can be dropped
         connections.close_all()
+    if args.broker:
+        import redis
+
+        redis.Redis.from_url(args.broker).delete("celery")  # the alert checks queued
 
 
 if __name__ == "__main__":
