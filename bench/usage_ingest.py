@@ -31,6 +31,10 @@ middleware. Each client thread posts its own session's Interim-Updates (rlm_rest
 body, counters rising, a collector's basic credentials), each answered 204; the floor
 gets the same bodies. The two take turns in ROUNDS rounds. The ratio is the endpoint's
 rate over the floor's (goal: at least 0.5).
+
+``--broker redis://...`` queues the alert checks the ingest asks for after each commit
+(emptied at the end), as production does with a Celery worker; without it they run at
+once, inside the timed work. ``--only radacct|csv|http`` runs one part.
 """
 
 from __future__ import annotations
