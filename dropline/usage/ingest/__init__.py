@@ -31,7 +31,7 @@ from django.utils import timezone
 from dropline.core import clock
 from dropline.usage import dispatch, partitions
 from dropline.usage.errors import ReadingError
-from dropline.usage.ingest import compute, generic, postgres, resolve
+from dropline.usage.ingest import compute, generic, lean, postgres, resolve
 from dropline.usage.models import SessionStatus, Source
 from dropline.usage.readings import Reading
 
@@ -112,28 +112,27 @@ def _ingest(
     partitions.ensure_for({reading.occurred_at for reading in readings})
     nested = connection.in_atomic_block
     with transaction.atomic():
-        services = resolve.services_for({reading.username for reading in readings})
-        if postgresql:
-            postgres.prepare(nested=nested)
-            states = postgres.lock_sessions(groups, source=source_value)
+        zone = timezone.get_default_timezone()
+        if postgresql and len(groups) == 1 and len(readings) <= lean.MOST:
+            # One session (a request's packet): a few round trips, no temporary tables.
+            [(key, group)] = groups.items()
+            services, states = lean.resolve_and_lock(key, group, source=source_value)
+            batch = compute.compute(groups, states=states, services=services, zone=zone)
+            lean.write(batch, received_at=received, source=source_value, collector_id=collector_id)
         else:
-            states = generic.load_sessions(groups)
-        batch = compute.compute(
-            groups, states=states, services=services, zone=timezone.get_default_timezone()
-        )
-        store = postgres if postgresql else generic
-        store.write_sessions(batch.sessions, source=source_value)
-        store.write_records(
-            batch, received_at=received, source=source_value, collector_id=collector_id
-        )
-        store.add_rollups(batch)
-        if collector_id is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE usage_collector SET last_record_at = %s WHERE id = %s"
-                    " AND (last_record_at IS NULL OR last_record_at < %s)",
-                    [received, collector_id, received],
-                )
+            services = resolve.services_for({reading.username for reading in readings})
+            if postgresql:
+                postgres.prepare(nested=nested)
+                states = postgres.lock_sessions(groups, source=source_value)
+            else:
+                states = generic.load_sessions(groups)
+            batch = compute.compute(groups, states=states, services=services, zone=zone)
+            store = postgres if postgresql else generic
+            store.write_sessions(batch.sessions, source=source_value)
+            store.write_records(
+                batch, received_at=received, source=source_value, collector_id=collector_id
+            )
+            store.add_rollups(batch)
         changed = frozenset(batch.subscription_ids)
         if changed:
             dispatch.check_alerts_after_commit(changed)

@@ -74,7 +74,7 @@ def text_array(values: Sequence[str]) -> tuple[str, object]:
     return "string_to_array(%s, chr(31))", _SEPARATOR.join(values)
 
 
-def _state(row: tuple[Any, ...]) -> tuple[str, SessionState]:
+def state_of(row: tuple[Any, ...]) -> tuple[str, SessionState]:
     pk, key, session_time, input_octets, output_octets, stopped, subscription_id, counted = row
     return key, SessionState(
         id=pk,
@@ -126,7 +126,7 @@ def lock_sessions(groups: dict[str, list[Reading]], *, source: str) -> dict[str,
             _LOCK.format(array=array),
             [value],
         )
-        return dict(map(_state, cursor.fetchall()))
+        return dict(map(state_of, cursor.fetchall()))
 
 
 def write_sessions(sessions: list[SessionWrite], *, source: str) -> None:

@@ -68,14 +68,26 @@ def _services(rows: list[tuple[Any, ...]], column: int) -> dict[str, list[Servic
     return found
 
 
+BY_RADIUS_USERNAME = _COLUMNS + " WHERE s.radius_username = ANY(%s) AND s.radius_username <> ''"
+
+
+def by_number(names: list[str], found: dict[str, list[Service]]) -> dict[str, list[Service]]:
+    """``found`` (by RADIUS username) completed by mobile number for the other names."""
+    rest = [name for name in names if name not in found]
+    if rest:
+        found.update(_services(_query("phone_number", rest), 2))
+    return found
+
+
+def by_radius_username(rows: list[tuple[Any, ...]]) -> dict[str, list[Service]]:
+    """The services of ``BY_RADIUS_USERNAME``'s rows."""
+    return _services(rows, 1)
+
+
 def services_for(usernames: Iterable[str]) -> dict[str, list[Service]]:
     """The services of each username that has any, the latest started first: by RADIUS
     username, else (for names no service has as one) by mobile number."""
     names = sorted({name for name in usernames if name})
     if not names:
         return {}
-    found = _services(_query("radius_username", names), 1)
-    rest = [name for name in names if name not in found]
-    if rest:
-        found.update(_services(_query("phone_number", rest), 2))
-    return found
+    return by_number(names, _services(_query("radius_username", names), 1))
