@@ -20,6 +20,38 @@ settings.register_profile("dropline", deadline=None, suppress_health_check=[Heal
 settings.load_profile("dropline")
 
 
+# Fixtures through which a test reaches the database. pytest-django refuses database
+# access to a test that has none of them (nor the django_db mark), so a test without
+# them runs the same on every database.
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def _touches_the_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``DROPLINE_TESTS=database`` keeps only the tests that reach the database, for a
+    second database's run in CI: the others ran on the first and would only repeat."""
+    if os.environ.get("DROPLINE_TESTS") != "database":
+        return
+    kept = [item for item in items if _touches_the_database(item)]
+    deselected = [item for item in items if not _touches_the_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """The demo provider and household, loaded as `dropline seed demo` does."""

@@ -33,11 +33,12 @@ from dropline.customers.models import MemberRole
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import GatewayEvent, Payment
-from dropline.usage.models import Collector
+from dropline.usage.models import Collector, UsageSession
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
+from tests.support.usage_ingest import ingest_usage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,7 @@ class Samples:
     gateway_event_pk: int
     subscription_id: int
     collector_id: int
+    session_id: int
 
 
 @pytest.fixture
@@ -120,6 +122,8 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         files=[a_pdf()],
         actor=customer.user,
     )
+    service = customer.account.subscriptions.order_by("pk")[0]
+    ingest_usage(service, 10**9, now)
     return Samples(
         number=customer.account.number,
         invitation_id=issued.invitation.pk,
@@ -143,7 +147,8 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
             received_at=now,
             payload={"id": "evt_gate", "type": "customer.created"},
         ).pk,
-        subscription_id=customer.account.subscriptions.order_by("pk")[0].pk,
+        subscription_id=service.pk,
+        session_id=UsageSession.objects.get(subscription=service).pk,
         collector_id=Collector.objects.create(
             name="gate", password_digest="0" * 64, created_at=now
         ).pk,
@@ -167,6 +172,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "event_pk": samples.gateway_event_pk,
         "subscription_id": samples.subscription_id,
         "collector_id": samples.collector_id,
+        "session_id": samples.session_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -221,6 +227,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "collections_suspend",
             "collections_restore",
             "usage_collector_add",
+            "usage_credit",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -142,29 +142,31 @@ def _set_username(internet: Subscription) -> Callable[[], int]:
     return apply
 
 
-def _day(
+def _days(
     account: CustomerAccount,
-    day: dt.date,
+    days: Sequence[dt.date],
     lines: Sequence[tuple[str, int, dt.date]],
     cycle_gb: dict[dt.date, int],
     counted: set[str],
 ) -> Callable[[], int]:
-    """The day's sessions that were not counted before, through the ingest; returns how
-    many sessions it counted."""
+    """The days' sessions that were not counted before, through the ingest in one batch
+    (as a collector posting a week's backlog would); returns how many sessions it
+    counted."""
 
     def apply() -> int:
         readings: list[Reading] = []
         sessions = 0
-        for made in (
-            _internet_day(account, day, cycle_gb),
-            *(_mobile_day(phone, gb, day) for phone, gb, since in lines if since <= day),
-        ):
-            if made[0].session_key in counted:
-                continue
-            readings.extend(made)
-            sessions += 1
+        for day in days:
+            for made in (
+                _internet_day(account, day, cycle_gb),
+                *(_mobile_day(phone, gb, day) for phone, gb, since in lines if since <= day),
+            ):
+                if made[0].session_key in counted:
+                    continue
+                readings.extend(made)
+                sessions += 1
         if readings:
-            received = year.moment(day + dt.timedelta(days=1), 0, 1)
+            received = year.moment(days[-1] + dt.timedelta(days=1), 0, 1)
             ingest(readings, source=Source.DEMO, received_at=received)
         return sessions
 
@@ -172,7 +174,7 @@ def _day(
 
 
 def events(account: CustomerAccount) -> list[year.Event]:
-    """The household's days of data, each complete day on its day, up to yesterday."""
+    """The household's days of data up to yesterday, each week on its last day."""
     internet = (
         account.subscriptions.filter(plan__kind="internet").order_by("started_on", "id").first()
     )
@@ -189,9 +191,16 @@ def events(account: CustomerAccount) -> list[year.Event]:
         ).values_list("key", flat=True)
     )
     happened = [year.Event(account.opened_on, "gateway's RADIUS username", _set_username(internet))]
+    # A week of data at a time, never across a bill date: each bill still sees every day
+    # of the cycle it charges, and the demo makes a few dozen batches instead of a year
+    # of single days.
+    weeks: dict[tuple[dt.date, int], list[dt.date]] = {}
     day = account.opened_on
     while day < clock.today():
-        data = _day(account, day, lines, cycle_gb, counted)
-        happened.append(year.Event(day, "a day of data", data))
+        start = cycle_containing(account.bill_cycle_day, day).start
+        weeks.setdefault((start, (day - start).days // 7), []).append(day)
         day += dt.timedelta(days=1)
+    for days in weeks.values():
+        data = _days(account, days, lines, cycle_gb, counted)
+        happened.append(year.Event(days[-1], "days of data", data))
     return happened
