@@ -18,7 +18,6 @@ from dropline.core.money import Money
 from dropline.customers.cycles import Cycle
 from dropline.usage import overage
 from dropline.usage.models import GB
-from dropline.usage.projection import project
 
 HISTORY_CYCLES = 12
 TB = 1000 * GB
@@ -201,7 +200,3 @@ def history(
         )
         for index, cycle in enumerate(cycles)
     ]
-
-
-def projected(used_bytes: int, *, cycle: Cycle, now: dt.datetime) -> int:
-    return project(used_bytes, cycle, now)

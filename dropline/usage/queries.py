@@ -28,9 +28,9 @@ from dropline.usage.meter import (
     daily_series,
     history,
     history_cycles,
-    projected,
 )
 from dropline.usage.models import GB, UsageCycle, UsageDay
+from dropline.usage.projection import project
 
 METERED_KINDS = (ServiceKind.INTERNET, ServiceKind.MOBILE)
 
@@ -119,7 +119,7 @@ def _meters(
                 allowance_bytes=allowance,
                 cycle=cycle,
                 today=today,
-                projected_bytes=projected(used, cycle=cycle, now=now),
+                projected_bytes=project(used, cycle, now),
                 terms=ExtraDataTerms.of(plan),
                 daily=daily,
                 history=cycles if with_history else [],

@@ -16,12 +16,12 @@ from dropline.billing.describe import describe_line
 from dropline.billing.rating import rate
 from dropline.billing.rating.usage import (
     blocks_over,
-    by_the_gig_cents,
     gigabytes_billed,
     overage_cents,
 )
 from dropline.customers.cycles import Cycle
 from dropline.usage.models import GB
+from dropline.usage.overage import by_the_gig_cents
 from tests.support.histories import history, iowa_like_rates, service
 from tests.support.usage_billing import blocks_term, by_the_gig_term, used, with_usage
 

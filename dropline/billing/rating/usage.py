@@ -58,9 +58,6 @@ def gigabytes_billed(billable_bytes: int, allowance_gb: int | None) -> int:
     )
 
 
-by_the_gig_cents = overage.by_the_gig_cents
-
-
 def data_amount(amount_bytes: int, *, up: bool = False) -> str:
     """``120 GB``, ``1.2 TB``, ``0.4 GB`` (``1,2 TB`` in Spanish): to a tenth, rounded
     half-up, or up when ``up`` (so a byte over never reads as nothing over). Call it
@@ -219,7 +216,7 @@ def _by_the_gig(
     if data.price_per_gb is None:
         return []
     gigabytes = gigabytes_billed(usage.billable_bytes, data.allowance_gb)
-    cents = by_the_gig_cents(gigabytes, data.price_per_gb)
+    cents = overage.by_the_gig_cents(gigabytes, data.price_per_gb)
     if cents <= 0:
         return []
     used = usage.billable_bytes
