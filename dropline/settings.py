@@ -363,6 +363,20 @@ DROPLINE_USAGE_COURTESY_MONTHS = env_int(
     "DROPLINE_USAGE_COURTESY_MONTHS", default=12, minimum=0, maximum=120
 )
 
+# Equipment (dropline.network). Device management: "simulator" (devices that behave like
+# real ones: restarts take a minute, changes wait for an offline device; the demo's) or
+# "genieacs" (a GenieACS server's NBI at GENIEACS_NBI_URL, with basic credentials when
+# GENIEACS_USERNAME is set). A customer may restart a device DROPLINE_RESTARTS_PER_HOUR
+# times an hour.
+DROPLINE_DEVICE_MANAGER = env_choice(
+    "DROPLINE_DEVICE_MANAGER", ("simulator", "genieacs"), "simulator"
+)
+GENIEACS_NBI_URL = env_http_url("GENIEACS_NBI_URL") or "http://127.0.0.1:7557"
+GENIEACS_USERNAME = os.environ.get("GENIEACS_USERNAME", "")
+GENIEACS_PASSWORD = os.environ.get("GENIEACS_PASSWORD", "")
+GENIEACS_TIMEOUT_SECONDS = env_int("GENIEACS_TIMEOUT_SECONDS", default=10, minimum=1, maximum=120)
+DROPLINE_RESTARTS_PER_HOUR = env_int("DROPLINE_RESTARTS_PER_HOUR", default=3, minimum=1, maximum=60)
+
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -44,6 +44,20 @@ _USAGE_CARE = [
     "usage.map_usernames",
 ]
 
+# Equipment and outages: a device's live status and actions (restart, Wi-Fi), its action
+# history and speed tests; declaring, updating and resolving outages and maintenance.
+_DEVICE_CARE = [
+    "network.manage_devices",
+    "network.view_deviceaction",
+    "network.view_speedtest",
+]
+_WRITE_OUTAGES = [
+    "network.view_outage",
+    "network.add_outage",
+    "network.change_outage",
+    "network.view_outageupdate",
+]
+
 _WRITE_ANNOUNCEMENTS = [
     "notifications.add_announcement",
     "notifications.change_announcement",
@@ -70,6 +84,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "payments.view_disputemessage",
         "payments.view_disputeattachment",
         *_USAGE_CARE,
+        *_DEVICE_CARE,
+        *_WRITE_OUTAGES,
     ],
     BILLING: [
         *_READ_CUSTOMERS,
@@ -107,6 +123,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "network.add_equipment",
         "network.change_equipment",
         *_WRITE_ANNOUNCEMENTS,
+        *_DEVICE_CARE,
+        *_WRITE_OUTAGES,
     ],
 }
 # Administrators have every permission of these apps: among them, keeping the catalogue
