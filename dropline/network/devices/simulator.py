@@ -210,9 +210,11 @@ def look_up(device_ids: Sequence[str]) -> list[SimulatedDevice]:
     return rows
 
 
-def post_task(device_id: str, task: dict[str, Any]) -> tuple[dict[str, Any], TaskOutcome]:
-    """Queue ``task`` (``name`` and its arguments, as GenieACS takes them) and request a
-    connection: it runs now if the device can be reached and does not fault."""
+def post_task(
+    device_id: str, task: dict[str, Any], *, connection_request: bool = True
+) -> tuple[dict[str, Any], TaskOutcome]:
+    """Queue ``task`` (``name`` and its arguments, as GenieACS takes them) and, with a
+    connection request, run it now if the device can be reached and does not fault."""
     now = clock.now()
     with transaction.atomic():
         device = _locked(device_id)
@@ -220,7 +222,7 @@ def post_task(device_id: str, task: dict[str, Any]) -> tuple[dict[str, Any], Tas
         queued = {"_id": secrets.token_hex(12), "device": device_id, "timestamp": now.isoformat()}
         queued |= task
         device.pending_tasks = [*device.pending_tasks, queued]
-        if reachable(device, now):
+        if connection_request and reachable(device, now):
             _session(device, now)
         device.save()
     waiting = any(t["_id"] == queued["_id"] for t in device.pending_tasks)
