@@ -153,25 +153,30 @@ def _session(device: SimulatedDevice, at: dt.datetime) -> None:
         device.faults = [f for f in device.faults if f["task"] != task["_id"]]
 
 
-def catch_up(device: SimulatedDevice, now: dt.datetime) -> None:
+def catch_up(device: SimulatedDevice, now: dt.datetime) -> bool:
     """Play what the device did since it was last looked at: coming back from a restart
-    (a boot contact), periodic contacts. The caller saves the row."""
+    (a boot contact), periodic contacts. True when something happened: the caller saves
+    the row."""
+    happened = False
     while device.connected:
         if device.rebooting_until is not None:
             if now < device.rebooting_until:
-                return
+                break
             back = device.rebooting_until
             device.rebooting_until = None
             device.booted_at = back
             _session(device, back)
+            happened = True
             continue
         interval = dt.timedelta(seconds=INFORM_INTERVAL_SECONDS)
-        informs = (now - device.booted_at) // interval
+        informs = max(0, (now - device.booted_at) // interval)
         latest = device.booted_at + informs * interval
         if device.last_inform_at is None or device.last_inform_at < latest:
             _session(device, latest)
+            happened = True
             continue
-        return
+        break
+    return happened
 
 
 def parameters_now(device: SimulatedDevice, now: dt.datetime) -> dict[str, ParameterValue]:
@@ -205,8 +210,8 @@ def look_up(device_ids: Sequence[str]) -> list[SimulatedDevice]:
             .order_by("pk")
         )
         for row in rows:
-            catch_up(row, now)
-            row.save()
+            if catch_up(row, now):
+                row.save()
     return rows
 
 
