@@ -233,7 +233,9 @@ def _handler(nbi: Nbi) -> type[BaseHTTPRequestHandler]:
                 self._answer(404, "No such device")
                 return
             asked = "connection_request" in params
-            task, outcome = simulator.post_task(device_id, body, connection_request=asked)
+            task, outcome = simulator.post_task(
+                device_id=device_id, task=body, connection_request=asked
+            )
             if outcome == TaskOutcome.DONE:
                 self._answer(200, task)
                 return

@@ -216,7 +216,7 @@ def look_up(device_ids: Sequence[str]) -> list[SimulatedDevice]:
 
 
 def post_task(
-    device_id: str, task: dict[str, Any], *, connection_request: bool = True
+    *, device_id: str, task: dict[str, Any], connection_request: bool = True
 ) -> tuple[dict[str, Any], TaskOutcome]:
     """Queue ``task`` (``name`` and its arguments, as GenieACS takes them) and, with a
     connection request, run it now if the device can be reached and does not fault."""
@@ -342,7 +342,7 @@ class SimulatorDeviceManager:
         return {row.device_id: state_of(row, now) for row in look_up(device_ids)}
 
     def _task(self, device_id: str, task: dict[str, Any]) -> TaskResult:
-        queued, outcome = post_task(device_id, task)
+        queued, outcome = post_task(device_id=device_id, task=task)
         return TaskResult(task_id=queued["_id"], outcome=outcome)
 
     def reboot(self, device_id: str) -> TaskResult:
