@@ -81,18 +81,18 @@ def history_chart_svg(tests: Sequence[SpeedTest], *, language: str) -> str:
             no_data_text=desc,
         )
         chart.x_labels = [formats.date_format(t.ran_at, "M j") for t in tests]
-        chart.add(_("Download"), [t.download_kbps / 1000 for t in tests])
-        chart.add(_("Upload"), [t.upload_kbps / 1000 for t in tests])
+        chart.add(_("Download speed"), [t.download_kbps / 1000 for t in tests])
+        chart.add(_("Upload speed"), [t.upload_kbps / 1000 for t in tests])
         if any(t.plan_download_mbps for t in tests):
             chart.add(
-                _("Plan download"),
+                _("Plan's download speed"),
                 [t.plan_download_mbps for t in tests],
                 stroke_style=_DASHED,
                 show_dots=False,
             )
         if any(t.plan_upload_mbps for t in tests):
             chart.add(
-                _("Plan upload"),
+                _("Plan's upload speed"),
                 [t.plan_upload_mbps for t in tests],
                 stroke_style=_DASHED,
                 show_dots=False,

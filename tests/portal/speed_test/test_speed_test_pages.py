@@ -204,7 +204,7 @@ def test_the_budget_runs_out(maria):
 def test_the_budget_is_sized_from_the_plan_within_bounds():
     assert budgets.chunks_for(10, minimum=24) == 24
     assert budgets.chunks_for(100, minimum=24) == 38
-    assert budgets.chunks_for(1000, minimum=24) == 306
+    assert budgets.chunks_for(1000, minimum=24) == 307
     assert budgets.chunks_for(10_000, minimum=24) == budgets.MAX_CHUNKS
     assert budgets.chunks_for(None, minimum=24) == budgets.chunks_for(300, minimum=24)
 
