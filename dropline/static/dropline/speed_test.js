@@ -78,6 +78,7 @@
       var number = sent++;
       var began = performance.now();
       return chunk(text.pingUrl + "?n=" + number, budget, { method: "GET" }).then(function (r) {
+        if (r.status === 409) return one(); // a retry the browser made: the next number
         if (r.status !== 204) throw new Error("ping " + r.status);
         if (number > 0) times.push(performance.now() - began); // the first opens the connection
         bar.value = (10 * sent) / count;
@@ -152,6 +153,7 @@
       if (next >= budget.download_chunks) return Promise.resolve(false);
       var url = text.downloadUrl + "?n=" + next++ + "&bytes=" + budget.chunk_bytes;
       return chunk(url, budget, { method: "GET", signal: signal }).then(function (response) {
+        if (response.status === 409) return true; // served already (a retry): go on
         if (response.status !== 200 || !response.body) throw new Error("download " + response.status);
         var reader = response.body.getReader();
         function pump() {
@@ -197,6 +199,7 @@
         headers: { "Content-Type": "application/octet-stream" },
       };
       return chunk(text.uploadUrl + "?n=" + number, budget, init).then(function (response) {
+        if (response.status === 409) return true; // taken already (a retry): go on
         if (response.status !== 200) throw new Error("upload " + response.status);
         var now = performance.now();
         if (now <= ends) {
