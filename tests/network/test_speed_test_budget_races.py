@@ -60,10 +60,11 @@ def test_racing_requests_never_take_more_than_the_budget():
     need(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
     budget = _budget()
     chunks = budget.pings
-    works: list[Callable[[], object]] = [
-        (lambda n=n: budgets.take(budget, kind=budgets.PING, number=n % (chunks + 4)))
-        for n in range(3 * chunks)
-    ]
+
+    def taking(n: int) -> Callable[[], object]:
+        return lambda: budgets.take(budget, kind=budgets.PING, number=n % (chunks + 4))
+
+    works = [taking(n) for n in range(3 * chunks)]
     results = _at_once(works)
     assert results.count(None) == chunks
 
