@@ -34,6 +34,7 @@ from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
 from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
+from dropline.api.speed_tests import routes as speed_tests
 from dropline.api.usage import routes as usage
 from dropline.api.webhooks import routes as webhooks
 
@@ -88,6 +89,7 @@ api.add_router("", payment_extension.router)
 api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", usage.router)
+api.add_router("", speed_tests.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

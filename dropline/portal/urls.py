@@ -39,5 +39,6 @@ urlpatterns = [
     path("services/", include("dropline.portal.changes.urls")),
     path("services/", include("dropline.portal.services.urls")),
     path("usage/", include("dropline.portal.usage.urls")),
+    path("speed-test/", include("dropline.portal.speed_test.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -38,6 +38,8 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole
 from dropline.customers.onboarding import add_member
+from dropline.network.models import SpeedTest
+from dropline.network.speed_tests import record_speed_test
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
 from dropline.orders.models import Order
@@ -278,6 +280,17 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     use_upload_root(settings, tmp_path)
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")
     dispute = _dispute(customer, objects["invoice"])
+    # A speed test of Ned's with a delay nobody else has: its figures must show nowhere.
+    record_speed_test(
+        account=customer.account,
+        user=customer.user,
+        latency_ms=4321,
+        jitter_ms=0,
+        download_kbps=1_000,
+        upload_kbps=1_000,
+        streams=1,
+        connection="wifi",
+    )
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -342,6 +355,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             "Nedward Household",
             "Ned's private dispute",
             "ned-private.pdf",
+            "4321 ms",
+            '"latency_ms": 4321',
         ],
     )
 
@@ -376,6 +391,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "orders": rows(Order, account=account),
         "disputes": rows(Dispute, account=account),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
+        "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
@@ -738,6 +754,7 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         reverse("changes:lines"),
         reverse("orders:index"),
         reverse("usage:index"),
+        reverse("speed_test:index"),
     ):
         response = ann.get(url)
         assert response.status_code == 200, url

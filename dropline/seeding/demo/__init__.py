@@ -20,6 +20,7 @@ from dropline.seeding.demo import (
     orders,
     payments,
     prices,
+    speed_tests,
     staff,
     unclaimed,
 )
@@ -35,6 +36,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalog prices", prices.load),
     ("a change made online", orders.load),
     ("late payment outcomes", payments.load),
+    ("speed tests", speed_tests.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
