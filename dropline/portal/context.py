@@ -35,6 +35,7 @@ PORTAL_SECTIONS = [
     ("services:index", _("Services")),
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
+    ("outages:index", _("Outages")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
