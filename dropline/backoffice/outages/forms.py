@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dropline.backoffice.announcements.forms import TITLE_MAX_LENGTH, ProviderDateTimeField
@@ -13,11 +14,12 @@ from dropline.customers.models import ServiceArea
 from dropline.network.models import OutageKind, OutageStatus
 from dropline.network.outages.declaring import UPDATE_STATUSES
 
-StrOrPromise = str | Promise
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 def _text(
-    label: StrOrPromise, language: str, *, rows: int = 3, required: bool = False
+    label: str | _StrPromise, language: str, *, rows: int = 3, required: bool = False
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -76,6 +78,8 @@ class UpdateForm(StaffForm):
     eta = ProviderDateTimeField(
         label=_("New expected end"), required=False, help_text=_("Leave empty to keep it.")
     )
+    cause_en = _text(_("Cause in English, once found"), "en", rows=2)
+    cause_es = _text(_("Cause in Spanish, once found"), "es", rows=2)
     message_en = _text(_("Message in English"), "en")
     message_es = _text(_("Message in Spanish"), "es")
     notify = forms.BooleanField(

@@ -162,6 +162,8 @@ def outage_update(request: HttpRequest, outage_id: int) -> HttpResponse:
                 eta=data["eta"],
                 message_en=data["message_en"],
                 message_es=data["message_es"],
+                cause_en=data["cause_en"],
+                cause_es=data["cause_es"],
                 notify=data["notify"],
                 posted_by=signed_in_user(request),
                 request=request,

@@ -198,18 +198,21 @@ def post_update(
     eta: dt.datetime | None,
     message_en: str = "",
     message_es: str = "",
+    cause_en: str = "",
+    cause_es: str = "",
     notify: bool,
     posted_by: User | None,
     request: HttpRequest | None = None,
 ) -> OutageUpdate:
-    """A step of the outage: a new status, a new expected end (``None`` keeps it), a
-    note; with ``notify``, its watchers are told."""
+    """A step of the outage: a new status, a new expected end (``None`` keeps it), the
+    cause once found (empty keeps it), a note; with ``notify``, its watchers are told."""
     if status not in UPDATE_STATUSES and status != OutageStatus.SCHEDULED:
         raise OutageError(
             _("Choose a status that is not over; resolve it instead."), field="status"
         )
     _aware(eta, "eta")
     _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(cause_en, cause_es, "cause_en", _("cause"))
     with transaction.atomic():
         locked = _locked_open(outage)
         if status == OutageStatus.SCHEDULED and locked.kind != OutageKind.MAINTENANCE:
@@ -219,7 +222,13 @@ def post_update(
         if eta is not None and eta <= clock.now():
             raise OutageError(_("The expected end must be later than now."), field="eta")
         new_eta = eta if eta is not None else locked.eta
-        if status == locked.status and new_eta == locked.eta and not message_en.strip():
+        new_cause = cause_en.strip() and cause_en.strip() != locked.cause_en
+        if (
+            status == locked.status
+            and new_eta == locked.eta
+            and not message_en.strip()
+            and not new_cause
+        ):
             raise OutageError(
                 _("Nothing to post: change the status or the expected end, or write a message."),
                 field="message_en",
@@ -227,7 +236,9 @@ def post_update(
         now = clock.now()
         eta_changed = new_eta != locked.eta
         locked.status, locked.eta, locked.updated_at = status, new_eta, now
-        locked.save(update_fields=["status", "eta", "updated_at"])
+        if new_cause:
+            locked.cause_en, locked.cause_es = cause_en.strip(), cause_es.strip()
+        locked.save(update_fields=["status", "eta", "updated_at", "cause_en", "cause_es"])
         update = OutageUpdate.objects.create(
             outage=locked,
             posted_at=now,
