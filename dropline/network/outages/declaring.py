@@ -37,9 +37,14 @@ def _aware(value: dt.datetime | None, field: str) -> None:
         raise OutageError(_("The time needs a time zone."), field=field)
 
 
-def _both_or_neither(english: str, spanish: str, field: str, what: str) -> None:
+def _both_or_neither(english: str, spanish: str, field: str) -> None:
     if bool(english.strip()) != bool(spanish.strip()):
-        raise OutageError(_("Write the %(what)s in both languages.") % {"what": what}, field=field)
+        refusal = (
+            _("Write the cause in both languages.")
+            if field == "cause_en"
+            else _("Write the message in both languages.")
+        )
+        raise OutageError(refusal, field=field)
 
 
 def _check_declaration(
@@ -65,7 +70,7 @@ def _check_declaration(
         )
     if not title_en.strip() or not title_es.strip():
         raise OutageError(_("Give the title in both languages."), field="title_en")
-    _both_or_neither(cause_en, cause_es, "cause_en", _("cause"))
+    _both_or_neither(cause_en, cause_es, "cause_en")
     _aware(starts_at, "starts_at")
     _aware(eta, "eta")
     if eta is not None and eta <= starts_at:
@@ -110,7 +115,7 @@ def declare(
         starts_at=starts_at,
         eta=eta,
     )
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(message_en, message_es, "message_en")
     now = clock.now()
     if kind == OutageKind.MAINTENANCE:
         status = OutageStatus.SCHEDULED
@@ -211,8 +216,8 @@ def post_update(
             _("Choose a status that is not over; resolve it instead."), field="status"
         )
     _aware(eta, "eta")
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
-    _both_or_neither(cause_en, cause_es, "cause_en", _("cause"))
+    _both_or_neither(message_en, message_es, "message_en")
+    _both_or_neither(cause_en, cause_es, "cause_en")
     with transaction.atomic():
         locked = _locked_open(outage)
         if status == OutageStatus.SCHEDULED and locked.kind != OutageKind.MAINTENANCE:
@@ -321,7 +326,7 @@ def _end(
     user: User | None,
     request: HttpRequest | None,
 ) -> Outage:
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(message_en, message_es, "message_en")
     cancelled = status == OutageStatus.CANCELLED
     with transaction.atomic():
         locked = _locked_open(outage)
