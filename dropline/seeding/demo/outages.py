@@ -128,7 +128,9 @@ def _elsewhere(area: ServiceArea, staff: User | None) -> int:
 def load() -> int:
     household = ServiceArea.objects.get(code=HOUSEHOLD_AREA)
     other = ServiceArea.objects.get(code=OTHER_AREA)
-    staff = User.objects.filter(username="dispatch").first() or User.objects.filter(
-        username="admin"
-    ).first()
-    return _past_outage(household, staff) + _maintenance(household, staff) + _elsewhere(other, staff)
+    staff = (
+        User.objects.filter(username="dispatch").first()
+        or User.objects.filter(username="admin").first()
+    )
+    made = _past_outage(household, staff) + _maintenance(household, staff)
+    return made + _elsewhere(other, staff)
