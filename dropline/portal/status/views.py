@@ -33,7 +33,7 @@ def _language(request: HttpRequest) -> str:
 def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     language = _language(request)
     with translation.override(language):
-        response = render(request, template, {**context, "languages": settings.LANGUAGES})
+        response = render(request, template, context)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     response["Content-Language"] = language
     return response
