@@ -222,6 +222,10 @@ def post_update(
         locked = _locked_open(outage)
         if status == OutageStatus.SCHEDULED and locked.kind != OutageKind.MAINTENANCE:
             raise OutageError(_("Only a maintenance is scheduled."), field="status")
+        if status != OutageStatus.SCHEDULED and locked.starts_at > clock.now():
+            raise OutageError(
+                _("This maintenance has not begun: it stays scheduled."), field="status"
+            )
         if eta is not None and eta <= locked.starts_at:
             raise OutageError(_("The expected end must be after the start."), field="eta")
         if eta is not None and eta <= clock.now():

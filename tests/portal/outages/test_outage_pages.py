@@ -136,3 +136,13 @@ def test_the_overview_banner_links_here(browser):
     response = browser.get("/")
     assert response.status_code == 200
     assert 'href="/outages/"' in response.content.decode()
+
+
+def test_the_banner_never_invents_an_end_for_an_outage_with_no_eta(
+    browser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        declare_outage(areas=[area("north")], notify=True)
+    page = browser.get("/").content.decode()
+    assert "no estimate yet of when it will be fixed" in page
+    assert "until" not in page.split('class="notice-banner"')[1].split("</div>")[0]
