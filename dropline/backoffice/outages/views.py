@@ -193,7 +193,7 @@ def _end(request: HttpRequest, outage_id: int, *, cancel: bool) -> HttpResponse:
         else:
             flash.success(
                 request,
-                _("Cancelled; everyone told before is told it is off.")
+                _("Canceled; everyone told before is told it is off.")
                 if cancel
                 else _("Resolved; everyone told before is told it is fixed."),
             )

@@ -339,7 +339,7 @@ def _end(
             locked.kind != OutageKind.MAINTENANCE or locked.status != OutageStatus.SCHEDULED
         ):
             raise OutageError(
-                _("Only a maintenance that has not begun can be cancelled."), field="status"
+                _("Only a maintenance that has not begun can be canceled."), field="status"
             )
         if not cancelled and locked.starts_at > now:
             raise OutageError(

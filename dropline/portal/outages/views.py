@@ -13,7 +13,7 @@ from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -24,9 +24,18 @@ from dropline.network.outages import queries, watching
 from dropline.portal.common import current_membership
 
 NO_ACCOUNT = "portal/no_account.html"
-# Other helpers' pages, linked by path: they may not be installed yet.
+# The connection check's and the speed test's pages, linked by path when the site has
+# them (each is its own feature; a link to a page that is not there would be a 404).
 CONNECTION_CHECK_PATH = "/connection-check/"
 SPEED_TEST_PATH = "/speed-test/"
+
+
+def _if_served(path: str) -> str:
+    try:
+        resolve(path)
+    except Resolver404:
+        return ""
+    return path
 
 
 @login_required
@@ -45,8 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "found": found,
             "address": membership.account.service_address,
             "watched": queries.watched_ids(user=signed_in_user(request), outage_ids=open_ids),
-            "connection_check_path": CONNECTION_CHECK_PATH,
-            "speed_test_path": SPEED_TEST_PATH,
+            "connection_check_path": _if_served(CONNECTION_CHECK_PATH),
+            "speed_test_path": _if_served(SPEED_TEST_PATH),
             "status_url": reverse("status:area", kwargs={"code": found.area.code}),
         },
     )

@@ -11,6 +11,7 @@ from django.test import Client
 from dropline.core import clock
 from dropline.network.models import OutageStatus, OutageWatch
 from dropline.network.outages import declaring
+from dropline.portal.outages import views
 from tests.support.notifications import Person, area, make_person
 from tests.support.outages import declare_outage, plan_maintenance
 
@@ -43,14 +44,28 @@ def _page(client: Client, language: str = "en") -> str:
     return response.content.decode()
 
 
-def test_all_is_well_says_so_and_points_to_the_checks(browser):
+def test_all_is_well_says_so_and_points_to_the_checks(browser, monkeypatch):
     declare_outage(areas=[area("south")], title_en="Trouble down south")
+    # the connection check and the speed test, when the site serves them (two pages that
+    # exist stand in for them here)
+    monkeypatch.setattr(views, "CONNECTION_CHECK_PATH", "/usage/")
+    monkeypatch.setattr(views, "SPEED_TEST_PATH", "/services/")
     page = _page(browser)
     assert "No outage at your address" in page
-    assert 'href="/connection-check/"' in page
-    assert 'href="/speed-test/"' in page
+    assert "connection check</a>" in page
+    assert 'href="/usage/"' in page
+    assert 'href="/services/"' in page
     assert "Trouble down south" not in page
     assert 'href="/status/north/"' in page
+
+
+def test_no_link_to_a_check_the_site_does_not_serve(browser, monkeypatch):
+    monkeypatch.setattr(views, "CONNECTION_CHECK_PATH", "/no-such-page/")
+    monkeypatch.setattr(views, "SPEED_TEST_PATH", "/nor-this-one/")
+    page = _page(browser)
+    assert "/no-such-page/" not in page
+    assert "/nor-this-one/" not in page
+    assert "restart your modem" in page
 
 
 def test_the_current_outage_with_its_cause_eta_and_updates(browser):
