@@ -190,7 +190,11 @@ def _announce(
 
 
 def _locked_open(outage: Outage) -> Outage:
-    locked = Outage.objects.select_for_update().select_related("announcement").get(pk=outage.pk)
+    locked = (
+        Outage.objects.select_for_update(of=("self",))
+        .select_related("announcement")
+        .get(pk=outage.pk)
+    )
     if locked.status not in OPEN:
         raise OutageError(_("This is over already: it cannot change."), field="status")
     return locked
