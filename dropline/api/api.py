@@ -23,6 +23,7 @@ from dropline.api.contacts import routes as contacts
 from dropline.api.disputes import routes as disputes
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
+from dropline.api.outages import routes as outages
 from dropline.api.overview import routes as overview
 from dropline.api.payment_extension import routes as payment_extension
 from dropline.api.payment_methods import routes as payment_methods
@@ -90,6 +91,7 @@ api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", usage.router)
 api.add_router("", speed_tests.router)
+api.add_router("", outages.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

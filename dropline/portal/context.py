@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from dropline.accounts.models import User
 from dropline.core.support import support_contact
 from dropline.customers.models import AccountMember
+from dropline.network.outages.queries import open_ended_announcements
 from dropline.notifications.announcements import active_for_area
 from dropline.notifications.inbox import unread_count
 from dropline.portal.common import current_membership
@@ -36,6 +37,7 @@ PORTAL_SECTIONS = [
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
     ("speed_test:index", _("Speed test")),
+    ("outages:index", _("Outages")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -86,6 +88,9 @@ class BannerItem:
     body: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+    # False for an outage whose expected end is not known yet (the notice's window end
+    # is only how long the banner stays).
+    ends_known: bool = True
 
 
 class AnnouncementBanner:
@@ -111,6 +116,8 @@ class AnnouncementBanner:
             return []
         language = get_language() or settings.LANGUAGE_CODE
         area_id = membership.account.service_address.service_area_id
+        active = active_for_area(service_area_id=area_id)
+        open_ended = open_ended_announcements(announcement_ids=[a.pk for a in active])
         return [
             BannerItem(
                 kind=announcement.kind,
@@ -119,8 +126,9 @@ class AnnouncementBanner:
                 body=announcement.body(language),
                 starts_at=announcement.starts_at,
                 ends_at=announcement.ends_at,
+                ends_known=announcement.pk not in open_ended,
             )
-            for announcement in active_for_area(service_area_id=area_id)
+            for announcement in active
         ]
 
     def render(self, context: Context) -> str:

@@ -40,5 +40,8 @@ urlpatterns = [
     path("services/", include("dropline.portal.services.urls")),
     path("usage/", include("dropline.portal.usage.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
+    path("outages/", include("dropline.portal.outages.urls")),
+    # The public status page: no sign-in, no account's data, cacheable.
+    path("status/", include("dropline.portal.status.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

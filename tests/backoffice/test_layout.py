@@ -31,6 +31,7 @@ def _nav(html: str) -> list[str]:
                 "Message log",
                 "Text inbox",
                 "Announcements",
+                "Outages",
                 "Message templates",
                 "Invoices",
                 "Payments",
@@ -56,7 +57,7 @@ def _nav(html: str) -> list[str]:
         ),
         (
             roles.FIELD_DISPATCH,
-            ["Customers", "Announcements", "Message templates", "Records"],
+            ["Customers", "Announcements", "Outages", "Message templates", "Records"],
         ),
         (
             roles.ADMINISTRATOR,
@@ -65,6 +66,7 @@ def _nav(html: str) -> list[str]:
                 "Message log",
                 "Text inbox",
                 "Announcements",
+                "Outages",
                 "Message templates",
                 "Invoices",
                 "Payments",

@@ -36,6 +36,7 @@ from dropline.payments.models import GatewayEvent, Payment
 from dropline.usage.models import Collector, UsageSession
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
+from tests.support.outages import declare_outage
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
 from tests.support.usage_ingest import ingest_usage
@@ -68,6 +69,7 @@ class Samples:
     subscription_id: int
     collector_id: int
     session_id: int
+    outage_id: int
 
 
 @pytest.fixture
@@ -152,6 +154,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         collector_id=Collector.objects.create(
             name="gate", password_digest="0" * 64, created_at=now
         ).pk,
+        outage_id=declare_outage(areas=[customer.account.service_address.service_area]).pk,
     )
 
 
@@ -173,6 +176,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "subscription_id": samples.subscription_id,
         "collector_id": samples.collector_id,
         "session_id": samples.session_id,
+        "outage_id": samples.outage_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -228,6 +232,9 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "collections_restore",
             "usage_collector_add",
             "usage_credit",
+            "outage_update",
+            "outage_resolve",
+            "outage_cancel",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -36,9 +36,10 @@ from dropline.billing.models import Invoice
 from dropline.catalog.models import AddOn, Channel, Plan
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
-from dropline.customers.models import AccountMember, InvitationCode, MemberRole
+from dropline.customers.models import AccountMember, InvitationCode, MemberRole, ServiceArea
 from dropline.customers.onboarding import add_member
-from dropline.network.models import SpeedTest
+from dropline.network.models import OutageWatch, SpeedTest
+from dropline.network.outages.watching import watch
 from dropline.network.speed_tests import record_speed_test
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
@@ -52,6 +53,7 @@ from tests.support.billing import bill_months
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
+from tests.support.outages import declare_outage
 from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
@@ -92,6 +94,8 @@ PUBLIC = {
     "second_factor:sms_resend": "the second step of signing in, by text message",
     "second_factor:choose_method": "the second step of signing in: choosing how",
     "plans:label": "the FCC broadband facts label, required at the point of sale; no account",
+    "status:index": "the public status page: service areas and their outages, no account",
+    "status:area": "one service area's status page: its outages, no account",
 }
 # Whole namespaces that are public by design.
 PUBLIC_NAMESPACES = {
@@ -116,6 +120,7 @@ NOT_AN_OBJECT_ID = {
     "notifications:unsubscribe": "a signed token that names its person; tested in portal",
     "account_reset_password_from_key": "a single-use key from the email; tested by allauth",
     "plans:label": "a catalogue plan's code, the same for everyone; public",
+    "status:area": "a service area's code, the same for everyone; public",
 }
 
 
@@ -187,6 +192,7 @@ OTHER_CUSTOMERS_IDS = (
     "method_id",
     "confirmation_number",
     "scheduled_id",
+    "outage_id",
 )
 
 
@@ -291,6 +297,14 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         streams=1,
         connection="wifi",
     )
+    # An outage in Ned's area, which is not Ann's: she may not watch it (or stop Ned's watch).
+    address = customer.account.service_address
+    address.service_area, _made = ServiceArea.objects.get_or_create(
+        code="neds-side", defaults={"name": "Ned's Side"}
+    )
+    address.save(update_fields=["service_area"])
+    outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
+    watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -317,6 +331,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **payments_sweep_ids(customer),
         # A payment scheduled for a later day (its cancel button on the payments page).
         **pay_pages_sweep_ids(customer),
+        # An outage in Ned's area: watching it, and stopping, on the web and in the API.
+        "outage_id": [outage.pk],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -357,6 +373,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             "ned-private.pdf",
             "4321 ms",
             '"latency_ms": 4321',
+            "Ned&#x27;s side is down",
+            "Ned's side is down",
         ],
     )
 
@@ -390,6 +408,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
         "disputes": rows(Dispute, account=account),
+        "outage_watches": rows(OutageWatch, user=user),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
@@ -455,6 +474,8 @@ def test_the_sweep_finds_the_pages_that_take_ids():
         "disputes:reply",
         "disputes:withdraw",
         "disputes:attachment",
+        "outages:watch",
+        "outages:unwatch",
     } <= names
 
 

@@ -18,6 +18,7 @@ from dropline.seeding.demo import (
     household,
     notifications,
     orders,
+    outages,
     payments,
     prices,
     speed_tests,
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("a change made online", orders.load),
     ("late payment outcomes", payments.load),
     ("speed tests", speed_tests.load),
+    ("outages and maintenance", outages.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
