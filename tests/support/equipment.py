@@ -144,14 +144,16 @@ def sweep_objects(
 def sweep_rows(account: Any) -> dict[str, list[dict[str, Any]]]:
     """Everything of an account's equipment a request could change."""
     device_ids = list(Equipment.objects.filter(account=account).values_list("device_id", flat=True))
+    devices = Equipment.objects.filter(account=account).order_by("pk")
+    actions = DeviceAction.objects.filter(equipment__account=account).order_by("pk")
+    simulated = SimulatedDevice.objects.filter(device_id__in=device_ids).order_by("pk")
     return {
-        "equipment": list(Equipment.objects.filter(account=account).order_by("pk").values()),
-        "device_actions": list(
-            DeviceAction.objects.filter(equipment__account=account).order_by("pk").values()
-        ),
-        "simulated_devices": list(
-            SimulatedDevice.objects.filter(device_id__in=device_ids)
-            .order_by("pk")
-            .values("device_id", "parameters", "pending_tasks", "booted_at", "connected")
-        ),
+        "equipment": [dict(row) for row in devices.values()],
+        "device_actions": [dict(row) for row in actions.values()],
+        "simulated_devices": [
+            dict(row)
+            for row in simulated.values(
+                "device_id", "parameters", "pending_tasks", "booted_at", "connected"
+            )
+        ],
     }
