@@ -37,6 +37,7 @@ def _nav(html: str) -> list[str]:
                 "Disputes",
                 "Security events",
                 "Usage",
+                "Equipment",
             ],
         ),
         (
@@ -52,11 +53,12 @@ def _nav(html: str) -> list[str]:
                 "Disputes",
                 "Gateway events",
                 "Usage",
+                "Equipment",
             ],
         ),
         (
             roles.FIELD_DISPATCH,
-            ["Customers", "Announcements", "Message templates", "Records"],
+            ["Customers", "Announcements", "Message templates", "Equipment", "Records"],
         ),
         (
             roles.ADMINISTRATOR,
@@ -77,6 +79,7 @@ def _nav(html: str) -> list[str]:
                 "Security events",
                 "Catalog",
                 "Usage",
+                "Equipment",
                 "Records",
             ],
         ),
