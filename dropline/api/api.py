@@ -21,6 +21,7 @@ from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
 from dropline.api.contacts import routes as contacts
 from dropline.api.disputes import routes as disputes
+from dropline.api.equipment import routes as equipment
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.outages import routes as outages
@@ -92,6 +93,7 @@ api.add_router("", payments.router)
 api.add_router("", usage.router)
 api.add_router("", speed_tests.router)
 api.add_router("", outages.router)
+api.add_router("", equipment.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

@@ -88,6 +88,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "outage.updated": _("Posted an outage update"),
     "outage.resolved": _("Resolved an outage"),
     "outage.cancelled": _("Canceled a maintenance"),
+    "equipment.restarted": _("Restarted a device"),
+    "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

@@ -36,8 +36,9 @@ PORTAL_SECTIONS = [
     ("services:index", _("Services")),
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
-    ("speed_test:index", _("Speed test")),
+    ("equipment:index", _("Equipment")),
     ("outages:index", _("Outages")),
+    ("speed_test:index", _("Speed test")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -61,6 +62,7 @@ PORTAL_NAMESPACES = frozenset(
         "payment_methods",
         "usage",
         "speed_test",
+        "equipment",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

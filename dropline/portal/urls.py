@@ -43,5 +43,6 @@ urlpatterns = [
     path("outages/", include("dropline.portal.outages.urls")),
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
+    path("equipment/", include("dropline.portal.equipment.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

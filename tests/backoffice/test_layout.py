@@ -38,6 +38,7 @@ def _nav(html: str) -> list[str]:
                 "Disputes",
                 "Security events",
                 "Usage",
+                "Equipment",
             ],
         ),
         (
@@ -53,11 +54,12 @@ def _nav(html: str) -> list[str]:
                 "Disputes",
                 "Gateway events",
                 "Usage",
+                "Equipment",
             ],
         ),
         (
             roles.FIELD_DISPATCH,
-            ["Customers", "Announcements", "Outages", "Message templates", "Records"],
+            ["Customers", "Announcements", "Outages", "Message templates", "Equipment", "Records"],
         ),
         (
             roles.ADMINISTRATOR,
@@ -79,6 +81,7 @@ def _nav(html: str) -> list[str]:
                 "Security events",
                 "Catalog",
                 "Usage",
+                "Equipment",
                 "Records",
             ],
         ),

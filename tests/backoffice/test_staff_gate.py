@@ -30,6 +30,7 @@ from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
+from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import GatewayEvent, Payment
@@ -70,6 +71,7 @@ class Samples:
     collector_id: int
     session_id: int
     outage_id: int
+    equipment_id: int
 
 
 @pytest.fixture
@@ -155,6 +157,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
             name="gate", password_digest="0" * 64, created_at=now
         ).pk,
         outage_id=declare_outage(areas=[customer.account.service_address.service_area]).pk,
+        equipment_id=Equipment.objects.filter(account=customer.account).order_by("pk")[0].pk,
     )
 
 
@@ -177,6 +180,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "collector_id": samples.collector_id,
         "session_id": samples.session_id,
         "outage_id": samples.outage_id,
+        "equipment_id": samples.equipment_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -235,6 +239,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "outage_update",
             "outage_resolve",
             "outage_cancel",
+            "equipment_restart",
+            "equipment_wifi",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -51,6 +51,8 @@ from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from tests.support.billing import bill_months
 from tests.support.disputes import a_pdf, use_upload_root
+from tests.support.equipment import sweep_objects as equipment_sweep_objects
+from tests.support.equipment import sweep_rows as equipment_sweep_rows
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
 from tests.support.outages import declare_outage
@@ -193,6 +195,9 @@ OTHER_CUSTOMERS_IDS = (
     "confirmation_number",
     "scheduled_id",
     "outage_id",
+    "equipment_id",
+    "equipment_id+action_id",
+    "equipment_id+restart_id",
 )
 
 
@@ -305,6 +310,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     address.save(update_fields=["service_area"])
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
+    equipment_ids, equipment_compound = equipment_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -333,6 +339,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **pay_pages_sweep_ids(customer),
         # An outage in Ned's area: watching it, and stopping, on the web and in the API.
         "outage_id": [outage.pk],
+        # A managed gateway: its page, restart, Wi-Fi (web and API).
+        **equipment_ids,
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -353,6 +361,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             if objects["sms_id"] is not None
             else []
         ),
+        # A restart of his gateway: its progress page and status (web and API).
+        **equipment_compound,
     }
     return Others(
         customer=customer,
@@ -412,6 +422,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
+        **equipment_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
@@ -776,6 +787,7 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         reverse("orders:index"),
         reverse("usage:index"),
         reverse("speed_test:index"),
+        reverse("equipment:index"),
     ):
         response = ann.get(url)
         assert response.status_code == 200, url

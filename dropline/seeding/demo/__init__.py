@@ -15,6 +15,7 @@ from dropline.seeding.demo import (
     availability,
     billing,
     catalogue,
+    equipment,
     household,
     notifications,
     orders,
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalog prices", prices.load),
     ("a change made online", orders.load),
     ("late payment outcomes", payments.load),
+    ("equipment under device management", equipment.load),
     ("speed tests", speed_tests.load),
     ("outages and maintenance", outages.load),
 ]
