@@ -35,6 +35,7 @@ PORTAL_SECTIONS = [
     ("services:index", _("Services")),
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
+    ("connection_check:index", _("Connection check")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -57,6 +58,7 @@ PORTAL_NAMESPACES = frozenset(
         "payments",
         "payment_methods",
         "usage",
+        "connection_check",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

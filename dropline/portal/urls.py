@@ -31,6 +31,7 @@ urlpatterns = [
     path("billing/", include("dropline.portal.payments.urls")),
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
+    path("connection-check/", include("dropline.portal.connection_check.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
     path("orders/", include("dropline.portal.orders.urls")),
     path("plans/", include("dropline.portal.plans.urls")),

@@ -44,6 +44,11 @@ def _device_words(kind: str) -> str:
     return words.get(kind, _("your equipment"))
 
 
+def _sentence(words: str) -> str:
+    """``words`` to start a sentence: its first letter a capital, the rest as it was."""
+    return words[:1].upper() + words[1:]
+
+
 def _device(facts: Facts, equipment_id: int | None) -> DeviceFacts | None:
     return next((d for d in facts.devices if d.equipment_id == equipment_id), None)
 
@@ -108,7 +113,7 @@ def _wait(answer: Answer, facts: Facts) -> tuple[str, str]:
 
 def _restarting(answer: Answer, facts: Facts) -> tuple[str, str]:
     device = _named(facts, answer.equipment_id)
-    headline = _("%(device)s is restarting") % {"device": device.capitalize()}
+    headline = _("%(device)s is restarting") % {"device": _sentence(device)}
     if answer.eta is None:
         detail = _("It should be back in a few minutes. Check again once it is.")
     else:
@@ -122,14 +127,14 @@ def _offline(answer: Answer, facts: Facts) -> tuple[str, str]:
     device = _named(facts, answer.equipment_id)
     if answer.next_step == NextStep.BOOK_VISIT:
         return (
-            _("%(device)s is still offline after a restart") % {"device": device.capitalize()},
+            _("%(device)s is still offline after a restart") % {"device": _sentence(device)},
             _(
                 "It was restarted and has not come back online. A technician should take "
                 "a look: contact us to book a visit."
             ),
         )
     return (
-        _("%(device)s is offline") % {"device": device.capitalize()},
+        _("%(device)s is offline") % {"device": _sentence(device)},
         _(
             "We can't reach it. Check that it is plugged in and its lights are on, and that "
             "the cable from the wall outlet is screwed in tight. Then unplug it for 30 "
@@ -144,7 +149,7 @@ def _signal(answer: Answer, facts: Facts) -> tuple[str, str]:
     problems = "; ".join(signal_words(p) for p in (device.signal_problems if device else ()))
     headline = _("The signal to %(device)s is out of range") % {"device": named}
     said = _("%(device)s is online, but %(problems)s.") % {
-        "device": named.capitalize(),
+        "device": _sentence(named),
         "problems": problems or signal_words(""),
     }
     if answer.next_step == NextStep.BOOK_VISIT:
@@ -221,8 +226,8 @@ def _headline_and_detail(answer: Answer, facts: Facts) -> tuple[str, str]:
             _("Check that it is plugged in and its lights are on, and that its cable is tight."),
         )
     if verdict == Verdict.RESTARTS_NOT_HELPING:
-        device = _device(facts, answer.equipment_id)
-        count = device.restarts_recently if device else 0
+        restarted = _device(facts, answer.equipment_id)
+        count = restarted.restarts_recently if restarted else 0
         return (
             _("Restarting is not fixing it"),
             ngettext(
@@ -234,7 +239,7 @@ def _headline_and_detail(answer: Answer, facts: Facts) -> tuple[str, str]:
                 "a look: contact us to book a visit.",
                 count,
             )
-            % {"device": _named(facts, answer.equipment_id).capitalize(), "count": count},
+            % {"device": _sentence(_named(facts, answer.equipment_id)), "count": count},
         )
     if verdict == Verdict.SLOW_SPEED:
         return _slow(answer, facts)
@@ -302,11 +307,11 @@ def finding_words(finding: Finding, facts: Facts) -> str:
             return _("Maintenance under way in your area: %(title)s.") % {"title": title}
         return _("Outage in your area: %(title)s.") % {"title": title}
     if code == FindingCode.RESTARTING:
-        return _("%(device)s is restarting.") % {"device": device.capitalize()}
+        return _("%(device)s is restarting.") % {"device": _sentence(device)}
     if code == FindingCode.EQUIPMENT_UNREACHABLE:
         return _("We could not ask your equipment for its status.")
     if code == FindingCode.DEVICE_OFFLINE:
-        return _("%(device)s is offline.") % {"device": device.capitalize()}
+        return _("%(device)s is offline.") % {"device": _sentence(device)}
     if code == FindingCode.SIGNAL_OUT_OF_RANGE:
         problems = "; ".join(signal_words(p) for p in finding.problems)
         return _("Signal to %(device)s: %(problems)s.") % {"device": device, "problems": problems}
@@ -315,7 +320,7 @@ def finding_words(finding: Finding, facts: Facts) -> str:
             "%(device)s was restarted %(count)d time in the last day.",
             "%(device)s was restarted %(count)d times in the last day.",
             finding.count,
-        ) % {"device": device.capitalize(), "count": finding.count}
+        ) % {"device": _sentence(device), "count": finding.count}
     return _("Your speed test on %(when)s was well below your plan's speed.") % {"when": at}
 
 

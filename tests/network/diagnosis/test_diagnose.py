@@ -5,9 +5,10 @@ restart runs or when nothing can be restarted."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from typing import Any
 
 from hypothesis import given
-from hypothesis import strategies as st
 
 from dropline.network.diagnosis.diagnose import (
     FindingCode,
@@ -23,57 +24,59 @@ from dropline.network.diagnosis.facts import (
     OutageFacts,
     SpeedTestFacts,
 )
+from tests.support.diagnosis import NOW, any_facts
 
-NOW = dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
 
 
-def gateway(**kwargs) -> DeviceFacts:
-    values = {"equipment_id": 1, "kind": "gateway", "name": "XB7", "status": DeviceStatus.ONLINE}
-    return DeviceFacts(**(values | kwargs))
+def device(kind: str, equipment_id: int, **changes: Any) -> DeviceFacts:
+    plain = DeviceFacts(
+        equipment_id=equipment_id, kind=kind, name=kind.title(), status=DeviceStatus.ONLINE
+    )
+    return replace(plain, **changes)
 
 
-def receiver(**kwargs) -> DeviceFacts:
-    values = {"equipment_id": 3, "kind": "receiver", "name": "X1", "status": DeviceStatus.ONLINE}
-    return DeviceFacts(**(values | kwargs))
+def gateway(**changes: Any) -> DeviceFacts:
+    return device("gateway", 1, **changes)
 
 
-def router(**kwargs) -> DeviceFacts:
-    values = {"equipment_id": 2, "kind": "router", "name": "AX", "status": DeviceStatus.ONLINE}
-    return DeviceFacts(**(values | kwargs))
+def router(**changes: Any) -> DeviceFacts:
+    return device("router", 2, **changes)
 
 
-def modem(**kwargs) -> DeviceFacts:
-    values = {"equipment_id": 4, "kind": "modem", "name": "SB8200", "status": DeviceStatus.ONLINE}
-    return DeviceFacts(**(values | kwargs))
+def receiver(**changes: Any) -> DeviceFacts:
+    return device("receiver", 3, **changes)
 
 
-def outage(**kwargs) -> OutageFacts:
-    values = {
-        "outage_id": 10,
-        "maintenance": False,
-        "title": "Fiber cut on Main St",
-        "starts_at": NOW - HOUR,
-        "eta": NOW + 2 * HOUR,
-        "affects_internet": True,
-    }
-    return OutageFacts(**(values | kwargs))
+def modem(**changes: Any) -> DeviceFacts:
+    return device("modem", 4, **changes)
 
 
-def slow_test(**kwargs) -> SpeedTestFacts:
-    values = {
-        "ran_at": NOW - HOUR,
-        "download_kbps": 40_000,
-        "upload_kbps": 10_000,
-        "plan_download_mbps": 300,
-        "on_wifi": False,
-    }
-    return SpeedTestFacts(**(values | kwargs))
+def outage(**changes: Any) -> OutageFacts:
+    plain = OutageFacts(
+        outage_id=10,
+        maintenance=False,
+        title="Fiber cut on Main St",
+        starts_at=NOW - HOUR,
+        eta=NOW + 2 * HOUR,
+        affects_internet=True,
+    )
+    return replace(plain, **changes)
 
 
-def facts(**kwargs) -> Facts:
-    values = {"now": NOW, "account_status": "active", "devices": (gateway(),)}
-    return Facts(**(values | kwargs))
+def slow_test(**changes: Any) -> SpeedTestFacts:
+    plain = SpeedTestFacts(
+        ran_at=NOW - HOUR,
+        download_kbps=40_000,
+        upload_kbps=10_000,
+        plan_download_mbps=300,
+        on_wifi=False,
+    )
+    return replace(plain, **changes)
+
+
+def facts(**changes: Any) -> Facts:
+    return replace(Facts(now=NOW, account_status="active", devices=(gateway(),)), **changes)
 
 
 # --- each state on its own -----------------------------------------------------------
@@ -240,67 +243,6 @@ def test_mobile_phones_are_not_part_of_the_connection():
 
 
 # --- every combination -----------------------------------------------------------------
-
-times = st.integers(min_value=-72, max_value=72).map(lambda h: NOW + h * HOUR)
-kinds = st.sampled_from(["gateway", "modem", "router", "receiver", "phone"])
-problems = st.lists(
-    st.sampled_from(["downstream_power_low", "snr_low", "upstream_power_high"]),
-    max_size=2,
-    unique=True,
-).map(tuple)
-
-
-@st.composite
-def devices(draw):
-    count = draw(st.integers(min_value=0, max_value=4))
-    found = []
-    for equipment_id in range(1, count + 1):
-        status = draw(st.sampled_from(list(DeviceStatus)))
-        found.append(
-            DeviceFacts(
-                equipment_id=equipment_id,
-                kind=draw(kinds),
-                name="Device",
-                status=status,
-                signal_problems=draw(problems),
-                restart_expected_at=draw(st.none() | times)
-                if status == DeviceStatus.RESTARTING
-                else None,
-                restarts_recently=draw(st.integers(min_value=0, max_value=4)),
-                last_restart_at=draw(st.none() | times),
-            )
-        )
-    return tuple(found)
-
-
-outages = st.builds(
-    OutageFacts,
-    outage_id=st.integers(min_value=1, max_value=50),
-    maintenance=st.booleans(),
-    title=st.just("Work"),
-    starts_at=times,
-    eta=st.none() | times,
-    affects_internet=st.booleans(),
-)
-speed_tests = st.none() | st.builds(
-    SpeedTestFacts,
-    ran_at=times,
-    download_kbps=st.integers(min_value=0, max_value=1_000_000),
-    upload_kbps=st.integers(min_value=0, max_value=100_000),
-    plan_download_mbps=st.none() | st.integers(min_value=1, max_value=1000),
-    on_wifi=st.booleans(),
-)
-any_facts = st.builds(
-    Facts,
-    now=st.just(NOW),
-    account_status=st.sampled_from(["pending", "active", "suspended", "closed"]),
-    services_suspended=st.booleans(),
-    outages=st.lists(outages, max_size=3).map(tuple),
-    devices=devices(),
-    device_management_available=st.booleans(),
-    speed_test=speed_tests,
-    upcoming_maintenance=st.lists(outages, max_size=1).map(tuple),
-)
 
 
 @given(any_facts)
