@@ -167,6 +167,27 @@ def resolve(
         transaction.on_commit(lambda: _queue(locked.pk, RESOLVED))
 
 
+def reschedule(
+    *, announcement: Announcement, ends_at: dt.datetime, request: HttpRequest | None = None
+) -> None:
+    """Move the end of a notice's window (an outage's new expected end), so the banner
+    shows it as long as it lasts; no one is messaged again. Audited."""
+    with transaction.atomic():
+        locked = Announcement.objects.select_for_update().get(pk=announcement.pk)
+        if locked.status == AnnouncementStatus.RESOLVED:
+            raise AnnouncementError(_("This announcement is resolved."))
+        if ends_at <= locked.starts_at:
+            raise AnnouncementError(_("The end must be after the start."))
+        previous, locked.ends_at = locked.ends_at, ends_at
+        locked.save(update_fields=["ends_at"])
+        audit.record(
+            action="announcement.rescheduled",
+            request=request,
+            target=locked,
+            data={"from": previous.isoformat(), "to": ends_at.isoformat()},
+        )
+
+
 def _queue(announcement_id: int, phase: str) -> None:
     dispatch.fan_out_later(announcement_id, phase, 0)
 
