@@ -33,3 +33,13 @@ def install_equipment(
         currency=model.currency,
         installed_on=installed_on,
     )
+
+
+def link_device(*, equipment: Equipment, device_id: str) -> Equipment:
+    """Name the device as device management knows it (GenieACS: ``<OUI>-<ProductClass>-
+    <SerialNumber>``), so its live status and actions reach it; "" unlinks it."""
+    if len(device_id) > Equipment._meta.get_field("device_id").max_length:  # type: ignore[operator]
+        raise ValueError("a device id is at most 120 characters")
+    Equipment.objects.filter(pk=equipment.pk).update(device_id=device_id)
+    equipment.device_id = device_id
+    return equipment

@@ -74,6 +74,9 @@ class DeviceState:
     signal: Signal | None
     hosts: tuple[ConnectedHost, ...] = ()
     wifi: tuple[WifiNetwork, ...] = ()
+    # The root of its TR-069 tree, "InternetGatewayDevice" (TR-098) or "Device" (TR-181):
+    # what tr069.wifi_parameter_values needs to address its Wi-Fi.
+    data_model: str = ""
 
 
 class TaskOutcome(StrEnum):
