@@ -15,15 +15,22 @@ from dropline.catalog.models import ServiceKind
 from dropline.core import clock
 from dropline.customers.models import CustomerAccount
 from dropline.network.diagnosis.facts import (
+    RECENT_RESTARTS_WINDOW,
     DeviceFacts,
     DeviceStatus,
     Facts,
     OutageFacts,
     SpeedTestFacts,
 )
+from dropline.network.equipment_status import (
+    UNKNOWN,
+    EquipmentView,
+    equipment_states,
+    recent_restarts,
+    signal_problems,
+)
 from dropline.network.models import ConnectionKind, Outage, OutageKind
 from dropline.network.outages.queries import for_account
-from dropline.network.queries import equipment_for
 from dropline.network.speed_tests import latest_for
 from dropline.subscriptions.models import SubscriptionStatus
 
@@ -61,16 +68,35 @@ def _outages(
     return current, soon
 
 
-def _devices(account: CustomerAccount) -> tuple[DeviceFacts, ...]:
-    return tuple(
-        DeviceFacts(
-            equipment_id=equipment.pk,
-            kind=equipment.model.kind,
-            name=str(equipment.model),
-            status=DeviceStatus.UNKNOWN,
+def _device(view: EquipmentView, now: dt.datetime) -> DeviceFacts:
+    state = view.state
+    problems = signal_problems(state.signal) if state is not None and state.signal else []
+    restarts = 0
+    if view.last_restart_at is not None and now - view.last_restart_at <= RECENT_RESTARTS_WINDOW:
+        restarts = recent_restarts(
+            equipment_ids=[view.equipment.pk], since=now - RECENT_RESTARTS_WINDOW
         )
-        for equipment in equipment_for(account=account)
+    return DeviceFacts(
+        equipment_id=view.equipment.pk,
+        kind=view.kind,
+        name=str(view.equipment.model),
+        status=DeviceStatus(view.status),
+        signal_problems=tuple(problems),
+        restart_expected_at=view.restart.expected_at if view.restart is not None else None,
+        restarts_recently=restarts,
+        last_restart_at=view.last_restart_at,
     )
+
+
+def _devices(account: CustomerAccount, now: dt.datetime) -> tuple[tuple[DeviceFacts, ...], bool]:
+    """The account's devices with their live status (one device-management call), and
+    whether device management told us anything: not when every device it manages came
+    back unknown."""
+    views = equipment_states(account=account)
+    devices = tuple(_device(view, now) for view in views)
+    managed = [view for view in views if view.equipment.device_id]
+    available = not managed or any(view.status != UNKNOWN for view in managed)
+    return devices, available
 
 
 def _speed_test(account: CustomerAccount) -> SpeedTestFacts | None:
@@ -91,12 +117,14 @@ def gather(*, account: CustomerAccount, language: str = "en") -> Facts:
     ``language``."""
     now = clock.now()
     current, soon = _outages(account, now, language)
+    devices, available = _devices(account, now)
     return Facts(
         now=now,
         account_status=account.status,
         services_suspended=_services_suspended(account),
         outages=current,
-        devices=_devices(account),
+        devices=devices,
+        device_management_available=available,
         speed_test=_speed_test(account),
         upcoming_maintenance=soon,
     )
