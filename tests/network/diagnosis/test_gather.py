@@ -14,7 +14,6 @@ from dropline.network.diagnosis.checking import check_connection
 from dropline.network.diagnosis.diagnose import NextStep, Verdict
 from dropline.network.diagnosis.facts import SLOW_SHARE
 from dropline.network.diagnosis.gather import gather
-from dropline.network.outages import declaring
 from dropline.network.speed_tests.advice import WELL_BELOW_SHARE
 from dropline.subscriptions.suspension import suspend_services
 from tests.support.outages import declare_outage, plan_maintenance
@@ -72,11 +71,10 @@ def test_an_outage_in_the_area_with_its_eta_and_title_in_the_language_asked(cust
     assert "Internet outage" in result.words.detail
 
 
-def test_an_outage_elsewhere_or_resolved_is_not_this_accounts(customer):
+def test_an_outage_elsewhere_or_maintenance_over_is_not_this_accounts(customer):
     elsewhere = ServiceArea.objects.create(code="elsewhere", name="Elsewhere")
     declare_outage(areas=[elsewhere])
-    fixed = declare_outage(areas=[area(customer)])
-    declaring.resolve(outage=fixed, resolved_by=None)
+    plan_maintenance(areas=[area(customer)], starts_at=NOON - 5 * HOUR, hours=2)
     assert gather(account=customer.account).outages == ()
 
 
