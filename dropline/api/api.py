@@ -22,6 +22,7 @@ from dropline.api.claiming import routes as claiming
 from dropline.api.connection_check import routes as connection_check
 from dropline.api.contacts import routes as contacts
 from dropline.api.disputes import routes as disputes
+from dropline.api.equipment import routes as equipment
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.overview import routes as overview
@@ -90,6 +91,7 @@ api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", usage.router)
 api.add_router("", connection_check.router)
+api.add_router("", equipment.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

@@ -167,6 +167,12 @@ SECTIONS: list[Section] = [
             "usage_service_username",
         ),
     ),
+    Section(
+        _("Equipment"),
+        "backoffice:equipment",
+        ("network.view_equipment",),
+        ("equipment", "equipment_device", "equipment_restart", "equipment_wifi"),
+    ),
     # The Django admin: administrators, and the role that keeps the equipment records
     # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(

@@ -6,6 +6,7 @@ from dropline.backoffice.catalog.urls import urlpatterns as catalog
 from dropline.backoffice.collections.urls import urlpatterns as collections
 from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.disputes.urls import urlpatterns as disputes
+from dropline.backoffice.equipment.urls import urlpatterns as equipment
 from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_events
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
@@ -36,4 +37,5 @@ urlpatterns = [
     *gateway_events,
     *usage,
     *usage_ops,
+    *equipment,
 ]

@@ -83,6 +83,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "usage.radius_username_set": _("Set a service's RADIUS username"),
     "usage.collector_added": _("Added a usage collector"),
     "usage.collector_revoked": _("Revoked a usage collector"),
+    "equipment.restarted": _("Restarted a device"),
+    "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

@@ -35,6 +35,7 @@ PORTAL_SECTIONS = [
     ("services:index", _("Services")),
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
+    ("equipment:index", _("Equipment")),
     ("connection_check:index", _("Connection check")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
@@ -59,6 +60,7 @@ PORTAL_NAMESPACES = frozenset(
         "payment_methods",
         "usage",
         "connection_check",
+        "equipment",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

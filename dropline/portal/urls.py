@@ -40,5 +40,6 @@ urlpatterns = [
     path("services/", include("dropline.portal.changes.urls")),
     path("services/", include("dropline.portal.services.urls")),
     path("usage/", include("dropline.portal.usage.urls")),
+    path("equipment/", include("dropline.portal.equipment.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -30,6 +30,7 @@ from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
+from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import GatewayEvent, Payment
@@ -68,6 +69,7 @@ class Samples:
     subscription_id: int
     collector_id: int
     session_id: int
+    equipment_id: int
 
 
 @pytest.fixture
@@ -152,6 +154,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         collector_id=Collector.objects.create(
             name="gate", password_digest="0" * 64, created_at=now
         ).pk,
+        equipment_id=Equipment.objects.filter(account=customer.account).order_by("pk")[0].pk,
     )
 
 
@@ -173,6 +176,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "subscription_id": samples.subscription_id,
         "collector_id": samples.collector_id,
         "session_id": samples.session_id,
+        "equipment_id": samples.equipment_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -228,6 +232,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "collections_restore",
             "usage_collector_add",
             "usage_credit",
+            "equipment_restart",
+            "equipment_wifi",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -49,6 +49,8 @@ from dropline.subscriptions.pricing import add_add_on
 from dropline.subscriptions.suspension import suspend_services
 from tests.support.billing import bill_months
 from tests.support.disputes import a_pdf, use_upload_root
+from tests.support.equipment import sweep_objects as equipment_sweep_objects
+from tests.support.equipment import sweep_rows as equipment_sweep_rows
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
 from tests.support.payments import sweep_ids as payments_sweep_ids
@@ -186,6 +188,9 @@ OTHER_CUSTOMERS_IDS = (
     "method_id",
     "confirmation_number",
     "scheduled_id",
+    "equipment_id",
+    "equipment_id+action_id",
+    "equipment_id+restart_id",
 )
 
 
@@ -279,6 +284,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     use_upload_root(settings, tmp_path)
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")
     dispute = _dispute(customer, objects["invoice"])
+    equipment_ids, equipment_compound = equipment_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -305,6 +311,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **payments_sweep_ids(customer),
         # A payment scheduled for a later day (its cancel button on the payments page).
         **pay_pages_sweep_ids(customer),
+        # A managed gateway: its page, restart, Wi-Fi (web and API).
+        **equipment_ids,
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -325,6 +333,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             if objects["sms_id"] is not None
             else []
         ),
+        # A restart of his gateway: its progress page and status (web and API).
+        **equipment_compound,
     }
     return Others(
         customer=customer,
@@ -378,6 +388,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "disputes": rows(Dispute, account=account),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
         **payments_sweep_rows(account),
+        **equipment_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
@@ -739,6 +750,7 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         reverse("changes:lines"),
         reverse("orders:index"),
         reverse("usage:index"),
+        reverse("equipment:index"),
     ):
         response = ann.get(url)
         assert response.status_code == 200, url

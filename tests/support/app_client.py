@@ -41,6 +41,9 @@ class App:
         """``headers`` by their HTTP names with underscores (``Idempotency_Key="..."``)."""
         return self._client(**headers).post(url, body or {}, content_type="application/json")
 
+    def put(self, url: str, body: dict[str, Any] | None = None) -> Any:
+        return self._client().put(url, body or {}, content_type="application/json")
+
     def delete(self, url: str) -> Any:
         return self._client().delete(url)
 

@@ -15,7 +15,13 @@ from dropline.catalog.models import EquipmentModel
 from dropline.core import clock
 from dropline.network.devices import simulator
 from dropline.network.installation import install_equipment, link_device
-from dropline.network.models import Equipment
+from dropline.network.models import (
+    DeviceAction,
+    DeviceActionKind,
+    DeviceActionStatus,
+    Equipment,
+    SimulatedDevice,
+)
 from tests.support.factories import Customer, make_customer
 
 OUI = "00D09E"
@@ -104,3 +110,50 @@ def words(response: Any) -> str:
     html = response.content.decode()
     main = html[html.index("<main") : html.index("</main>")] if "<main" in html else html
     return unescape(" ".join(re.sub(r"<[^>]+>", " ", main).split()))
+
+
+# --- the cross-account sweep ------------------------------------------------------------
+
+
+def sweep_objects(
+    customer: Customer,
+) -> tuple[dict[str, list[Any]], dict[frozenset[str], list[dict[str, Any]]]]:
+    """Ned's managed gateway and a restart of it: the ids the equipment pages and
+    endpoints take, single and compound."""
+    gateway = managed_device(customer, "gateway")
+    action = DeviceAction.objects.create(
+        equipment=gateway,
+        kind=DeviceActionKind.RESTART,
+        status=DeviceActionStatus.DONE,
+        requested_by=customer.user,
+        requested_at=clock.now(),
+        finished_at=clock.now(),
+    )
+    ids = {"equipment_id": [gateway.pk]}
+    compound = {
+        frozenset({"equipment_id", "action_id"}): [
+            {"equipment_id": gateway.pk, "action_id": action.pk}
+        ],
+        frozenset({"equipment_id", "restart_id"}): [
+            {"equipment_id": gateway.pk, "restart_id": action.pk}
+        ],
+    }
+    return ids, compound
+
+
+def sweep_rows(account: Any) -> dict[str, list[dict[str, Any]]]:
+    """Everything of an account's equipment a request could change."""
+    device_ids = list(Equipment.objects.filter(account=account).values_list("device_id", flat=True))
+    devices = Equipment.objects.filter(account=account).order_by("pk")
+    actions = DeviceAction.objects.filter(equipment__account=account).order_by("pk")
+    simulated = SimulatedDevice.objects.filter(device_id__in=device_ids).order_by("pk")
+    return {
+        "equipment": [dict(row) for row in devices.values()],
+        "device_actions": [dict(row) for row in actions.values()],
+        "simulated_devices": [
+            dict(row)
+            for row in simulated.values(
+                "device_id", "parameters", "pending_tasks", "booted_at", "connected"
+            )
+        ],
+    }
