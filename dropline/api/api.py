@@ -25,6 +25,7 @@ from dropline.api.disputes import routes as disputes
 from dropline.api.equipment import routes as equipment
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
+from dropline.api.outages import routes as outages
 from dropline.api.overview import routes as overview
 from dropline.api.payment_extension import routes as payment_extension
 from dropline.api.payment_methods import routes as payment_methods
@@ -92,6 +93,7 @@ api.add_router("", payments.router)
 api.add_router("", usage.router)
 api.add_router("", connection_check.router)
 api.add_router("", equipment.router)
+api.add_router("", outages.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

@@ -48,6 +48,19 @@ SECTIONS: list[Section] = [
         ("announcements", "announcement", "announcement_new"),
     ),
     Section(
+        _("Outages"),
+        "backoffice:outages",
+        ("network.view_outage",),
+        (
+            "outages",
+            "outage",
+            "outage_new",
+            "outage_update",
+            "outage_resolve",
+            "outage_cancel",
+        ),
+    ),
+    Section(
         _("Message templates"),
         "backoffice:template_preview",
         ("notifications.view_announcement",),

@@ -11,6 +11,7 @@ from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_event
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
+from dropline.backoffice.outages.urls import urlpatterns as outages
 from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
@@ -38,4 +39,5 @@ urlpatterns = [
     *usage,
     *usage_ops,
     *equipment,
+    *outages,
 ]

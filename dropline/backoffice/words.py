@@ -85,6 +85,11 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "usage.collector_revoked": _("Revoked a usage collector"),
     "equipment.restarted": _("Restarted a device"),
     "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
+    "announcement.rescheduled": _("Moved an announcement's end"),
+    "outage.declared": _("Declared an outage or maintenance"),
+    "outage.updated": _("Posted an outage update"),
+    "outage.resolved": _("Resolved an outage"),
+    "outage.cancelled": _("Canceled a maintenance"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -92,6 +97,9 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "account.username_reminder": _("Username reminder"),
     "announcement.notice": _("Outage or maintenance notice"),
     "announcement.resolved": _("Outage or maintenance resolved"),
+    "outage.update": _("Outage update, to those who asked"),
+    "outage.resolved": _("Outage fixed, to those who asked"),
+    "outage.cancelled": _("Maintenance canceled, to those who asked"),
     "price_change_notice": _("Price change notice"),
     "security.email_changed": _("Security alert: email address changed"),
     "security.new_device": _("Security alert: sign-in from a new device"),

@@ -9,7 +9,9 @@ WhiteNoise's and keep its long cache headers: ``NoStoreMiddleware`` sits below
 
 A view whose answer may stay in the person's own browser (revalidated on every use)
 opts in with ``@private_cache``, which sends ``Cache-Control: private, no-cache``
-instead. Nothing else overrides the rule: a view that sets some other Cache-Control
+instead. A page that is the same for everyone and shows no one's data (the public
+status page) opts in with ``@public_cache(max_age)``, which lets shared caches keep it
+that long. Nothing else overrides the rule: a view that sets some other Cache-Control
 header still gets ``no-store`` unless that header already forbids storing.
 """
 
@@ -26,6 +28,8 @@ PRIVATE_NO_CACHE = "private, no-cache"
 
 # Set on a response by ``private_cache``: the view chose PRIVATE_NO_CACHE.
 _OPT_IN = "dropline_private_cache"
+# Set on a response by ``public_cache``: the header the view chose.
+_PUBLIC = "dropline_public_cache"
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -43,8 +47,29 @@ def private_cache(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
+def public_cache(max_age: int) -> Callable[[View], View]:
+    """Let shared caches keep this view's successful answers ``max_age`` seconds
+    (``Cache-Control: public, max-age=...``). Only for pages that are the same for
+    everyone, signed in or not: never one that shows anything of an account."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                setattr(response, _PUBLIC, f"public, max-age={max_age}")
+            return response
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
 def cache_control_for(response: HttpResponseBase) -> str:
     """The Cache-Control header ``response`` leaves with."""
+    public = getattr(response, _PUBLIC, "")
+    if public and not response.cookies:  # a cookie set on the way out is one person's
+        return str(public)
     if getattr(response, _OPT_IN, False):
         return PRIVATE_NO_CACHE
     current = response.get("Cache-Control", "")

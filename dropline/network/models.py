@@ -149,7 +149,7 @@ class OutageStatus(models.TextChoices):
     IDENTIFIED = "identified", _("Cause found, fixing")
     IN_PROGRESS = "in_progress", _("Work in progress")
     RESOLVED = "resolved", _("Resolved")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Canceled")
 
 
 class Outage(models.Model):

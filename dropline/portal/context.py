@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from dropline.accounts.models import User
 from dropline.core.support import support_contact
 from dropline.customers.models import AccountMember
+from dropline.network.outages.queries import open_ended_announcements
 from dropline.notifications.announcements import active_for_area
 from dropline.notifications.inbox import unread_count
 from dropline.portal.common import current_membership
@@ -37,6 +38,7 @@ PORTAL_SECTIONS = [
     ("usage:index", _("Data usage")),
     ("equipment:index", _("Equipment")),
     ("connection_check:index", _("Connection check")),
+    ("outages:index", _("Outages")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -88,6 +90,9 @@ class BannerItem:
     body: str
     starts_at: dt.datetime
     ends_at: dt.datetime
+    # False for an outage whose expected end is not known yet (the notice's window end
+    # is only how long the banner stays).
+    ends_known: bool = True
 
 
 class AnnouncementBanner:
@@ -113,6 +118,8 @@ class AnnouncementBanner:
             return []
         language = get_language() or settings.LANGUAGE_CODE
         area_id = membership.account.service_address.service_area_id
+        active = active_for_area(service_area_id=area_id)
+        open_ended = open_ended_announcements(announcement_ids=[a.pk for a in active])
         return [
             BannerItem(
                 kind=announcement.kind,
@@ -121,8 +128,9 @@ class AnnouncementBanner:
                 body=announcement.body(language),
                 starts_at=announcement.starts_at,
                 ends_at=announcement.ends_at,
+                ends_known=announcement.pk not in open_ended,
             )
-            for announcement in active_for_area(service_area_id=area_id)
+            for announcement in active
         ]
 
     def render(self, context: Context) -> str:

@@ -41,5 +41,8 @@ urlpatterns = [
     path("services/", include("dropline.portal.services.urls")),
     path("usage/", include("dropline.portal.usage.urls")),
     path("equipment/", include("dropline.portal.equipment.urls")),
+    path("outages/", include("dropline.portal.outages.urls")),
+    # The public status page: no sign-in, no account's data, cacheable.
+    path("status/", include("dropline.portal.status.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

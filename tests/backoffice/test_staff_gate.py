@@ -37,6 +37,7 @@ from dropline.payments.models import GatewayEvent, Payment
 from dropline.usage.models import Collector, UsageSession
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
+from tests.support.outages import declare_outage
 from tests.support.staff_billing import bill_run, first_invoice
 from tests.support.totp import code_with_time_to_spare
 from tests.support.usage_ingest import ingest_usage
@@ -70,6 +71,7 @@ class Samples:
     collector_id: int
     session_id: int
     equipment_id: int
+    outage_id: int
 
 
 @pytest.fixture
@@ -155,6 +157,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
             name="gate", password_digest="0" * 64, created_at=now
         ).pk,
         equipment_id=Equipment.objects.filter(account=customer.account).order_by("pk")[0].pk,
+        outage_id=declare_outage(areas=[customer.account.service_address.service_area]).pk,
     )
 
 
@@ -177,6 +180,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "collector_id": samples.collector_id,
         "session_id": samples.session_id,
         "equipment_id": samples.equipment_id,
+        "outage_id": samples.outage_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -234,6 +238,9 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "usage_credit",
             "equipment_restart",
             "equipment_wifi",
+            "outage_update",
+            "outage_resolve",
+            "outage_cancel",
         }
         found.append((url, "post" if post_only else "get"))
     return found

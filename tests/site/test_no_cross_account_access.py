@@ -36,8 +36,10 @@ from dropline.billing.models import Invoice
 from dropline.catalog.models import AddOn, Channel, Plan
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
-from dropline.customers.models import AccountMember, InvitationCode, MemberRole
+from dropline.customers.models import AccountMember, InvitationCode, MemberRole, ServiceArea
 from dropline.customers.onboarding import add_member
+from dropline.network.models import OutageWatch
+from dropline.network.outages.watching import watch
 from dropline.notifications.contacts import add_verified_contact
 from dropline.notifications.models import ContactKind, ContactPoint, Message
 from dropline.orders.models import Order
@@ -53,6 +55,7 @@ from tests.support.equipment import sweep_objects as equipment_sweep_objects
 from tests.support.equipment import sweep_rows as equipment_sweep_rows
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, Customer, make_customer, make_user
 from tests.support.orders import pending_order
+from tests.support.outages import declare_outage
 from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
@@ -93,6 +96,8 @@ PUBLIC = {
     "second_factor:sms_resend": "the second step of signing in, by text message",
     "second_factor:choose_method": "the second step of signing in: choosing how",
     "plans:label": "the FCC broadband facts label, required at the point of sale; no account",
+    "status:index": "the public status page: service areas and their outages, no account",
+    "status:area": "one service area's status page: its outages, no account",
 }
 # Whole namespaces that are public by design.
 PUBLIC_NAMESPACES = {
@@ -117,6 +122,7 @@ NOT_AN_OBJECT_ID = {
     "notifications:unsubscribe": "a signed token that names its person; tested in portal",
     "account_reset_password_from_key": "a single-use key from the email; tested by allauth",
     "plans:label": "a catalogue plan's code, the same for everyone; public",
+    "status:area": "a service area's code, the same for everyone; public",
 }
 
 
@@ -191,6 +197,7 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id",
     "equipment_id+action_id",
     "equipment_id+restart_id",
+    "outage_id",
 )
 
 
@@ -285,6 +292,14 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     customer, objects = _household("nedward", phone="+13195550177", email="ned.private@example.org")
     dispute = _dispute(customer, objects["invoice"])
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
+    # An outage in Ned's area, which is not Ann's: she may not watch it (or stop Ned's watch).
+    address = customer.account.service_address
+    address.service_area, _made = ServiceArea.objects.get_or_create(
+        code="neds-side", defaults={"name": "Ned's Side"}
+    )
+    address.save(update_fields=["service_area"])
+    outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
+    watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -313,6 +328,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **pay_pages_sweep_ids(customer),
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
+        # An outage in Ned's area: watching it, and stopping, on the web and in the API.
+        "outage_id": [outage.pk],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -353,6 +370,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             "Nedward Household",
             "Ned's private dispute",
             "ned-private.pdf",
+            "Ned&#x27;s side is down",
+            "Ned's side is down",
         ],
     )
 
@@ -386,6 +405,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
         "disputes": rows(Dispute, account=account),
+        "outage_watches": rows(OutageWatch, user=user),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
@@ -451,6 +471,8 @@ def test_the_sweep_finds_the_pages_that_take_ids():
         "disputes:reply",
         "disputes:withdraw",
         "disputes:attachment",
+        "outages:watch",
+        "outages:unwatch",
     } <= names
 
 

@@ -37,9 +37,14 @@ def _aware(value: dt.datetime | None, field: str) -> None:
         raise OutageError(_("The time needs a time zone."), field=field)
 
 
-def _both_or_neither(english: str, spanish: str, field: str, what: str) -> None:
+def _both_or_neither(english: str, spanish: str, field: str) -> None:
     if bool(english.strip()) != bool(spanish.strip()):
-        raise OutageError(_("Write the %(what)s in both languages.") % {"what": what}, field=field)
+        refusal = (
+            _("Write the cause in both languages.")
+            if field == "cause_en"
+            else _("Write the message in both languages.")
+        )
+        raise OutageError(refusal, field=field)
 
 
 def _check_declaration(
@@ -65,7 +70,7 @@ def _check_declaration(
         )
     if not title_en.strip() or not title_es.strip():
         raise OutageError(_("Give the title in both languages."), field="title_en")
-    _both_or_neither(cause_en, cause_es, "cause_en", _("cause"))
+    _both_or_neither(cause_en, cause_es, "cause_en")
     _aware(starts_at, "starts_at")
     _aware(eta, "eta")
     if eta is not None and eta <= starts_at:
@@ -110,7 +115,7 @@ def declare(
         starts_at=starts_at,
         eta=eta,
     )
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(message_en, message_es, "message_en")
     now = clock.now()
     if kind == OutageKind.MAINTENANCE:
         status = OutageStatus.SCHEDULED
@@ -198,28 +203,41 @@ def post_update(
     eta: dt.datetime | None,
     message_en: str = "",
     message_es: str = "",
+    cause_en: str = "",
+    cause_es: str = "",
     notify: bool,
     posted_by: User | None,
     request: HttpRequest | None = None,
 ) -> OutageUpdate:
-    """A step of the outage: a new status, a new expected end (``None`` keeps it), a
-    note; with ``notify``, its watchers are told."""
+    """A step of the outage: a new status, a new expected end (``None`` keeps it), the
+    cause once found (empty keeps it), a note; with ``notify``, its watchers are told."""
     if status not in UPDATE_STATUSES and status != OutageStatus.SCHEDULED:
         raise OutageError(
             _("Choose a status that is not over; resolve it instead."), field="status"
         )
     _aware(eta, "eta")
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(message_en, message_es, "message_en")
+    _both_or_neither(cause_en, cause_es, "cause_en")
     with transaction.atomic():
         locked = _locked_open(outage)
         if status == OutageStatus.SCHEDULED and locked.kind != OutageKind.MAINTENANCE:
             raise OutageError(_("Only a maintenance is scheduled."), field="status")
+        if status != OutageStatus.SCHEDULED and locked.starts_at > clock.now():
+            raise OutageError(
+                _("This maintenance has not begun: it stays scheduled."), field="status"
+            )
         if eta is not None and eta <= locked.starts_at:
             raise OutageError(_("The expected end must be after the start."), field="eta")
         if eta is not None and eta <= clock.now():
             raise OutageError(_("The expected end must be later than now."), field="eta")
         new_eta = eta if eta is not None else locked.eta
-        if status == locked.status and new_eta == locked.eta and not message_en.strip():
+        new_cause = cause_en.strip() and cause_en.strip() != locked.cause_en
+        if (
+            status == locked.status
+            and new_eta == locked.eta
+            and not message_en.strip()
+            and not new_cause
+        ):
             raise OutageError(
                 _("Nothing to post: change the status or the expected end, or write a message."),
                 field="message_en",
@@ -227,7 +245,9 @@ def post_update(
         now = clock.now()
         eta_changed = new_eta != locked.eta
         locked.status, locked.eta, locked.updated_at = status, new_eta, now
-        locked.save(update_fields=["status", "eta", "updated_at"])
+        if new_cause:
+            locked.cause_en, locked.cause_es = cause_en.strip(), cause_es.strip()
+        locked.save(update_fields=["status", "eta", "updated_at", "cause_en", "cause_es"])
         update = OutageUpdate.objects.create(
             outage=locked,
             posted_at=now,
@@ -310,7 +330,7 @@ def _end(
     user: User | None,
     request: HttpRequest | None,
 ) -> Outage:
-    _both_or_neither(message_en, message_es, "message_en", _("message"))
+    _both_or_neither(message_en, message_es, "message_en")
     cancelled = status == OutageStatus.CANCELLED
     with transaction.atomic():
         locked = _locked_open(outage)
@@ -319,7 +339,7 @@ def _end(
             locked.kind != OutageKind.MAINTENANCE or locked.status != OutageStatus.SCHEDULED
         ):
             raise OutageError(
-                _("Only a maintenance that has not begun can be cancelled."), field="status"
+                _("Only a maintenance that has not begun can be canceled."), field="status"
             )
         if not cancelled and locked.starts_at > now:
             raise OutageError(

@@ -86,7 +86,7 @@ def resolution_texts(outage: Outage, *, cancelled: bool) -> tuple[str, str]:
             title = outage.title(language)
             if cancelled:
                 texts.append(
-                    _("%(title)s is cancelled: your service will not be interrupted.")
+                    _("%(title)s is canceled: your service will not be interrupted.")
                     % {"title": title}
                 )
             else:

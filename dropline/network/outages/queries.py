@@ -185,3 +185,14 @@ def staff_list(*, state: str, at: dt.datetime | None = None) -> QuerySet[Outage]
 def outage_with_story(*, outage_id: int) -> Outage:
     """One outage with its areas and updates (staff); ``Outage.DoesNotExist`` if none."""
     return _with_story(Outage.objects.select_related("announcement")).get(pk=outage_id)
+
+
+def open_ended_announcements(*, announcement_ids: list[int]) -> set[int]:
+    """Which of these announcements are for an outage with no expected end yet."""
+    if not announcement_ids:
+        return set()
+    return set(
+        Outage.objects.filter(announcement_id__in=announcement_ids, eta__isnull=True).values_list(
+            "announcement_id", flat=True
+        )
+    )

@@ -18,6 +18,7 @@ from dropline.seeding.demo import (
     household,
     notifications,
     orders,
+    outages,
     payments,
     prices,
     staff,
@@ -35,6 +36,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalog prices", prices.load),
     ("a change made online", orders.load),
     ("late payment outcomes", payments.load),
+    ("outages and maintenance", outages.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

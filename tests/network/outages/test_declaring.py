@@ -114,3 +114,21 @@ def test_only_a_maintenance_not_yet_begun_is_cancelled():
     ahead.refresh_from_db()
     assert ahead.status == OutageStatus.CANCELLED
     assert ahead.resolved_at is None
+
+
+def test_a_maintenance_ahead_stays_scheduled_until_it_begins():
+    with clock.frozen(NOW):
+        ahead = plan_maintenance(areas=[area("north")], starts_at=NOW + dt.timedelta(days=2))
+        with pytest.raises(OutageError) as refused:
+            declaring.post_update(
+                outage=ahead,
+                status=OutageStatus.IN_PROGRESS,
+                eta=None,
+                notify=False,
+                posted_by=None,
+            )
+    assert refused.value.field == "status"
+    with clock.frozen(NOW + dt.timedelta(days=2, minutes=5)):
+        declaring.post_update(
+            outage=ahead, status=OutageStatus.IN_PROGRESS, eta=None, notify=False, posted_by=None
+        )
