@@ -39,6 +39,7 @@ PORTAL_SECTIONS = [
     ("equipment:index", _("Equipment")),
     ("connection_check:index", _("Connection check")),
     ("outages:index", _("Outages")),
+    ("speed_test:index", _("Speed test")),
     ("billing:overview", _("Billing")),
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
@@ -63,6 +64,7 @@ PORTAL_NAMESPACES = frozenset(
         "usage",
         "connection_check",
         "equipment",
+        "speed_test",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

@@ -44,5 +44,6 @@ urlpatterns = [
     path("outages/", include("dropline.portal.outages.urls")),
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
+    path("speed-test/", include("dropline.portal.speed_test.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -22,7 +22,7 @@ from dropline.network.speed_tests.recording import (
     MAX_STREAMS,
 )
 from dropline.subscriptions.ordering import subscribe
-from tests.support.factories import make_customer
+from tests.support.factories import Customer, make_customer
 from tests.support.speed_tests import FIGURES, a_test, household
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,8 @@ BOUNDS = {
 
 
 class TestBounds(TestCase):
+    customer: Customer
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.customer = household("bounds")

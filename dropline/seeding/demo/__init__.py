@@ -21,6 +21,7 @@ from dropline.seeding.demo import (
     outages,
     payments,
     prices,
+    speed_tests,
     staff,
     unclaimed,
 )
@@ -37,6 +38,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("a change made online", orders.load),
     ("late payment outcomes", payments.load),
     ("outages and maintenance", outages.load),
+    ("speed tests", speed_tests.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
