@@ -153,25 +153,30 @@ def _session(device: SimulatedDevice, at: dt.datetime) -> None:
         device.faults = [f for f in device.faults if f["task"] != task["_id"]]
 
 
-def catch_up(device: SimulatedDevice, now: dt.datetime) -> None:
+def catch_up(device: SimulatedDevice, now: dt.datetime) -> bool:
     """Play what the device did since it was last looked at: coming back from a restart
-    (a boot contact), periodic contacts. The caller saves the row."""
+    (a boot contact), periodic contacts. True when something happened: the caller saves
+    the row."""
+    happened = False
     while device.connected:
         if device.rebooting_until is not None:
             if now < device.rebooting_until:
-                return
+                break
             back = device.rebooting_until
             device.rebooting_until = None
             device.booted_at = back
             _session(device, back)
+            happened = True
             continue
         interval = dt.timedelta(seconds=INFORM_INTERVAL_SECONDS)
-        informs = (now - device.booted_at) // interval
+        informs = max(0, (now - device.booted_at) // interval)
         latest = device.booted_at + informs * interval
         if device.last_inform_at is None or device.last_inform_at < latest:
             _session(device, latest)
+            happened = True
             continue
-        return
+        break
+    return happened
 
 
 def parameters_now(device: SimulatedDevice, now: dt.datetime) -> dict[str, ParameterValue]:
@@ -205,14 +210,16 @@ def look_up(device_ids: Sequence[str]) -> list[SimulatedDevice]:
             .order_by("pk")
         )
         for row in rows:
-            catch_up(row, now)
-            row.save()
+            if catch_up(row, now):
+                row.save()
     return rows
 
 
-def post_task(device_id: str, task: dict[str, Any]) -> tuple[dict[str, Any], TaskOutcome]:
-    """Queue ``task`` (``name`` and its arguments, as GenieACS takes them) and request a
-    connection: it runs now if the device can be reached and does not fault."""
+def post_task(
+    *, device_id: str, task: dict[str, Any], connection_request: bool = True
+) -> tuple[dict[str, Any], TaskOutcome]:
+    """Queue ``task`` (``name`` and its arguments, as GenieACS takes them) and, with a
+    connection request, run it now if the device can be reached and does not fault."""
     now = clock.now()
     with transaction.atomic():
         device = _locked(device_id)
@@ -220,7 +227,7 @@ def post_task(device_id: str, task: dict[str, Any]) -> tuple[dict[str, Any], Tas
         queued = {"_id": secrets.token_hex(12), "device": device_id, "timestamp": now.isoformat()}
         queued |= task
         device.pending_tasks = [*device.pending_tasks, queued]
-        if reachable(device, now):
+        if connection_request and reachable(device, now):
             _session(device, now)
         device.save()
     waiting = any(t["_id"] == queued["_id"] for t in device.pending_tasks)
@@ -335,7 +342,7 @@ class SimulatorDeviceManager:
         return {row.device_id: state_of(row, now) for row in look_up(device_ids)}
 
     def _task(self, device_id: str, task: dict[str, Any]) -> TaskResult:
-        queued, outcome = post_task(device_id, task)
+        queued, outcome = post_task(device_id=device_id, task=task)
         return TaskResult(task_id=queued["_id"], outcome=outcome)
 
     def reboot(self, device_id: str) -> TaskResult:
