@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from dropline.network import restarting
 from dropline.network.devices import simulator
@@ -16,13 +16,6 @@ from tests.support.outages import declare_outage
 from tests.support.speed_tests import a_test
 
 pytestmark = pytest.mark.django_db
-
-
-def url_or_none(name: str, *args: object) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @pytest.fixture
@@ -46,10 +39,18 @@ def test_an_outage_shows_its_eta_and_offers_to_tell_when_it_is_fixed(client, hou
     assert "Fiber cut on Main St" in said
     assert "Expected back by" in said
     assert "Restart it" not in said
-    watch = url_or_none("outages:watch", outage.pk)
-    if watch is not None:
-        assert f'action="{watch}"' in response.content.decode()
-        assert "Tell me when it's fixed" in said
+    assert f'action="{reverse("outages:watch", args=[outage.pk])}"' in response.content.decode()
+    assert "Tell me when it's fixed" in said
+    assert 'href="/outages/"' in response.content.decode()
+
+
+def test_asking_to_be_told_once_is_enough(client, household):
+    with at(NOON):
+        outage = declare_outage(areas=[household.customer.account.service_address.service_area])
+        client.post(reverse("outages:watch", args=[outage.pk]))
+        said = words(client.post("/connection-check/"))
+    assert "We will tell you when it is fixed." in said
+    assert "Tell me when it's fixed" not in said
 
 
 def test_the_same_in_spanish(client, household):
@@ -72,11 +73,13 @@ def test_a_slow_test_offers_the_gateways_restart(client, household):
     said = words(response)
     assert "Your last speed test was slow" in said
     assert "Restart your gateway, then run the speed test again." in said
-    restart = url_or_none("equipment:restart", household.gateway.pk)
-    if restart is not None:
-        assert f'href="{restart}"' in response.content.decode()
-    else:
-        assert "unplug it for 30 seconds" in said
+    restart = reverse("equipment:restart", args=[household.gateway.pk])
+    assert f'href="{restart}"' in response.content.decode()
+    assert "Restart it" in said
+    # The link leads to the restart's confirmation, which says what will happen.
+    with at(NOON):
+        confirmation = words(client.get(restart))
+    assert "Your internet will be off for about 2 minutes." in confirmation
 
 
 def test_an_offline_receiver_says_check_its_cable_and_check_again(client, household):
