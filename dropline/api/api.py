@@ -19,6 +19,7 @@ from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
 from dropline.api.claiming import routes as claiming
+from dropline.api.connection_check import routes as connection_check
 from dropline.api.contacts import routes as contacts
 from dropline.api.disputes import routes as disputes
 from dropline.api.equipment import routes as equipment
@@ -91,9 +92,10 @@ api.add_router("", payment_extension.router)
 api.add_router("", payment_methods.router)
 api.add_router("", payments.router)
 api.add_router("", usage.router)
-api.add_router("", speed_tests.router)
-api.add_router("", outages.router)
+api.add_router("", connection_check.router)
 api.add_router("", equipment.router)
+api.add_router("", outages.router)
+api.add_router("", speed_tests.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

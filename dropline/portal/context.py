@@ -37,6 +37,7 @@ PORTAL_SECTIONS = [
     ("channels:index", _("Channels")),
     ("usage:index", _("Data usage")),
     ("equipment:index", _("Equipment")),
+    ("connection_check:index", _("Connection check")),
     ("outages:index", _("Outages")),
     ("speed_test:index", _("Speed test")),
     ("billing:overview", _("Billing")),
@@ -61,8 +62,9 @@ PORTAL_NAMESPACES = frozenset(
         "payments",
         "payment_methods",
         "usage",
-        "speed_test",
+        "connection_check",
         "equipment",
+        "speed_test",
     }
 )
 # Pages that list the notices themselves, where the banner would only repeat them.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("billing/", include("dropline.portal.payments.urls")),
     path("billing/", include("dropline.portal.billing.urls")),
     path("channels/", include("dropline.portal.channels.urls")),
+    path("connection-check/", include("dropline.portal.connection_check.urls")),
     path("notifications/", include("dropline.portal.notifications.urls")),
     path("orders/", include("dropline.portal.orders.urls")),
     path("plans/", include("dropline.portal.plans.urls")),
@@ -39,10 +40,10 @@ urlpatterns = [
     path("services/", include("dropline.portal.changes.urls")),
     path("services/", include("dropline.portal.services.urls")),
     path("usage/", include("dropline.portal.usage.urls")),
-    path("speed-test/", include("dropline.portal.speed_test.urls")),
+    path("equipment/", include("dropline.portal.equipment.urls")),
     path("outages/", include("dropline.portal.outages.urls")),
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
-    path("equipment/", include("dropline.portal.equipment.urls")),
+    path("speed-test/", include("dropline.portal.speed_test.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 PHONES: list[ViewportSize] = [MOBILE, {"width": 360, "height": 740}]
-MAX_PAGES = 60
+MAX_PAGES = 90
 # Not pages of the customer portal (tests/e2e/crawling.py leaves out what is not a
 # page or not safe to open by following a link).
 SKIPPED_PREFIXES = ("/backoffice/",)

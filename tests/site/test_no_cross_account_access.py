@@ -49,6 +49,7 @@ from dropline.payments.disputes.opening import open_dispute
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn
 from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
+from dropline.subscriptions.suspension import suspend_services
 from tests.support.billing import bill_months
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.equipment import sweep_objects as equipment_sweep_objects
@@ -795,3 +796,49 @@ def test_another_customers_account_in_the_session_never_shows_on_a_page(ann, ned
         assert not [s for s in ned.secrets if s in shown], url
         assert "Nedward TV Deluxe" not in shown, url
         assert "Included in your package" not in shown, url
+
+
+def test_every_api_action_that_takes_only_an_account_answers_404_for_another_customers(ann, ned):
+    """Each POST choosing its account by ``?account=`` with nothing else to send (the
+    connection check): Ned's number is a 404 that shows and changes nothing of his."""
+    before = snapshot(ned)
+    problems: list[str] = []
+    checked = 0
+    for path, operations in api_paths().items():
+        operation = operations.get("post")
+        if (
+            operation is None
+            or path_params(operation)
+            or "requestBody" in operation
+            or "account" not in query_params(operation)
+        ):
+            continue
+        checked += 1
+        url = f"{path}?account={ned.customer.account.number}"
+        theirs = ann.post(url)
+        if theirs.status_code != 404:
+            problems.append(f"POST {url} -> {theirs.status_code}")
+        shown = theirs.content.decode(errors="replace")
+        leaked = [s for s in ned.secrets if s in shown]
+        if leaked:
+            problems.append(f"POST {url} shows {leaked}")
+    assert not problems, "\n".join(problems)
+    assert checked >= 1  # the connection check
+    assert snapshot(ned) == before
+
+
+def test_the_connection_check_reads_only_the_signed_in_persons_account(ann, ned):
+    """Ned's account suspended and in Ann's session: Ann's check, on the web and in the
+    app, is about her own account and shows nothing of his."""
+    suspend_services(account=ned.customer.account, reason="Unpaid balance")
+    session = ann.session
+    session["portal_account_id"] = ned.customer.account.pk
+    session.save()
+    page = ann.post(reverse("connection_check:index"))
+    assert page.status_code == 200
+    shown = page.content.decode()
+    assert not [s for s in ned.secrets if s in shown]
+    assert "suspended" not in shown
+    body = ann.post("/api/v1/connection-check").json()
+    assert body["account"]["name"] == "Annabel Household"
+    assert body["verdict"] != "account_suspended"
