@@ -87,7 +87,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "outage.declared": _("Declared an outage or maintenance"),
     "outage.updated": _("Posted an outage update"),
     "outage.resolved": _("Resolved an outage"),
-    "outage.cancelled": _("Canceled a maintenance"),
+    "outage.canceled": _("Canceled a maintenance"),
     "equipment.restarted": _("Restarted a device"),
     "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
 }
@@ -99,7 +99,7 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "announcement.resolved": _("Outage or maintenance resolved"),
     "outage.update": _("Outage update, to those who asked"),
     "outage.resolved": _("Outage fixed, to those who asked"),
-    "outage.cancelled": _("Maintenance canceled, to those who asked"),
+    "outage.canceled": _("Maintenance canceled, to those who asked"),
     "price_change_notice": _("Price change notice"),
     "security.email_changed": _("Security alert: email address changed"),
     "security.new_device": _("Security alert: sign-in from a new device"),

@@ -2,7 +2,7 @@
 expected end, a note), resolve it, or cancel a maintenance.
 
 Each is one transaction with its audit event (``outage.declared``, ``.updated``,
-``.resolved``, ``.cancelled``) and the staff request; the outage row is locked, so two
+``.resolved``, ``.canceled``) and the staff request; the outage row is locked, so two
 people moving the same outage on at once do it one after the other. What customers
 are told, and how, is ``notices``.
 """
@@ -371,7 +371,7 @@ def _end(
         )
         OutageWatch.objects.filter(outage=locked, notified_at__isnull=True).update(notified_at=now)
         audit.record(
-            action="outage.cancelled" if cancelled else "outage.resolved",
+            action="outage.canceled" if cancelled else "outage.resolved",
             request=request,
             actor=user,
             target=locked,

@@ -36,7 +36,7 @@ from dropline.notifications.outbox import notify
 OUTAGES_PATH = "/outages/"  # the portal's "Is there an outage?" page
 UPDATE_EVENT = "outage.update"
 RESOLVED_EVENT = "outage.resolved"
-CANCELLED_EVENT = "outage.cancelled"
+CANCELLED_EVENT = "outage.canceled"
 # How long an outage with no expected end stays on the announcement banner before an
 # update gives it one.
 OPEN_ENDED_WINDOW = dt.timedelta(days=3)

@@ -19,6 +19,8 @@ from dropline.core import clock
 from dropline.customers.models import AccountMember, ServiceArea
 from dropline.network.models import Outage, OutageKind, OutageStatus
 from dropline.network.outages import declaring, watching
+from dropline.notifications import inbox
+from dropline.notifications.delivery import deliver, due_message_ids
 
 HOUSEHOLD_AREA = "riverbend-north"
 OTHER_AREA = "cedar-falls"
@@ -29,6 +31,24 @@ OTHER_TITLE = "Internet and TV outage in Cedar Falls"
 
 def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _deliver_at(moment: dt.datetime) -> None:
+    """The delivery sweep a minute after a step, as the workers would."""
+    with clock.frozen(moment + dt.timedelta(minutes=1)):
+        for message_id in due_message_ids():
+            deliver(message_id)
+
+
+def _read_that_evening(outage: Outage, evening: dt.datetime) -> None:
+    """The household reads the outage's messages that evening."""
+    with clock.frozen(evening):
+        for member in AccountMember.objects.filter(account__members__user__username="demo"):
+            unread = inbox.inbox_for(user=member.user).filter(
+                subject_key__startswith=f"outage:{outage.pk}:", read_at__isnull=True
+            )
+            for message_id in unread.values_list("pk", flat=True):
+                inbox.mark_read(user=member.user, message_id=message_id)
 
 
 def _past_outage(area: ServiceArea, staff: User | None) -> int:
@@ -66,6 +86,7 @@ def _past_outage(area: ServiceArea, staff: User | None) -> int:
             notify=True,
             posted_by=staff,
         )
+    _deliver_at(start + dt.timedelta(minutes=45))
     with clock.frozen(start + dt.timedelta(hours=2, minutes=30)):
         declaring.post_update(
             outage=outage,
@@ -76,6 +97,7 @@ def _past_outage(area: ServiceArea, staff: User | None) -> int:
             notify=True,
             posted_by=staff,
         )
+    _deliver_at(start + dt.timedelta(hours=2, minutes=30))
     with clock.frozen(start + dt.timedelta(hours=3, minutes=10)):
         declaring.resolve(
             outage=outage,
@@ -83,6 +105,8 @@ def _past_outage(area: ServiceArea, staff: User | None) -> int:
             message_es="El servicio volvió. Si el suyo no, reinicie su módem.",
             resolved_by=staff,
         )
+    _deliver_at(start + dt.timedelta(hours=3, minutes=10))
+    _read_that_evening(outage, start + dt.timedelta(hours=6))
     return 1
 
 
