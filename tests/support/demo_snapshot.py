@@ -84,10 +84,12 @@ def load_demo_data(load: Callable[[], object] | None = None) -> None:
         from dropline.seeding.demo import load_demo
 
         load = load_demo
+    started = time.perf_counter()
     if os.environ.get("DROPLINE_DEMO_SNAPSHOT") == "0":
         load()  # every test loads the demo for real (to compare, or to time)
+        stats["loads"] += 1
+        stats["load_seconds"] += time.perf_counter() - started
         return
-    started = time.perf_counter()
     key = _situation()
     snapshot = _snapshots.get(key)
     fresh = snapshot is not None and clock.now() - snapshot.taken_at < FRESH_AFTER
