@@ -103,6 +103,7 @@ def demo_site(
     from this process's first load (tests/support/demo_snapshot.py) unless the test is
     marked ``real_demo``."""
     from django.apps import apps
+    from django.core.cache import cache
 
     from dropline.accounts.roles import sync_roles
     from dropline.seeding.demo import load_demo
@@ -112,6 +113,10 @@ def demo_site(
     # Sign-in rate limits live in the cache (a table, or Redis with REDIS_URL),
     # which the flush between tests does not empty.
     reset_sign_in_limits(live_server.url)
+    # Nor the rest of it: start from an empty cache as every other test does. The copy
+    # of the demo gives its people the same keys in every test, so an authenticator
+    # code an earlier test used (remembered by user id) would be refused.
+    cache.clear()
     # The flush after each transactional test also empties what migrations
     # wrote, such as the staff role groups; put them back as the migration does.
     sync_roles(apps)
