@@ -53,11 +53,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def demo(db: None) -> None:
-    """The demo provider and household, loaded as `dropline seed demo` does."""
+def demo(db: None, request: pytest.FixtureRequest) -> None:
+    """The demo provider and household, as `dropline seed demo` loads them: loaded once
+    per test process and copied back for each later test (tests/support/demo_snapshot.py),
+    or loaded afresh for a test marked ``real_demo``."""
     from dropline.seeding.demo import load_demo
 
-    load_demo()
+    if request.node.get_closest_marker("real_demo") is not None:
+        load_demo()
+        return
+    from tests.support.demo_snapshot import load_demo_data
+
+    load_demo_data(load_demo)
 
 
 @pytest.fixture

@@ -96,21 +96,34 @@ def reset_sign_in_limits(site_url: str) -> None:
 
 
 @pytest.fixture
-def demo_site(transactional_db: None, live_server: LiveServer) -> DemoSite:
-    """The demo provider in the test database, served by ``live_server``."""
+def demo_site(
+    transactional_db: None, live_server: LiveServer, request: pytest.FixtureRequest
+) -> DemoSite:
+    """The demo provider in the test database, served by ``live_server``: copied back
+    from this process's first load (tests/support/demo_snapshot.py) unless the test is
+    marked ``real_demo``."""
     from django.apps import apps
+    from django.core.cache import cache
 
     from dropline.accounts.roles import sync_roles
     from dropline.seeding.demo import load_demo
     from dropline.seeding.demo.household import loaded_account
+    from tests.support.demo_snapshot import load_demo_data
 
     # Sign-in rate limits live in the cache (a table, or Redis with REDIS_URL),
     # which the flush between tests does not empty.
     reset_sign_in_limits(live_server.url)
+    # Nor the rest of it: start from an empty cache as every other test does. The copy
+    # of the demo gives its people the same keys in every test, so an authenticator
+    # code an earlier test used (remembered by user id) would be refused.
+    cache.clear()
     # The flush after each transactional test also empties what migrations
     # wrote, such as the staff role groups; put them back as the migration does.
     sync_roles(apps)
-    load_demo()
+    if request.node.get_closest_marker("real_demo") is not None:
+        load_demo()
+    else:
+        load_demo_data(load_demo)
     account = loaded_account()
     assert account is not None
     return DemoSite(
