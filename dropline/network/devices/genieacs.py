@@ -45,6 +45,7 @@ from dropline.network.devices.base import (
     TaskState,
     TaskStatus,
 )
+from dropline.network.devices.tasks import NamedTasks
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def fault_text(fault: Mapping[str, Any]) -> str:
     return f"{code} {fault.get('message', '')}".strip()
 
 
-class GenieAcsDeviceManager:
+class GenieAcsDeviceManager(NamedTasks):
     """The ``DeviceManager`` over a GenieACS NBI (settings ``GENIEACS_*`` by default)."""
 
     def __init__(
@@ -240,24 +241,6 @@ class GenieAcsDeviceManager:
             )
         outcome = TaskOutcome.DONE if status == 200 else TaskOutcome.QUEUED
         return TaskResult(task_id=str(body["_id"]), outcome=outcome)
-
-    def reboot(self, device_id: str) -> TaskResult:
-        return self._task(device_id, {"name": "reboot"})
-
-    def factory_reset(self, device_id: str) -> TaskResult:
-        return self._task(device_id, {"name": "factoryReset"})
-
-    def set_parameter_values(
-        self, device_id: str, values: Sequence[tuple[str, ParameterValue]]
-    ) -> TaskResult:
-        pairs = [[path, value, tr069.xsd_type(value)] for path, value in values]
-        return self._task(device_id, {"name": "setParameterValues", "parameterValues": pairs})
-
-    def get_parameter_values(self, device_id: str, names: Sequence[str]) -> TaskResult:
-        return self._task(device_id, {"name": "getParameterValues", "parameterNames": list(names)})
-
-    def refresh_object(self, device_id: str, name: str) -> TaskResult:
-        return self._task(device_id, {"name": "refreshObject", "objectName": name})
 
     def task_status(self, device_id: str, task_id: str) -> TaskStatus:
         faults = self._find("faults", {"_id": f"{device_id}:task_{task_id}"})

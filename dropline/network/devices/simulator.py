@@ -35,6 +35,7 @@ from dropline.network.devices.base import (
     TaskState,
     TaskStatus,
 )
+from dropline.network.devices.tasks import NamedTasks
 from dropline.network.models import SimulatedDevice
 
 REBOOT_SECONDS = 60
@@ -328,7 +329,7 @@ def task_status_of(device: SimulatedDevice, task_id: str) -> TaskStatus:
     return TaskStatus(state=TaskState.FAULT, fault=f"{fault['code']} {fault['message']}".strip())
 
 
-class SimulatorDeviceManager:
+class SimulatorDeviceManager(NamedTasks):
     """The ``DeviceManager`` over simulated devices."""
 
     def device(self, device_id: str) -> DeviceState:
@@ -344,24 +345,6 @@ class SimulatorDeviceManager:
     def _task(self, device_id: str, task: dict[str, Any]) -> TaskResult:
         queued, outcome = post_task(device_id=device_id, task=task)
         return TaskResult(task_id=queued["_id"], outcome=outcome)
-
-    def reboot(self, device_id: str) -> TaskResult:
-        return self._task(device_id, {"name": "reboot"})
-
-    def factory_reset(self, device_id: str) -> TaskResult:
-        return self._task(device_id, {"name": "factoryReset"})
-
-    def set_parameter_values(
-        self, device_id: str, values: Sequence[tuple[str, ParameterValue]]
-    ) -> TaskResult:
-        pairs = [[path, value, tr069.xsd_type(value)] for path, value in values]
-        return self._task(device_id, {"name": "setParameterValues", "parameterValues": pairs})
-
-    def get_parameter_values(self, device_id: str, names: Sequence[str]) -> TaskResult:
-        return self._task(device_id, {"name": "getParameterValues", "parameterNames": list(names)})
-
-    def refresh_object(self, device_id: str, name: str) -> TaskResult:
-        return self._task(device_id, {"name": "refreshObject", "objectName": name})
 
     def task_status(self, device_id: str, task_id: str) -> TaskStatus:
         rows = look_up([device_id])
