@@ -90,6 +90,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "outage.canceled": _("Canceled a maintenance"),
     "equipment.restarted": _("Restarted a device"),
     "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
+    "equipment.linked": _("Linked a device to device management"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

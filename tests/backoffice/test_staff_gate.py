@@ -241,6 +241,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "outage_cancel",
             "equipment_restart",
             "equipment_wifi",
+            "equipment_link",
         }
         found.append((url, "post" if post_only else "get"))
     return found

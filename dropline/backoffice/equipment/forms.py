@@ -25,3 +25,15 @@ class StaffWifiForm(forms.Form):
         help_text=_("Leave empty to keep the password."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class LinkForm(forms.Form):
+    device_id = forms.CharField(
+        label=_("Device id"),
+        max_length=120,
+        required=False,
+        help_text=_(
+            "As device management knows it, e.g. 0000CA-TG3452-A1B2C3. Leave empty to unlink."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

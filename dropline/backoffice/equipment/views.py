@@ -1,6 +1,7 @@
 """Staff pages for equipment: finding a device (serial number, MAC address, device id,
 account number), a device with its live status and action history, and the customer's
-own actions on it (restart, Wi-Fi change), each audited with the staff request.
+own actions on it (restart, Wi-Fi change), and linking it to device management, each
+audited with the staff request.
 
 Thin: ``network.lookup`` finds, ``network.equipment_status`` reads the live status,
 ``network.restarting`` and ``network.wifi`` act (and audit). Opening a device's page is
@@ -18,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.backoffice.access import staff_permission_required
-from dropline.backoffice.equipment.forms import LookupForm, StaffWifiForm
+from dropline.backoffice.equipment.forms import LinkForm, LookupForm, StaffWifiForm
 from dropline.core import audit
-from dropline.network import equipment_status, restarting, wifi
+from dropline.network import equipment_status, linking, restarting, wifi
 from dropline.network import lookup as device_lookup
 from dropline.network.devices.base import WifiNetwork
 from dropline.network.errors import DeviceActionError
@@ -28,6 +29,7 @@ from dropline.network.models import DeviceActionStatus, Equipment
 
 VIEW = "network.view_equipment"
 MANAGE = "network.manage_devices"
+LINK = "network.change_equipment"
 
 
 def _device(request: HttpRequest, equipment_id: int) -> Equipment:
@@ -78,6 +80,7 @@ def _page(
     equipment: Equipment,
     *,
     posted: StaffWifiForm | None = None,
+    link_form: LinkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     view = equipment_status.views_of([equipment])[0]
@@ -99,6 +102,8 @@ def _page(
             "pending_wifi": wifi.pending_changes(equipment=equipment, state=view.state),
             "wifi_forms": _wifi_forms(networks, posted),
             "can_manage": signed_in_user(request).has_perm(MANAGE),
+            "can_link": signed_in_user(request).has_perm(LINK),
+            "link_form": link_form or LinkForm(initial={"device_id": equipment.device_id}),
         },
         status=status,
     )
@@ -161,3 +166,27 @@ def change_wifi(request: HttpRequest, equipment_id: int) -> HttpResponse:
                 flash.success(request, _("The Wi-Fi change waits for the device's next contact."))
             return redirect("backoffice:equipment_device", equipment.pk)
     return _page(request, equipment, posted=form, status=400)
+
+
+@staff_permission_required(LINK)
+@require_POST
+def link(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    equipment = _device(request, equipment_id)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            linking.link(
+                equipment=equipment,
+                device_id=form.cleaned_data["device_id"],
+                user=signed_in_user(request),
+                request=request,
+            )
+        except DeviceActionError as exc:
+            form.add_error("device_id", exc.message)
+        else:
+            if equipment.device_id:
+                flash.success(request, _("The device is linked to device management."))
+            else:
+                flash.success(request, _("The device is no longer linked to device management."))
+            return redirect("backoffice:equipment_device", equipment.pk)
+    return _page(request, equipment, link_form=form, status=400)
