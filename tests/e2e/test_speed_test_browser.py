@@ -51,7 +51,9 @@ def test_a_customer_runs_a_speed_test_and_sees_the_result_and_history(
     status = page.locator("#speed-status")
     expect(status).to_have_attribute("role", "status")
     expect(status).to_have_text(re.compile("Measuring"), timeout=TIMEOUT_MS)
-    expect(page.locator('[data-figure="latency"]')).to_have_text(re.compile(r"^\d+ ms$"))
+    expect(page.locator('[data-figure="latency"]')).to_have_text(
+        re.compile(r"^\d+ ms$"), timeout=TIMEOUT_MS
+    )
 
     saved = page.get_by_role("status").filter(has_text="Your speed test is saved.")
     expect(saved).to_be_visible(timeout=30_000)
