@@ -10,9 +10,6 @@ again by its English title, so a second run adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from dropline.accounts.models import User
 from dropline.core import clock
@@ -21,16 +18,13 @@ from dropline.network.models import Outage, OutageKind, OutageStatus
 from dropline.network.outages import declaring, watching
 from dropline.notifications import inbox
 from dropline.notifications.delivery import deliver, due_message_ids
+from dropline.seeding.demo import year
 
 HOUSEHOLD_AREA = "riverbend-north"
 OTHER_AREA = "cedar-falls"
 PAST_TITLE = "Internet outage in Riverbend North"
 MAINTENANCE_TITLE = "Network upgrade in Riverbend North"
 OTHER_TITLE = "Internet and TV outage in Cedar Falls"
-
-
-def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def _deliver_at(moment: dt.datetime) -> None:
@@ -54,7 +48,7 @@ def _read_that_evening(outage: Outage, evening: dt.datetime) -> None:
 def _past_outage(area: ServiceArea, staff: User | None) -> int:
     if Outage.objects.filter(title_en=PAST_TITLE).exists():
         return 0
-    start = _local(clock.today() - dt.timedelta(days=30), 14, 5)
+    start = year.moment(clock.today() - dt.timedelta(days=30), 14, 5)
     with clock.frozen(start + dt.timedelta(minutes=5)):
         outage = declaring.declare(
             kind=OutageKind.OUTAGE,
@@ -113,7 +107,7 @@ def _past_outage(area: ServiceArea, staff: User | None) -> int:
 def _maintenance(area: ServiceArea, staff: User | None) -> int:
     if Outage.objects.filter(title_en=MAINTENANCE_TITLE).exists():
         return 0
-    start = _local(clock.today() + dt.timedelta(days=7), 1)
+    start = year.moment(clock.today() + dt.timedelta(days=7), 1)
     declaring.declare(
         kind=OutageKind.MAINTENANCE,
         areas=[area],

@@ -10,14 +10,11 @@ speed tests already gets none more.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from dropline.core import clock
 from dropline.network.models import ConnectionKind, SpeedTest
 from dropline.network.speed_tests import record_speed_test
-from dropline.seeding.demo import household
+from dropline.seeding.demo import household, year
 
 # (days ago, local hour, connection, latency ms, jitter ms, download Mbps, upload Mbps)
 TESTS = [
@@ -37,11 +34,10 @@ def load() -> int:
     if account is None or SpeedTest.objects.filter(account=account).exists():
         return 0
     holder = account.members.get(role="holder").user
-    zone = ZoneInfo(settings.TIME_ZONE)
     today = clock.today()
     for days_ago, hour, connection, latency, jitter, down, up in TESTS:
         day = today - dt.timedelta(days=days_ago)
-        at = dt.datetime(day.year, day.month, day.day, hour, 12, tzinfo=zone)
+        at = year.moment(day, hour, 12)
         with clock.frozen(at):
             record_speed_test(
                 account=account,
