@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "dropline.billing",
     "dropline.orders",
     "dropline.payments",
+    "dropline.field",
+    "dropline.support",
     "dropline.notifications",
     "dropline.identity",
     "dropline.portal",
@@ -377,6 +379,21 @@ GENIEACS_PASSWORD = os.environ.get("GENIEACS_PASSWORD", "")
 GENIEACS_TIMEOUT_SECONDS = env_int("GENIEACS_TIMEOUT_SECONDS", default=10, minimum=1, maximum=120)
 DROPLINE_RESTARTS_PER_HOUR = env_int("DROPLINE_RESTARTS_PER_HOUR", default=3, minimum=1, maximum=60)
 
+# Technician visits: customers book open arrival windows up to DROPLINE_BOOKING_DAYS ahead,
+# and reschedule or cancel up to DROPLINE_VISIT_CHANGE_CUTOFF_HOURS before the window starts.
+# Reminders go the evening before at DROPLINE_VISIT_EVENING_REMINDER_HOUR and on the morning
+# of the visit at DROPLINE_VISIT_MORNING_REMINDER_HOUR (the provider's time zone).
+DROPLINE_BOOKING_DAYS = env_int("DROPLINE_BOOKING_DAYS", default=14, minimum=1, maximum=60)
+DROPLINE_VISIT_CHANGE_CUTOFF_HOURS = env_int(
+    "DROPLINE_VISIT_CHANGE_CUTOFF_HOURS", default=2, minimum=0, maximum=72
+)
+DROPLINE_VISIT_EVENING_REMINDER_HOUR = env_int(
+    "DROPLINE_VISIT_EVENING_REMINDER_HOUR", default=18, minimum=12, maximum=22
+)
+DROPLINE_VISIT_MORNING_REMINDER_HOUR = env_int(
+    "DROPLINE_VISIT_MORNING_REMINDER_HOUR", default=7, minimum=5, maximum=11
+)
+
 # Where customers reach the portal: links in email and SMS are built on it.
 DROPLINE_PUBLIC_URL = os.environ.get("DROPLINE_PUBLIC_URL", "http://127.0.0.1:8000")
 
@@ -456,6 +473,10 @@ CELERY_BEAT_SCHEDULE = {
     # Usage alerts a lost check never sent: services at 75%, 90% or 100% with no alert of
     # that level yet.
     "sweep-usage-alerts": {"task": "usage.sweep_alerts", "schedule": 600.0},
+    # Technician visits: the next days' arrival windows opened from the capacity templates
+    # each night; reminders (the evening before, the morning of) every five minutes.
+    "open-visit-windows": {"task": "field.open_windows", "schedule": crontab(hour=0, minute=15)},
+    "send-visit-reminders": {"task": "field.send_due_reminders", "schedule": 300.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

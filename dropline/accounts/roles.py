@@ -58,6 +58,48 @@ _WRITE_OUTAGES = [
     "network.view_outageupdate",
 ]
 
+_TICKET_CARE = [
+    "support.view_ticket",
+    "support.change_ticket",
+    "support.view_ticketmessage",
+    "support.add_ticketmessage",
+    "support.view_ticketattachment",
+    "support.view_savedreply",
+    "support.add_savedreply",
+    "support.change_savedreply",
+    "support.view_servicelevel",
+    "support.view_troubleshootingrun",
+]
+_HELP_EDITING = [
+    "support.view_article",
+    "support.add_article",
+    "support.change_article",
+    "support.publish_article",
+]
+_BOOK_VISITS = [
+    "field.view_appointment",
+    "field.add_appointment",
+    "field.change_appointment",
+    "field.view_visitwindow",
+    "field.view_technician",
+]
+_DISPATCH = [
+    *_BOOK_VISITS,
+    "field.dispatch_appointment",
+    "field.add_technician",
+    "field.change_technician",
+    "field.view_capacitytemplate",
+    "field.add_capacitytemplate",
+    "field.change_capacitytemplate",
+    "field.delete_capacitytemplate",
+    "field.view_capacityexception",
+    "field.add_capacityexception",
+    "field.change_capacityexception",
+    "field.delete_capacityexception",
+    "support.view_ticket",
+    "support.view_ticketmessage",
+]
+
 _WRITE_ANNOUNCEMENTS = [
     "notifications.add_announcement",
     "notifications.change_announcement",
@@ -86,6 +128,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_USAGE_CARE,
         *_DEVICE_CARE,
         *_WRITE_OUTAGES,
+        *_TICKET_CARE,
+        *_HELP_EDITING,
+        *_BOOK_VISITS,
     ],
     BILLING: [
         *_READ_CUSTOMERS,
@@ -117,6 +162,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_USAGE_CARE,
         "usage.view_usagerecord",
         "usage.add_usageimport",
+        *_TICKET_CARE,
     ],
     FIELD_DISPATCH: [
         *_READ_CUSTOMERS,
@@ -125,6 +171,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_ANNOUNCEMENTS,
         *_DEVICE_CARE,
         *_WRITE_OUTAGES,
+        *_DISPATCH,
     ],
 }
 # Administrators have every permission of these apps: among them, keeping the catalogue
@@ -143,6 +190,8 @@ ADMIN_APPS = [
     "ledger",
     "payments",
     "usage",
+    "field",
+    "support",
     "auth",
 ]
 
