@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "dropline.orders",
     "dropline.payments",
     "dropline.field",
-    "dropline.support",
+    "dropline.helpdesk",
     "dropline.notifications",
     "dropline.identity",
     "dropline.portal",

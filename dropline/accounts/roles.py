@@ -59,22 +59,22 @@ _WRITE_OUTAGES = [
 ]
 
 _TICKET_CARE = [
-    "support.view_ticket",
-    "support.change_ticket",
-    "support.view_ticketmessage",
-    "support.add_ticketmessage",
-    "support.view_ticketattachment",
-    "support.view_savedreply",
-    "support.add_savedreply",
-    "support.change_savedreply",
-    "support.view_servicelevel",
-    "support.view_troubleshootingrun",
+    "helpdesk.view_ticket",
+    "helpdesk.change_ticket",
+    "helpdesk.view_ticketmessage",
+    "helpdesk.add_ticketmessage",
+    "helpdesk.view_ticketattachment",
+    "helpdesk.view_savedreply",
+    "helpdesk.add_savedreply",
+    "helpdesk.change_savedreply",
+    "helpdesk.view_servicelevel",
+    "helpdesk.view_troubleshootingrun",
 ]
 _HELP_EDITING = [
-    "support.view_article",
-    "support.add_article",
-    "support.change_article",
-    "support.publish_article",
+    "helpdesk.view_article",
+    "helpdesk.add_article",
+    "helpdesk.change_article",
+    "helpdesk.publish_article",
 ]
 _BOOK_VISITS = [
     "field.view_appointment",
@@ -96,8 +96,8 @@ _DISPATCH = [
     "field.add_capacityexception",
     "field.change_capacityexception",
     "field.delete_capacityexception",
-    "support.view_ticket",
-    "support.view_ticketmessage",
+    "helpdesk.view_ticket",
+    "helpdesk.view_ticketmessage",
 ]
 
 _WRITE_ANNOUNCEMENTS = [
@@ -191,7 +191,7 @@ ADMIN_APPS = [
     "payments",
     "usage",
     "field",
-    "support",
+    "helpdesk",
     "auth",
 ]
 

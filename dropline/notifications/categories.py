@@ -12,6 +12,7 @@ class Category(models.TextChoices):
     USAGE = "usage", _("Usage alerts")
     SERVICE = "service", _("Service changes")
     APPOINTMENTS = "appointments", _("Appointments")
+    SUPPORT = "support", _("Support requests")
     OUTAGES = "outages", _("Outages and maintenance")
     OFFERS = "offers", _("Offers and news")
     SECURITY = "security", _("Account security")
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, set[str]] = {
     Category.USAGE: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
     Category.SERVICE: {Channel.EMAIL, Channel.IN_APP},
     Category.APPOINTMENTS: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
+    Category.SUPPORT: {Channel.EMAIL, Channel.IN_APP},
     Category.OUTAGES: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},
     Category.OFFERS: set(),
     Category.SECURITY: {Channel.EMAIL, Channel.SMS, Channel.IN_APP},

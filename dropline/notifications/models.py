@@ -136,6 +136,9 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Files an email carries (a visit's calendar invitation): each
+    # {"filename": ..., "content_type": ..., "content": text}; empty for other channels.
+    attachments = models.JSONField(default=list, blank=True)
     link = models.CharField(max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING

@@ -1,4 +1,4 @@
-"""Give the roles the support and field permissions their jobs need: Customer care answers
+"""Give the roles the help-desk and field permissions their jobs need: Customer care answers
 tickets, edits help articles and books visits; Billing answers tickets; Field dispatch runs
 technicians, capacity and the day's visits; administrators every one."""
 
@@ -11,8 +11,8 @@ from django.db import migrations
 from dropline.accounts.roles import sync_roles
 
 
-def grant_support_permissions(apps: Any, schema_editor: Any) -> None:
-    for label in ("field", "support"):
+def grant_helpdesk_field_permissions(apps: Any, schema_editor: Any) -> None:
+    for label in ("field", "helpdesk"):
         create_permissions(global_apps.get_app_config(label), verbosity=0, apps=apps)
     sync_roles(apps)
 
@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("backoffice", "0014_network_roles"),
         ("field", "0001_initial"),
-        ("support", "0001_initial"),
+        ("helpdesk", "0001_initial"),
+        ("notifications", "0004_message_attachments_support_category"),
     ]
-    operations = [migrations.RunPython(grant_support_permissions, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(grant_helpdesk_field_permissions, migrations.RunPython.noop)]

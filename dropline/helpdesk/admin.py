@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from dropline.support.models import (
+from dropline.helpdesk.models import (
     Article,
     SavedReply,
     ServiceLevel,

@@ -1,4 +1,4 @@
-"""The support domain's errors: each says what was wrong in words a person can act on."""
+"""The help desk domain's errors: each says what was wrong in words a person can act on."""
 
 from __future__ import annotations
 

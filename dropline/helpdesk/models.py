@@ -1,4 +1,4 @@
-"""Support: tickets and their threads, the help centre's articles, and the guided
+"""The help desk: tickets and their threads, the help centre's articles, and the guided
 troubleshooter's runs."""
 
 from __future__ import annotations
