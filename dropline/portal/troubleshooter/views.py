@@ -29,13 +29,13 @@ from dropline.helpdesk.troubleshooting.flows import PROBLEMS, Phase, StepKind
 from dropline.network import restarting
 from dropline.network.outages.queries import watched_ids
 from dropline.portal.common import current_membership
+from dropline.portal.troubleshooter.links import booking_url
 
 NO_ACCOUNT = "portal/no_account.html"
 INDEX = "portal/troubleshooter/index.html"
 RUN = "portal/troubleshooter/run.html"
-# Pages of other features, by path (the help centre's and the booking's).
+# The help centre's article pages, by path.
 ARTICLE_PATH = "/support/articles/{slug}/"
-BOOKING_PATH = "/appointments/book/"
 # How often the page asks how a restart is going (as the equipment page does).
 POLL_SECONDS = 5
 STATUSES = {"invalid": 400, "limit": 429, "unavailable": 503, "moved_on": 409, "closed": 409}
@@ -43,14 +43,6 @@ STATUSES = {"invalid": 400, "limit": 429, "unavailable": 503, "moved_on": 409, "
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
-
-
-def booking_url(*, details: str, run_id: int | None = None) -> str:
-    """The booking page with a repair visit's reason and details filled in."""
-    query: dict[str, Any] = {"reason": "repair", "details": details}
-    if run_id is not None:
-        query["run"] = run_id
-    return f"{BOOKING_PATH}?{urlencode(query)}"
 
 
 def _problems() -> list[tuple[str, str]]:
