@@ -119,3 +119,29 @@ def an_appointment(account: Any, *, number: str = "V-TEST-1") -> Any:
         created_at=now,
         updated_at=now,
     )
+
+
+# --- the cross-account sweep ------------------------------------------------------------
+
+
+def sweep_ids(customer: Any) -> dict[str, list[Any]]:
+    """A troubleshooting run of the customer's, under way: its page and its answers take
+    its id as ``pk``, which other pages take too (passkeys): the run's id is kept clear
+    of every authenticator's, so that another person's passkey page never answers to it
+    by chance."""
+    from allauth.mfa.models import Authenticator
+
+    from dropline.helpdesk.troubleshooting import running
+
+    while True:
+        run = running.start(account=customer.account, person=customer.user, problem="tv_no_picture")
+        if not Authenticator.objects.filter(pk=run.pk).exists():
+            return {"pk": [run.pk]}
+
+
+def sweep_rows(account: Any) -> dict[str, list[dict[str, Any]]]:
+    """The account's troubleshooting runs, as a request could change them."""
+    from dropline.helpdesk.models import TroubleshootingRun
+
+    runs = TroubleshootingRun.objects.filter(account=account).order_by("pk")
+    return {"troubleshooting_runs": [dict(row) for row in runs.values()]}
