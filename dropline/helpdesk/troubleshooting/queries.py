@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from dropline.customers.models import CustomerAccount
@@ -36,8 +35,3 @@ def _taken(entry: dict[str, Any]) -> Taken:
         at=dt.datetime.fromisoformat(at) if isinstance(at, str) else None,
         result=result if isinstance(result, dict) else {},
     )
-
-
-def tried(steps: Sequence[Taken]) -> list[Taken]:
-    """The steps the customer answered, in order."""
-    return [taken for taken in steps if taken.answer]

@@ -299,3 +299,22 @@ def test_another_accounts_run_is_never_read_answered_or_linked(household):
     run.refresh_from_db()
     assert (run.outcome, run.appointment, history(run)) == ("", None, [])
     assert not DeviceAction.objects.exists()
+
+
+def test_finish_ends_an_open_run_once_and_only_the_accounts(household):
+    with at(NOON):
+        run = start(household)
+        other = equipped_customer("leaver", kinds=("gateway",))
+        assert running.finish(account=other.customer.account, run_id=run.pk) is None
+        running.finish(account=household.customer.account, run_id=run.pk)
+    with at(later(60)):
+        running.finish(
+            account=household.customer.account,
+            run_id=run.pk,
+            outcome=TroubleshootingOutcome.FIXED,
+        )
+    run.refresh_from_db()
+    assert (run.outcome, run.ended_at) == (TroubleshootingOutcome.ABANDONED, NOON)
+    with pytest.raises(SupportError) as refused:
+        running.finish(account=household.customer.account, run_id=run.pk, outcome="shrug")
+    assert refused.value.field == "outcome"
