@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dropline.helpdesk.troubleshooting.flows import Situation, Step, Taken
+from dropline.helpdesk.troubleshooting.steps import Situation, Step, Taken
 from dropline.network.diagnosis.facts import (
     DeviceFacts,
     DeviceStatus,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dropline.helpdesk.troubleshooting.flows import Step, StepKind
+from dropline.helpdesk.troubleshooting.steps import Step, StepKind
 
 CABLES = ("power", "wall_cable", "splitter", "power_cycle")
 ROUTER = ("power", "router_cable", "power_cycle")

@@ -7,7 +7,7 @@ from typing import Any
 
 from dropline.customers.models import CustomerAccount
 from dropline.helpdesk.models import TroubleshootingRun
-from dropline.helpdesk.troubleshooting.flows import Taken
+from dropline.helpdesk.troubleshooting.steps import Taken
 
 
 def run_for(account: CustomerAccount, run_id: int) -> TroubleshootingRun | None:

@@ -28,7 +28,9 @@ from dropline.field.models import Appointment
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import TroubleshootingOutcome, TroubleshootingRun
 from dropline.helpdesk.troubleshooting import checklists
-from dropline.helpdesk.troubleshooting.flows import (
+from dropline.helpdesk.troubleshooting.flows import next_step
+from dropline.helpdesk.troubleshooting.queries import history, run_for
+from dropline.helpdesk.troubleshooting.steps import (
     ENDS,
     PROBLEMS,
     Phase,
@@ -37,9 +39,7 @@ from dropline.helpdesk.troubleshooting.flows import (
     Step,
     StepKind,
     Taken,
-    next_step,
 )
-from dropline.helpdesk.troubleshooting.queries import history, run_for
 from dropline.network import restarting
 from dropline.network.diagnosis.facts import Facts
 from dropline.network.diagnosis.gather import gather

@@ -1,27 +1,29 @@
-"""The troubleshooter in plain words, English or Spanish: each step's headline, what its
-check found, what to do and the buttons; each step taken as one line; and what was
-tried, for the technician a visit is booked with. Devices are named by what they are
-("your gateway"), times with the one formatter; no codes reach the customer.
+"""Each troubleshooting step in plain words, English or Spanish: its headline, what its
+check found, what to do, the buttons and the checklist. Devices are named by what they
+are ("your gateway"), times with the one formatter; no codes reach the customer. The
+steps taken and the visit's details are ``story``'s; the small words ``phrases``'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from dropline.core import clock
 from dropline.core.formatting import display_datetime
 from dropline.helpdesk.troubleshooting import checklists
-from dropline.helpdesk.troubleshooting.flows import (
+from dropline.helpdesk.troubleshooting.phrases import (
+    article_title,
+    checklist_item,
+    device_words,
+    sentence,
+    visit_words,
+)
+from dropline.helpdesk.troubleshooting.steps import (
     INTERNET_SLOW,
-    SLOW_INTERNET,
-    SUPPORT_REQUESTS,
-    TECHNICIAN_VISITS,
     TV_NO_PICTURE,
     WIFI_TIPS,
     Note,
@@ -29,18 +31,11 @@ from dropline.helpdesk.troubleshooting.flows import (
     Reply,
     Step,
     StepKind,
-    Taken,
-    VisitCode,
 )
 from dropline.network import restarting
-from dropline.network.diagnosis.diagnose import VisitReason
 from dropline.network.diagnosis.facts import DeviceStatus, Facts
-from dropline.network.diagnosis.words import reason_words
 from dropline.network.models import DeviceAction, DeviceActionStatus
 from dropline.network.speed_tests.advice import FINE, UNKNOWN, compare
-
-# What is booked for the technician is a text field of this size.
-DETAILS_LIMIT = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +48,11 @@ class StepWords:
     link: str = ""  # the label of the step's link (speed test, article, booking), if any
 
 
-def problem_words(problem: str) -> str:
-    words = {
-        "internet_down": _("My internet is down"),
-        "internet_slow": _("My internet is slow"),
-        "tv_no_picture": _("My TV has no picture"),
-    }
-    return words.get(problem, "")
-
-
-def device_words(kind: str) -> str:
-    words = {
-        "gateway": _("your gateway"),
-        "modem": _("your modem"),
-        "router": _("your Wi-Fi router"),
-        "receiver": _("your TV receiver"),
-    }
-    return words.get(kind, _("your equipment"))
-
-
-def _sentence(words: str) -> str:
-    return words[:1].upper() + words[1:]
-
-
 # --- what the checks found -----------------------------------------------------------
 
 
 def _status_words(kind: str, status: str) -> str:
-    device = _sentence(device_words(kind))
+    device = sentence(device_words(kind))
     if status == DeviceStatus.ONLINE:
         return _("%(device)s is online.") % {"device": device}
     if status == DeviceStatus.OFFLINE:
@@ -183,11 +155,11 @@ def _restart(problem: str, step: Step, action: DeviceAction | None) -> StepWords
         elif step.eta is not None:
             parts.append(_("It should be back by %(eta)s.") % {"eta": display_datetime(step.eta)})
         return StepWords(
-            headline=_("%(device)s is restarting") % {"device": _sentence(device)},
+            headline=_("%(device)s is restarting") % {"device": sentence(device)},
             detail=" ".join(parts),
         )
     if action is not None and action.status == DeviceActionStatus.DONE:
-        said = _("%(device)s restarted and is back online.") % {"device": _sentence(device)}
+        said = _("%(device)s restarted and is back online.") % {"device": sentence(device)}
     elif action is not None and action.status == DeviceActionStatus.FAILED:
         said = restarting.describe(action)
     else:
@@ -200,30 +172,6 @@ def _restart(problem: str, step: Step, action: DeviceAction | None) -> StepWords
     else:
         headline = _("Is it working now?")
     return StepWords(headline=headline, detail=said, buttons=_ask_buttons(problem))
-
-
-def checklist_item(code: str, device_kind: str = "") -> str:
-    device = device_words(device_kind or "gateway")
-    words = {
-        "power": _("%(device)s is plugged in and its lights are on.")
-        % {"device": _sentence(device)},
-        "wall_cable": _("The cable from the wall outlet is screwed in tight at both ends."),
-        "splitter": _("There is no splitter you added on that cable, or you took it out."),
-        "power_cycle": _("You unplugged %(device)s for 30 seconds and plugged it back in.")
-        % {"device": device},
-        "router_cable": _("The cable between the modem and the Wi-Fi router is in tight."),
-        "tv_input": _(
-            "The TV is on the input your receiver is plugged into (HDMI 1, for example)."
-        ),
-        "receiver_power": _("Your TV receiver is plugged in and its lights are on."),
-        "tv_cable": _("The cable between the receiver and the TV is in tight at both ends."),
-        "wall_cable_tv": _("The cable from the wall outlet to the receiver is screwed in tight."),
-        "power_cycle_tv": _(
-            "You unplugged the receiver for 30 seconds, plugged it back in and waited "
-            "a few minutes."
-        ),
-    }
-    return words[code]
 
 
 def _checklist(step: Step) -> tuple[tuple[str, str], ...]:
@@ -311,16 +259,6 @@ def _speed_test(step: Step) -> StepWords:
     )
 
 
-def article_title(slug: str) -> str:
-    words = {
-        WIFI_TIPS: _("Tips for faster Wi-Fi"),
-        SLOW_INTERNET: _("Why your internet may be slow"),
-        SUPPORT_REQUESTS: _("Asking us for help"),
-        TECHNICIAN_VISITS: _("Technician visits"),
-    }
-    return words.get(slug, slug)
-
-
 def _article(step: Step) -> StepWords:
     if step.note == Note.ACCOUNT_CLOSED:
         headline = _("This account is closed")
@@ -343,26 +281,6 @@ def _article(step: Step) -> StepWords:
         headline = _("There are a few more things to try")
         detail = _("Nothing is wrong on our side. This article has more things to try.")
     return StepWords(headline=headline, detail=detail, link=article_title(step.article))
-
-
-def visit_words(code: VisitCode | None, device_kind: str = "") -> str:
-    """Why a technician should come, in a sentence."""
-    device = _sentence(device_words(device_kind or "gateway"))
-    if code == VisitCode.OFFLINE_AFTER_RESTART:
-        return _("%(device)s is still offline after a restart.") % {"device": device}
-    if code == VisitCode.SIGNAL_OUT_OF_RANGE:
-        return reason_words(VisitReason.SIGNAL_OUT_OF_RANGE) + "."
-    if code == VisitCode.RESTARTS_NOT_HELPING:
-        return reason_words(VisitReason.RESTARTS_NOT_HELPING) + "."
-    if code == VisitCode.RESTART_DID_NOT_HELP:
-        return _("A restart did not fix it.")
-    if code == VisitCode.CHECKS_DID_NOT_HELP:
-        return _("Checking the power and cables did not fix it.")
-    if code == VisitCode.STILL_SLOW:
-        return _("The internet is still slow after a restart.")
-    if code == VisitCode.TV_STILL_DOWN:
-        return _("The TV still has no picture after the checks.")
-    return ""
 
 
 def _visit(step: Step) -> StepWords:
@@ -429,76 +347,3 @@ def _step(problem: str, step: Step, restart: DeviceAction | None) -> StepWords:
     if kind == StepKind.ARTICLE:
         return _article(step)
     return _visit(step)
-
-
-# --- the steps taken ----------------------------------------------------------------
-
-
-def _answer_words(problem: str, taken: Taken) -> str:
-    """How it went after a step, in a few words."""
-    works = taken.answer == Reply.YES
-    if problem == INTERNET_SLOW:
-        return _("faster") if works else _("still slow")
-    if problem == TV_NO_PICTURE:
-        return _("the picture is back") if works else _("still no picture")
-    return _("it works") if works else _("still not working")
-
-
-def _taken(problem: str, taken: Taken) -> str:
-    result = taken.result
-    device = device_words(str(result.get("device_kind", "")))
-    step, phase, answer = taken.step, taken.phase, taken.answer
-    if step == StepKind.RESTART and phase == Phase.OFFER:
-        if answer == Reply.RESTART:
-            return _("Restarted %(device)s from here.") % {"device": device}
-        return _("You restarted %(device)s yourself.") % {"device": device}
-    if step == StepKind.RESTART:
-        return _("After the restart: %(answer)s.") % {"answer": _answer_words(problem, taken)}
-    if step in (StepKind.CHECK_CABLES, StepKind.TV_CHECKS):
-        ticked = result.get("ticked") or []
-        done = "; ".join(
-            checklist_item(code, str(result.get("device_kind", ""))).rstrip(".")
-            for code in ticked
-            if isinstance(code, str)
-        )
-        what = (
-            _("Checked the TV and receiver")
-            if step == StepKind.TV_CHECKS
-            else _("Checked the power and cables")
-        )
-        if done:
-            what = f"{what} ({done})"
-        return _("%(what)s: %(answer)s.") % {"what": what, "answer": _answer_words(problem, taken)}
-    if step == StepKind.SPEED_TEST and phase == Phase.RUN:
-        return _("Skipped the speed test.") if answer == Reply.SKIP else _("Ran a speed test.")
-    if step == StepKind.SPEED_TEST:
-        measured = _("Speed test: %(measured)s Mbps down") % {
-            "measured": int(result.get("download_kbps") or 0) // 1000
-        }
-        if result.get("plan_download_mbps"):
-            measured += " " + _("of %(plan)s Mbps") % {"plan": result["plan_download_mbps"]}
-        measured += ", " + (
-            pgettext("speed test", "over Wi-Fi")
-            if result.get("on_wifi")
-            else pgettext("speed test", "wired or not sure")
-        )
-        return f"{measured}."
-    return ""
-
-
-def taken_words(problem: str, steps: Sequence[Taken], *, language: str) -> list[str]:
-    """Each answered step as one line, in order (ends are said by the page itself)."""
-    with translation.override(language):
-        return [line for line in (_taken(problem, t) for t in steps if t.answer) if line]
-
-
-def booking_details(problem: str, steps: Sequence[Taken], step: Step, *, language: str) -> str:
-    """What was tried, in words, for the visit's details: the problem, each step taken
-    and why a technician should come."""
-    with translation.override(language):
-        lines = [problem_words(problem) + "."]
-        lines += [line for line in (_taken(problem, t) for t in steps if t.answer) if line]
-        reason = visit_words(step.visit, step.device_kind)
-        if reason:
-            lines.append(reason)
-    return " ".join(lines)[:DETAILS_LIMIT]

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 
 from dropline.accounts.requests import signed_in_user
 from dropline.helpdesk.errors import SupportError
-from dropline.helpdesk.troubleshooting import running, words
-from dropline.helpdesk.troubleshooting.flows import PROBLEMS, Phase, StepKind
+from dropline.helpdesk.troubleshooting import phrases, running, story, words
+from dropline.helpdesk.troubleshooting.steps import PROBLEMS, Phase, StepKind
 from dropline.network import restarting
 from dropline.network.outages.queries import watched_ids
 from dropline.portal.common import current_membership
@@ -46,7 +46,7 @@ def _language() -> str:
 
 
 def _problems() -> list[tuple[str, str]]:
-    return [(problem, words.problem_words(problem)) for problem in PROBLEMS]
+    return [(problem, phrases.problem_words(problem)) for problem in PROBLEMS]
 
 
 @never_cache
@@ -135,7 +135,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     details = (
-        words.booking_details(problem, current.taken, step, language=language)
+        story.booking_details(problem, current.taken, step, language=language)
         if step is not None and step.kind == StepKind.BOOK_VISIT
         else ""
     )
@@ -151,10 +151,10 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "membership": membership,
             "run": current.run,
-            "problem": words.problem_words(problem),
+            "problem": phrases.problem_words(problem),
             "step": step,
             "words": said,
-            "taken": words.taken_words(problem, current.taken, language=language),
+            "taken": story.taken_words(problem, current.taken, language=language),
             "links": _links(current, details),
             "watching": watching,
             "error": error,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dropline.helpdesk.troubleshooting.flows import (
+from dropline.helpdesk.troubleshooting.flows import next_step
+from dropline.helpdesk.troubleshooting.steps import (
     ARTICLES,
     ENDS,
     INTERNET_DOWN,
@@ -27,7 +28,6 @@ from dropline.helpdesk.troubleshooting.flows import (
     StepKind,
     Taken,
     VisitCode,
-    next_step,
 )
 from dropline.network.diagnosis.facts import DeviceStatus, Facts
 from tests.support.diagnosis import NOW, any_facts

@@ -13,9 +13,9 @@ import pytest
 from dropline.core import clock
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import TroubleshootingOutcome, TroubleshootingRun
-from dropline.helpdesk.troubleshooting import running, words
-from dropline.helpdesk.troubleshooting.flows import Phase, StepKind, VisitCode
+from dropline.helpdesk.troubleshooting import running, story, words
 from dropline.helpdesk.troubleshooting.queries import history, run_for
+from dropline.helpdesk.troubleshooting.steps import Phase, StepKind, VisitCode
 from dropline.network.devices import simulator
 from dropline.network.models import DeviceAction, DeviceActionStatus
 from dropline.subscriptions.suspension import suspend_services
@@ -91,7 +91,7 @@ def test_internet_down_restart_for_real_then_still_down_ends_in_a_booked_visit(h
         )
         run.refresh_from_db()
         assert run.outcome == ""  # until the visit is booked
-        details = words.booking_details(run.problem, end.taken, end.step, language="en")
+        details = story.booking_details(run.problem, end.taken, end.step, language="en")
         assert details == (
             "My internet is down. Restarted your gateway from here. After the restart: still "
             "not working. A restart did not fix it."

@@ -9,8 +9,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dropline.helpdesk.troubleshooting import words
-from dropline.helpdesk.troubleshooting.flows import PROBLEMS, Situation, Taken, next_step
+from dropline.helpdesk.troubleshooting import phrases, story, words
+from dropline.helpdesk.troubleshooting.flows import next_step
+from dropline.helpdesk.troubleshooting.steps import PROBLEMS, Situation, Taken
 from tests.support.diagnosis import any_facts
 from tests.support.troubleshooting import STARTED, taken
 
@@ -43,16 +44,16 @@ def test_every_reachable_step_is_said_in_both_languages(problem, moments):
         if step.answers:
             history.append(taken(step, step.answers[pick % len(step.answers)], ticked=["power"]))
     for language in ("en", "es"):
-        lines = words.taken_words(problem, history, language=language)
+        lines = story.taken_words(problem, history, language=language)
         assert all(line.endswith(".") for line in lines)
-        details = words.booking_details(problem, history, step, language=language)
-        assert details.startswith(words.problem_words(problem) if language == "en" else "Mi ")
-        assert len(details) <= words.DETAILS_LIMIT
+        details = story.booking_details(problem, history, step, language=language)
+        assert details.startswith(phrases.problem_words(problem) if language == "en" else "Mi ")
+        assert len(details) <= story.DETAILS_LIMIT
 
 
 def test_an_eta_gone_by_is_said_as_taking_longer():
     from dropline.core import clock
-    from dropline.helpdesk.troubleshooting.flows import Step, StepKind
+    from dropline.helpdesk.troubleshooting.steps import Step, StepKind
 
     now = dt.datetime(2026, 12, 4, 18, 0, tzinfo=dt.UTC)
     with clock.frozen(now):
