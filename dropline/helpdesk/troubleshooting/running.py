@@ -52,6 +52,9 @@ from dropline.network.queries import equipment_for
 STARTS_PER_ACCOUNT = ratelimit.Limit.per("troubleshooter:account", 10, dt.timedelta(hours=1))
 # A run not ended this long after it started is left unfinished when looked at.
 ABANDON_AFTER = dt.timedelta(days=1)
+# A run is a few steps; one answered this many times ("I ran the test", again and again)
+# is stopped rather than grown without end.
+MAX_STEPS = 40
 TV = "tv"
 
 OUTCOMES = {
@@ -264,6 +267,10 @@ def answer(
             raise SupportError(
                 _("This troubleshooting has ended. Start again if you still need help."),
                 code="closed",
+            )
+        if len(run.steps) >= MAX_STEPS:
+            raise SupportError(
+                _("This troubleshooting has gone on for many steps. Start again."), code="limit"
             )
         situation = _situation(run)
         current = next_step(run.problem, situation, history(run))

@@ -318,3 +318,14 @@ def test_finish_ends_an_open_run_once_and_only_the_accounts(household):
     with pytest.raises(SupportError) as refused:
         running.finish(account=household.customer.account, run_id=run.pk, outcome="shrug")
     assert refused.value.field == "outcome"
+
+
+def test_a_run_answered_without_end_is_stopped_at_its_limit(household):
+    with at(NOON):
+        run = start(household, "internet_slow")
+        for _ in range(running.MAX_STEPS):
+            reply(household, run, "speed_test", "done")
+        with pytest.raises(SupportError) as refused:
+            reply(household, run, "speed_test", "done")
+    assert refused.value.code == "limit"
+    assert len(TroubleshootingRun.objects.get(pk=run.pk).steps) == running.MAX_STEPS
