@@ -254,3 +254,12 @@ def test_the_equipment_page_and_the_connection_check_lead_here(client, household
         check = client.post("/connection-check/").content.decode()
     assert 'href="/support/troubleshoot/"' in equipment
     assert 'href="/support/troubleshoot/"' in check
+
+
+def test_a_restart_that_did_not_work_on_the_equipment_page_leads_here(client, household):
+    with at(NOON):
+        simulator.set_fault(device_id=household.gateway.device_id, fault="9002 Internal error")
+        confirmed = client.post(f"/equipment/{household.gateway.pk}/restart/")
+        progress = client.get(confirmed["Location"])
+    assert "The restart did not work" in words(progress)
+    assert 'href="/support/troubleshoot/"' in progress.content.decode()
