@@ -45,5 +45,7 @@ urlpatterns = [
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
+    # The guided troubleshooter, before the help centre's /support/.
+    path("support/troubleshoot/", include("dropline.portal.troubleshooter.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

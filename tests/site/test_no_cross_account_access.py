@@ -61,6 +61,8 @@ from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
+from tests.support.troubleshooting import sweep_ids as troubleshooting_sweep_ids
+from tests.support.troubleshooting import sweep_rows as troubleshooting_sweep_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -323,8 +325,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             AccountMember.objects.get(account=customer.account, role=MemberRole.HOLDER).pk,
         ],
         "session_id": [session.pk],
-        # allauth's passkey pages (edit, remove) take the authenticator's pk.
-        "pk": [objects["webauthn"].pk],
+        # allauth's passkey pages (edit, remove) take the authenticator's pk; the
+        # troubleshooter's run page a troubleshooting run's.
+        "pk": [objects["webauthn"].pk, *troubleshooting_sweep_ids(customer)["pk"]],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
         # A service: its compare and add-on pages.
@@ -424,6 +427,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
+        **troubleshooting_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
