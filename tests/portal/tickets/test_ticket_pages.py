@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dropline.helpdesk.models import Ticket, TicketAttachment, TicketStatus
 from dropline.helpdesk.tickets.closing import staff_close
+from dropline.helpdesk.tickets.desk import merge
 from dropline.helpdesk.tickets.replying import add_note, staff_reply
 from tests.support.disputes import a_pdf, files_under, png_bytes, upload
 from tests.support.tickets import SECRET_NOTE, a_ticket, agent, answered_with_note, customer
@@ -173,3 +174,19 @@ def test_the_page_polls_for_news_and_works_without_the_script(client, who):
     assert client.get(updates).json()["messages"] == 2
     other = customer("chen")
     assert client.get(reverse("tickets:updates", args=[a_ticket(other).pk])).status_code == 404
+
+
+def test_a_merged_request_stays_readable_and_points_at_its_target(client, who):
+    target = a_ticket(who, subject="No internet")
+    duplicate = a_ticket(who, subject="Internet down again")
+    merge(ticket_id=duplicate.pk, into_ticket_id=target.pk, by=agent())
+    page = text(client.get(reverse("tickets:detail", args=[duplicate.pk])))
+    assert "Merged" in page
+    assert f"We answer this request together with {target.number}" in page
+    assert "Since Monday the connection drops around 8 p.m." in page
+    assert "Write to us" not in page
+    assert "Close this request" not in page
+    html = client.get(reverse("tickets:detail", args=[duplicate.pk])).content.decode()
+    assert reverse("tickets:detail", args=[target.pk]) in html
+    into = text(client.get(reverse("tickets:detail", args=[target.pk])))
+    assert f"We merged your request {duplicate.number}" in into
