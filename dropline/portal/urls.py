@@ -47,5 +47,6 @@ urlpatterns = [
     path("speed-test/", include("dropline.portal.speed_test.urls")),
     # The guided troubleshooter, before the help centre's /support/.
     path("support/troubleshoot/", include("dropline.portal.troubleshooter.urls")),
+    path("support/tickets/", include("dropline.portal.tickets.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -63,6 +63,8 @@ from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 from tests.support.troubleshooting import sweep_ids as troubleshooting_sweep_ids
 from tests.support.troubleshooting import sweep_rows as troubleshooting_sweep_rows
+from tests.support.tickets import sweep_objects as tickets_sweep_objects
+from tests.support.tickets import sweep_rows as tickets_sweep_rows
 from tests.support.visits import NEDS_VISIT_DETAILS, sweep_appointment
 from tests.support.visits import sweep_rows as visits_sweep_rows
 
@@ -203,6 +205,8 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id",
     "equipment_id+action_id",
     "equipment_id+restart_id",
+    "ticket_id",
+    "ticket_id+attachment_id",
     "appointment_id",
 )
 
@@ -317,6 +321,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
+    ticket_ids, ticket_compound = tickets_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -348,6 +353,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "outage_id": [outage.pk],
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
+        # A support request of his with a file: its page, reply, close, rate (web and API).
+        **ticket_ids,
         # A technician visit: its page, reschedule, cancel and invitation (API).
         "appointment_id": [sweep_appointment(customer.account, customer.user).pk],
     }
@@ -372,6 +379,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         ),
         # A restart of his gateway: its progress page and status (web and API).
         **equipment_compound,
+        # A file of his support request (web and API).
+        **ticket_compound,
     }
     return Others(
         customer=customer,
@@ -394,6 +403,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             '"latency_ms": 4321',
             "Ned&#x27;s side is down",
             "Ned's side is down",
+            "Ned's private request",
+            "Ned&#x27;s private request",
+            "ned-ticket.pdf",
             NEDS_VISIT_DETAILS,
         ],
     )
@@ -434,6 +446,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
         **troubleshooting_sweep_rows(account),
+        **tickets_sweep_rows(account),
         **visits_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
