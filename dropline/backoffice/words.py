@@ -91,6 +91,10 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "equipment.restarted": _("Restarted a device"),
     "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
     "equipment.linked": _("Linked a device to device management"),
+    "saved_reply.added": _("Added a saved reply"),
+    "saved_reply.changed": _("Changed a saved reply"),
+    "saved_reply.retired": _("Retired a saved reply"),
+    "service_level.changed": _("Changed a ticket service level"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
