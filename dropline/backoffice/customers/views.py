@@ -22,7 +22,7 @@ from dropline.customers.models import CustomerAccount
 from dropline.customers.notes import NoteError, add_note
 from dropline.customers.numbering import normalize_account_number
 from dropline.customers.queries import notes_for
-from dropline.helpdesk.tickets.queries import tickets_for
+from dropline.helpdesk.tickets.queries import account_tickets
 from dropline.orders.queries import orders_for
 from dropline.overview.summary import account_overview
 from dropline.payments.disputes.queries import account_disputes
@@ -79,7 +79,7 @@ def _hub(
                 else []
             ),
             "tickets": (
-                list(tickets_for(account=account)[:HUB_TICKETS])
+                account_tickets(account=account, limit=HUB_TICKETS)
                 if user.has_perm("helpdesk.view_ticket")
                 else []
             ),

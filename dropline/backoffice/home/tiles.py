@@ -56,10 +56,6 @@ def _current_announcements() -> int:
     return notification_queries.current_announcements(at=clock.now()).count()
 
 
-def _overdue_tickets() -> int:
-    return ticket_queries.staff_queue(overdue=True).count()
-
-
 TILES: list[Tile] = [
     Tile(
         name="failed_messages",
@@ -165,7 +161,7 @@ TILES: list[Tile] = [
     Tile(
         name="tickets_overdue",
         permission="helpdesk.view_ticket",
-        count=_overdue_tickets,
+        count=ticket_queries.overdue_count,
         describe=lambda n: ngettext(
             "ticket waiting for us past its answer time",
             "tickets waiting for us past their answer time",

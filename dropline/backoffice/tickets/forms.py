@@ -20,8 +20,9 @@ from dropline.field.queries import WindowOffer
 from dropline.helpdesk.models import SavedReply, Ticket, TicketCategory, TicketStatus
 from dropline.helpdesk.tickets.service_levels import MAX_HOURS, MIN_HOURS
 
-# The queue's status filter: besides each status, the default and "any".
-STATUS_ANY = "any"
+# The queue's status filter: besides each status, "all" (the default, "", is the active
+# ones: waiting for us or for the customer).
+STATUS_ANY = "all"
 ASSIGNED_ME = "me"
 ASSIGNED_NOBODY = "nobody"
 # Who may be given a ticket: staff who may work on it.
@@ -30,7 +31,7 @@ ASSIGNABLE_PERMISSION = "helpdesk.change_ticket"
 
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str  # a TicketStatus value, or "" for any
+    status: str  # "" (active), "all", or a TicketStatus value
     category: str
     assigned: str  # "", "me" or "nobody"
     overdue: bool
@@ -48,7 +49,11 @@ class QueueForm(StaffForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[*TicketStatus.choices, (STATUS_ANY, _("Any status"))],
+        choices=[
+            ("", _("Waiting for us or for the customer")),
+            *TicketStatus.choices,
+            (STATUS_ANY, _("Any status")),
+        ],
     )
     category = forms.ChoiceField(
         label=_("Category"),
@@ -64,9 +69,8 @@ class QueueForm(StaffForm):
 
     def filters(self) -> QueueFilters:
         data: dict[str, Any] = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        status = str(data.get("status") or TicketStatus.OPEN)
         return QueueFilters(
-            status="" if status == STATUS_ANY else status,
+            status=str(data.get("status") or ""),
             category=str(data.get("category") or ""),
             assigned=str(data.get("assigned") or ""),
             overdue=bool(data.get("overdue")),
@@ -147,7 +151,11 @@ class NoteForm(StaffForm):
 def assignable_staff() -> QuerySet[User]:
     """Active staff who may work on tickets, by name."""
     return (
-        User.objects.with_perm(ASSIGNABLE_PERMISSION, is_active=True)  # type: ignore[attr-defined]
+        User.objects.with_perm(  # type: ignore[attr-defined]
+            ASSIGNABLE_PERMISSION,
+            is_active=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .filter(is_staff=True)
         .order_by("first_name", "last_name", "username")
     )

@@ -12,7 +12,7 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/escalate/", views.escalate, name="ticket_escalate"),
     path("tickets/<int:ticket_id>/close/", views.close, name="ticket_close"),
     path(
-        "tickets/<int:ticket_id>/files/<int:attachment_id>/",
+        "tickets/<int:ticket_id>/files/<int:file_id>/",
         views.attachment,
         name="ticket_file",
     ),

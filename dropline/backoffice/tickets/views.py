@@ -32,14 +32,15 @@ from dropline.backoffice.tickets.forms import (
     ReplyForm,
     SavedReplyPickForm,
 )
-from dropline.core import clock
+from dropline.core import clock, uploads
 from dropline.core.pagination import numbered_page
 from dropline.field.errors import AppointmentError
 from dropline.field.models import VisitReason
 from dropline.field.queries import bookable_windows
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import Ticket, TicketStatus
-from dropline.helpdesk.tickets import attachments, closing, desk, queries, replying
+from dropline.helpdesk.tickets import closing, desk, queries, replying
+from dropline.helpdesk.tickets.replying import REOPEN_DAYS
 from dropline.helpdesk.tickets.saved_replies import picker_replies, saved_reply
 
 VIEW = "helpdesk.view_ticket"
@@ -79,7 +80,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         category=filters.category,
         assigned_to=filters.assigned_to(me=signed_in_user(request).pk),
         overdue=filters.overdue,
-    ).select_related("account", "assigned_to")
+    )
     page = numbered_page(rows, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
     now = clock.now()
     shown = page.map([QueueRow(ticket=t, overdue=is_overdue(t, now=now)) for t in page.rows])
@@ -140,10 +141,13 @@ def _detail(
             "thread": queries.staff_thread(ticket),
             "overdue": is_overdue(ticket, now=clock.now()),
             "is_open": is_open,
-            "may_write": is_open and user.has_perm(WRITE),
+            # Staff may answer a closed ticket (it opens again), never a merged one.
+            "may_write": ticket.status != TicketStatus.MERGED and user.has_perm(WRITE),
             "may_change": is_open and user.has_perm(CHANGE),
             "may_book": may_book,
             "may_download": user.has_perm(FILES),
+            "merge_targets": queries.merge_targets(ticket) if is_open else [],
+            "reopen_days": REOPEN_DAYS,
             "saved_replies": replies,
             "saved_reply_bodies": {str(r.pk): r.body for r in replies},
             **chosen,
@@ -295,15 +299,15 @@ def close(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except SupportError as exc:
         flash.error(request, exc.message)
     else:
-        flash.success(request, _("The ticket is closed; the customer is told."))
+        flash.success(request, _("The ticket is closed."))
     return _back(found)
 
 
 @staff_permission_required(FILES)
-def attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, ticket_id: int, file_id: int) -> HttpResponse:
     if not signed_in_user(request).has_perm(VIEW):
         raise Http404
-    found = queries.staff_attachment(ticket_id=ticket_id, attachment_id=attachment_id)
+    found = queries.staff_attachment(ticket_id=ticket_id, attachment_id=file_id)
     if found is None:
         raise Http404
-    return attachments.download(found)
+    return uploads.download(found)

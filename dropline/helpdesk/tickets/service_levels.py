@@ -1,8 +1,9 @@
 """Service levels: how many hours the provider gives itself to answer a ticket of each
 category, which sets a ticket's due time. A category without a row of its own uses the
-default table; staff set a category's hours (1 to 720, that is up to 30 days) here, in one
-transaction with its audit event (``service_level.changed``). A new level applies to tickets
-from then on: a ticket already waiting keeps the due time it was given."""
+default table (``sla.DEFAULT_RESPONSE_HOURS``, where the hours become due times); staff set
+a category's hours (1 to 720, up to 30 days) here, in one transaction with its audit event
+(``service_level.changed``). A new level applies to tickets from then on: a ticket already
+waiting keeps the due time it was given."""
 
 from __future__ import annotations
 
@@ -16,23 +17,15 @@ from dropline.accounts.models import User
 from dropline.core import audit
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import ServiceLevel, TicketCategory
+from dropline.helpdesk.tickets import sla
 
 MIN_HOURS = 1
 MAX_HOURS = 720
 
-# Until the ticket domain's own table is here: the hours a category gets by default.
-DEFAULT_RESPONSE_HOURS: dict[str, int] = {
-    TicketCategory.INTERNET: 24,
-    TicketCategory.TV: 24,
-    TicketCategory.MOBILE: 24,
-    TicketCategory.BILLING: 48,
-    TicketCategory.EQUIPMENT: 24,
-    TicketCategory.OTHER: 72,
-}
-
 
 def _default_hours(category: str) -> int:
-    return DEFAULT_RESPONSE_HOURS[category]
+    """The hours ``sla`` gives a category without a row of its own."""
+    return sla.DEFAULT_RESPONSE_HOURS.get(category, sla.FALLBACK_RESPONSE_HOURS)
 
 
 @dataclass(frozen=True)

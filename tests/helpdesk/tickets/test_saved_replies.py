@@ -91,9 +91,7 @@ def test_a_change_is_saved_and_audited_with_what_changed(agent):
 def test_a_refused_change_leaves_the_reply_as_it_was(agent):
     reply = _add(agent)
     with pytest.raises(SupportError) as refused:
-        change_saved_reply(
-            saved_reply_id=reply.pk, title="", language="en", body="Other", by=agent
-        )
+        change_saved_reply(saved_reply_id=reply.pk, title="", language="en", body="Other", by=agent)
     assert refused.value.field == "title"
     reply.refresh_from_db()
     assert reply.title == "Restart the modem"

@@ -51,14 +51,14 @@ def test_only_1_to_720_hours_are_taken(hours):
     admin_user = User.objects.filter(username="levels").first() or make_staff(
         username="levels", role=None
     )
-    try:
+    if MIN_HOURS <= hours <= MAX_HOURS:
         set_response_hours(category="tv", hours=hours, by=admin_user)
-    except SupportError as refused:
-        assert not MIN_HOURS <= hours <= MAX_HOURS
-        assert refused.field == "hours"
-    else:
-        assert MIN_HOURS <= hours <= MAX_HOURS
         assert ServiceLevel.objects.get(category="tv").response_hours == hours
+    else:
+        with pytest.raises(SupportError) as refused:
+            set_response_hours(category="tv", hours=hours, by=admin_user)
+        assert refused.value.field == "hours"
+        assert not ServiceLevel.objects.filter(response_hours=hours).exists()
     ServiceLevel.objects.all().delete()
 
 
