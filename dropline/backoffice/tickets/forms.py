@@ -98,10 +98,20 @@ class FilesField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class SavedReplyChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.get_language_display()})"
+
+
+class StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class SavedReplyPickForm(StaffForm):
     """The picker above the reply form: a GET that fills the reply with the chosen text."""
 
-    saved_reply = forms.ModelChoiceField(
+    saved_reply = SavedReplyChoice(
         label=_("Saved reply"),
         queryset=SavedReply.objects.none(),
         empty_label=_("Choose a saved reply"),
@@ -112,9 +122,6 @@ class SavedReplyPickForm(StaffForm):
         field = self.fields["saved_reply"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = replies
-        field.label_from_instance = lambda reply: (  # type: ignore[method-assign]
-            f"{reply.title} ({reply.get_language_display()})"
-        )
 
 
 class ReplyForm(StaffForm):
@@ -151,7 +158,7 @@ class NoteForm(StaffForm):
 def assignable_staff() -> QuerySet[User]:
     """Active staff who may work on tickets, by name."""
     return (
-        User.objects.with_perm(  # type: ignore[attr-defined]
+        User.objects.with_perm(
             ASSIGNABLE_PERMISSION,
             is_active=True,
             backend="django.contrib.auth.backends.ModelBackend",
@@ -162,7 +169,7 @@ def assignable_staff() -> QuerySet[User]:
 
 
 class AssignForm(StaffForm):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoice(
         label=_("Assign to"),
         queryset=User.objects.none(),
         required=False,
@@ -176,9 +183,6 @@ class AssignForm(StaffForm):
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = assignable_staff()
-        field.label_from_instance = lambda user: (  # type: ignore[method-assign]
-            user.get_full_name() or user.get_username()
-        )
 
 
 class MergeForm(StaffForm):

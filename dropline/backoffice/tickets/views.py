@@ -161,7 +161,7 @@ def _back(ticket: Ticket) -> HttpResponse:
 
 
 def _refused(form: Form, exc: SupportError | AppointmentError, fields: dict[str, str]) -> None:
-    form.add_error(fields.get(exc.field), exc.message)  # type: ignore[arg-type]
+    form.add_error(fields.get(exc.field), exc.message)
 
 
 @staff_permission_required(VIEW)
