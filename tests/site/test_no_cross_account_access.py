@@ -61,6 +61,8 @@ from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
+from tests.support.tickets import sweep_objects as tickets_sweep_objects
+from tests.support.tickets import sweep_rows as tickets_sweep_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +201,8 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id",
     "equipment_id+action_id",
     "equipment_id+restart_id",
+    "ticket_id",
+    "ticket_id+attachment_id",
 )
 
 
@@ -312,6 +316,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
+    ticket_ids, ticket_compound = tickets_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -342,6 +347,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "outage_id": [outage.pk],
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
+        # A support request of his with a file: its page, reply, close, rate (web and API).
+        **ticket_ids,
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -364,6 +371,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         ),
         # A restart of his gateway: its progress page and status (web and API).
         **equipment_compound,
+        # A file of his support request (web and API).
+        **ticket_compound,
     }
     return Others(
         customer=customer,
@@ -386,6 +395,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             '"latency_ms": 4321',
             "Ned&#x27;s side is down",
             "Ned's side is down",
+            "Ned's private request",
+            "Ned&#x27;s private request",
+            "ned-ticket.pdf",
         ],
     )
 
@@ -424,6 +436,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
+        **tickets_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}

@@ -61,3 +61,38 @@ def messages_of(account: Any, event: str) -> list[Message]:
 
 def thread_bodies(messages: Sequence[TicketMessage]) -> list[str]:
     return [message.body for message in messages]
+
+
+def sweep_objects(who: Customer) -> tuple[dict[str, list[Any]], dict[frozenset[str], list[Any]]]:
+    """For the cross-account sweep: a request of ``who``'s with a file, and its ids."""
+    from tests.support.disputes import a_pdf
+
+    ticket = a_ticket(
+        who,
+        subject="Ned's private request",
+        description="Ned's private request text",
+        files=[a_pdf("ned-ticket.pdf")],
+    )
+    attachment = ticket.attachments.get()
+    return (
+        {"ticket_id": [ticket.pk]},
+        {
+            frozenset({"ticket_id", "attachment_id"}): [
+                {"ticket_id": ticket.pk, "attachment_id": attachment.pk}
+            ]
+        },
+    )
+
+
+def sweep_rows(account: Any) -> dict[str, list[dict[str, Any]]]:
+    """Everything of the account's requests a request could change."""
+    from dropline.helpdesk.models import TicketAttachment
+
+    def rows(model: Any, **lookup: Any) -> list[dict[str, Any]]:
+        return list(model._default_manager.filter(**lookup).order_by("pk").values())
+
+    return {
+        "tickets": rows(Ticket, account=account),
+        "ticket_messages": rows(TicketMessage, ticket__account=account),
+        "ticket_attachments": rows(TicketAttachment, ticket__account=account),
+    }

@@ -22,6 +22,11 @@ from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
 from dropline.core import audit, clock
+from dropline.customers.models import MemberRole
+from dropline.field import booking
+from dropline.field.describe import window_label
+from dropline.field.errors import AppointmentError
+from dropline.field.models import Appointment
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import Ticket, TicketMessage, TicketStatus
 from dropline.helpdesk.tickets import notifying
@@ -130,3 +135,75 @@ def merge(*, ticket_id: int, into_ticket_id: int, by: User) -> Ticket:
             extra={"merged": source.number},
         )
     return target
+
+
+def _customer_of(ticket: Ticket) -> User:
+    """Who the visit is booked for: whoever opened the ticket, else the account's holder."""
+    if (
+        ticket.opened_by is not None
+        and ticket.account.members.filter(user=ticket.opened_by).exists()
+    ):
+        return ticket.opened_by
+    members = ticket.account.members.select_related("user")
+    member = members.filter(role=MemberRole.HOLDER).first() or members.order_by("pk").first()
+    if member is None:
+        raise SupportError(
+            _("This account has nobody to book a visit for."), code="invalid", field="ticket_id"
+        )
+    return member.user
+
+
+def escalate_to_visit(*, ticket_id: int, window_id: int, reason: str, by: User) -> Appointment:
+    """Book a technician visit for ticket ``ticket_id`` in window ``window_id`` for
+    ``reason`` (a ``VisitReason``), as staff ``by``: the ticket links the visit and its
+    thread gets a message with the visit's window; the customer is told (the booking's
+    own confirmation too). Refusals (``SupportError``): ``not_found``, ``merged``,
+    ``closed``, and the booking's own (``full``, ``past_cutoff``, ``invalid``,
+    ``not_found``, ``already_booked``...) with the same code and field; the booking's
+    error is the refusal's ``__cause__`` (its ``alternatives`` offer other windows)."""
+    with transaction.atomic():
+        ticket = locked(ticket_id=ticket_id)
+        refuse_merged(ticket, field="window_id")
+        if ticket.status == TicketStatus.CLOSED:
+            raise SupportError(
+                _("This request is closed. Book the visit from the customer's page instead."),
+                code="closed",
+                field="window_id",
+            )
+        try:
+            appointment = booking.book(
+                account=ticket.account,
+                person=_customer_of(ticket),
+                window_id=window_id,
+                reason=reason,
+                details=_("Support request %(number)s: %(subject)s")
+                % {"number": ticket.number, "subject": ticket.subject},
+                by_staff=by,
+            )
+        except AppointmentError as refused:
+            raise SupportError(
+                refused.message, code=refused.code, field=refused.field or "window_id"
+            ) from refused
+        now = clock.now()
+        with translation.override(ticket.account.preferred_language or "en"):
+            body = _(
+                "We booked a technician visit for this request: %(window)s. You can see, "
+                "move or cancel it on your technician visits page."
+            ) % {"window": window_label(appointment.window)}
+        TicketMessage.objects.create(
+            ticket=ticket, author=by, from_staff=True, body=body, created_at=now
+        )
+        ticket.appointment = appointment
+        ticket.status = TicketStatus.ANSWERED
+        ticket.due_at = None
+        ticket.updated_at = now
+        ticket.save(update_fields=["appointment", "status", "due_at", "updated_at"])
+        audit.record(
+            action="ticket.escalated",
+            actor=by,
+            target=ticket,
+            account_number=ticket.account.number,
+            data={"appointment": appointment.pk, "window": window_id, "reason": reason},
+        )
+        notifying.tell(ticket, notifying.TICKET_VISIT, subject=f"ticket_visit:{appointment.pk}")
+    return appointment

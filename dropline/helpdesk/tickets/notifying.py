@@ -13,6 +13,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from dropline.core.formatting import display_datetime
+from dropline.field.describe import window_label
 from dropline.helpdesk.models import Ticket
 from dropline.notifications.categories import Category
 from dropline.notifications.outbox import notify
@@ -50,6 +51,8 @@ def _sentence(ticket: Ticket, event: str, extra: dict[str, str]) -> str:
             "both in one place."
         )
     else:
+        window = ticket.appointment.window if ticket.appointment is not None else None
+        values["window"] = window_label(window) if window is not None else ""
         text = _("We booked a technician visit for your request %(number)s: %(window)s.")
     return text % values
 

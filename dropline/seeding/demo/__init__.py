@@ -25,6 +25,7 @@ from dropline.seeding.demo import (
     prices,
     speed_tests,
     staff,
+    tickets,
     unclaimed,
 )
 
@@ -42,6 +43,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("equipment under device management", equipment.load),
     ("speed tests", speed_tests.load),
     ("outages and maintenance", outages.load),
+    ("support requests", tickets.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")
