@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from dropline.seeding.demo import (
+    appointments,
     availability,
     billing,
     catalogue,
@@ -43,6 +44,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("equipment under device management", equipment.load),
     ("speed tests", speed_tests.load),
     ("outages and maintenance", outages.load),
+    ("technician visits", appointments.load),
     ("support requests", tickets.load),
 ]
 
