@@ -11,10 +11,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dropline.accounts.models import User
 from dropline.backoffice.common import StaffForm
-from dropline.core.formatting import display_datetime
+from dropline.field.describe import window_label
 from dropline.field.models import VisitReason
 from dropline.field.queries import WindowOffer
 from dropline.helpdesk.models import SavedReply, Ticket, TicketCategory, TicketStatus
@@ -202,14 +203,15 @@ class MergeForm(StaffForm):
         return int(found)
 
 
-def window_label(window: WindowOffer) -> str:
+def offer_label(window: WindowOffer) -> str:
+    """``Tuesday, March 3, between 8 a.m. and 10 a.m. (2 places left)``"""
     return str(
-        _("%(start)s to %(end)s (%(places)d open)")
-        % {
-            "start": display_datetime(window.starts_at),
-            "end": display_datetime(window.ends_at),
-            "places": window.open_places,
-        }
+        ngettext(
+            "%(window)s (%(places)d place left)",
+            "%(window)s (%(places)d places left)",
+            window.open_places,
+        )
+        % {"window": window_label(window), "places": window.open_places}
     )
 
 
@@ -232,7 +234,7 @@ class EscalateForm(StaffForm):
     def offer(self, windows: list[WindowOffer]) -> None:
         field = self.fields["window"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(str(w.id), window_label(w)) for w in windows]
+        field.choices = [(str(w.id), offer_label(w)) for w in windows]
 
 
 class SavedReplyForm(StaffForm):

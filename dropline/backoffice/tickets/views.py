@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,9 +35,9 @@ from dropline.backoffice.tickets.forms import (
 )
 from dropline.core import clock, uploads
 from dropline.core.pagination import numbered_page
-from dropline.field.errors import AppointmentError
+from dropline.field.describe import window_label
 from dropline.field.models import VisitReason
-from dropline.field.queries import bookable_windows
+from dropline.field.queries import bookable_windows, upcoming_appointment
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import Ticket, TicketStatus
 from dropline.helpdesk.tickets import closing, desk, queries, replying
@@ -118,7 +119,11 @@ def _detail(
 ) -> HttpResponse:
     user = signed_in_user(request)
     is_open = ticket.status in OPEN_STATUSES
-    may_book = is_open and user.has_perm(BOOK) and ticket.appointment_id is None
+    may_book = (
+        is_open and user.has_perm(BOOK) and user.has_perm(CHANGE) and ticket.appointment_id is None
+    )
+    # One open visit per account: an account with one is not offered another.
+    booked = upcoming_appointment(account=ticket.account) if may_book else None
     replies = picker_replies()
     chosen: dict[str, Any] = {
         "reply_form": ReplyForm(initial={"body": _picked_body(request)}),
@@ -130,7 +135,7 @@ def _detail(
         "merge_form": MergeForm(),
         **(forms or {}),
     }
-    if may_book and "escalate_form" not in chosen:
+    if may_book and booked is None and "escalate_form" not in chosen:
         chosen["escalate_form"] = _escalate_form(request, ticket)
     return render(
         request,
@@ -145,6 +150,10 @@ def _detail(
             "may_write": ticket.status != TicketStatus.MERGED and user.has_perm(WRITE),
             "may_change": is_open and user.has_perm(CHANGE),
             "may_book": may_book,
+            "booked": booked,
+            "appointment_window": (
+                window_label(ticket.appointment.window) if ticket.appointment else ""
+            ),
             "may_download": user.has_perm(FILES),
             "merge_targets": queries.merge_targets(ticket) if is_open else [],
             "reopen_days": REOPEN_DAYS,
@@ -160,7 +169,7 @@ def _back(ticket: Ticket) -> HttpResponse:
     return redirect("backoffice:ticket", ticket_id=ticket.pk)
 
 
-def _refused(form: Form, exc: SupportError | AppointmentError, fields: dict[str, str]) -> None:
+def _refused(form: Form, exc: SupportError, fields: dict[str, str]) -> None:
     form.add_error(fields.get(exc.field), exc.message)
 
 
@@ -266,9 +275,10 @@ def merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @staff_permission_required(BOOK)
 @require_POST
 def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    # Booking a visit for a ticket changes the ticket too.
+    if not signed_in_user(request).has_perm(CHANGE):
+        raise PermissionDenied
     found = _ticket(ticket_id)
-    if not signed_in_user(request).has_perm(VIEW):
-        raise Http404
     form = _escalate_form(request, found, request.POST)
     if form.is_valid():
         try:
@@ -278,7 +288,7 @@ def escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 by=signed_in_user(request),
             )
-        except (SupportError, AppointmentError) as exc:
+        except SupportError as exc:
             # A window that filled meanwhile: offer the windows open now.
             form.offer(bookable_windows(account=found.account, reason=form.cleaned_data["reason"]))
             _refused(form, exc, form.DOMAIN_FIELDS)

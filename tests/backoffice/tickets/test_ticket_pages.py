@@ -137,9 +137,10 @@ def test_an_internal_note_is_marked_for_staff_and_never_reaches_the_customer(cli
     # The customer's own view of the thread does not have it.
     portal = Client()
     portal.force_login(who.user)
-    detail = portal.get(f"/support/tickets/{ticket.pk}/")
-    if detail.status_code == 200:
-        assert "firmware" not in detail.content.decode()
+    detail = portal.get(reverse("tickets:detail", args=[ticket.pk]))
+    assert detail.status_code == 200
+    assert "Since Monday the connection drops" in detail.content.decode()
+    assert "firmware" not in detail.content.decode()
 
 
 def test_the_saved_reply_picker_fills_the_reply_without_a_script(client, who, agent):
