@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_requests(demo):
     account = loaded_account()
+    assert account is not None
     answered = Ticket.objects.get(account=account, subject=tickets.ANSWERED_SUBJECT)
     assert answered.status == TicketStatus.ANSWERED
     assert answered.messages.filter(internal=True, author__username="care").count() == 1

@@ -63,6 +63,8 @@ from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 from tests.support.tickets import sweep_objects as tickets_sweep_objects
 from tests.support.tickets import sweep_rows as tickets_sweep_rows
+from tests.support.visits import NEDS_VISIT_DETAILS, sweep_appointment
+from tests.support.visits import sweep_rows as visits_sweep_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +205,7 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id+restart_id",
     "ticket_id",
     "ticket_id+attachment_id",
+    "appointment_id",
 )
 
 
@@ -349,6 +352,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **equipment_ids,
         # A support request of his with a file: its page, reply, close, rate (web and API).
         **ticket_ids,
+        # A technician visit: its page, reschedule, cancel and invitation (API).
+        "appointment_id": [sweep_appointment(customer.account, customer.user).pk],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -398,6 +403,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             "Ned's private request",
             "Ned&#x27;s private request",
             "ned-ticket.pdf",
+            NEDS_VISIT_DETAILS,
         ],
     )
 
@@ -437,6 +443,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
         **tickets_sweep_rows(account),
+        **visits_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}

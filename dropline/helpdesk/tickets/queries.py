@@ -58,6 +58,12 @@ def staff_thread(ticket: Ticket) -> list[TicketMessage]:
     )
 
 
+def customer_thread_count(ticket: Ticket) -> int:
+    """How many messages the customer sees in ``ticket``'s thread (a page's poll compares
+    it)."""
+    return ticket.messages.filter(internal=False).count()
+
+
 def customer_attachment(
     *, account: CustomerAccount, ticket_id: int, attachment_id: int
 ) -> TicketAttachment | None:

@@ -88,11 +88,12 @@ def customer_reply(
             ticket=ticket, author=person, body=body, created_at=now
         )
         ticket_files.save(ticket=ticket, message=message, staged=staged)
-        due = sla.due_after(now, category=ticket.category)
-        if ticket.status == TicketStatus.OPEN and ticket.due_at is not None:
-            due = min(due, ticket.due_at)
+        ticket.due_at = sla.next_due(
+            waiting_since_due=ticket.due_at if ticket.status == TicketStatus.OPEN else None,
+            moment=now,
+            hours=sla.response_hours(ticket.category),
+        )
         ticket.status = TicketStatus.OPEN
-        ticket.due_at = due
         ticket.closed_at = None
         ticket.updated_at = now
         ticket.save(update_fields=["status", "due_at", "closed_at", "updated_at"])

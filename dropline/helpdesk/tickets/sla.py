@@ -34,3 +34,15 @@ def response_hours(category: str) -> int:
 def due_after(moment: dt.datetime, *, category: str) -> dt.datetime:
     """The answer's due time for a customer message written at ``moment``."""
     return moment + dt.timedelta(hours=response_hours(category))
+
+
+def next_due(
+    *, waiting_since_due: dt.datetime | None, moment: dt.datetime, hours: int
+) -> dt.datetime:
+    """The due time after a customer message at ``moment``: ``hours`` later, unless the
+    ticket already waited for the provider with an earlier due time
+    (``waiting_since_due``), which stands."""
+    due = moment + dt.timedelta(hours=hours)
+    if waiting_since_due is not None and waiting_since_due < due:
+        return waiting_since_due
+    return due

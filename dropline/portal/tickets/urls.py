@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.new, name="new"),
     path("<int:ticket_id>/", views.detail, name="detail"),
+    path("<int:ticket_id>/updates/", views.updates, name="updates"),
     path("<int:ticket_id>/reply/", views.reply, name="reply"),
     path("<int:ticket_id>/close/", views.close, name="close"),
     path("<int:ticket_id>/rate/", views.rate, name="rate"),

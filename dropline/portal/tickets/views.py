@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -135,6 +135,20 @@ def _detail(
 def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     membership = _membership(request)
     return _detail(request, membership, _ticket(membership, ticket_id))
+
+
+@login_required
+@require_GET
+def updates(request: HttpRequest, ticket_id: int) -> JsonResponse:
+    """The page's poll: how many messages the customer sees and the status."""
+    found = _ticket(_membership(request), ticket_id)
+    return JsonResponse(
+        {
+            "messages": queries.customer_thread_count(found),
+            "status": found.status,
+            "status_label": str(found.get_status_display()),
+        }
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dropline.helpdesk.models import Ticket, TicketAttachment, TicketStatus
 from dropline.helpdesk.tickets.closing import staff_close
+from dropline.helpdesk.tickets.replying import add_note, staff_reply
 from tests.support.disputes import a_pdf, files_under, png_bytes, upload
 from tests.support.tickets import SECRET_NOTE, a_ticket, agent, answered_with_note, customer
 
@@ -151,3 +152,24 @@ def test_files_download_only_for_their_account(client, who, uploads):
         client.post(reverse("tickets:reply", args=[theirs.pk]), {"body": "hi"}).status_code == 404
     )
     assert theirs.messages.count() == 1
+
+
+def test_the_page_polls_for_news_and_works_without_the_script(client, who):
+    ticket = a_ticket(who)
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+    updates = reverse("tickets:updates", args=[ticket.pk])
+    assert f'data-updates-url="{updates}"' in page
+    assert 'data-messages="1"' in page
+    assert "Check for new messages" in page
+    assert client.get(updates).json() == {
+        "messages": 1,
+        "status": "open",
+        "status_label": "Waiting for us",
+    }
+    staff = agent()
+    add_note(ticket_id=ticket.pk, by=staff, body="Internal only")
+    assert client.get(updates).json()["messages"] == 1, "a note is no news to the customer"
+    staff_reply(ticket_id=ticket.pk, by=staff, body="Answered")
+    assert client.get(updates).json()["messages"] == 2
+    other = customer("chen")
+    assert client.get(reverse("tickets:updates", args=[a_ticket(other).pk])).status_code == 404
