@@ -124,7 +124,7 @@ def _detail(
     )
     # One open visit per account: an account with one is not offered another.
     booked = upcoming_appointment(account=ticket.account) if may_book else None
-    replies = picker_replies()
+    replies = picker_replies(language=ticket.account.preferred_language)
     chosen: dict[str, Any] = {
         "reply_form": ReplyForm(initial={"body": _picked_body(request)}),
         "pick_form": SavedReplyPickForm(

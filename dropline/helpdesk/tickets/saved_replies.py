@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -141,11 +141,14 @@ def saved_replies(*, include_retired: bool = False) -> QuerySet[SavedReply]:
 
 
 def picker_replies(*, language: str = "") -> QuerySet[SavedReply]:
-    """The replies the reply form offers: those in use, in ``language`` when given."""
-    found = saved_replies()
-    if language:
-        found = found.filter(language=language)
-    return found
+    """The replies the reply form offers: those in use, the ones in ``language`` (the
+    customer's) first."""
+    return saved_replies().order_by(
+        Case(When(language=language, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "title",
+        "language",
+        "pk",
+    )
 
 
 def saved_reply(*, saved_reply_id: int, in_use: bool = False) -> SavedReply | None:

@@ -114,11 +114,12 @@ def test_a_retired_reply_leaves_the_picker_and_cannot_be_changed(agent):
     assert SavedReply.objects.filter(is_active=True).count() == 1
 
 
-def test_the_picker_offers_one_language_when_asked(agent):
+def test_the_picker_offers_the_customers_language_first(agent):
     english = _add(agent)
     spanish = _add(agent, language="es", body="Desconecte el módem.")
-    assert list(picker_replies(language="es")) == [spanish]
-    assert set(picker_replies()) == {english, spanish}
+    other = _add(agent, title="Bill questions", body="Your bill lists each charge.")
+    assert list(picker_replies(language="es")) == [spanish, other, english]
+    assert list(picker_replies(language="en")) == [other, english, spanish]
 
 
 def test_an_unknown_reply_is_not_found(agent):
