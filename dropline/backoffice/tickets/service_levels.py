@@ -59,6 +59,8 @@ def service_level_save(request: HttpRequest) -> HttpResponse:
                 category=category, hours=hours, by=signed_in_user(request), request=request
             )
         except SupportError as exc:
+            if exc.field == "category":  # no row to show the error on
+                flash.error(request, exc.message)
             form.add_error("hours", exc.message)
         else:
             flash.success(

@@ -104,4 +104,5 @@ def test_an_administrator_changes_a_service_level(client):
     assert ServiceLevel.objects.get(category="billing").response_hours == 6
     unknown = client.post(save, {"category": "pets", "pets-hours": "6"})
     assert unknown.status_code == 400
+    assert "Choose a category." in words(unknown)
     assert ServiceLevel.objects.count() == 1
