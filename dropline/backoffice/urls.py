@@ -16,6 +16,7 @@ from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
+from dropline.backoffice.tickets.urls import urlpatterns as tickets
 from dropline.backoffice.usage.urls import urlpatterns as usage
 from dropline.backoffice.usage_ops.urls import urlpatterns as usage_ops
 
@@ -40,4 +41,5 @@ urlpatterns = [
     *usage_ops,
     *outages,
     *equipment,
+    *tickets,
 ]
