@@ -61,10 +61,10 @@ from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
-from tests.support.troubleshooting import sweep_ids as troubleshooting_sweep_ids
-from tests.support.troubleshooting import sweep_rows as troubleshooting_sweep_rows
 from tests.support.tickets import sweep_objects as tickets_sweep_objects
 from tests.support.tickets import sweep_rows as tickets_sweep_rows
+from tests.support.troubleshooting import sweep_ids as troubleshooting_sweep_ids
+from tests.support.troubleshooting import sweep_rows as troubleshooting_sweep_rows
 from tests.support.visits import NEDS_VISIT_DETAILS, sweep_appointment
 from tests.support.visits import sweep_rows as visits_sweep_rows
 
