@@ -45,5 +45,8 @@ urlpatterns = [
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
+    # The help centre and support hub: public. ``support/tickets/`` and
+    # ``support/troubleshoot/`` go before it.
+    path("support/", include("dropline.portal.help.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]
