@@ -30,6 +30,7 @@ from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
+from dropline.helpdesk.models import Article
 from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
@@ -72,6 +73,7 @@ class Samples:
     session_id: int
     outage_id: int
     equipment_id: int
+    article_id: int
 
 
 @pytest.fixture
@@ -158,6 +160,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         ).pk,
         outage_id=declare_outage(areas=[customer.account.service_address.service_area]).pk,
         equipment_id=Equipment.objects.filter(account=customer.account).order_by("pk")[0].pk,
+        article_id=Article.objects.order_by("pk")[0].pk,
     )
 
 
@@ -181,6 +184,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "session_id": samples.session_id,
         "outage_id": samples.outage_id,
         "equipment_id": samples.equipment_id,
+        "article_id": samples.article_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -242,6 +246,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "equipment_restart",
             "equipment_wifi",
             "equipment_link",
+            "help_article_publish",
+            "help_article_withdraw",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -33,6 +33,10 @@ def refresh(articles: Iterable[Article]) -> None:
     if not rows:
         return
     with connection.cursor() as cursor:
+        # Rows of articles no longer there (a database emptied under the index) go too.
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE article_id NOT IN (SELECT id FROM helpdesk_article)"  # noqa: S608
+        )
         cursor.executemany(
             f"DELETE FROM {TABLE} WHERE article_id = %s",  # noqa: S608 (a constant name)
             [(article.pk,) for article in rows],
