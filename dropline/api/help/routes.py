@@ -115,7 +115,9 @@ def article(request: HttpRequest, slug: str, query: Query[LanguageQuery]) -> Art
         helpful_count=found.helpful_count,
         not_helpful_count=found.not_helpful_count,
         related=[
-            RelatedOut(slug=other.slug, title=other.published_title, url=_url(other.slug, other.language))
+            RelatedOut(
+                slug=other.slug, title=other.published_title, url=_url(other.slug, other.language)
+            )
             for other in queries.related_articles(found)
         ],
         url=_url(found.slug, found.language),

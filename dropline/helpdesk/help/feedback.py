@@ -1,4 +1,4 @@
-""""Was this helpful?": one answer per article and voter, counted once.
+""" "Was this helpful?": one answer per article and voter, counted once.
 
 A voter is a person (``person_voter``) or, for a visitor, a hash of their browser
 session's key (``visitor_voter``), so no session key is stored. Answering again with
@@ -14,6 +14,7 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext as _
 
 from dropline.core import clock, ratelimit
@@ -59,7 +60,7 @@ def _count(*, article_id: int, voter: str, helpful: bool) -> Article:
     previous = ArticleFeedback.objects.filter(article=article, voter_key=voter).first()
     if previous is not None and previous.helpful == helpful:
         return article
-    changes: dict[str, F] = {}
+    changes: dict[str, CombinedExpression] = {}
     if previous is None:
         ArticleFeedback.objects.create(
             article=article, voter_key=voter, helpful=helpful, at=clock.now()

@@ -65,7 +65,9 @@ def check_draft(draft: Draft) -> Draft:
     if not body:
         raise SupportError(_("Write the article's text."), code="invalid", field="body")
     _limit("body", body, 50000)
-    return Draft(title=title, summary=summary, topic=draft.topic, position=draft.position, body=body)
+    return Draft(
+        title=title, summary=summary, topic=draft.topic, position=draft.position, body=body
+    )
 
 
 def copy_to_published(article: Article) -> None:
@@ -177,9 +179,7 @@ def withdraw(*, article_id: int, by: User, request: HttpRequest | None = None) -
     """Customers no longer read or find the article; its draft stays for staff."""
     article = _locked(article_id)
     if article.status != ArticleStatus.PUBLISHED:
-        raise SupportError(
-            _("This article is not published."), code="invalid", field="status"
-        )
+        raise SupportError(_("This article is not published."), code="invalid", field="status")
     article.status = ArticleStatus.WITHDRAWN
     article.updated_at = clock.now()
     article.updated_by = by

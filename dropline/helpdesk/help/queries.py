@@ -36,9 +36,9 @@ def articles_by_topic(*, topic: str, language: str) -> list[Article]:
 def related_articles(article: Article) -> list[Article]:
     """The published articles it names as related, in its own language."""
     return list(
-        article.related.filter(
-            language=article.language, status=ArticleStatus.PUBLISHED
-        ).order_by("topic", "position")
+        article.related.filter(language=article.language, status=ArticleStatus.PUBLISHED).order_by(
+            "topic", "position"
+        )
     )
 
 

@@ -1,4 +1,4 @@
-""""Was this helpful?" counts each voter once; changing the answer moves the vote; a
+""" "Was this helpful?" counts each voter once; changing the answer moves the vote; a
 voter who answers too often is told to wait; only published articles take answers."""
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def test_the_counters_equal_the_last_answer_of_each_voter(answers):
 
 def test_a_visitor_key_is_a_hash_not_the_session_key():
     key = visitor_voter("abcdef123")
-    assert "abcdef123" not in key and len(key) <= 64
+    assert "abcdef123" not in key
+    assert len(key) <= 64
 
 
 def test_too_many_answers_are_refused_and_not_counted():

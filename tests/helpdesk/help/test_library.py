@@ -40,7 +40,8 @@ def test_the_files_come_in_published_with_their_related_articles():
     restart = article("restart-your-equipment", "es")
     assert restart.status == ArticleStatus.PUBLISHED
     assert restart.published_title == "Reinicie su módem, router o receptor de TV"
-    assert restart.published_at is not None and restart.updated_by is None
+    assert restart.published_at is not None
+    assert restart.updated_by is None
     assert [a.slug for a in restart.related.all()] == ["slow-internet"]
     assert {a.language for a in restart.related.all()} == {"es"}
 
@@ -48,7 +49,8 @@ def test_the_files_come_in_published_with_their_related_articles():
 def test_importing_again_changes_nothing():
     import_fixture_articles()
     again = import_fixture_articles()
-    assert again.created == [] and again.updated == []
+    assert again.created == []
+    assert again.updated == []
     assert Article.objects.count() == 6
 
 

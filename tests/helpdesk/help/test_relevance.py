@@ -15,7 +15,9 @@ from tests.support.services import need
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_every_customer_search_finds_its_article_in_the_top_three(backend):
     need(connection.vendor == backend, f"the database is not {backend}")
     result = import_articles()

@@ -3,9 +3,9 @@ script, a frame or a link that runs code."""
 
 from __future__ import annotations
 
-import pytest
-
 from html.parser import HTMLParser
+
+import pytest
 
 from dropline.helpdesk.help.rendering import plain_text, render, safe_href
 
@@ -28,7 +28,8 @@ def elements(shown: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
 def test_markdown_becomes_headings_lists_and_links():
     shown = render("## Restart\n\n1. Open **Equipment**\n2. Press [Restart](/equipment/)\n")
     assert "<h2>Restart</h2>" in shown
-    assert "<ol>" in shown and "<strong>Equipment</strong>" in shown
+    assert "<ol>" in shown
+    assert "<strong>Equipment</strong>" in shown
     assert 'href="/equipment/"' in shown
 
 

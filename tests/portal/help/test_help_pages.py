@@ -27,18 +27,21 @@ def test_the_hub_is_public_with_search_topics_and_popular_articles(client):
     assert page.status_code == 200
     text = page.content.decode()
     assert 'role="search"' in text
-    assert "Internet and Wi-Fi" in text and "1 article" in text
+    assert "Internet and Wi-Fi" in text
+    assert "1 article" in text
     assert "When your internet is slow" in text
     assert "Fix a problem" in text
     # Someone signed out sees no personal links.
-    assert "Your requests" not in text and "Technician visits" not in text
+    assert "Your requests" not in text
+    assert "Technician visits" not in text
 
 
 def test_signed_in_the_hub_links_to_requests_and_visits(client):
     customer = make_customer(username="helpme")
     client.force_login(customer.user)
     text = client.get(reverse("help:index")).content.decode()
-    assert "Your requests" in text and "Technician visits" in text
+    assert "Your requests" in text
+    assert "Technician visits" in text
     assert 'href="/support/tickets/"' in text or "tickets" in text
     # The navigation has the one Support entry, marked as the page shown.
     assert f'href="{reverse("help:index")}" aria-current="page">Support<' in text
@@ -50,7 +53,7 @@ def test_the_browser_language_or_lang_chooses_the_articles(client):
     assert spanish["Content-Language"] == "es"
     asked = client.get(reverse("help:index") + "?lang=es")
     assert "Cuando su internet está lento" in asked.content.decode()
-    assert f'{reverse("help:topic", args=["internet"])}?lang=es' in asked.content.decode()
+    assert f"{reverse('help:topic', args=['internet'])}?lang=es" in asked.content.decode()
 
 
 def test_search_keeps_the_query_counts_and_marks_the_words(client):
@@ -58,7 +61,8 @@ def test_search_keeps_the_query_counts_and_marks_the_words(client):
     text = page.content.decode()
     assert 'value="unplug &lt;b&gt;"' in text
     assert "1 article matches" in text
-    assert "<mark>" in text and "Restart your modem" in text
+    assert "<mark>" in text
+    assert "Restart your modem" in text
     assert "<b>" not in text.split("<main", 1)[1]
 
 
@@ -82,7 +86,7 @@ def test_a_topic_lists_its_articles(client):
 
 def test_an_article_is_rendered_with_its_date_and_related_articles(client):
     text = client.get(reverse("help:article", args=["restart-your-equipment"])).content.decode()
-    assert "<h1 id=\"article-title\">Restart your modem, router or TV box</h1>" in text
+    assert '<h1 id="article-title">Restart your modem, router or TV box</h1>' in text
     assert "<h2>Restart from the portal</h2>" in text
     assert "Updated " in text
     assert reverse("help:article", args=["slow-internet"]) in text
@@ -94,7 +98,8 @@ def test_a_missing_translation_falls_back_to_english(client):
     page = client.get(reverse("help:article", args=["read-your-bill"]) + "?lang=es")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Read your bill" in text and 'lang="en"' in text
+    assert "Read your bill" in text
+    assert 'lang="en"' in text
 
 
 def test_drafts_and_withdrawn_articles_are_not_shown(client):

@@ -1,3 +1,4 @@
+# ruff: noqa: N999 - the command is named as the product documents it
 """``dropline help-center import-articles`` (also spelled ``dropline help
 import-articles``): bring the shipped help articles into the database. A bad file
 stops it, naming the file and the line; nothing is written then."""
