@@ -39,6 +39,7 @@ def _nav(html: str) -> list[str]:
                 "Security events",
                 "Usage",
                 "Equipment",
+                "Help articles",
             ],
         ),
         (
@@ -82,6 +83,7 @@ def _nav(html: str) -> list[str]:
                 "Catalog",
                 "Usage",
                 "Equipment",
+                "Help articles",
                 "Records",
             ],
         ),
