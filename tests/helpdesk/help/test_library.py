@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core import management
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -124,6 +125,11 @@ def test_the_command_reports_the_bad_file_and_line(tmp_path, monkeypatch):
 
 def test_dropline_help_import_articles_imports(monkeypatch, capsys):
     monkeypatch.setattr(library, "ARTICLES", FIXTURE_ARTICLES)
+    # The command line's own runner closes the test's connection when done: run the
+    # command it is given here instead.
+    monkeypatch.setattr(
+        management, "execute_from_command_line", lambda argv: call_command(*argv[1:])
+    )
     main(["help", "import-articles"])
     assert "6 created, 0 updated" in capsys.readouterr().out
     assert Article.objects.filter(status=ArticleStatus.PUBLISHED).count() == 6
