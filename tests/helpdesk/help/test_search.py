@@ -115,3 +115,23 @@ def test_a_withdrawn_article_is_not_found():
 def test_a_topic_narrows_the_results():
     found = search(query="restart", language="en", topic="internet")
     assert [hit.slug for hit in found] == ["slow-internet"]
+
+
+def test_postgresql_answers_from_the_language_index(backend):
+    need(backend == "postgresql", "the index is PostgreSQL's")
+    from dropline.helpdesk.help.search import tsquery_text, vector_sql
+
+    sql = (
+        f"EXPLAIN SELECT id FROM helpdesk_article WHERE language = 'es'"  # noqa: S608
+        f" AND ({vector_sql('es')}) @@ to_tsquery('spanish'::regconfig, %s)"
+    )
+    with connection.cursor() as cursor:
+        # With a handful of rows the planner prefers the other indexes on the language;
+        # without them (the test's transaction puts them back) the search's own must serve.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP INDEX article_language_status")
+        cursor.execute("ALTER TABLE helpdesk_article DROP CONSTRAINT article_slug_language")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(sql, [tsquery_text(["factura"], "es")])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "helpdesk_article_search_es" in plan
