@@ -135,3 +135,25 @@ def test_postgresql_answers_from_the_language_index(backend):
         cursor.execute(sql, [tsquery_text(["factura"], "es")])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "helpdesk_article_search_es" in plan
+
+
+def test_markup_in_an_article_comes_back_escaped_in_the_snippet():
+    staff = editor()
+    bill = article("read-your-bill")
+    publishing.save_draft(
+        article_id=bill.pk,
+        draft=publishing.Draft(
+            title=bill.title,
+            summary=bill.summary,
+            topic=bill.topic,
+            position=bill.position,
+            body="The <script>alert(1)</script> zanzibarite & <b>friends</b>.",
+        ),
+        by=staff,
+    )
+    publishing.publish(article_id=bill.pk, by=staff)
+    snippet = search(query="zanzibarite", language="en")[0].snippet
+    assert "<mark>zanzibarite</mark>" in snippet
+    assert "<script" not in snippet
+    assert "<b>" not in snippet
+    assert "&lt;script&gt;" in snippet
