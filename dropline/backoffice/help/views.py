@@ -129,6 +129,8 @@ def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
                 return redirect("backoffice:help_article", article_id=article.pk)
         else:
             status = 400
+    for name in ("title", "summary", "body"):
+        form.fields[name].widget.attrs["lang"] = article.language
     unpublished = article.status != "published" or (
         (article.title, article.summary, article.body)
         != (article.published_title, article.published_summary, article.published_body)
