@@ -24,6 +24,7 @@ from dropline.api.connection_check import routes as connection_check
 from dropline.api.contacts import routes as contacts
 from dropline.api.disputes import routes as disputes
 from dropline.api.equipment import routes as equipment
+from dropline.api.help import routes as help_articles
 from dropline.api.notifications import routes as notifications
 from dropline.api.orders import routes as orders
 from dropline.api.outages import routes as outages
@@ -100,6 +101,7 @@ api.add_router("", outages.router)
 api.add_router("", speed_tests.router)
 api.add_router("", tickets.router)
 api.add_router("", appointments.router)
+api.add_router("", help_articles.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

@@ -206,6 +206,18 @@ SECTIONS: list[Section] = [
             "service_level_save",
         ),
     ),
+    Section(
+        _("Help articles"),
+        "backoffice:help_articles",
+        ("helpdesk.view_article",),
+        (
+            "help_articles",
+            "help_article_new",
+            "help_article",
+            "help_article_publish",
+            "help_article_withdraw",
+        ),
+    ),
     # The Django admin: administrators, and the role that keeps the equipment records
     # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(

@@ -8,6 +8,7 @@ from dropline.backoffice.customers.urls import urlpatterns as customers
 from dropline.backoffice.disputes.urls import urlpatterns as disputes
 from dropline.backoffice.equipment.urls import urlpatterns as equipment
 from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_events
+from dropline.backoffice.help.urls import urlpatterns as help_articles
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
@@ -42,4 +43,5 @@ urlpatterns = [
     *outages,
     *equipment,
     *tickets,
+    *help_articles,
 ]

@@ -44,6 +44,7 @@ PORTAL_SECTIONS = [
     ("plans:index", _("Plans")),
     ("accounts_portal:people", _("People")),
     ("security:index", _("Security")),
+    ("help:index", _("Support")),
 ]
 
 # URL namespaces of the customer's pages: the banner shows on these only.

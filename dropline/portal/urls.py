@@ -48,5 +48,8 @@ urlpatterns = [
     # The guided troubleshooter, before the help centre's /support/.
     path("support/troubleshoot/", include("dropline.portal.troubleshooter.urls")),
     path("support/tickets/", include("dropline.portal.tickets.urls")),
+    # The help centre and support hub: public. ``support/tickets/`` and
+    # ``support/troubleshoot/`` go before it.
+    path("support/", include("dropline.portal.help.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

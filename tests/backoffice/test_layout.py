@@ -40,6 +40,7 @@ def _nav(html: str) -> list[str]:
                 "Usage",
                 "Equipment",
                 "Tickets",
+                "Help articles",
             ],
         ),
         (
@@ -93,6 +94,7 @@ def _nav(html: str) -> list[str]:
                 "Usage",
                 "Equipment",
                 "Tickets",
+                "Help articles",
                 "Records",
             ],
         ),

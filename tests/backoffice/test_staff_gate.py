@@ -32,6 +32,7 @@ from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
 from dropline.helpdesk.models import SavedReply
 from dropline.helpdesk.tickets.opening import open_ticket
+from dropline.helpdesk.models import Article
 from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
@@ -77,6 +78,7 @@ class Samples:
     ticket_id: int
     file_id: int  # a ticket's attachment
     saved_reply_id: int
+    article_id: int
 
 
 @pytest.fixture
@@ -176,6 +178,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         saved_reply_id=SavedReply.objects.create(
             title="Gated reply", language="en", body="Hello", updated_at=now
         ).pk,
+        article_id=Article.objects.order_by("pk")[0].pk,
     )
 
 
@@ -202,6 +205,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "ticket_id": samples.ticket_id,
         "file_id": samples.file_id,
         "saved_reply_id": samples.saved_reply_id,
+        "article_id": samples.article_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -271,6 +275,8 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "ticket_close",
             "saved_reply_retire",
             "service_level_save",
+            "help_article_publish",
+            "help_article_withdraw",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -105,6 +105,11 @@ PUBLIC = {
     "plans:label": "the FCC broadband facts label, required at the point of sale; no account",
     "status:index": "the public status page: service areas and their outages, no account",
     "status:area": "one service area's status page: its outages, no account",
+    "help:index": "the help centre's hub: published articles, no account",
+    "help:search": "searching the published help articles, no account",
+    "help:topic": "a help topic's published articles, no account",
+    "help:article": "a published help article, no account",
+    "help:feedback": "was a help article helpful: one vote per browser or person, no account",
 }
 # Whole namespaces that are public by design.
 PUBLIC_NAMESPACES = {
@@ -119,6 +124,8 @@ PUBLIC_API = {
     "/api/v1/new-login/claim": "getting a login by claiming an account, as the claim page",
     "/api/v1/new-login/invitation": "getting a login with an invitation code, as its page",
     "/api/v1/plans/{code}/label": "a plan's broadband facts label, as its public page",
+    "/api/v1/help/articles": "the published help articles and their search, as the help pages",
+    "/api/v1/help/articles/{slug}": "a published help article, as its public page",
     "/api/v1/webhooks/{gateway}": "a gateway's webhook: its signature is its authentication",
     "/api/v1/radius/accounting": (
         "FreeRADIUS posting accounting, not a customer: a collector's HTTP basic credentials"
@@ -130,6 +137,9 @@ NOT_AN_OBJECT_ID = {
     "account_reset_password_from_key": "a single-use key from the email; tested by allauth",
     "plans:label": "a catalogue plan's code, the same for everyone; public",
     "status:area": "a service area's code, the same for everyone; public",
+    "help:topic": "a help topic's code, the same for everyone; public",
+    "help:article": "a help article's slug, the same for everyone; public",
+    "help:feedback": "a help article's slug, the same for everyone; public",
 }
 
 

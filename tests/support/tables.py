@@ -48,9 +48,15 @@ def all_tables() -> list[str]:
                 " AND NOT c.relispartition ORDER BY c.relname"
             )
         else:
+            # An FTS5 table is read and written as rows of its own; the shadow tables
+            # that hold its index follow it and are left out.
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "SELECT t.name FROM sqlite_master t WHERE t.type = 'table'"
+                " AND t.name NOT LIKE 'sqlite_%' AND NOT EXISTS ("
+                "SELECT 1 FROM sqlite_master v WHERE v.type = 'table'"
+                " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND t.name IN ("
+                "v.name || '_data', v.name || '_idx', v.name || '_content',"
+                " v.name || '_docsize', v.name || '_config')) ORDER BY t.name"
             )
         return [row[0] for row in cursor.fetchall()]
 

@@ -18,6 +18,7 @@ from dropline.seeding.demo import (
     billing,
     catalogue,
     equipment,
+    help_center,
     household,
     notifications,
     orders,
@@ -33,6 +34,7 @@ from dropline.seeding.demo import (
 STEPS: list[tuple[str, Callable[[], int]]] = [
     ("catalogue", catalogue.load),
     ("plan availability and labels", availability.load),
+    ("help", help_center.load),
     ("household", household.load),
     ("customer without a login", unclaimed.load),
     ("staff", staff.load),
