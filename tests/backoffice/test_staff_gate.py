@@ -30,9 +30,8 @@ from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
-from dropline.helpdesk.models import SavedReply
+from dropline.helpdesk.models import Article, SavedReply
 from dropline.helpdesk.tickets.opening import open_ticket
-from dropline.helpdesk.models import Article
 from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
