@@ -186,6 +186,27 @@ SECTIONS: list[Section] = [
         ("network.view_equipment",),
         ("equipment", "equipment_device", "equipment_restart", "equipment_wifi"),
     ),
+    Section(
+        _("Technician visits"),
+        "backoffice:dispatch",
+        ("field.view_appointment",),
+        (
+            "dispatch",
+            "dispatch_appointment",
+            "dispatch_assign",
+            "dispatch_status",
+            "dispatch_technicians",
+            "dispatch_technician_new",
+            "dispatch_technician",
+            "dispatch_templates",
+            "dispatch_template_add",
+            "dispatch_template",
+            "dispatch_template_remove",
+            "dispatch_exceptions",
+            "dispatch_exception_add",
+            "dispatch_exception_remove",
+        ),
+    ),
     # The Django admin: administrators, and the role that keeps the equipment records
     # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(

@@ -45,5 +45,6 @@ urlpatterns = [
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
+    path("appointments/", include("dropline.portal.appointments.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]
