@@ -38,6 +38,7 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole, ServiceArea
 from dropline.customers.onboarding import add_member
+from dropline.field.models import Appointment
 from dropline.network.models import OutageWatch, SpeedTest
 from dropline.network.outages.watching import watch
 from dropline.network.speed_tests import record_speed_test
@@ -51,6 +52,7 @@ from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from dropline.subscriptions.suspension import suspend_services
 from tests.support.billing import bill_months
+from tests.support.dispatch import dispatch_samples
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.equipment import sweep_objects as equipment_sweep_objects
 from tests.support.equipment import sweep_rows as equipment_sweep_rows
@@ -312,6 +314,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
+    # A technician visit in Ned's area: its page, tracking, calendar file, reschedule, cancel.
+    visit_id = dispatch_samples(customer).appointment_id
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -323,8 +327,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             AccountMember.objects.get(account=customer.account, role=MemberRole.HOLDER).pk,
         ],
         "session_id": [session.pk],
-        # allauth's passkey pages (edit, remove) take the authenticator's pk.
-        "pk": [objects["webauthn"].pk],
+        # allauth's passkey pages (edit, remove) take the authenticator's pk, a visit's
+        # pages the appointment's.
+        "pk": [objects["webauthn"].pk, visit_id],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
         # A service: its compare and add-on pages.
@@ -418,6 +423,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "services": rows(Subscription, account=account),
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
+        "appointments": rows(Appointment, account=account),
         "disputes": rows(Dispute, account=account),
         "outage_watches": rows(OutageWatch, user=user),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),

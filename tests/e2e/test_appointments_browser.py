@@ -1,0 +1,155 @@
+"""Technician visits in a browser: the demo customer books a visit, moves it to another
+time (the page shows the new window) and cancels it (the page says canceled); on another
+visit's page the status changes to "on the way" without a reload when dispatch marks it.
+Every page fits a 390px phone and axe finds nothing on it, as do dispatch's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.support import (
+    DEMO_ADMIN,
+    MOBILE,
+    STAFF_LOGIN_PATH,
+    DemoSite,
+    axe_violations,
+    sign_in_staff,
+)
+
+pytestmark = pytest.mark.browser
+
+NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
+# The page asks every 10 seconds; allow for a busy machine.
+POLLED_MS = 30_000
+
+
+def _checked(page: Page) -> None:
+    rules, report = axe_violations(page)
+    assert not rules, f"axe found violations on {page.url}: {rules}\n{report}"
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{page.url} scrolls sideways"
+
+
+def _open_windows_for_demo() -> None:
+    """The demo household's area takes visits (the demo's own windows, or these)."""
+    from dropline.field.windows import open_windows
+
+    from dropline.core import clock
+    from dropline.customers.models import CustomerAccount
+    from dropline.field.models import CapacityTemplate
+    from dropline.seeding.demo.household import loaded_account
+    from tests.support.dispatch import weekly_windows
+
+    account = loaded_account()
+    assert isinstance(account, CustomerAccount)
+    area = account.service_address.service_area
+    if CapacityTemplate.objects.filter(area=area).exists():
+        open_windows(today=clock.today())
+    else:
+        weekly_windows(area, capacity=3, today=clock.today())
+
+
+def _choose_first_window(page: Page) -> str:
+    radio = page.locator("input[name=window_id]").first
+    radio.check()
+    label = page.locator("label", has=radio).inner_text()
+    return label.strip()
+
+
+def test_book_reschedule_and_cancel_a_visit(customer_page: Page, demo_site: DemoSite) -> None:
+    _open_windows_for_demo()
+    page = customer_page
+    page.set_viewport_size(MOBILE)
+    page.goto(demo_site.at("/appointments/"))
+    expect(page.get_by_role("heading", level=1, name="Technician visits")).to_be_visible()
+    _checked(page)
+
+    page.get_by_role("link", name="Book a visit").first.click()
+    expect(page.get_by_role("heading", level=1, name="Book a technician visit")).to_be_visible()
+    _checked(page)
+    page.get_by_label("Repair").check()
+    _choose_first_window(page)
+    page.get_by_label("Anything the technician should know (optional)").fill(
+        "The gate code is 4711"
+    )
+    page.get_by_role("button", name="Book the visit").click()
+    expect(page.get_by_text("Your visit is booked.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Technician visit")).to_be_visible()
+    expect(page.get_by_text("The gate code is 4711")).to_be_visible()
+    expect(page.locator("[data-tracking-status]")).to_have_text("Scheduled")
+    _checked(page)
+
+    page.get_by_role("link", name="Choose another time").click()
+    expect(page.get_by_role("heading", level=1, name="Choose another time")).to_be_visible()
+    _checked(page)
+    radios = page.locator("input[name=window_id]")
+    radios.nth(1).check()
+    new_value = radios.nth(1).get_attribute("value")
+    page.get_by_role("button", name="Move the visit").click()
+    expect(page.get_by_text("Your visit has a new time.")).to_be_visible()
+
+    from django.utils import timezone
+
+    from dropline.core.formatting import display_date
+    from dropline.field.models import VisitWindow
+
+    window = VisitWindow.objects.get(pk=new_value)
+    day = display_date(timezone.localtime(window.starts_at).date())
+    expect(page.locator("dl.facts").first).to_contain_text(day)
+
+    page.get_by_role("link", name="Cancel the visit").click()
+    expect(page.get_by_role("heading", level=1, name="Cancel the visit?")).to_be_visible()
+    _checked(page)
+    page.get_by_role("button", name="Cancel the visit").click()
+    expect(page.get_by_text("Your visit is canceled.")).to_be_visible()
+    expect(page.locator("[data-tracking-status]")).to_have_text("Canceled")
+    expect(page.get_by_role("link", name="Choose another time")).to_have_count(0)
+
+
+def test_the_status_follows_dispatch_without_a_reload(
+    customer_page: Page, demo_site: DemoSite
+) -> None:
+    from dropline.accounts.models import User
+    from dropline.core import clock
+    from dropline.field import dispatch
+    from dropline.field.models import Appointment
+
+    _open_windows_for_demo()
+    page = customer_page
+    page.goto(demo_site.at("/appointments/book/"))
+    _choose_first_window(page)
+    page.get_by_role("button", name="Book the visit").click()
+    expect(page.get_by_text("Your visit is booked.")).to_be_visible()
+    pk = int(re.search(r"/appointments/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    expect(page.locator("[data-tracking-status]")).to_have_text("Scheduled")
+    # Something only a reload would remove: the flash message.
+    page.evaluate("document.body.dataset.notReloaded = 'yes'")
+
+    visit = Appointment.objects.get(pk=pk)
+    dispatcher = User.objects.get(username=DEMO_ADMIN[0])
+    dispatch.mark_on_the_way(
+        appointment_id=visit.pk, eta=clock.now() + dt.timedelta(minutes=30), by=dispatcher
+    )
+
+    expect(page.locator("[data-tracking-status]")).to_have_text("On the way", timeout=POLLED_MS)
+    expect(page.locator("[data-tracking-eta]")).not_to_be_empty()
+    assert page.evaluate("document.body.dataset.notReloaded") == "yes"
+
+
+def test_dispatch_pages_fit_a_phone_and_pass_axe(page: Page, demo_site: DemoSite) -> None:
+    _open_windows_for_demo()
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
+    page.set_viewport_size(MOBILE)
+    for path, heading in (
+        ("/backoffice/dispatch/", "Technician visits"),
+        ("/backoffice/dispatch/technicians/", "Technicians"),
+        ("/backoffice/dispatch/capacity/", "Weekly windows"),
+        ("/backoffice/dispatch/exceptions/", "Exceptions"),
+        ("/backoffice/dispatch/technicians/new/", "Add a technician"),
+    ):
+        page.goto(demo_site.at(path))
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        _checked(page)
