@@ -75,6 +75,7 @@ def _send(message: Message) -> str:
                 body_text=message.body_text,
                 body_html=message.body_html,
                 message_id=f"<{message.idempotency_key.replace(':', '.')}@dropline>",
+                attachments=message.attachments,
                 unsubscribe_url=(
                     None
                     if message.category in ESSENTIAL

@@ -146,13 +146,15 @@ def notify(
     account: CustomerAccount | None = None,
     users: Iterable[User] | None = None,
     link: str = "",
+    attachments: Sequence[dict[str, str]] = (),
 ) -> list[Message]:
     """Record the messages for ``event`` about ``subject_key`` (e.g. ``invoice:42``) and
     queue their delivery after the transaction commits.
 
     Recipients are ``users``, or every member of ``account``. Channels follow each
     person's preferences; a channel with no verified address is skipped. Asking
-    again for the same event and subject creates nothing new.
+    again for the same event and subject creates nothing new. ``attachments`` (each
+    ``{"filename", "content_type", "content"}``, text) go with the email only.
     """
     if users is None:
         if account is None:
@@ -185,6 +187,8 @@ def notify(
                     link=link,
                     quiet=quiet,
                 )
+                if channel == Channel.EMAIL and attachments:
+                    message.attachments = [dict(a) for a in attachments]
                 try:
                     with transaction.atomic():
                         message.save()

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+
+
+def _text_part(attachment: dict[str, str]) -> MIMEText:
+    """A text attachment with its content type's parameters kept (``method=REQUEST``)."""
+    kind, *params = (p.strip() for p in attachment["content_type"].split(";"))
+    subtype = kind.split("/", 1)[1] if "/" in kind else "plain"
+    part = MIMEText(attachment["content"], subtype, "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 class EmailDeliveryError(Exception):
@@ -24,8 +38,11 @@ def send_email(
     body_html: str,
     message_id: str,
     unsubscribe_url: str | None,
+    attachments: Sequence[dict[str, str]] = (),
 ) -> str:
-    """Send one message; the Message-ID is stable so a retry is recognizable as the same mail."""
+    """Send one message; the Message-ID is stable so a retry is recognizable as the same mail.
+    Each attachment is ``{"filename", "content_type", "content"}`` with text content (a
+    calendar invitation: ``text/calendar; method=REQUEST``)."""
     headers = {"Message-ID": message_id}
     if unsubscribe_url:
         # RFC 8058 one-click unsubscribe: mail clients POST to the URL.
@@ -41,6 +58,8 @@ def send_email(
     )
     if body_html:
         email.attach_alternative(body_html, "text/html")
+    for attachment in attachments:
+        email.attach(_text_part(attachment))
     try:
         email.send()
     except smtplib.SMTPRecipientsRefused as exc:
