@@ -68,8 +68,8 @@ def _check_overlap(
         )
 
 
-def _reopen() -> None:
-    open_windows(today=clock.today())
+def _reopen(area: ServiceArea | int) -> None:
+    open_windows(today=clock.today(), area_ids=[area if isinstance(area, int) else area.pk])
 
 
 def _template_data(template: CapacityTemplate) -> dict[str, object]:
@@ -105,7 +105,7 @@ def add_template(
         audit.record(
             action="field.template_added", actor=by, target=template, data=_template_data(template)
         )
-        _reopen()
+        _reopen(area)
     return template
 
 
@@ -141,7 +141,7 @@ def change_template(
             target=template,
             data={"before": before, "after": _template_data(template)},
         )
-        _reopen()
+        _reopen(template.area_id)
     return template
 
 
@@ -162,8 +162,9 @@ def remove_template(*, template_id: int, by: User) -> None:
             target=template,
             data=_template_data(template),
         )
+        area_id = template.area_id
         template.delete()
-        _reopen()
+        _reopen(area_id)
 
 
 def add_exception(
@@ -223,7 +224,7 @@ def add_exception(
                 "reason": reason,
             },
         )
-        _reopen()
+        _reopen(area)
     return exception
 
 
@@ -244,8 +245,9 @@ def remove_exception(*, exception_id: int, by: User) -> None:
             target=exception,
             data={"area": exception.area.code, "date": exception.date.isoformat()},
         )
+        area_id = exception.area_id
         exception.delete()
-        _reopen()
+        _reopen(area_id)
 
 
 def _phone(text: str) -> str:

@@ -35,16 +35,24 @@ def _checked(page: Page) -> None:
 
 def _open_windows_for_demo() -> None:
     """The demo household's area takes visits (the demo's own windows, or these)."""
-    from dropline.field.windows import open_windows
-
     from dropline.core import clock
     from dropline.customers.models import CustomerAccount
-    from dropline.field.models import CapacityTemplate
+    from dropline.field.models import (
+        OPEN_APPOINTMENT_STATUSES,
+        Appointment,
+        AppointmentStatus,
+        CapacityTemplate,
+    )
+    from dropline.field.windows import open_windows
     from dropline.seeding.demo.household import loaded_account
     from tests.support.dispatch import weekly_windows
 
     account = loaded_account()
     assert isinstance(account, CustomerAccount)
+    # One open visit at a time: the demo's own, if it has one, is canceled first.
+    Appointment.objects.filter(account=account, status__in=OPEN_APPOINTMENT_STATUSES).update(
+        status=AppointmentStatus.CANCELED
+    )
     area = account.service_address.service_area
     if CapacityTemplate.objects.filter(area=area).exists():
         open_windows(today=clock.today())
@@ -76,10 +84,10 @@ def test_book_reschedule_and_cancel_a_visit(customer_page: Page, demo_site: Demo
         "The gate code is 4711"
     )
     page.get_by_role("button", name="Book the visit").click()
-    expect(page.get_by_text("Your visit is booked.")).to_be_visible()
+    expect(page.get_by_text("We booked your visit")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name="Technician visit")).to_be_visible()
     expect(page.get_by_text("The gate code is 4711")).to_be_visible()
-    expect(page.locator("[data-tracking-status]")).to_have_text("Scheduled")
+    expect(page.locator("[data-tracking-status]")).to_have_text("Your visit is booked.")
     _checked(page)
 
     page.get_by_role("link", name="Choose another time").click()
@@ -89,7 +97,7 @@ def test_book_reschedule_and_cancel_a_visit(customer_page: Page, demo_site: Demo
     radios.nth(1).check()
     new_value = radios.nth(1).get_attribute("value")
     page.get_by_role("button", name="Move the visit").click()
-    expect(page.get_by_text("Your visit has a new time.")).to_be_visible()
+    expect(page.get_by_text("We moved your visit")).to_be_visible()
 
     from django.utils import timezone
 
@@ -104,8 +112,8 @@ def test_book_reschedule_and_cancel_a_visit(customer_page: Page, demo_site: Demo
     expect(page.get_by_role("heading", level=1, name="Cancel the visit?")).to_be_visible()
     _checked(page)
     page.get_by_role("button", name="Cancel the visit").click()
-    expect(page.get_by_text("Your visit is canceled.")).to_be_visible()
-    expect(page.locator("[data-tracking-status]")).to_have_text("Canceled")
+    expect(page.get_by_text("We canceled your visit.")).to_be_visible()
+    expect(page.locator("[data-tracking-status]")).to_have_text("This visit is canceled.")
     expect(page.get_by_role("link", name="Choose another time")).to_have_count(0)
 
 
@@ -115,26 +123,31 @@ def test_the_status_follows_dispatch_without_a_reload(
     from dropline.accounts.models import User
     from dropline.core import clock
     from dropline.field import dispatch
-    from dropline.field.models import Appointment
+    from dropline.field.models import Appointment, Technician
 
     _open_windows_for_demo()
     page = customer_page
     page.goto(demo_site.at("/appointments/book/"))
     _choose_first_window(page)
     page.get_by_role("button", name="Book the visit").click()
-    expect(page.get_by_text("Your visit is booked.")).to_be_visible()
+    expect(page.get_by_text("We booked your visit")).to_be_visible()
     pk = int(re.search(r"/appointments/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
-    expect(page.locator("[data-tracking-status]")).to_have_text("Scheduled")
+    expect(page.locator("[data-tracking-status]")).to_have_text("Your visit is booked.")
     # Something only a reload would remove: the flash message.
     page.evaluate("document.body.dataset.notReloaded = 'yes'")
 
     visit = Appointment.objects.get(pk=pk)
     dispatcher = User.objects.get(username=DEMO_ADMIN[0])
+    rosa = Technician.objects.create(name="Rosa Díaz", workdays="0123456")
+    rosa.areas.add(visit.window.area)
+    dispatch.assign(appointment_id=visit.pk, technician_id=rosa.pk, by=dispatcher)
     dispatch.mark_on_the_way(
         appointment_id=visit.pk, eta=clock.now() + dt.timedelta(minutes=30), by=dispatcher
     )
 
-    expect(page.locator("[data-tracking-status]")).to_have_text("On the way", timeout=POLLED_MS)
+    expect(page.locator("[data-tracking-status]")).to_have_text(
+        "Rosa is on the way.", timeout=POLLED_MS
+    )
     expect(page.locator("[data-tracking-eta]")).not_to_be_empty()
     assert page.evaluate("document.body.dataset.notReloaded") == "yes"
 

@@ -10,8 +10,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from dropline.accounts.models import User
-from dropline.customers.models import ServiceArea
 from dropline.core import clock
+from dropline.customers.models import ServiceArea
 from dropline.field import booking, queries
 from dropline.field.models import (
     Appointment,

@@ -160,7 +160,7 @@ def book(request: HttpRequest) -> HttpResponse:
             else:
                 if data["run"]:
                     _record_troubleshooting(account, data["run"], visit)
-                messages.success(request, _("Your visit is booked. We sent you the details."))
+                messages.success(request, _("We booked your visit and sent you the details."))
                 return redirect("appointments:detail", pk=visit.pk)
     alternatives = list(error.alternatives) if error is not None else []
     offers = alternatives or queries.bookable_windows(account=account, reason=reason)
@@ -241,7 +241,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             except AppointmentError as exc:
                 error, status = exc, 409
             else:
-                messages.success(request, _("Your visit has a new time. We sent you the details."))
+                messages.success(request, _("We moved your visit and sent you the details."))
                 return redirect("appointments:detail", pk=appointment.pk)
     alternatives = list(error.alternatives) if error is not None else []
     offers = alternatives or [
@@ -286,7 +286,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except AppointmentError as exc:
             error, status = exc.message, 409
         else:
-            messages.success(request, _("Your visit is canceled."))
+            messages.success(request, _("We canceled your visit."))
             return redirect("appointments:detail", pk=appointment.pk)
     return render(
         request,
