@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -92,7 +93,7 @@ def test_bad_windows_are_refused_naming_the_field_and_nothing_is_written(
         by=dispatcher,
     )
     before = (CapacityTemplate.objects.count(), AuditEvent.objects.count())
-    values = {
+    values: dict[str, Any] = {
         "area_id": area.pk,
         "weekday": 3,
         "starts_at": dt.time(12),
@@ -194,7 +195,7 @@ def test_a_holiday_closes_the_day_and_removing_it_opens_it_again(dispatcher) -> 
 def test_bad_exceptions_are_refused_naming_the_field(dispatcher, change, field) -> None:
     area = _area()
     weekly_windows(area, today=clock.today())
-    values = {
+    values: dict[str, Any] = {
         "area_id": area.pk,
         "date": THURSDAY,
         "starts_at": dt.time(8),
@@ -211,7 +212,12 @@ def test_bad_exceptions_are_refused_naming_the_field(dispatcher, change, field) 
 def test_a_second_exception_for_the_same_window_is_refused(dispatcher) -> None:
     area = _area()
     weekly_windows(area, today=clock.today())
-    kwargs = {"area_id": area.pk, "date": THURSDAY, "starts_at": None, "capacity": 0}
+    kwargs: dict[str, Any] = {
+        "area_id": area.pk,
+        "date": THURSDAY,
+        "starts_at": None,
+        "capacity": 0,
+    }
     capacity.add_exception(reason="Holiday", by=dispatcher, **kwargs)
     with pytest.raises(AppointmentError) as refused:
         capacity.add_exception(reason="Again", by=dispatcher, **kwargs)
@@ -281,7 +287,7 @@ def test_a_technician_is_added_and_changed_with_areas_and_days(dispatcher) -> No
     ],
 )
 def test_bad_technicians_are_refused_naming_the_field(dispatcher, change, field) -> None:
-    values = {
+    values: dict[str, Any] = {
         "technician_id": None,
         "name": "Sam",
         "phone": "",
