@@ -15,6 +15,7 @@ from ninja.operation import Operation
 from ninja.security import django_auth
 
 from dropline.api import errors
+from dropline.api.appointments import routes as appointments
 from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
@@ -96,6 +97,7 @@ api.add_router("", connection_check.router)
 api.add_router("", equipment.router)
 api.add_router("", outages.router)
 api.add_router("", speed_tests.router)
+api.add_router("", appointments.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

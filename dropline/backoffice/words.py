@@ -91,6 +91,14 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "equipment.restarted": _("Restarted a device"),
     "equipment.wifi_changed": _("Changed a device's Wi-Fi"),
     "equipment.linked": _("Linked a device to device management"),
+    "appointment.booked": _("Booked a technician visit"),
+    "appointment.rescheduled": _("Rescheduled a technician visit"),
+    "appointment.canceled": _("Canceled a technician visit"),
+    "appointment.assigned": _("Assigned a technician visit"),
+    "appointment.on_the_way": _("Marked a technician on the way"),
+    "appointment.arrived": _("Marked a technician arrived"),
+    "appointment.completed": _("Marked a technician visit completed"),
+    "appointment.missed": _("Marked a technician visit missed"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {
@@ -136,6 +144,11 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "usage_100": _("Usage alert: all of the data allowance used"),
     "usage_block": _("Usage alert: another block of extra data"),
     "usage_projected": _("Usage alert: on pace to go over"),
+    "appointment.booked": _("Technician visit booked"),
+    "appointment.rescheduled": _("Technician visit moved"),
+    "appointment.canceled": _("Technician visit canceled"),
+    "appointment.on_the_way": _("Technician on the way"),
+    "appointment.reminder": _("Technician visit reminder"),
 }
 
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from dropline.field.models import VisitWindow
 from dropline.field.windows import provider_zone
+
+
+class Timed(Protocol):
+    """A window or an offer of one."""
+
+    @property
+    def starts_at(self) -> dt.datetime: ...
+    @property
+    def ends_at(self) -> dt.datetime: ...
 
 
 def time_label(moment: dt.datetime) -> str:
@@ -22,7 +31,7 @@ def day_label(moment: dt.datetime) -> str:
     return formats.date_format(moment.astimezone(provider_zone()), pgettext("visit day", "l, F j"))
 
 
-def window_label(window: VisitWindow) -> str:
+def window_label(window: Timed) -> str:
     """``Tuesday, March 3, between 8 a.m. and 10 a.m.``"""
     return _("%(day)s, between %(start)s and %(end)s") % {
         "day": day_label(window.starts_at),

@@ -11,9 +11,9 @@ from django.test import override_settings
 from dropline.core import clock
 from dropline.field import booking, queries
 from dropline.field.errors import AppointmentError
-from dropline.field.models import AppointmentEvent, AppointmentStatus, VisitWindow
+from dropline.field.models import Appointment, AppointmentEvent, AppointmentStatus, VisitWindow
 from dropline.notifications.models import Message
-from tests.support.notifications import make_person
+from tests.support.notifications import Person, make_person
 from tests.support.visits import household, local, window_at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("chicago")]
@@ -30,14 +30,10 @@ def monday(hour: int = 9, minute: int = 0) -> dt.datetime:
     return local(2026, 3, 2, hour, minute)
 
 
-def book_at(person, starts_at: dt.datetime, **extra: object):  # type: ignore[no-untyped-def]
+def book_at(person: Person, starts_at: dt.datetime, *, reason: str = "repair") -> Appointment:
     window = window_at(person, starts_at)
     return booking.book(
-        account=person.account,
-        person=person.user,
-        window_id=window.pk,
-        reason=str(extra.pop("reason", "repair")),
-        **extra,
+        account=person.account, person=person.user, window_id=window.pk, reason=reason
     )
 
 

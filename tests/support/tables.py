@@ -10,6 +10,7 @@ table through its parent), on SQLite as tuples through ``executemany``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -112,7 +113,16 @@ def write_rows(table: str, columns: Sequence[str], rows: Rows) -> None:
                 copy.write(b"\n".join(rows) + b"\n")
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+            cursor.executemany(
+                f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",
+                [tuple(_sqlite_value(v) for v in row) for row in rows],
+            )
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A time of day read back as ``datetime.time`` has no SQLite adapter: written as
+    Django stores it, in ISO format."""
+    return value.isoformat() if isinstance(value, dt.time) else value
 
 
 def in_dependency_order(tables: Sequence[str]) -> list[str]:

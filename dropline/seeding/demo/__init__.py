@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from dropline.seeding.demo import (
+    appointments,
     availability,
     billing,
     catalogue,
@@ -42,6 +43,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("equipment under device management", equipment.load),
     ("speed tests", speed_tests.load),
     ("outages and maintenance", outages.load),
+    ("technician visits", appointments.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

@@ -1,0 +1,94 @@
+"""Input and output of technician visits (``dropline.api.appointments.routes``). Times
+are ISO 8601 in UTC; labels are in the caller's language and the provider's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from dropline.api.schemas import AccountQuery, AccountRefOut
+
+REASONS = "`repair`, `installation` or `equipment_swap`"
+
+
+class AppointmentsQuery(AccountQuery):
+    pass
+
+
+class WindowsQuery(AccountQuery):
+    reason: str = Field(max_length=20, description=f"What the visit is for: {REASONS}.")
+
+
+class WindowOut(Schema):
+    id: int = Field(description="Book it with `POST /appointments` `window_id`.")
+    starts_at: dt.datetime = Field(description="The technician arrives from...")
+    ends_at: dt.datetime = Field(description="...until.")
+    open_places: int
+    label: str = Field(description="The window in words.")
+
+
+class WindowsOut(Schema):
+    account: AccountRefOut
+    reason: str
+    windows: list[WindowOut]
+
+
+class BookIn(Schema):
+    window_id: int
+    reason: str = Field(max_length=20, description=f"{REASONS}.")
+    details: str = Field("", max_length=2000, description="What is wrong, in a few words.")
+
+
+class RescheduleIn(Schema):
+    window_id: int = Field(description="The new window, from `GET /appointments/windows`.")
+
+
+class StepOut(Schema):
+    status: str
+    label: str
+    done: bool
+
+
+class TrackingOut(Schema):
+    status: str = Field(
+        description="`scheduled`, `on_the_way`, `arrived`, `completed`, `missed` or `canceled`."
+    )
+    status_label: str
+    eta: str | None = Field(description="Expected arrival (ISO 8601) while on the way.")
+    eta_label: str
+    technician: str = Field(description="The technician's first name, once assigned.")
+    window_label: str
+    updated_at: str
+    steps: list[StepOut]
+
+
+class AppointmentOut(Schema):
+    id: int
+    number: str
+    reason: str
+    reason_label: str
+    details: str
+    status: str
+    window: WindowOut
+    address: str
+    can_change: bool = Field(description="Whether it may still be rescheduled or canceled.")
+    ics_sequence: int
+    created_at: dt.datetime
+    canceled_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    tracking: TrackingOut
+
+
+class AppointmentsOut(Schema):
+    account: AccountRefOut
+    appointments: list[AppointmentOut]
+
+
+class RefusedOut(Schema):
+    detail: str
+    code: str = Field(description="`full`, `closed`, `past_cutoff`, `already_booked` or `invalid`.")
+    field: str = Field(description="The input at fault, when there is one.")
+    alternatives: list[WindowOut] = Field(
+        description="The nearest open windows to book instead (when full, closed or too soon)."
+    )
