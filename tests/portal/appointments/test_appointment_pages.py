@@ -69,6 +69,16 @@ def test_the_list_shows_the_next_visit_first_with_its_status_then_past_ones(clie
     assert html.index(f"/appointments/{sooner.pk}/") < html.index(f"/appointments/{earlier.pk}/")
 
 
+def test_the_overview_shows_the_next_visit_only_while_there_is_one(client, ann) -> None:
+    assert "Your next technician visit" not in words(client.get("/"))
+    visit = book_visit(ann, _window(ann, 8))
+    page = client.get("/")
+    assert "Your next technician visit" in words(page)
+    assert f'href="/appointments/{visit.pk}/"' in page.content.decode()
+    client.post(f"/appointments/{visit.pk}/cancel/")
+    assert "Your next technician visit" not in words(client.get("/"))
+
+
 def test_the_booking_page_groups_open_windows_by_day_with_arrival_times(client, ann) -> None:
     response = client.get("/appointments/book/")
     assert response.status_code == 200
