@@ -122,7 +122,8 @@ def assign_view(request: HttpRequest, appointment_id: int) -> HttpResponse:
                 by=signed_in_user(request),
             )
         except AppointmentError as error:
-            _refused(form, error)
+            field = "technician" if error.field == "technician_id" else None
+            form.add_error(field, error.message)
         else:
             flash.success(
                 request,

@@ -174,6 +174,7 @@ def book(request: HttpRequest) -> HttpResponse:
             "alternatives": bool(alternatives),
             "days": _by_day(offers),
             "chosen": str(form["window_id"].value() or ""),
+            "open_visit": queries.upcoming_appointment(account=account),
         },
         status=status,
     )

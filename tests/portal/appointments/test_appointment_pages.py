@@ -128,6 +128,14 @@ def test_booking_a_window_shows_the_visit(client, ann) -> None:
     assert f"/appointments/{appointment.pk}/visit.ics" in page.content.decode()
 
 
+def test_with_a_visit_booked_the_booking_page_points_to_it(client, ann) -> None:
+    visit = book_visit(ann, _window(ann, 8))
+    response = client.get("/appointments/book/")
+    assert "You already have a visit booked." in words(response)
+    assert f'href="/appointments/{visit.pk}/"' in response.content.decode()
+    assert 'name="window_id"' not in response.content.decode()
+
+
 def test_without_a_window_nothing_is_booked_and_the_field_says_so(client, ann) -> None:
     response = client.post("/appointments/book/", {"reason": "repair"})
     assert response.status_code == 400
