@@ -161,3 +161,76 @@ def test_dispatch_pages_fit_a_phone_and_pass_axe(page: Page, demo_site: DemoSite
         page.goto(demo_site.at(path))
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
         _checked(page)
+
+
+def _in_spanish(page: Page) -> None:
+    if page.locator("html").get_attribute("lang") != "es":
+        with page.expect_navigation():
+            page.locator("button[name=language][value=es]").click()
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
+def _no_problems_in_spanish(page: Page, demo_site: DemoSite, paths: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    from tests.e2e.checks import page_problems
+
+    found = {}
+    for path in paths:
+        response = page.goto(demo_site.at(path))
+        assert response is not None, path
+        assert response.ok, f"{path}: HTTP {response.status}"
+        problems = page_problems(page, urlsplit(page.url).path, spanish=True)
+        if problems:
+            found[path] = problems
+    assert not found, found
+
+
+def test_the_visit_pages_in_spanish(customer_page: Page, demo_site: DemoSite) -> None:
+    from dropline.field.models import OPEN_APPOINTMENT_STATUSES, Appointment
+
+    _open_windows_for_demo()
+    page = customer_page
+    page.set_viewport_size(MOBILE)
+    page.goto(demo_site.at("/appointments/book/"))
+    _choose_first_window(page)
+    page.get_by_role("button", name="Book the visit").click()
+    visit = Appointment.objects.get(status__in=OPEN_APPOINTMENT_STATUSES)
+    _in_spanish(page)
+    _no_problems_in_spanish(
+        page,
+        demo_site,
+        [
+            "/",
+            "/appointments/",
+            "/appointments/book/",
+            f"/appointments/{visit.pk}/",
+            f"/appointments/{visit.pk}/reschedule/",
+            f"/appointments/{visit.pk}/cancel/",
+        ],
+    )
+
+
+def test_the_dispatch_pages_in_spanish(page: Page, demo_site: DemoSite) -> None:
+    from dropline.field.models import Appointment, CapacityTemplate, Technician
+
+    _open_windows_for_demo()
+    sign_in_staff(page, demo_site.at(STAFF_LOGIN_PATH), *DEMO_ADMIN)
+    page.set_viewport_size(MOBILE)
+    _in_spanish(page)
+    paths = [
+        "/backoffice/dispatch/",
+        "/backoffice/dispatch/technicians/",
+        "/backoffice/dispatch/technicians/new/",
+        "/backoffice/dispatch/capacity/",
+        "/backoffice/dispatch/exceptions/",
+        f"/backoffice/dispatch/capacity/{CapacityTemplate.objects.order_by('pk')[0].pk}/",
+    ]
+    visit = Appointment.objects.order_by("-pk").first()
+    if visit is not None:
+        paths.append(f"/backoffice/dispatch/visits/{visit.pk}/")
+        paths.append(f"/backoffice/dispatch/?day={visit.window.date.isoformat()}")
+    technician = Technician.objects.order_by("pk").first()
+    if technician is not None:
+        paths.append(f"/backoffice/dispatch/technicians/{technician.pk}/")
+    _no_problems_in_spanish(page, demo_site, paths)
