@@ -45,7 +45,9 @@ def _uid() -> str:
 
 
 def _lock_account(account: CustomerAccount) -> None:
-    CustomerAccount.objects.select_for_update().filter(pk=account.pk).exists()
+    """Hold the account's row: one booking, reschedule or cancellation of its visits at a
+    time, so two tabs cannot both book."""
+    list(CustomerAccount.objects.select_for_update().filter(pk=account.pk).values_list("pk"))
 
 
 def _locked_windows(ids: list[int]) -> dict[int, VisitWindow]:
@@ -55,7 +57,7 @@ def _locked_windows(ids: list[int]) -> dict[int, VisitWindow]:
 
 def _locked_appointment(account: CustomerAccount, appointment_id: int) -> Appointment:
     found = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .filter(pk=appointment_id, account=account)
         .select_related("address", "account")
         .first()

@@ -36,7 +36,7 @@ ETA_SLACK = dt.timedelta(minutes=10)
 
 def _locked(appointment_id: int) -> Appointment:
     found = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .filter(pk=appointment_id)
         .select_related("window", "account", "address", "technician")
         .first()

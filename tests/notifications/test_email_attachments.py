@@ -28,7 +28,7 @@ NOW = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
 def _calendar_part(parsed: EmailMessage) -> EmailMessage:
     parts = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
     assert len(parts) == 1
-    return parts[0]  # type: ignore[return-value]
+    return parts[0]
 
 
 def test_the_confirmation_email_carries_the_invitation(smtp_server: SmtpServer) -> None:

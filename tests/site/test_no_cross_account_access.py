@@ -63,6 +63,8 @@ from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
+from tests.support.visits import NEDS_VISIT_DETAILS, sweep_appointment
+from tests.support.visits import sweep_rows as visits_sweep_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +203,7 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id",
     "equipment_id+action_id",
     "equipment_id+restart_id",
+    "appointment_id",
 )
 
 
@@ -347,6 +350,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "outage_id": [outage.pk],
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
+        # A technician visit: its page, reschedule, cancel and invitation (API).
+        "appointment_id": [sweep_appointment(customer.account, customer.user).pk],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -391,6 +396,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             '"latency_ms": 4321',
             "Ned&#x27;s side is down",
             "Ned's side is down",
+            NEDS_VISIT_DETAILS,
         ],
     )
 
@@ -430,6 +436,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
+        **visits_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}

@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from dropline.customers.models import ServiceArea
-from dropline.field.models import CapacityTemplate, Technician, VisitWindow
+from dropline.accounts.models import User
+from dropline.core import clock
+from dropline.customers.models import CustomerAccount, ServiceArea
+from dropline.field import booking
+from dropline.field.models import Appointment, CapacityTemplate, Technician, VisitWindow
 from dropline.field.windows import open_windows
 from tests.support.notifications import Person, area, make_person
 
@@ -79,3 +82,43 @@ def technician(name: str = "Rosa Alvarez", *, area_code: str = "north") -> Techn
     tech = Technician.objects.create(name=name, workdays="012345")
     tech.areas.add(area(area_code))
     return tech
+
+
+NEDS_VISIT_DETAILS = "Private visit note: the dog is called Biscuit"
+
+
+def sweep_appointment(account: CustomerAccount, user: User) -> Appointment:
+    """A visit booked now for the cross-account sweep, in the account's own area (every
+    day has windows there), with details nobody else may see."""
+    the_area = account.service_address.service_area
+    if not CapacityTemplate.objects.filter(area=the_area).exists():
+        add_templates(the_area, weekdays=tuple(range(7)))
+    open_windows(area_ids=[the_area.pk])
+    window = (
+        VisitWindow.objects.filter(area=the_area, starts_at__gt=clock.now() + dt.timedelta(days=1))
+        .order_by("starts_at")
+        .first()
+    )
+    assert window is not None
+    return booking.book(
+        account=account,
+        person=user,
+        window_id=window.pk,
+        reason="repair",
+        details=NEDS_VISIT_DETAILS,
+    )
+
+
+def sweep_rows(account: CustomerAccount) -> dict[str, list[dict[str, object]]]:
+    """Everything of an account's visits a request could change (and their windows'
+    places)."""
+    visits = Appointment.objects.filter(account=account).order_by("pk")
+    return {
+        "appointments": [dict(row) for row in visits.values()],
+        "visit_windows": [
+            dict(row)
+            for row in VisitWindow.objects.filter(appointments__account=account)
+            .order_by("pk")
+            .values("pk", "capacity", "booked")
+        ],
+    }

@@ -17,7 +17,9 @@ class AppointmentsQuery(AccountQuery):
 
 
 class WindowsQuery(AccountQuery):
-    reason: str = Field(max_length=20, description=f"What the visit is for: {REASONS}.")
+    reason: str = Field(
+        "", max_length=20, description=f"What the visit is for: {REASONS} (400 without one)."
+    )
 
 
 class WindowOut(Schema):

@@ -66,8 +66,11 @@ def test_windows_start_after_the_cut_off_with_ids_and_places(app: Client) -> Non
 
 def test_windows_need_a_known_reason(app: Client) -> None:
     missing = app.get(f"{API}/windows")
-    assert missing.status_code == 422
+    assert missing.status_code == 400
     assert missing.json()["errors"][0]["field"] == "reason"
+    too_long = app.get(f"{API}/windows", {"reason": "x" * 30})
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"][0]["field"] == "reason"
     bad = app.get(f"{API}/windows", {"reason": "haircut"})
     assert bad.status_code == 400
     assert bad.json()["errors"] == [{"field": "reason", "reason": bad.json()["detail"]}]
