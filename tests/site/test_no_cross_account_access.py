@@ -38,7 +38,6 @@ from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import AccountMember, InvitationCode, MemberRole, ServiceArea
 from dropline.customers.onboarding import add_member
-from dropline.field.models import Appointment
 from dropline.network.models import OutageWatch, SpeedTest
 from dropline.network.outages.watching import watch
 from dropline.network.speed_tests import record_speed_test
@@ -52,7 +51,6 @@ from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from dropline.subscriptions.suspension import suspend_services
 from tests.support.billing import bill_months
-from tests.support.dispatch import dispatch_samples
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.equipment import sweep_objects as equipment_sweep_objects
 from tests.support.equipment import sweep_rows as equipment_sweep_rows
@@ -317,8 +315,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
-    # A technician visit in Ned's area: its page, tracking, calendar file, reschedule, cancel.
-    visit_id = dispatch_samples(customer).appointment_id
+    # A technician visit in Ned's area: its page, tracking, calendar file, reschedule,
+    # cancel (web, by its pk) and API (by its appointment_id).
+    visit_id = sweep_appointment(customer.account, customer.user).pk
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -351,7 +350,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
         # A technician visit: its page, reschedule, cancel and invitation (API).
-        "appointment_id": [sweep_appointment(customer.account, customer.user).pk],
+        "appointment_id": [visit_id],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -429,7 +428,6 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "services": rows(Subscription, account=account),
         "add_ons": rows(SubscriptionAddOn, subscription__account=account),
         "orders": rows(Order, account=account),
-        "appointments": rows(Appointment, account=account),
         "disputes": rows(Dispute, account=account),
         "outage_watches": rows(OutageWatch, user=user),
         "dispute_messages": rows(DisputeMessage, dispute__account=account),
