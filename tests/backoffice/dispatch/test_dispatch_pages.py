@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from dropline.accounts.roles import CUSTOMER_CARE, FIELD_DISPATCH
+from dropline.backoffice.words import AUDIT_ACTIONS
 from dropline.core import clock
 from dropline.core.models import AuditEvent
 from dropline.field import queries
@@ -145,7 +146,8 @@ def test_a_template_change_reopens_the_windows_customers_can_book(dispatch_clien
     assert (window.capacity, window.booked) == (4, 2)
     offered = {o.id for o in queries.bookable_windows(account=ann.account, reason="repair")}
     assert window.pk in offered
-    assert AuditEvent.objects.filter(action="field.template_changed").exists()
+    event = AuditEvent.objects.get(action="field.template_changed")
+    assert str(AUDIT_ACTIONS[event.action]) == "Changed a weekly visit window"
 
 
 def test_a_storm_lowers_capacity_without_dropping_booked_visits(dispatch_client, ann) -> None:
