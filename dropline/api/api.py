@@ -39,6 +39,7 @@ from dropline.api.security import routes as security
 from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
 from dropline.api.speed_tests import routes as speed_tests
+from dropline.api.tickets import routes as tickets
 from dropline.api.usage import routes as usage
 from dropline.api.webhooks import routes as webhooks
 
@@ -97,6 +98,7 @@ api.add_router("", connection_check.router)
 api.add_router("", equipment.router)
 api.add_router("", outages.router)
 api.add_router("", speed_tests.router)
+api.add_router("", tickets.router)
 api.add_router("", appointments.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)

@@ -207,6 +207,26 @@ SECTIONS: list[Section] = [
             "dispatch_exception_remove",
         ),
     ),
+    Section(
+        _("Tickets"),
+        "backoffice:tickets",
+        ("helpdesk.view_ticket",),
+        (
+            "tickets",
+            "ticket",
+            "ticket_reply",
+            "ticket_note",
+            "ticket_assign",
+            "ticket_merge",
+            "ticket_escalate",
+            "ticket_close",
+            "saved_replies",
+            "saved_reply_new",
+            "saved_reply_edit",
+            "service_levels",
+            "service_level_save",
+        ),
+    ),
     # The Django admin: administrators, and the role that keeps the equipment records
     # there (the catalogue is read only there: it is kept on the catalog pages).
     Section(

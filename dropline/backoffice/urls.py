@@ -17,6 +17,7 @@ from dropline.backoffice.payments.urls import urlpatterns as payments
 from dropline.backoffice.prices.urls import urlpatterns as prices
 from dropline.backoffice.security_events.urls import urlpatterns as security_events
 from dropline.backoffice.sign_in.urls import urlpatterns as sign_in
+from dropline.backoffice.tickets.urls import urlpatterns as tickets
 from dropline.backoffice.usage.urls import urlpatterns as usage
 from dropline.backoffice.usage_ops.urls import urlpatterns as usage_ops
 
@@ -42,4 +43,5 @@ urlpatterns = [
     *outages,
     *equipment,
     *dispatch,
+    *tickets,
 ]

@@ -45,7 +45,7 @@ class Technician(models.Model):
         related_name="technician",
         verbose_name=_("staff sign-in"),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
     areas = models.ManyToManyField(ServiceArea, related_name="technicians", verbose_name=_("areas"))
     # Weekdays worked, as digits 0 (Monday) to 6 (Sunday): "01234" is Monday to Friday.
     workdays = models.CharField(_("working days"), max_length=7, default="01234")

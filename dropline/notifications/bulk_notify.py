@@ -40,6 +40,8 @@ from dropline.notifications.models import (
 from dropline.notifications.outbox import enqueue_delivery, message_fields
 from dropline.notifications.rendering import Rendered, Stamp, render, slot
 
+NO_ATTACHMENTS = "[]"  # JSON text, as COPY and SQLite take it
+
 COLUMNS = (
     "idempotency_key",
     "user_id",
@@ -53,6 +55,7 @@ COLUMNS = (
     "subject",
     "body_text",
     "body_html",
+    "attachments",
     "link",
     "status",
     "attempts",
@@ -190,6 +193,9 @@ def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
                     provider_reference="",
                     last_error="",
                     read_at=None,
+                    # Every column is written: a raw insert leaves no model default behind
+                    # (and SQLite's INSERT OR IGNORE would drop a row missing a NOT NULL one).
+                    attachments=NO_ATTACHMENTS,
                 )
                 rows.append(tuple(fields[column] for column in COLUMNS))
     if not rows:

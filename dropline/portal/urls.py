@@ -46,5 +46,8 @@ urlpatterns = [
     path("status/", include("dropline.portal.status.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
     path("appointments/", include("dropline.portal.appointments.urls")),
+    # The guided troubleshooter, before the help centre's /support/.
+    path("support/troubleshoot/", include("dropline.portal.troubleshooter.urls")),
+    path("support/tickets/", include("dropline.portal.tickets.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -39,6 +39,7 @@ def _nav(html: str) -> list[str]:
                 "Security events",
                 "Usage",
                 "Equipment",
+                "Tickets",
             ],
         ),
         (
@@ -55,11 +56,20 @@ def _nav(html: str) -> list[str]:
                 "Gateway events",
                 "Usage",
                 "Equipment",
+                "Tickets",
             ],
         ),
         (
             roles.FIELD_DISPATCH,
-            ["Customers", "Announcements", "Outages", "Message templates", "Equipment", "Records"],
+            [
+                "Customers",
+                "Announcements",
+                "Outages",
+                "Message templates",
+                "Equipment",
+                "Tickets",
+                "Records",
+            ],
         ),
         (
             roles.ADMINISTRATOR,
@@ -82,6 +92,7 @@ def _nav(html: str) -> list[str]:
                 "Catalog",
                 "Usage",
                 "Equipment",
+                "Tickets",
                 "Records",
             ],
         ),

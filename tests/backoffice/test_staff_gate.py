@@ -30,6 +30,8 @@ from dropline.catalog.models import Channel, Plan, Promotion, ScheduledPrice
 from dropline.core import clock
 from dropline.customers.invitations import issue_printed_code
 from dropline.customers.models import MemberRole
+from dropline.helpdesk.models import SavedReply
+from dropline.helpdesk.tickets.opening import open_ticket
 from dropline.network.models import Equipment
 from dropline.notifications.models import Announcement, Message, MessageStatus, SimulatedSms
 from dropline.payments.disputes.opening import open_dispute
@@ -77,6 +79,9 @@ class Samples:
     technician_id: int
     template_id: int
     exception_id: int
+    ticket_id: int
+    file_id: int  # a ticket's attachment
+    saved_reply_id: int
 
 
 @pytest.fixture
@@ -132,6 +137,14 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         actor=customer.user,
     )
     service = customer.account.subscriptions.order_by("pk")[0]
+    ticket = open_ticket(
+        account=customer.account,
+        person=customer.user,
+        category="internet",
+        subject="Gated ticket",
+        description="Gated ticket",
+        files=[a_pdf()],
+    )
     ingest_usage(service, 10**9, now)
     visit = dispatch_samples(customer)
     return Samples(
@@ -168,6 +181,11 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         technician_id=visit.technician_id,
         template_id=visit.template_id,
         exception_id=visit.exception_id,
+        ticket_id=ticket.pk,
+        file_id=ticket.attachments.get().pk,
+        saved_reply_id=SavedReply.objects.create(
+            title="Gated reply", language="en", body="Hello", updated_at=now
+        ).pk,
     )
 
 
@@ -195,6 +213,9 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "technician_id": samples.technician_id,
         "template_id": samples.template_id,
         "exception_id": samples.exception_id,
+        "ticket_id": samples.ticket_id,
+        "file_id": samples.file_id,
+        "saved_reply_id": samples.saved_reply_id,
     }
     pk_by_name = {
         "message": samples.message_pk,
@@ -262,6 +283,14 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "dispatch_template_remove",
             "dispatch_exception_add",
             "dispatch_exception_remove",
+            "ticket_reply",
+            "ticket_note",
+            "ticket_assign",
+            "ticket_merge",
+            "ticket_escalate",
+            "ticket_close",
+            "saved_reply_retire",
+            "service_level_save",
         }
         found.append((url, "post" if post_only else "get"))
     return found

@@ -15,7 +15,7 @@ from dropline.billing.notifying import notify_bills_ready
 from dropline.core import clock
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
-from dropline.notifications.bulk_notify import Notice, notify_many
+from dropline.notifications.bulk_notify import COLUMNS, Notice, notify_many
 from dropline.notifications.models import Message, MessageStatus, Preference
 from dropline.notifications.rendering import Rendered, fill, slot
 from tests.support.bill_runs import billable_accounts
@@ -163,3 +163,10 @@ def test_a_corrected_bill_is_announced_and_the_void_one_is_not_announced_again()
         )
     )
     assert subjects == sorted([f"invoice:{invoice.pk}", f"invoice:{replacement.pk}"])
+
+
+def test_the_bulk_path_writes_every_column_of_a_message():
+    # A raw insert leaves no model default behind: a column it forgot would be NULL, and
+    # SQLite's INSERT OR IGNORE would then drop every row without a word.
+    written = {field.column for field in Message._meta.concrete_fields if not field.primary_key}
+    assert written == set(COLUMNS)

@@ -61,6 +61,10 @@ from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
+from tests.support.tickets import sweep_objects as tickets_sweep_objects
+from tests.support.tickets import sweep_rows as tickets_sweep_rows
+from tests.support.troubleshooting import sweep_ids as troubleshooting_sweep_ids
+from tests.support.troubleshooting import sweep_rows as troubleshooting_sweep_rows
 from tests.support.visits import NEDS_VISIT_DETAILS, sweep_appointment
 from tests.support.visits import sweep_rows as visits_sweep_rows
 
@@ -201,6 +205,8 @@ OTHER_CUSTOMERS_IDS = (
     "equipment_id",
     "equipment_id+action_id",
     "equipment_id+restart_id",
+    "ticket_id",
+    "ticket_id+attachment_id",
     "appointment_id",
 )
 
@@ -318,6 +324,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     # A technician visit in Ned's area: its page, tracking, calendar file, reschedule,
     # cancel (web, by its pk) and API (by its appointment_id).
     visit_id = sweep_appointment(customer.account, customer.user).pk
+    ticket_ids, ticket_compound = tickets_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -329,9 +336,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             AccountMember.objects.get(account=customer.account, role=MemberRole.HOLDER).pk,
         ],
         "session_id": [session.pk],
-        # allauth's passkey pages (edit, remove) take the authenticator's pk, a visit's
-        # pages the appointment's.
-        "pk": [objects["webauthn"].pk, visit_id],
+        # allauth's passkey pages (edit, remove) take the authenticator's pk; the
+        # troubleshooter's run page a troubleshooting run's; a visit's pages the visit's.
+        "pk": [objects["webauthn"].pk, *troubleshooting_sweep_ids(customer)["pk"], visit_id],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
         # A service: its compare and add-on pages.
@@ -349,6 +356,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "outage_id": [outage.pk],
         # A managed gateway: its page, restart, Wi-Fi (web and API).
         **equipment_ids,
+        # A support request of his with a file: its page, reply, close, rate (web and API).
+        **ticket_ids,
         # A technician visit: its page, reschedule, cancel and invitation (API).
         "appointment_id": [visit_id],
     }
@@ -373,6 +382,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         ),
         # A restart of his gateway: its progress page and status (web and API).
         **equipment_compound,
+        # A file of his support request (web and API).
+        **ticket_compound,
     }
     return Others(
         customer=customer,
@@ -395,6 +406,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
             '"latency_ms": 4321',
             "Ned&#x27;s side is down",
             "Ned's side is down",
+            "Ned's private request",
+            "Ned&#x27;s private request",
+            "ned-ticket.pdf",
             NEDS_VISIT_DETAILS,
         ],
     )
@@ -434,6 +448,8 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         "speed_tests": rows(SpeedTest, account=account),
         **payments_sweep_rows(account),
         **equipment_sweep_rows(account),
+        **troubleshooting_sweep_rows(account),
+        **tickets_sweep_rows(account),
         **visits_sweep_rows(account),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from dropline.api.connection_check.schemas import (
+    BookingHintOut,
     ConnectionCheckOut,
     ConnectionCheckQuery,
     FindingOut,
@@ -22,9 +23,12 @@ from dropline.api.connection_check.schemas import (
 )
 from dropline.api.membership import membership_asked
 from dropline.api.schemas import AccountRefOut, ErrorOut
+from dropline.field.models import VisitReason
 from dropline.network.diagnosis.checking import TooManyChecksError, check_connection
+from dropline.network.diagnosis.diagnose import NextStep
 
 router = Router(tags=["connection check"])
+REPAIR = VisitReason.REPAIR.value
 
 
 def _language() -> str:
@@ -51,6 +55,7 @@ def check(
         detail = _("You have checked several times in the last few minutes. Try again later.")
         return Status(429, TooManyChecksOut(detail=detail, retry_after=exc.seconds))
     answer, words = result.answer, result.words
+    visit = answer.next_step == NextStep.BOOK_VISIT
     return ConnectionCheckOut(
         account=AccountRefOut(number=account.number, name=account.name, role=membership.role),
         verdict=answer.verdict.value,
@@ -62,6 +67,8 @@ def check(
         eta=answer.eta,
         reason=answer.reason.value if answer.reason else None,
         reason_text=words.reason,
+        visit_reason=REPAIR if visit else None,
+        booking=BookingHintOut(reason=REPAIR, details=words.reason) if visit else None,
         findings=[
             FindingOut(
                 code=finding.code.value,

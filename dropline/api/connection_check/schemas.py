@@ -23,6 +23,14 @@ class FindingOut(Schema):
     at: dt.datetime | None = None
 
 
+class BookingHintOut(Schema):
+    reason: str = Field(
+        description="The visit's reason as `GET /appointments/windows?reason=` and "
+        "`POST /appointments` take it: `repair`."
+    )
+    details: str = Field(description="What the check found, in words, for the visit's details.")
+
+
 class ConnectionCheckOut(Schema):
     account: AccountRefOut
     verdict: str = Field(
@@ -47,6 +55,12 @@ class ConnectionCheckOut(Schema):
         "`restarts_not_helping`.",
     )
     reason_text: str = ""
+    visit_reason: str | None = Field(
+        None, description="For `book_visit`: the visit reason to book with, `repair`."
+    )
+    booking: BookingHintOut | None = Field(
+        None, description="For `book_visit`: what to book the visit with."
+    )
     findings: list[FindingOut]
 
 

@@ -22,6 +22,7 @@ from dropline.customers.models import CustomerAccount
 from dropline.customers.notes import NoteError, add_note
 from dropline.customers.numbering import normalize_account_number
 from dropline.customers.queries import notes_for
+from dropline.helpdesk.tickets.queries import account_tickets
 from dropline.orders.queries import orders_for
 from dropline.overview.summary import account_overview
 from dropline.payments.disputes.queries import account_disputes
@@ -30,6 +31,8 @@ from dropline.payments.disputes.queries import account_disputes
 HUB_ORDERS = 10
 # The latest disputes shown on the hub.
 HUB_DISPUTES = 10
+# The latest tickets shown on the hub.
+HUB_TICKETS = 10
 
 
 def _account(number: str) -> CustomerAccount:
@@ -73,6 +76,11 @@ def _hub(
             "disputes": (
                 account_disputes(account=account, limit=HUB_DISPUTES)
                 if user.has_perm("payments.view_dispute")
+                else []
+            ),
+            "tickets": (
+                account_tickets(account=account, limit=HUB_TICKETS)
+                if user.has_perm("helpdesk.view_ticket")
                 else []
             ),
             **account_summary_context(account, user=user),

@@ -18,6 +18,7 @@ from dropline.accounts.models import User
 from dropline.billing import search as billing_search
 from dropline.billing.models import BillRunStatus
 from dropline.core import clock
+from dropline.helpdesk.tickets import queries as ticket_queries
 from dropline.notifications import queries as notification_queries
 from dropline.notifications.models import MessageStatus
 from dropline.payments import collections
@@ -156,6 +157,18 @@ TILES: list[Tile] = [
         ),
         link=lambda: f"{reverse('backoffice:usage_status')}#rejections",
         link_label=_("See the ingest status"),
+    ),
+    Tile(
+        name="tickets_overdue",
+        permission="helpdesk.view_ticket",
+        count=ticket_queries.overdue_count,
+        describe=lambda n: ngettext(
+            "ticket waiting for us past its answer time",
+            "tickets waiting for us past their answer time",
+            n,
+        ),
+        link=lambda: f"{reverse('backoffice:tickets')}?{urlencode({'overdue': 'on'})}",
+        link_label=_("See overdue tickets"),
     ),
 ]
 

@@ -214,7 +214,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone number")),
                 (
                     "workdays",
                     models.CharField(default="01234", max_length=7, verbose_name="working days"),

@@ -4,7 +4,7 @@ about the account's connection and answers with the next step.
 Thin: ``network.diagnosis.checking.check_connection`` limits, gathers, decides and puts
 the answer in words; this view picks the link or button for the next step (the
 equipment's restart confirmation, "tell me when it's fixed" unless asked already, the
-pay page).
+pay page, the booking page with the visit's reason filled in).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dropline.network.diagnosis.checking import TooManyChecksError, check_connec
 from dropline.network.diagnosis.diagnose import Answer, NextStep
 from dropline.network.outages.queries import watched_ids
 from dropline.portal.common import current_membership
+from dropline.portal.troubleshooter.links import booking_url
 
 NO_ACCOUNT = "portal/no_account.html"
 INDEX = "portal/connection_check/index.html"
@@ -31,10 +32,14 @@ def _language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _links(answer: Answer) -> dict[str, str]:
+def _links(answer: Answer, reason: str = "") -> dict[str, str]:
     """Where the next step leads, and what to try when all is well."""
     step = answer.next_step
-    links = {"speed_test": reverse("speed_test:index"), "equipment": reverse("equipment:index")}
+    links = {
+        "speed_test": reverse("speed_test:index"),
+        "equipment": reverse("equipment:index"),
+        "troubleshooter": reverse("troubleshooter:index"),
+    }
     if step == NextStep.RESTART and answer.equipment_id is not None:
         links["restart"] = reverse("equipment:restart", args=[answer.equipment_id])
     if step == NextStep.WAIT and answer.outage_id is not None:
@@ -42,6 +47,8 @@ def _links(answer: Answer) -> dict[str, str]:
         links["watch"] = reverse("outages:watch", args=[answer.outage_id])
     if step == NextStep.PAY_BILL:
         links["pay"] = reverse("payments:pay")
+    if step == NextStep.BOOK_VISIT:
+        links["booking"] = booking_url(details=reason)
     return links
 
 
@@ -69,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "answer": answer,
             "words": result.words,
-            "links": _links(answer),
+            "links": _links(answer, result.words.reason),
             "watching": watching,
         },
     )

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dropline.accounts.requests import signed_in_user
+from dropline.customers.models import CustomerAccount
 from dropline.customers.queries import membership_for
+from dropline.helpdesk.troubleshooting.queries import open_run_for
 from dropline.network.models import ConnectionKind
 from dropline.network.speed_tests import (
     SpeedTestError,
@@ -40,6 +42,16 @@ FIGURES = ("latency_ms", "jitter_ms", "download_kbps", "upload_kbps", "streams")
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
+
+
+def _troubleshooting(request: HttpRequest, account: CustomerAccount) -> str:
+    """The troubleshooting run this test was asked for (``?run=``), to go back to once
+    it has run: only an open run of this account."""
+    run_id = request.GET.get("run", "")
+    if not run_id.isdigit():
+        return ""
+    run = open_run_for(account, int(run_id))
+    return reverse("troubleshooter:run", args=[run.pk]) if run is not None else ""
 
 
 @login_required
@@ -75,6 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "chart_desc": desc,
             "connections": ConnectionKind.choices,
             "seconds": budgets.PHASE_SECONDS,
+            "troubleshooter_url": _troubleshooting(request, account),
         },
     )
 

@@ -26,6 +26,7 @@ from dropline.seeding.demo import (
     prices,
     speed_tests,
     staff,
+    tickets,
     unclaimed,
 )
 
@@ -44,6 +45,7 @@ STEPS: list[tuple[str, Callable[[], int]]] = [
     ("speed tests", speed_tests.load),
     ("outages and maintenance", outages.load),
     ("technician visits", appointments.load),
+    ("support requests", tickets.load),
 ]
 
 DEMO_CUSTOMER = ("demo", "dropline-demo")

@@ -233,8 +233,10 @@
     })
       .then(json)
       .then(function (answer) {
+        // Back to this page (keeping its query, such as the troubleshooting run to
+        // return to), at the result.
         var page = answer.url.split("#")[0];
-        if (page === window.location.pathname + window.location.search) {
+        if (page === window.location.pathname) {
           window.location.hash = answer.url.split("#")[1] || "";
           window.location.reload();
         } else {

@@ -69,3 +69,27 @@ def test_the_limit_answers_429_with_retry_after_and_is_shared_with_the_web(app):
 
 def test_get_is_not_a_check(app):
     assert app.get("/api/v1/connection-check").status_code == 405
+
+
+def test_a_visit_says_the_reason_to_book_it_with(app, customer):
+    from dropline.network import restarting
+    from tests.support.equipment import NOON, at, later, managed_device
+
+    with at(NOON):
+        gateway = managed_device(customer, "gateway")
+        restarting.restart(equipment=gateway, user=customer.user)
+    with at(later(600)):
+        restarting.restart(equipment=gateway, user=customer.user)
+    with at(later(1200)):
+        body = app.post("/api/v1/connection-check").json()
+    assert body["next_step"] == "book_visit"
+    assert body["visit_reason"] == "repair"
+    assert body["booking"] == {
+        "reason": "repair",
+        "details": "Trouble continues after several restarts in a day",
+    }
+
+
+def test_no_visit_no_booking(app):
+    body = app.post("/api/v1/connection-check").json()
+    assert (body["visit_reason"], body["booking"]) == (None, None)

@@ -117,3 +117,20 @@ def test_a_restart_running_says_wait_and_never_offers_another(client, household)
         said = words(client.post("/connection-check/"))
     assert "Your gateway is restarting" in said
     assert "Restart it" not in said
+
+
+def test_a_visit_links_to_the_booking_page_with_the_reason_filled_in(client, household):
+    user = household.customer.user
+    with at(NOON):
+        restarting.restart(equipment=household.gateway, user=user)
+    with at(later(600)):
+        restarting.restart(equipment=household.gateway, user=user)
+    with at(later(1200)):
+        response = client.post("/connection-check/")
+    html = response.content.decode()
+    assert (
+        'href="/appointments/book/?reason=repair&amp;details=Trouble+continues+after+several+'
+        'restarts+in+a+day"' in html
+    )
+    assert "Book a visit" in words(response)
+    assert 'href="/support/troubleshoot/"' in html
