@@ -27,13 +27,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dropline.accounts.requests import signed_in_user
-from dropline.customers.models import AccountMember, CustomerAccount
+from dropline.customers.models import AccountMember
 from dropline.field import booking, queries
 from dropline.field.calendar import ics_for
 from dropline.field.errors import AppointmentError
 from dropline.field.models import Appointment, AppointmentStatus, VisitReason
 from dropline.field.queries import WindowOffer
 from dropline.field.tracking import tracking as tracking_of
+from dropline.helpdesk.troubleshooting.running import record_visit
 from dropline.portal.appointments.forms import BookForm, RescheduleForm
 from dropline.portal.common import current_membership
 
@@ -72,18 +73,6 @@ def _appointment(request: HttpRequest, pk: int) -> tuple[AccountMember, Appointm
     if appointment is None:
         raise Http404
     return membership, appointment
-
-
-def _record_troubleshooting(account: CustomerAccount, run_id: int, visit: Appointment) -> None:
-    """A visit booked from the guided troubleshooter is noted on its run.
-
-    TROUBLESHOOTER: ``helpdesk.troubleshooting.running.record_visit`` (interface.md) comes
-    with the troubleshooter; until it is merged there is nothing to note the visit on."""
-    try:
-        from dropline.helpdesk.troubleshooting import running
-    except ImportError:  # pragma: no cover - the troubleshooter is not installed yet
-        return
-    running.record_visit(account=account, run_id=run_id, appointment=visit)
 
 
 @never_cache
@@ -159,7 +148,8 @@ def book(request: HttpRequest) -> HttpResponse:
                     form.add_error(exc.field, exc.message)
             else:
                 if data["run"]:
-                    _record_troubleshooting(account, data["run"], visit)
+                    # Booked from the guided troubleshooter's last step: its run notes it.
+                    record_visit(account=account, run_id=data["run"], appointment=visit)
                 messages.success(request, _("We booked your visit and sent you the details."))
                 return redirect("appointments:detail", pk=visit.pk)
     alternatives = list(error.alternatives) if error is not None else []

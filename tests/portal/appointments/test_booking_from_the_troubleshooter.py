@@ -1,5 +1,5 @@
 """A visit booked from the guided troubleshooter's last step is noted on its run; another
-account's run is never touched. Runs only once the troubleshooter is installed."""
+account's run is never touched."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from dropline.field.models import Appointment
 from dropline.helpdesk.models import TroubleshootingRun
 from tests.support.dispatch import weekly_windows, window_on
 from tests.support.factories import Customer, make_customer
-
-pytest.importorskip("dropline.helpdesk.troubleshooting.running")
 
 pytestmark = pytest.mark.django_db
 
