@@ -40,7 +40,7 @@ from dropline.portal.common import current_membership
 
 NO_ACCOUNT = "portal/no_account.html"
 # How often a visit's page asks where the technician is.
-POLL_SECONDS = 15
+POLL_SECONDS = 10
 # While the visit is one of these, the page keeps asking.
 LIVE = (AppointmentStatus.SCHEDULED, AppointmentStatus.ON_THE_WAY, AppointmentStatus.ARRIVED)
 

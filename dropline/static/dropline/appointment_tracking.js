@@ -8,7 +8,7 @@
   var box = document.getElementById("visit-tracking");
   if (!box || !box.dataset.trackingUrl || !window.fetch) return;
   var url = box.dataset.trackingUrl;
-  var delay = (parseInt(box.dataset.pollSeconds, 10) || 15) * 1000;
+  var delay = (parseInt(box.dataset.pollSeconds, 10) || 10) * 1000;
   var status = box.querySelector("[data-tracking-status]");
   var eta = box.querySelector("[data-tracking-eta]");
   var technicianLine = box.querySelector("[data-tracking-technician-line]");
