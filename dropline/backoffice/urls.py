@@ -5,6 +5,7 @@ from dropline.backoffice.billing.urls import urlpatterns as billing
 from dropline.backoffice.catalog.urls import urlpatterns as catalog
 from dropline.backoffice.collections.urls import urlpatterns as collections
 from dropline.backoffice.customers.urls import urlpatterns as customers
+from dropline.backoffice.dispatch.urls import urlpatterns as dispatch
 from dropline.backoffice.disputes.urls import urlpatterns as disputes
 from dropline.backoffice.equipment.urls import urlpatterns as equipment
 from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_events
@@ -42,6 +43,7 @@ urlpatterns = [
     *usage_ops,
     *outages,
     *equipment,
+    *dispatch,
     *tickets,
     *help_articles,
 ]

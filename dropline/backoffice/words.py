@@ -109,6 +109,13 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "appointment.arrived": _("Marked a technician arrived"),
     "appointment.completed": _("Marked a technician visit completed"),
     "appointment.missed": _("Marked a technician visit missed"),
+    "field.template_added": _("Added a weekly visit window"),
+    "field.template_changed": _("Changed a weekly visit window"),
+    "field.template_removed": _("Removed a weekly visit window"),
+    "field.exception_added": _("Added a visit capacity exception"),
+    "field.exception_removed": _("Removed a visit capacity exception"),
+    "field.technician_added": _("Added a technician"),
+    "field.technician_changed": _("Changed a technician"),
 }
 
 MESSAGE_EVENTS: dict[str, Promise] = {

@@ -45,6 +45,7 @@ urlpatterns = [
     # The public status page: no sign-in, no account's data, cacheable.
     path("status/", include("dropline.portal.status.urls")),
     path("speed-test/", include("dropline.portal.speed_test.urls")),
+    path("appointments/", include("dropline.portal.appointments.urls")),
     # The guided troubleshooter, before the help centre's /support/.
     path("support/troubleshoot/", include("dropline.portal.troubleshooter.urls")),
     path("support/tickets/", include("dropline.portal.tickets.urls")),

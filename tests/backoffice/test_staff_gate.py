@@ -37,6 +37,7 @@ from dropline.notifications.models import Announcement, Message, MessageStatus, 
 from dropline.payments.disputes.opening import open_dispute
 from dropline.payments.models import GatewayEvent, Payment
 from dropline.usage.models import Collector, UsageSession
+from tests.support.dispatch import dispatch_samples
 from tests.support.disputes import a_pdf, charge_line, use_upload_root
 from tests.support.factories import PASSWORD, STAFF_TOTP_SECRET, make_customer, make_user
 from tests.support.outages import declare_outage
@@ -74,6 +75,10 @@ class Samples:
     session_id: int
     outage_id: int
     equipment_id: int
+    appointment_id: int
+    technician_id: int
+    template_id: int
+    exception_id: int
     ticket_id: int
     file_id: int  # a ticket's attachment
     saved_reply_id: int
@@ -142,6 +147,7 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         files=[a_pdf()],
     )
     ingest_usage(service, 10**9, now)
+    visit = dispatch_samples(customer)
     return Samples(
         number=customer.account.number,
         invitation_id=issued.invitation.pk,
@@ -172,6 +178,10 @@ def samples(demo: None, settings: Any, tmp_path: Any) -> Samples:
         ).pk,
         outage_id=declare_outage(areas=[customer.account.service_address.service_area]).pk,
         equipment_id=Equipment.objects.filter(account=customer.account).order_by("pk")[0].pk,
+        appointment_id=visit.appointment_id,
+        technician_id=visit.technician_id,
+        template_id=visit.template_id,
+        exception_id=visit.exception_id,
         ticket_id=ticket.pk,
         file_id=ticket.attachments.get().pk,
         saved_reply_id=SavedReply.objects.create(
@@ -201,6 +211,10 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
         "session_id": samples.session_id,
         "outage_id": samples.outage_id,
         "equipment_id": samples.equipment_id,
+        "appointment_id": samples.appointment_id,
+        "technician_id": samples.technician_id,
+        "template_id": samples.template_id,
+        "exception_id": samples.exception_id,
         "ticket_id": samples.ticket_id,
         "file_id": samples.file_id,
         "saved_reply_id": samples.saved_reply_id,
@@ -266,6 +280,12 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "equipment_restart",
             "equipment_wifi",
             "equipment_link",
+            "dispatch_assign",
+            "dispatch_status",
+            "dispatch_template_add",
+            "dispatch_template_remove",
+            "dispatch_exception_add",
+            "dispatch_exception_remove",
             "ticket_reply",
             "ticket_note",
             "ticket_assign",

@@ -331,6 +331,9 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     outage = declare_outage(areas=[address.service_area], title_en="Ned's side is down")
     watch(account=customer.account, user=customer.user, outage_id=outage.pk)
     equipment_ids, equipment_compound = equipment_sweep_objects(customer)
+    # A technician visit in Ned's area: its page, tracking, calendar file, reschedule,
+    # cancel (web, by its pk) and API (by its appointment_id).
+    visit_id = sweep_appointment(customer.account, customer.user).pk
     ticket_ids, ticket_compound = tickets_sweep_objects(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
@@ -344,8 +347,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         ],
         "session_id": [session.pk],
         # allauth's passkey pages (edit, remove) take the authenticator's pk; the
-        # troubleshooter's run page a troubleshooting run's.
-        "pk": [objects["webauthn"].pk, *troubleshooting_sweep_ids(customer)["pk"]],
+        # troubleshooter's run page a troubleshooting run's; a visit's pages the visit's.
+        "pk": [objects["webauthn"].pk, *troubleshooting_sweep_ids(customer)["pk"], visit_id],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
         # A service: its compare and add-on pages.
@@ -366,7 +369,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         # A support request of his with a file: its page, reply, close, rate (web and API).
         **ticket_ids,
         # A technician visit: its page, reschedule, cancel and invitation (API).
-        "appointment_id": [sweep_appointment(customer.account, customer.user).pk],
+        "appointment_id": [visit_id],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [

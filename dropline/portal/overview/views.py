@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dropline.accounts.requests import signed_in_user
 from dropline.customers.queries import choose_membership, membership_for
+from dropline.field.queries import upcoming_appointment
 from dropline.overview.summary import account_overview
 from dropline.portal.common import SESSION_ACCOUNT_KEY
 
@@ -25,7 +26,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/overview/overview.html",
-        {"membership": membership, "overview": summary, "other_memberships": others},
+        {
+            "membership": membership,
+            "overview": summary,
+            "other_memberships": others,
+            "upcoming_visit": upcoming_appointment(account=membership.account),
+        },
     )
 
 
