@@ -160,6 +160,12 @@ class Message(models.Model):
             models.Index(fields=["status", "not_before"], name="message_due"),
             models.Index(fields=["user", "channel", "read_at"], name="message_inbox"),
             models.Index(fields=["event", "subject_key", "account"], name="message_about"),
+            # The SMS simulator's inbox finds the message behind each text it holds.
+            models.Index(
+                fields=["provider_reference"],
+                name="message_provider_reference",
+                condition=~models.Q(provider_reference=""),
+            ),
         ]
 
     def __str__(self) -> str:

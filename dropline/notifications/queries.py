@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from dropline.accounts.models import User
@@ -140,8 +140,15 @@ def message_log(
 
 def simulated_texts(*, to: str = "") -> QuerySet[SimulatedSms]:
     """The SMS simulator's inbox, newest first; only texts to ``to`` (a number in any
-    common format) when given."""
-    texts = SimulatedSms.objects.order_by("-sent_at", "-id")
+    common format) when given. Each text carries ``language``: the language of the
+    message that sent it (the page marks the text with it), empty when none did."""
+    texts = SimulatedSms.objects.order_by("-sent_at", "-id").annotate(
+        language=Subquery(
+            Message.objects.filter(provider_reference=OuterRef("reference")).values(
+                "language"
+            )[:1]
+        )
+    )
     to = to.strip()
     return texts.filter(to__in={to, _phone_or_none(to) or to}) if to else texts
 

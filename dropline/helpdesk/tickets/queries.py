@@ -24,7 +24,7 @@ def tickets_for(*, account: CustomerAccount) -> QuerySet[Ticket]:
                 output_field=IntegerField(),
             )
         )
-        .select_related("merged_into")
+        .select_related("account", "merged_into")
         .order_by("finished", "-updated_at", "-id")
     )
 
