@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0006_member_may_change_services'),
-        ('notifications', '0004_message_attachments_support_category'),
+        ("customers", "0006_member_may_change_services"),
+        ("notifications", "0004_message_attachments_support_category"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(condition=models.Q(('provider_reference', ''), _negated=True), fields=['provider_reference'], name='message_provider_reference'),
+            model_name="message",
+            index=models.Index(
+                condition=models.Q(("provider_reference", ""), _negated=True),
+                fields=["provider_reference"],
+                name="message_provider_reference",
+            ),
         ),
     ]
