@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def floor_query(found: list[str], language: str) -> tuple[str, list[object]]:
+def floor_query(found: list[str], language: str) -> tuple[str, list[str]]:
     """The ranked match alone, as ``search`` runs it, without snippets."""
     from django.db import connection
 

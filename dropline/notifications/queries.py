@@ -144,9 +144,7 @@ def simulated_texts(*, to: str = "") -> QuerySet[SimulatedSms]:
     message that sent it (the page marks the text with it), empty when none did."""
     texts = SimulatedSms.objects.order_by("-sent_at", "-id").annotate(
         language=Subquery(
-            Message.objects.filter(provider_reference=OuterRef("reference")).values(
-                "language"
-            )[:1]
+            Message.objects.filter(provider_reference=OuterRef("reference")).values("language")[:1]
         )
     )
     to = to.strip()
