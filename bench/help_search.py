@@ -16,8 +16,8 @@ matched words marked, the articles read back.
 
 The **floor**, measured in the same run on the same database and queries: the ranked
 match alone, the same SQL without snippets or anything after it (SQLite: the FTS5 MATCH
-ordered by the same bm25 weights; PostgreSQL: the indexed ``@@`` ordered by
-``ts_rank``), with the match expression built beforehand. The ratio says how many
+ordered by the same bm25 weights; PostgreSQL: the stored vectors' indexed ``@@``
+ordered by ``ts_rank``), with the match expression built beforehand. The ratio says how many
 times the floor a search costs.
 """
 
@@ -62,13 +62,13 @@ def floor_query(found: list[str], language: str) -> tuple[str, list[str]]:
             f" ORDER BY bm25({table}, {title}, {summary}, {body}, 0.0, 0.0) LIMIT 10",
             [search.match_expression(found, language), language],
         )
-    vector = search.vector_sql(language)
     config = search.CONFIGS[language]
+    table = indexing.TABLE
     return (
-        f"SELECT id FROM helpdesk_article, to_tsquery('{config}'::regconfig, %s) AS q"  # noqa: S608
-        f" WHERE language = '{language}' AND status = 'published' AND ({vector}) @@ q"
-        f" ORDER BY ts_rank({vector}, q) DESC, id LIMIT 10",
-        [search.tsquery_text(found, language)],
+        f"SELECT article_id FROM {table}, to_tsquery('{config}'::regconfig, %s) AS q"  # noqa: S608
+        " WHERE language = %s AND vector @@ q ORDER BY ts_rank(vector, q) DESC, article_id"
+        " LIMIT 10",
+        [search.tsquery_text(found, language), language],
     )
 
 

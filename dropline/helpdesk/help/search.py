@@ -4,11 +4,11 @@
   so "facturacion" finds "facturación"), kept by ``indexing.refresh``; ranked by
   ``bm25`` with the title weighted over the summary over the body; snippets by
   ``snippet()``.
-- PostgreSQL: ``to_tsvector`` with the language's configuration (``english`` /
-  ``spanish``) over the published title (weight A), summary (B) and body (D), accents
-  folded by ``translate`` on both sides; the same expression is the GIN index per
-  language of migration ``helpdesk.0002``, so the query must keep it word for word
-  (``vector_sql``). Ranked by ``ts_rank``; snippets from the plain text here.
+- PostgreSQL: the table ``helpdesk_article_search`` of stored vectors (the language's
+  configuration, ``english`` / ``spanish``, over the published title (weight A),
+  summary (B) and plain text (D), accents folded), under a GIN index, kept by
+  ``indexing.refresh``; the query's words are folded the same way. Ranked by
+  ``ts_rank`` on the stored vector; snippets from the stored plain text.
 
 Each word of the query is a term on its own (any of them may match; more matches rank
 higher), also matched by its stem as a prefix. Input is never syntax: words are letters
@@ -27,10 +27,9 @@ from django.db import connection
 
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.help import indexing, words
-from dropline.helpdesk.help.rendering import plain_text
 from dropline.helpdesk.models import Article, ArticleStatus
 
-CONFIGS = {"en": "english", "es": "spanish"}
+CONFIGS = indexing.CONFIGS
 WEIGHTS = (10.0, 4.0, 1.0)  # bm25: title, summary, body
 MAX_LIMIT = 50
 SNIPPET_WORDS = 24
@@ -137,23 +136,6 @@ def _sqlite(found: list[str], language: str, limit: int, topic: str) -> list[Hit
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
-def _folded(column: str) -> str:
-    return f"translate(coalesce({column}, ''), '{words.ACCENTED}', '{words.PLAIN}')"
-
-
-def vector_sql(language: str) -> str:
-    """The indexed expression for ``language`` (migration 0002 builds the same)."""
-    config = CONFIGS[language]
-    return " || ".join(
-        f"setweight(to_tsvector('{config}'::regconfig, {_folded(column)}), '{weight}')"
-        for column, weight in (
-            ("published_title", "A"),
-            ("published_summary", "B"),
-            ("published_body", "D"),
-        )
-    )
-
-
 def tsquery_text(found: list[str], language: str) -> str:
     """``to_tsquery`` input: each word (letters and digits only) and its stem, as prefixes."""
     parts: list[str] = []
@@ -167,18 +149,17 @@ def tsquery_text(found: list[str], language: str) -> str:
 
 def _postgres(found: list[str], language: str, limit: int, topic: str) -> list[Hit]:
     config = CONFIGS[language]
-    vector = vector_sql(language)
+    table = indexing.TABLE
     sql = (
-        f"SELECT id, ts_rank({vector}, q) AS rank, published_body"  # noqa: S608
-        f" FROM helpdesk_article, to_tsquery('{config}'::regconfig, %s) AS q"
-        f" WHERE language = '{language}' AND status = %s AND ({vector}) @@ q"
-        " ORDER BY rank DESC, id LIMIT %s"
+        f"SELECT article_id, ts_rank(vector, q) AS rank, body"  # noqa: S608
+        f" FROM {table}, to_tsquery('{config}'::regconfig, %s) AS q"
+        " WHERE language = %s AND vector @@ q ORDER BY rank DESC, article_id LIMIT %s"
     )
     fetch = limit * 4 if topic else limit
     with connection.cursor() as cursor:
-        cursor.execute(sql, [tsquery_text(found, language), ArticleStatus.PUBLISHED, fetch])
+        cursor.execute(sql, [tsquery_text(found, language), language, fetch])
         rows = [
-            (int(r[0]), float(r[1]), highlight(plain_text(r[2]), found, language))
+            (int(r[0]), float(r[1]), highlight(str(r[2]), found, language))
             for r in cursor.fetchall()
         ]
     return _hits(rows, topic)[:limit]
@@ -193,13 +174,30 @@ def highlight(text: str, found: list[str], language: str, *, size: int = SNIPPET
     text = text.replace(START, "").replace(END, "")
     prefixes = {words.fold_all(words.stem(word, language)) for word in found}
     prefixes |= {words.fold_all(word) for word in found}
+    starts = tuple(prefixes)
+    firsts = {prefix[:1] for prefix in starts}
     spans = [m.span() for m in _TOKEN.finditer(text)]
-    matched = [
-        any(words.fold_all(text[a:b].lower()).startswith(p) for p in prefixes) for a, b in spans
-    ]
     if not spans:
         return ""
-    first = matched.index(True) if True in matched else 0
+    # An article repeats its words: each distinct one is folded and compared once, and
+    # only the words up to the first match and in the snippet are looked at.
+    seen: dict[str, bool] = {}
+
+    def matches(index: int) -> bool:
+        a, b = spans[index]
+        token = text[a:b]
+        hit = seen.get(token)
+        if hit is None:
+            initial = token[:1].lower()
+            if initial.isascii() and initial not in firsts:
+                hit = False  # most words: no prefix starts with their first letter
+            else:
+                folded = words.fold_all(token.lower())
+                hit = folded[:1] in firsts and folded.startswith(starts)
+            seen[token] = hit
+        return hit
+
+    first = next((index for index in range(len(spans)) if matches(index)), 0)
     start = max(0, first - size // 3)
     end = min(len(spans), start + size)
     pieces: list[str] = []
@@ -207,7 +205,7 @@ def highlight(text: str, found: list[str], language: str, *, size: int = SNIPPET
     for index in range(start, end):
         a, b = spans[index]
         pieces.append(text[cursor:a])
-        pieces.append(f"{START}{text[a:b]}{END}" if matched[index] else text[a:b])
+        pieces.append(f"{START}{text[a:b]}{END}" if matches(index) else text[a:b])
         cursor = b
     snippet = "".join(pieces)
     prefix = "…" if start > 0 else ""

@@ -10,7 +10,6 @@ from django.db import connection
 from dropline.helpdesk.help.library import import_articles
 from dropline.helpdesk.help.search import search
 from tests.support.help_queries import QUERIES
-from tests.support.services import need
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,9 @@ pytestmark = pytest.mark.django_db
     "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
 def test_every_customer_search_finds_its_article_in_the_top_three(backend):
-    need(connection.vendor == backend, f"the database is not {backend}")
+    if connection.vendor != backend:
+        # The variant for the other database: the run on that database checks it.
+        pytest.skip(f"the database is not {backend}")
     result = import_articles()
     assert len(result.created) >= 40
     missed = []
