@@ -34,11 +34,21 @@ NOT_PAGE_QUERIES = {"next", "_popup", "_to_field"}
 ID_SEGMENT = re.compile(r"^(?=.*\d)[\w.-]+$|^[\w-]{16,}$")
 
 
+# Pages of one template named by a word rather than an id: a help article or topic
+# (``tests/helpdesk/help/test_shipped_words.py`` reads every shipped article's words).
+NAMED_BY_SLUG = ("/support/articles/", "/support/topics/")
+
+
 def shape(url: str) -> str:
     """The page ``url`` is one of, whatever the id or the query (a filter, a sort
     order, a page number): ``/backoffice/customers/1001/?page=2`` ->
-    ``/backoffice/customers/{}/``."""
+    ``/backoffice/customers/{}/``; ``/support/articles/autopay/`` ->
+    ``/support/articles/{}/``."""
     path = urlsplit(url).path
+    for prefix in NAMED_BY_SLUG:
+        if path.startswith(prefix) and path != prefix:
+            rest = path.removeprefix(prefix).split("/", 1)
+            return prefix + "{}/" + (rest[1] if len(rest) > 1 else "")
     return "/".join("{}" if ID_SEGMENT.match(seg) else seg for seg in path.split("/"))
 
 

@@ -82,6 +82,10 @@ def test_pages_of_one_shape_are_checked_a_few_times_only() -> None:
     assert shape(f"{SITE}/backoffice/customers/826000000016/?tab=notes") == (
         "/backoffice/customers/{}/"
     )
+    assert shape(f"{SITE}/support/articles/autopay/") == "/support/articles/{}/"
+    assert shape(f"{SITE}/support/articles/autopay/feedback/") == "/support/articles/{}/feedback/"
+    assert shape(f"{SITE}/support/topics/billing/?lang=es") == "/support/topics/{}/"
+    assert shape(f"{SITE}/support/") == "/support/"
     crawl = Crawl(origin=SITE, per_shape=2, per_section=3)
     admitted = [crawl.admit(f"{SITE}/backoffice/customers/{number}/") for number in (101, 102, 103)]
     assert admitted == [True, True, False]
