@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from dropline.accounts.models import User
+from dropline.accounts.roles import sync_roles
 from tests.support.factories import make_user
 
 
@@ -15,5 +17,11 @@ def make_staff(
     ``dropline.accounts.roles``; ``None`` for no role)."""
     user = make_user(username=username, is_staff=True, first_name=first_name, last_name=last_name)
     if role is not None:
-        user.groups.add(Group.objects.get(name=role))
+        group = Group.objects.filter(name=role).first()
+        if group is None:
+            # A transactional test's flush empties the groups the migrations made (the
+            # permissions come back with the flush's post-migrate): make them again.
+            sync_roles(apps)
+            group = Group.objects.get(name=role)
+        user.groups.add(group)
     return user
