@@ -53,8 +53,13 @@ def test_the_figures_move_without_a_reload(phone: Page, demo_site: DemoSite) -> 
     records(username="stranger-1", occurred_at=now, received_at=now, count=3)
     records(username="stranger-2", occurred_at=now, received_at=now)
     rejection(reason="No Acct-Status-Type", received_at=now)
-    expect(kept).to_have_text(str(before + 2))
-    expect(page.locator('[data-figure="rejections_hour"]')).not_to_have_text("0")
+    # The page polls every few seconds: wait past expect's own 5 s.
+    expect(kept).to_have_text(str(before + 2), timeout=TIMEOUT_MS)
+    expect(page.locator('[data-figure="rejections_hour"]')).not_to_have_text(
+        "0", timeout=TIMEOUT_MS
+    )
     # The four records arrived in one minute, whichever it is by now.
-    expect(page.locator("[data-minute]", has_text=re.compile(r"^4$"))).to_have_count(1)
+    expect(page.locator("[data-minute]", has_text=re.compile(r"^4$"))).to_have_count(
+        1, timeout=TIMEOUT_MS
+    )
     assert page.evaluate("window.notReloaded") is True

@@ -50,9 +50,15 @@ def _pieces(size: int) -> Iterator[bytes]:
     pool = _pool()
     pick = random.Random()  # where to cut, not a secret
     left = size
+    previous = -POOL_BYTES
     while left:
         n = min(PIECE_BYTES, left)
         start = pick.randrange(0, POOL_BYTES - n + 1)
+        # Never overlapping the piece before: bytes repeated within a compressor's window
+        # (zlib's 32 KiB) would make the download compressible.
+        while abs(start - previous) < PIECE_BYTES:
+            start = pick.randrange(0, POOL_BYTES - n + 1)
+        previous = start
         yield bytes(pool[start : start + n])
         left -= n
 
