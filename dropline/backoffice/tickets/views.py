@@ -10,7 +10,6 @@ Thin: ``helpdesk.tickets`` decides."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages as flash
@@ -58,11 +57,6 @@ class QueueRow:
     overdue: bool
 
 
-def is_overdue(ticket: Ticket, *, now: datetime) -> bool:
-    """Waiting for us past its due time (what the queue's overdue filter finds)."""
-    return ticket.status == TicketStatus.OPEN and ticket.due_at is not None and ticket.due_at < now
-
-
 def _ticket(ticket_id: int) -> Ticket:
     found = queries.staff_ticket(ticket_id=ticket_id)
     if found is None:
@@ -84,7 +78,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = numbered_page(rows, number=request.GET.get("page"), size=PAGE_SIZE, max_pages=MAX_PAGES)
     now = clock.now()
-    shown = page.map([QueueRow(ticket=t, overdue=is_overdue(t, now=now)) for t in page.rows])
+    shown = page.map(
+        [QueueRow(ticket=t, overdue=queries.is_overdue(t, now=now)) for t in page.rows]
+    )
     return render(
         request,
         "backoffice/tickets/queue.html",
@@ -144,7 +140,7 @@ def _detail(
             "ticket": ticket,
             "account": ticket.account,
             "thread": queries.staff_thread(ticket),
-            "overdue": is_overdue(ticket, now=clock.now()),
+            "overdue": queries.is_overdue(ticket, now=clock.now()),
             "is_open": is_open,
             # Staff may answer a closed ticket (it opens again), never a merged one.
             "may_write": ticket.status != TicketStatus.MERGED and user.has_perm(WRITE),

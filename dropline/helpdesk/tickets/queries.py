@@ -3,6 +3,8 @@ account's id finds nothing, a 404), staff's through the permission the edge chec
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from dropline.core import clock
@@ -123,6 +125,11 @@ def staff_queue(
 def overdue_filter() -> Q:
     """Tickets waiting for the provider past their due time."""
     return Q(status=TicketStatus.OPEN, due_at__lt=clock.now())
+
+
+def is_overdue(ticket: Ticket, *, now: dt.datetime) -> bool:
+    """Waiting for the provider past its due time (the row ``overdue_filter`` finds)."""
+    return ticket.status == TicketStatus.OPEN and ticket.due_at is not None and ticket.due_at < now
 
 
 def overdue_count() -> int:
