@@ -237,3 +237,13 @@ def axe_problems(page: Page) -> list[str]:
         + (f" and {len(violation['targets']) - 4} more" if len(violation["targets"]) > 4 else "")
         for violation in page.evaluate(AXE_RUN)
     ]
+
+
+def assert_follows_the_rules(page: Page, *, spanish: bool) -> None:
+    """The page as loaded breaks none of ``page_problems``' rules nor axe's serious ones."""
+    path = re.sub(r"^https?://[^/]+", "", page.url)
+    problems = page_problems(page, path, spanish=spanish)
+    axe = axe_problems(page)
+    if axe:
+        problems["axe-core, serious or critical"] = axe
+    assert not problems, f"{page.url}: {problems}"

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from dropline.payments.disputes.models import Dispute
 from dropline.payments.disputes.queries import held_cents
-from tests.e2e.checks import axe_problems, page_problems
+from tests.e2e.checks import assert_follows_the_rules
 from tests.e2e.support import LOGIN_PATH, MOBILE, TIMEOUT_MS, sign_in
 from tests.support.bills import Household, billed_customer
 from tests.support.disputes import charge_line, png_bytes, use_upload_root
@@ -43,15 +43,6 @@ def phone(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def follows_the_rules(page: Page, *, spanish: bool) -> None:
-    path = re.sub(r"^https?://[^/]+", "", page.url)
-    problems = page_problems(page, path, spanish=spanish)
-    axe = axe_problems(page)
-    if axe:
-        problems["axe-core, serious or critical"] = axe
-    assert not problems, f"{page.url}: {problems}"
-
-
 def test_a_customer_disputes_a_charge_with_a_picture(
     phone: Page, live_server: LiveServer, household: Household, tmp_path: Path
 ) -> None:
@@ -66,7 +57,7 @@ def test_a_customer_disputes_a_charge_with_a_picture(
     assert links.first.get_attribute("aria-label")
     page.locator(f'a.dispute-link[href$="line={line.pk}"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dispute a charge")
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     picture = tmp_path / "modem-returned.png"
     picture.write_bytes(png_bytes((40, 30)))
@@ -82,10 +73,10 @@ def test_a_customer_disputes_a_charge_with_a_picture(
     expect(page.get_by_role("main")).to_contain_text("I returned the modem in February.")
     assert dispute.attachments.get().content_type == "image/png"
     assert held_cents(account_id=household.account.pk) == 1250
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
     page.goto(f"{live_server.url}/billing/disputes/")
     expect(page.get_by_role("link", name=dispute.number)).to_be_visible()
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     # The same pages in Spanish, as a person switches language.
     with page.expect_navigation():
@@ -99,6 +90,6 @@ def test_a_customer_disputes_a_charge_with_a_picture(
     ):
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == "es"
-        follows_the_rules(page, spanish=True)
+        assert_follows_the_rules(page, spanish=True)
     page.goto(f"{live_server.url}/billing/disputes/{dispute.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Disputa {dispute.number}")

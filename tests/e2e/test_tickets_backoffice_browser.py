@@ -15,7 +15,7 @@ from dropline.helpdesk.models import Ticket
 from dropline.helpdesk.tickets.opening import open_ticket
 from dropline.helpdesk.tickets.saved_replies import add_saved_reply
 from dropline.seeding.demo.household import loaded_account
-from tests.e2e.checks import axe_problems, page_problems
+from tests.e2e.checks import assert_follows_the_rules
 from tests.e2e.support import (
     DEMO_CARE,
     MOBILE,
@@ -37,15 +37,6 @@ def phone(browser: Browser) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
-
-
-def follows_the_rules(page: Page, *, spanish: bool) -> None:
-    path = re.sub(r"^https?://[^/]+", "", page.url)
-    problems = page_problems(page, path, spanish=spanish)
-    axe = axe_problems(page)
-    if axe:
-        problems["axe-core, serious or critical"] = axe
-    assert not problems, f"{page.url}: {problems}"
 
 
 def _a_ticket() -> Ticket:
@@ -78,11 +69,11 @@ def test_care_answers_a_ticket_with_a_saved_reply_on_a_phone(
     page.goto(demo_site.at("/backoffice/tickets/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Tickets")
     expect(page.get_by_role("link", name=ticket.number)).to_be_visible()
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     page.get_by_role("link", name=ticket.number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Ticket {ticket.number}")
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     reply = page.get_by_label("Reply to the customer")
     reply.fill("Hello Maria. ")
@@ -97,7 +88,7 @@ def test_care_answers_a_ticket_with_a_saved_reply_on_a_phone(
 
     page.get_by_role("button", name="Español").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Solicitud {ticket.number}")
-    follows_the_rules(page, spanish=True)
+    assert_follows_the_rules(page, spanish=True)
     page.goto(demo_site.at("/backoffice/tickets/?status=all"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Solicitudes")
-    follows_the_rules(page, spanish=True)
+    assert_follows_the_rules(page, spanish=True)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from dropline.helpdesk.models import Ticket, TicketStatus
 from dropline.helpdesk.tickets.replying import add_note, staff_reply
-from tests.e2e.checks import axe_problems, page_problems
+from tests.e2e.checks import assert_follows_the_rules
 from tests.e2e.support import LOGIN_PATH, MOBILE, TIMEOUT_MS, sign_in
 from tests.support.disputes import png_bytes, use_upload_root
 from tests.support.factories import PASSWORD, Customer, make_customer, make_user
@@ -43,15 +43,6 @@ def phone(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def follows_the_rules(page: Page, *, spanish: bool) -> None:
-    path = re.sub(r"^https?://[^/]+", "", page.url)
-    problems = page_problems(page, path, spanish=spanish)
-    axe = axe_problems(page)
-    if axe:
-        problems["axe-core, serious or critical"] = axe
-    assert not problems, f"{page.url}: {problems}"
-
-
 def test_a_customer_asks_for_help_and_rates_the_answer(
     phone: Page, live_server: LiveServer, household: Customer, tmp_path: Path
 ) -> None:
@@ -59,10 +50,10 @@ def test_a_customer_asks_for_help_and_rates_the_answer(
     sign_in(page, live_server.url + LOGIN_PATH, "rivera", PASSWORD)
     page.goto(f"{live_server.url}/support/tickets/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your support requests")
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
     page.get_by_role("link", name="Ask for help").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask for help")
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     picture = tmp_path / "modem-lights.png"
     picture.write_bytes(png_bytes((40, 30)))
@@ -76,7 +67,7 @@ def test_a_customer_asks_for_help_and_rates_the_answer(
     expect(page.get_by_role("heading", level=1)).to_have_text("Modem light blinks orange")
     expect(page.get_by_role("link", name="modem-lights.png")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Waiting for us")
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
 
     staff = make_user(username="care", is_staff=True, first_name="Casey")
     add_note(ticket_id=ticket.pk, by=staff, body="Probably the known firmware bug")
@@ -89,7 +80,7 @@ def test_a_customer_asks_for_help_and_rates_the_answer(
     expect(page.get_by_role("main")).to_contain_text("Restarted, it is fine now.")
     page.get_by_role("button", name="Close this request").click()
     expect(page.get_by_role("heading", name="Rate our help")).to_be_visible()
-    follows_the_rules(page, spanish=False)
+    assert_follows_the_rules(page, spanish=False)
     page.get_by_label("5: Very good").check()
     page.get_by_role("button", name="Send the rating").click()
     expect(page.get_by_role("main")).to_contain_text("You rated our help 5 stars out of 5")
@@ -107,4 +98,4 @@ def test_a_customer_asks_for_help_and_rates_the_answer(
     ):
         page.goto(live_server.url + path)
         assert page.locator("html").get_attribute("lang") == "es"
-        follows_the_rules(page, spanish=True)
+        assert_follows_the_rules(page, spanish=True)
