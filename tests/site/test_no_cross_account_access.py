@@ -50,7 +50,7 @@ from dropline.subscriptions.models import Subscription, SubscriptionAddOn
 from dropline.subscriptions.ordering import subscribe
 from dropline.subscriptions.pricing import add_add_on
 from dropline.subscriptions.suspension import suspend_services
-from tests.support.billing import bill_months
+from tests.support.billing import bill_this_cycle_today
 from tests.support.disputes import a_pdf, use_upload_root
 from tests.support.equipment import sweep_objects as equipment_sweep_objects
 from tests.support.equipment import sweep_rows as equipment_sweep_rows
@@ -286,7 +286,7 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
         "webauthn": key,
         "totp": totp,
         "sms_id": _sms_factor_id(user, phone_contact),
-        "invoice": bill_months(customer.account, first=clock.today(), months=1)[0],
+        "invoice": bill_this_cycle_today(customer.account),
         "service": service,
         "add_on": add_on,
     }

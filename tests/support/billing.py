@@ -70,6 +70,15 @@ def bill(account: CustomerAccount, cycle_start: dt.date) -> IssueOutcome:
         return issue_invoices(account_ids=[account.pk], cycle_start=cycle_start)
 
 
+def bill_this_cycle_today(account: CustomerAccount) -> Invoice:
+    """Issue ``account``'s bill for the cycle containing today, dated today: due after
+    the full payment terms whatever day of the cycle the tests run on."""
+    cycle = cycle_containing(account.bill_cycle_day, clock.today())
+    with transaction.atomic():
+        outcome = issue_invoices(account_ids=[account.pk], cycle_start=cycle.start)
+    return Invoice.objects.get(pk__in=outcome.invoice_ids)
+
+
 def bill_months(account: CustomerAccount, *, first: dt.date, months: int) -> list[Invoice]:
     """Bill ``months`` consecutive cycles of ``account`` from the one containing
     ``first``, each on its first day; returns the invoices, oldest first."""
