@@ -135,7 +135,7 @@ def test_a_day_later_the_new_day_is_counted_once(demo):
     from dropline.seeding.demo.year import moment
 
     latest = cycles(internet())[-1]
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     with clock.frozen(moment(tomorrow, 12)):
         call_command("seed", "demo", stdout=io.StringIO())
     later = cycles(internet())[-1]
