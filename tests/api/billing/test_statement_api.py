@@ -8,7 +8,9 @@ import io
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dropline.core import clock
 from dropline.customers.models import MemberRole
@@ -16,6 +18,7 @@ from dropline.customers.onboarding import add_member
 from tests.support.app_client import App
 from tests.support.billing import at
 from tests.support.bills import billed_customer, golden_household
+from tests.support.catalog import make_catalog
 from tests.support.factories import make_user
 from tests.support.payments import PAY_DAY, make_payer, pay_on
 from tests.support.payportal import words
@@ -204,3 +207,18 @@ def test_another_accounts_statement_answers_404(app, household):
 def test_nothing_without_signing_in(household):
     for path in (STATEMENT, f"{STATEMENT}/csv", f"{STATEMENT}/pdf"):
         assert Client().get(path).status_code == 401
+
+
+def test_the_same_queries_however_many_movements():
+    catalog = make_catalog()
+    counts = []
+    for name, months in (("short", 2), ("long", 6)):
+        household = billed_customer(username=name, months=months, catalog=catalog)
+        client = Client()
+        client.force_login(household.user)
+        client.get(STATEMENT)
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(STATEMENT).json()
+        assert len(body["lines"]) == months
+        counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
+    assert counts[0] == counts[1]
