@@ -26,7 +26,9 @@ import datetime as dt
 import io
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from django.conf import settings
 from django.utils import translation
@@ -350,3 +352,29 @@ def statement_csv(statement: Statement, *, language: str) -> str:
                 ]
             )
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    """The statement as a file to download: its bytes (or text), type and name."""
+
+    body: bytes | str
+    content_type: str
+    filename: str
+
+
+def statement_file(
+    statement: Statement, *, kind: Literal["csv", "pdf"], language: str
+) -> StatementFile:
+    """The statement as the CSV or the PDF the statement page (and the API) downloads."""
+    if kind == "csv":
+        return StatementFile(
+            body=statement_csv(statement, language=language),
+            content_type="text/csv; charset=utf-8",
+            filename=statement_filename(statement, "csv"),
+        )
+    return StatementFile(
+        body=statement_pdf(statement, language=language),
+        content_type="application/pdf",
+        filename=statement_filename(statement, "pdf"),
+    )

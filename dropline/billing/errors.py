@@ -27,3 +27,13 @@ class TaxRateError(BillingError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class StatementPeriodError(BillingError):
+    """A statement period that cannot be shown; ``field`` (``start`` or ``end``) names
+    the date at fault, ``reason`` says why in the customer's language."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason

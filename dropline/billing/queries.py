@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
+from dropline.billing.errors import StatementPeriodError
 from dropline.billing.explaining import Change, explain_invoice
 from dropline.billing.forecast import Forecast, forecast
 from dropline.billing.grouping import BillTotals, LineGroup, ServiceNote, group_lines
 from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus
+from dropline.core import clock
+from dropline.core.dates import add_months
+from dropline.core.formatting import display_date
 from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numbered_page
 from dropline.core.phones import display_phone
 from dropline.customers.models import CustomerAccount
@@ -264,6 +269,32 @@ class Statement:
     @property
     def closing_cents(self) -> int:
         return self.rows[-1].balance_cents if self.rows else self.opening_cents
+
+
+def statement_period(
+    *, start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """The first and last day of a statement: the web's ``STATEMENT_MONTHS`` months up to
+    today unless ``start`` or ``end`` choose others (a period no longer than that, ending
+    no later than today). ``StatementPeriodError`` names the date at fault."""
+    day = today or clock.today()
+    until = end or day
+    if until > day:
+        raise StatementPeriodError("end", _("Choose an end date no later than today."))
+    try:
+        earliest = add_months(until, -STATEMENT_MONTHS) + dt.timedelta(days=1)
+    except ValueError:  # before the calendar's first year
+        earliest = dt.date.min
+    since = start or earliest
+    if since > until:
+        raise StatementPeriodError("start", _("Choose a start date on or before the end date."))
+    if since < earliest:
+        raise StatementPeriodError(
+            "start",
+            _("A statement covers at most %(months)d months: choose a start date from %(date)s on.")
+            % {"months": STATEMENT_MONTHS, "date": display_date(earliest)},
+        )
+    return since, until
 
 
 def account_statement(*, account: CustomerAccount, since: dt.date, until: dt.date) -> Statement:

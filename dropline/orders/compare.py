@@ -52,6 +52,7 @@ class PlanOption:
     effective_on: dt.date | None
     refusal_code: str
     refusal_reason: str
+    regular_from: dt.date | None = None  # with a promotion: the day the regular price starts
 
     @property
     def can_order(self) -> bool:
@@ -189,6 +190,11 @@ def _compare(
         effective_on=None,
         refusal_code="",
         refusal_reason="",
+        regular_from=(
+            subscription.promotion_ends_on + dt.timedelta(days=1)
+            if promo is not None and subscription.promotion_ends_on is not None
+            else None
+        ),
     )
     options = [current]
     for plan in plans:
@@ -287,4 +293,9 @@ def _option(
         effective_on=effective_on,
         refusal_code=refusal.code if refusal else "",
         refusal_reason=refusal.reason if refusal else "",
+        regular_from=(
+            add_months(effective_on, offer.duration_months)
+            if offer and offer.duration_months
+            else None
+        ),
     )

@@ -3,11 +3,13 @@ what each costs a month."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from dropline.core import clock
+from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment, EquipmentStatus
 from dropline.orders.models import Order, OrderStatus
@@ -34,6 +36,20 @@ class PaidExtra:
     @property
     def removable(self) -> bool:
         return self.kind == ADD_ON and not self.ends_on and self.pending_order_id is None
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """An add-on already ending: its last day."""
+        return dt.date.fromisoformat(self.ends_on) if self.ends_on else None
+
+    @property
+    def monthly(self) -> Money:
+        return Money(self.monthly_cents, self.currency)
+
+
+def monthly_total(extras: list[PaidExtra], *, currency: str) -> Money:
+    """What the extras cost a month in all (nothing: zero in ``currency``)."""
+    return Money.total([extra.monthly for extra in extras], currency)
 
 
 def paid_extras(*, account: CustomerAccount, language: str) -> list[PaidExtra]:

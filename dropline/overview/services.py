@@ -80,6 +80,11 @@ class MyServices:
     bundle: BundleSaving | None = None
 
     @property
+    def mobile_lines(self) -> list[ServiceDetail]:
+        """The mobile lines among the services (the mobile lines page and the API's)."""
+        return [detail for detail in self.services if detail.service.kind == ServiceKind.MOBILE]
+
+    @property
     def monthly_total(self) -> Money:
         saving = [-self.bundle.monthly_discount] if self.bundle else []
         return Money.total(

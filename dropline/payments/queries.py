@@ -148,12 +148,44 @@ def payment_for(*, account: CustomerAccount, confirmation_number: str) -> Paymen
     )
 
 
+def _scheduled(account: CustomerAccount) -> QuerySet[ScheduledPayment]:
+    return ScheduledPayment.objects.filter(account_id=account.pk).select_related(
+        "method", "payment"
+    )
+
+
 def scheduled_for(*, account: CustomerAccount) -> list[ScheduledPayment]:
     """The account's payments still to be made on a later day, soonest first."""
     return list(
-        ScheduledPayment.objects.filter(
-            account_id=account.pk, status=ScheduledPaymentStatus.SCHEDULED
-        )
-        .select_related("method")
-        .order_by("pay_on", "id")
+        _scheduled(account).filter(status=ScheduledPaymentStatus.SCHEDULED).order_by("pay_on", "id")
     )
+
+
+def scheduled_after(
+    *, account: CustomerAccount, after: int | None, limit: int | None
+) -> KeysetPage[ScheduledPayment]:
+    """The API's page of the payments still to be made on a later day, in the order they
+    were asked for, after the cursor's key (one query)."""
+    return keyset_page(
+        _scheduled(account).filter(status=ScheduledPaymentStatus.SCHEDULED),
+        after=after,
+        limit=limit,
+        default_limit=API_DEFAULT_LIMIT,
+        max_limit=API_MAX_LIMIT,
+        descending=False,
+    )
+
+
+def scheduled_payment_for(
+    *, account: CustomerAccount, scheduled_id: int
+) -> ScheduledPayment | None:
+    """One of the account's scheduled payments, whatever became of it; None for any
+    other account's."""
+    return _scheduled(account).filter(pk=scheduled_id).first()
+
+
+def scheduled_with_key(
+    *, account: CustomerAccount, idempotency_key: str
+) -> ScheduledPayment | None:
+    """The account's scheduled payment asked for under ``idempotency_key``, if any."""
+    return _scheduled(account).filter(idempotency_key=idempotency_key.strip()).first()

@@ -4,25 +4,15 @@ PDF and a CSV."""
 
 import csv
 import io
-import shutil
-import subprocess
 
 import pytest
 from django.test import override_settings
 
 from dropline.billing import documents, queries
 from tests.support.bills import golden_household
+from tests.support.pdfs import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext (poppler-utils) is needed to read the PDFs")
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return result.stdout.decode()
 
 
 @pytest.fixture

@@ -36,6 +36,11 @@ ALLOWED_LITERALS: dict[tuple[str, str], str] = {
     ("dropline/api/orders/schemas.py", "`pending`, `completed` or `cancelled`."): (
         "the stored status values the API answers with"
     ),
+    (
+        "dropline/api/payments/schemas.py",
+        "`scheduled` (waiting for its day), `sent` (made: see `payment`), `cancelled`, or "
+        "`skipped` (nothing was owed any more on the day).",
+    ): "the stored status values the API answers with",
     ("dropline/settings.py", "reauthenticate"): "the name of allauth's form setting",
     ("dropline/identity/adapter.py", "reauthenticate"): "the id of allauth's password method",
 }

@@ -1,6 +1,8 @@
 """The customer's bills, for the mobile app: the summary, invoices (paged), one invoice
-grouped by service, its PDF, why it changed, and the next bill's forecast. The same
-reads as the web pages (``dropline.billing.queries``), in the caller's language.
+grouped by service, its PDF, why it changed, the next bill's forecast, and the account
+statement with its CSV and PDF. The same reads as the web pages
+(``dropline.billing.queries``, the statement's lines from ``overview.statement``), in
+the caller's language.
 
 The account is the first of the caller's (as `/me` lists them) unless ``account``
 names another of theirs; a number that is not theirs answers 404. Invoices are looked
@@ -8,6 +10,9 @@ up within that account, so another account's invoice number answers 404 on every
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
@@ -26,15 +31,22 @@ from dropline.api.billing.schemas import (
     InvoicePageOut,
     InvoicesQuery,
     LineOut,
+    StatementLineOut,
+    StatementOut,
+    StatementQuery,
     SummaryOut,
 )
+from dropline.api.errors import FieldError
 from dropline.api.membership import membership_asked
-from dropline.api.schemas import AccountRefOut, ErrorOut
+from dropline.api.schemas import AccountRefOut, ErrorOut, InvalidInputOut, MoneyOut
 from dropline.billing import documents, queries
+from dropline.billing.errors import StatementPeriodError
 from dropline.billing.grouping import LineGroup, group_lines
 from dropline.billing.models import Invoice
+from dropline.core.money import Money
 from dropline.core.pagination import InvalidCursorError, decode_cursor
 from dropline.customers.models import AccountMember
+from dropline.overview.statement import account_statement
 
 router = Router(tags=["billing"])
 
@@ -228,3 +240,101 @@ def bill_forecast(request: HttpRequest, query: Query[BillingQuery]) -> ForecastO
         callouts=upcoming.callouts,
         groups=_groups_out(group_lines(upcoming.lines, language=language)),
     )
+
+
+def _statement_period(query: StatementQuery) -> tuple[dt.date, dt.date]:
+    try:
+        return queries.statement_period(start=query.start, end=query.end)
+    except StatementPeriodError as refused:
+        raise FieldError(refused.field, refused.reason) from None
+
+
+def _money(cents: int, currency: str) -> MoneyOut:
+    return MoneyOut.of(Money(cents, currency))
+
+
+@router.get(
+    "/billing/statement",
+    response={200: StatementOut, 400: InvalidInputOut, **NOT_FOUND},
+    summary="The account statement",
+)
+def statement(request: HttpRequest, query: Query[StatementQuery]) -> StatementOut:
+    """Everything billed, credited and paid from `start` to `end` (the last 12 months up
+    to today unless they say otherwise), each with the balance after it, as the web's
+    statement page shows it; payments carry their status. A period longer than 12
+    months, ending after today or starting after its end answers 400 naming the date."""
+    membership = _membership(request, query)
+    since, until = _statement_period(query)
+    found = account_statement(account=membership.account, since=since, until=until)
+    account = membership.account
+    currency = account.currency
+    return StatementOut(
+        account=AccountRefOut(number=account.number, name=account.name, role=membership.role),
+        start=since,
+        end=until,
+        opening_balance=_money(found.statement.opening_cents, currency),
+        closing_balance=_money(found.statement.closing_cents, currency),
+        lines=[
+            StatementLineOut(
+                on=line.row.effective_on,
+                kind=line.row.kind,
+                reference=line.row.reference,
+                text=line.text,
+                amount=_money(line.row.amount_cents, currency),
+                balance=_money(line.row.balance_cents, currency),
+                payment_status=line.payment_status if line.payment_status_label else None,
+                payment_status_label=line.payment_status_label,
+            )
+            for line in found.lines
+        ],
+    )
+
+
+def _statement_file(
+    request: HttpRequest, query: StatementQuery, kind: Literal["csv", "pdf"]
+) -> HttpResponse:
+    membership = _membership(request, query)
+    since, until = _statement_period(query)
+    found = queries.account_statement(account=membership.account, since=since, until=until)
+    file = documents.statement_file(found, kind=kind, language=_language())
+    response = HttpResponse(file.body, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
+
+
+@router.get(
+    "/billing/statement/csv",
+    response={200: None, 400: InvalidInputOut, **NOT_FOUND},
+    summary="The account statement as CSV",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The statement as the web's CSV download: a row per movement, "
+                "amounts in major units with a point, in the caller's language.",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def statement_csv(request: HttpRequest, query: Query[StatementQuery]) -> HttpResponse:
+    """The statement of `start` to `end` as the CSV file the web's statement page
+    downloads (the balance brought forward first)."""
+    return _statement_file(request, query, "csv")
+
+
+@router.get(
+    "/billing/statement/pdf",
+    response={200: None, 400: InvalidInputOut, **NOT_FOUND},
+    summary="The account statement as a PDF",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The statement as the web's PDF download, in the caller's language.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def statement_pdf(request: HttpRequest, query: Query[StatementQuery]) -> HttpResponse:
+    """The statement of `start` to `end` as the PDF the web's statement page downloads."""
+    return _statement_file(request, query, "pdf")

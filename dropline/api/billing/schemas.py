@@ -7,7 +7,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from dropline.api.schemas import AccountQuery, AccountRefOut
+from dropline.api.schemas import AccountQuery, AccountRefOut, MoneyOut
 
 
 class BillingQuery(AccountQuery):
@@ -111,3 +111,50 @@ class ForecastOut(Schema):
         description="The range data use makes, then promotions ending and prices changing, by date."
     )
     groups: list[GroupOut]
+
+
+class StatementQuery(BillingQuery):
+    start: dt.date | None = Field(
+        None,
+        description="The statement's first day (`YYYY-MM-DD`); 12 months before `end` if "
+        "left out. A statement covers at most 12 months.",
+        examples=["2026-01-01"],
+    )
+    end: dt.date | None = Field(
+        None,
+        description="The statement's last day, no later than today; today if left out.",
+        examples=["2026-06-30"],
+    )
+
+
+class StatementLineOut(Schema):
+    on: dt.date = Field(description="The day the movement counts from.")
+    kind: str = Field(
+        description="`invoice`, `credit_note`, `payment`, `refund`, `return` (a returned "
+        "payment), `dispute_credit` or `settlement`."
+    )
+    reference: str = Field(
+        description="The invoice's number, or the payment's confirmation number."
+    )
+    text: str = Field(description='The movement in words: "Invoice INV-00000012".')
+    amount: MoneyOut = Field(description="Charges positive, payments and credits negative.")
+    balance: MoneyOut = Field(description="The account's balance after this movement.")
+    payment_status: str | None = Field(
+        description="For a payment, its return or refund: the payment's status "
+        "(`processing`, `succeeded`, `returned`...); empty for anything else."
+    )
+    payment_status_label: str | None = Field(description="That status in words.")
+
+
+class StatementOut(Schema):
+    """The statement page's figures: the balance brought forward, every movement with
+    the balance after it, and the closing balance."""
+
+    account: AccountRefOut
+    start: dt.date
+    end: dt.date
+    opening_balance: MoneyOut = Field(
+        description="The balance brought forward from before `start`."
+    )
+    closing_balance: MoneyOut
+    lines: list[StatementLineOut]

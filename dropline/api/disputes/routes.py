@@ -1,5 +1,6 @@
 """Disputes from the app: list them, open one of an invoice line with files, read one
-with its thread (never staff's internal notes), write in it with files, download a file.
+with its thread (never staff's internal notes), write in it with files, download a file,
+withdraw one.
 Thin: ``dropline.payments.disputes`` decides, files included (checked by content).
 
 Writes are `multipart/form-data`: the fields of ``DisputeIn``/``MessageIn`` and any
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
+from dropline.accounts.requests import signed_in_user
 from dropline.api.disputes.schemas import (
     AttachmentOut,
     DisputeDetailOut,
@@ -33,7 +35,8 @@ from dropline.api.disputes.schemas import (
     MessageOut,
 )
 from dropline.api.membership import membership_asked
-from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut
+from dropline.api.refusals import conflict
+from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, InvalidInputOut
 from dropline.billing.describe import describe_line
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_pay_bills
@@ -41,6 +44,7 @@ from dropline.payments.disputes import attachments, queries
 from dropline.payments.disputes.messages import add_message
 from dropline.payments.disputes.models import Dispute, DisputeMessage
 from dropline.payments.disputes.opening import open_dispute
+from dropline.payments.disputes.resolving import withdraw as withdraw_dispute
 from dropline.payments.errors import PaymentError
 
 router = Router(tags=["disputes"])
@@ -236,3 +240,23 @@ def download(
     if found is None:
         raise Http404
     return attachments.download(found)
+
+
+@router.post(
+    "/disputes/{dispute_id}/withdraw",
+    response={200: DisputeDetailOut, 403: ErrorOut, 404: ErrorOut, 409: InvalidInputOut},
+    summary="Withdraw a dispute",
+)
+def withdraw(request: HttpRequest, dispute_id: int, query: Query[DisputesQuery]) -> Any:
+    """Take the dispute back, as its web page's Withdraw button does: it is closed, and
+    the amount is no longer held out of autopay and late fees. Whoever may pay the
+    account's bills may withdraw it; one already closed answers 409 and stays as it was.
+    Another account's dispute answers 404."""
+    membership = membership_asked(request, query.account)
+    found = _dispute(membership, dispute_id)
+    _payer(request, query.account)
+    try:
+        withdrawn = withdraw_dispute(dispute=found, actor=signed_in_user(request), request=request)
+    except PaymentError as refused:
+        return conflict(refused.field, refused.reason)
+    return _detail_out(withdrawn)

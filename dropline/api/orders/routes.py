@@ -1,5 +1,5 @@
 """Changing services from the app: preview a plan or add-on change with its exact money,
-place the order, cancel a pending one, list the history. Thin: ``dropline.orders``
+place the order, cancel a pending one, list the history, read one. Thin: ``dropline.orders``
 decides and prices (with the bill's own rating).
 
 The account is the first of the caller's unless ``account`` names another of theirs; a
@@ -27,6 +27,7 @@ from dropline.api.orders.schemas import (
     ChangeIn,
     EquipmentChangeOut,
     LineOut,
+    OrderDetailOut,
     OrderIn,
     OrderOut,
     OrdersOut,
@@ -42,8 +43,9 @@ from dropline.core.money import Money
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_change_services
 from dropline.orders.changes import Change
+from dropline.orders.describe import order_words
 from dropline.orders.errors import ChangeRefused
-from dropline.orders.models import Order, OrderKind, OrderStatus
+from dropline.orders.models import Order, OrderStatus
 from dropline.orders.placing import cancel_order, place_order
 from dropline.orders.preview import Preview, preview_change
 from dropline.orders.queries import order_for, orders_for
@@ -143,17 +145,6 @@ def _preview_out(preview: Preview, membership: AccountMember) -> PreviewOut:
     )
 
 
-def _description(order: Order, language: str) -> str:
-    def name(thing: Any) -> str:
-        return thing.localized_name(language) if thing is not None else ""
-
-    if order.kind == OrderKind.PLAN_CHANGE:
-        return _("%(from)s to %(to)s") % {"from": name(order.from_plan), "to": name(order.to_plan)}
-    if order.kind == OrderKind.ADD_ON_ADD:
-        return _("Add %(add_on)s") % {"add_on": name(order.add_on)}
-    return _("Remove %(add_on)s") % {"add_on": name(order.add_on)}
-
-
 def _order_out(order: Order, language: str) -> OrderOut:
     return OrderOut(
         id=order.pk,
@@ -164,7 +155,7 @@ def _order_out(order: Order, language: str) -> OrderOut:
         from_plan=order.from_plan.code if order.from_plan else None,
         to_plan=order.to_plan.code if order.to_plan else None,
         add_on=order.add_on.code if order.add_on else None,
-        description=_description(order, language),
+        description=order_words(order, language),
         effective_on=order.effective_on,
         monthly_before=MoneyOut.of(order.monthly_before),
         monthly_after=MoneyOut.of(order.monthly_after),
@@ -267,4 +258,24 @@ def history(request: HttpRequest, query: Query[OrdersQuery]) -> OrdersOut:
     return OrdersOut(
         account=_account_ref(membership),
         orders=[_order_out(order, language) for order in orders_for(account=membership.account)],
+    )
+
+
+@router.get(
+    "/orders/{order_id}",
+    response={200: OrderDetailOut, 404: ErrorOut},
+    summary="One plan or add-on change",
+)
+def order(request: HttpRequest, order_id: int, query: Query[OrdersQuery]) -> OrderDetailOut:
+    """The change as its web page shows it: what was ordered, its status, when it takes
+    (or took) effect, the monthly price before and after, any equipment it needs, and
+    whether the caller may cancel it. Any member of the account may read it; another
+    account's order answers 404."""
+    membership = membership_asked(request, query.account)
+    found = order_for(account=membership.account, order_id=order_id)
+    if found is None:
+        raise Http404
+    shown = _order_out(found, _language())
+    return OrderDetailOut(
+        **shown.model_dump(), may_cancel=shown.can_cancel and can_change_services(membership)
     )

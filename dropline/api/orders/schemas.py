@@ -111,3 +111,13 @@ class RefusedOut(Schema):
     detail: str
     code: str
     errors: list[FieldErrorOut]
+
+
+class OrderDetailOut(OrderOut):
+    """One order as its web page shows it."""
+
+    may_cancel: bool = Field(
+        description="Whether the caller may cancel it now: it is still waiting for its "
+        "day, and the caller is the holder or an authorized user the holder allowed to "
+        "change services."
+    )

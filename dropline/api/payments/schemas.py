@@ -1,4 +1,5 @@
-"""Payments from the app: made with an idempotency key, listed, looked up."""
+"""Payments from the app: made with an idempotency key, listed, looked up; payments on a
+later day scheduled (with an idempotency key too), listed and canceled."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from dropline.api.schemas import AccountQuery, FieldErrorOut
+from dropline.api.schemas import AccountQuery, FieldErrorOut, MoneyOut
 
 
 class PaymentsQuery(AccountQuery):
@@ -73,3 +74,57 @@ class PaymentRefusedOut(Schema):
     detail: str
     code: str
     errors: list[FieldErrorOut]
+
+
+class ScheduledQuery(AccountQuery):
+    cursor: str | None = Field(
+        None, max_length=200, description="`next_cursor` of the page before."
+    )
+    limit: int | None = Field(
+        None, ge=1, le=100, description="Scheduled payments per page (20 if left out)."
+    )
+
+
+class ScheduleIn(Schema):
+    """A payment on a later day, from tomorrow up to the due date of the latest bill."""
+
+    amount_minor: int = Field(
+        ...,
+        ge=1,
+        le=100_000_000_000,
+        description="What to pay, in minor units (cents): at most what may be paid now "
+        "(`/payments/amounts`' `max_cents`).",
+        examples=[4250],
+    )
+    pay_on: dt.date = Field(
+        ...,
+        description="The day to pay (`YYYY-MM-DD`): from tomorrow up to the bill's due date.",
+        examples=["2026-07-01"],
+    )
+    method_id: int | None = Field(
+        None,
+        ge=1,
+        le=9_223_372_036_854_775_807,
+        description="A saved method's id (`/payment-methods`); the default method if left out.",
+        examples=[12],
+    )
+
+
+class ScheduledPaymentOut(Schema):
+    id: int
+    amount: MoneyOut
+    pay_on: dt.date
+    status: str = Field(
+        description="`scheduled` (waiting for its day), `sent` (made: see `payment`), "
+        "`cancelled`, or `skipped` (nothing was owed any more on the day)."
+    )
+    status_label: str
+    method: PaymentMethodRefOut
+    created_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    payment: str | None = Field(description="The confirmation number of the payment made.")
+
+
+class ScheduledPageOut(Schema):
+    items: list[ScheduledPaymentOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")

@@ -9,8 +9,7 @@ so another account's invoice number is a 404), ``billing.documents`` and
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,20 +20,13 @@ from django.views.decorators.http import require_GET
 from dropline.billing import charts, documents, queries
 from dropline.billing.grouping import group_lines
 from dropline.billing.models import Invoice
-from dropline.core import clock
-from dropline.core.dates import add_months
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_pay_bills
-from dropline.ledger.models import TransactionKind
+from dropline.overview.statement import AccountStatement, account_statement
 from dropline.payments import autopay
-from dropline.payments.models import PaymentStatus
-from dropline.payments.search import statuses_for as payment_statuses
 from dropline.portal.common import current_membership
 
 NO_ACCOUNT = "portal/no_account.html"
-# Statement rows that are a payment (or its return or refund), named by its confirmation
-# number: the statement shows the payment's status beside them.
-PAYMENT_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.RETURN, TransactionKind.REFUND})
 
 
 def _language() -> str:
@@ -166,10 +158,9 @@ def forecast(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _statement(membership: AccountMember) -> queries.Statement:
-    today = clock.today()
-    since = add_months(today, -queries.STATEMENT_MONTHS) + dt.timedelta(days=1)
-    return queries.account_statement(account=membership.account, since=since, until=today)
+def _statement(membership: AccountMember) -> AccountStatement:
+    since, until = queries.statement_period()
+    return account_statement(account=membership.account, since=since, until=until)
 
 
 @login_required
@@ -179,41 +170,22 @@ def statement(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, NO_ACCOUNT)
     found = _statement(membership)
-    statuses = payment_statuses(
-        account=membership.account,
-        confirmation_numbers=[row.reference for row in found.rows if row.kind in PAYMENT_KINDS],
-    )
-    labels = dict(PaymentStatus.choices)
-    lines = [
-        (
-            row,
-            documents.statement_text(row),
-            labels.get(statuses.get(row.reference, "")) if row.kind in PAYMENT_KINDS else None,
-            statuses.get(row.reference, ""),
-        )
-        for row in found.rows
-    ]
     return _page(
         request,
         "statement.html",
-        {"membership": membership, "statement": found, "lines": lines},
+        {"membership": membership, "statement": found.statement, "lines": found.lines},
     )
 
 
-def _statement_download(request: HttpRequest, kind: str) -> HttpResponse:
+def _statement_download(request: HttpRequest, kind: Literal["csv", "pdf"]) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:
         raise Http404
-    found = _statement(membership)
-    if kind == "csv":
-        body: bytes | str = documents.statement_csv(found, language=_language())
-        content_type = "text/csv; charset=utf-8"
-    else:
-        body = documents.statement_pdf(found, language=_language())
-        content_type = "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    name = documents.statement_filename(found, kind)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    since, until = queries.statement_period()
+    found = queries.account_statement(account=membership.account, since=since, until=until)
+    file = documents.statement_file(found, kind=kind, language=_language())
+    response = HttpResponse(file.body, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
 
 

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dropline.billing.describe import describe_line
 from dropline.billing.lines import RatedLine
 from dropline.catalog.queries import per_gb_rates
-from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
 from dropline.core.money import Money
 from dropline.customers.models import AccountMember
@@ -33,7 +32,7 @@ from dropline.orders import placing
 from dropline.orders.changes import ADD_ADD_ON, CHANGE_PLAN, REMOVE_ADD_ON, Change
 from dropline.orders.compare import PlanOption, compare_plans
 from dropline.orders.errors import ChangeRefused
-from dropline.orders.extras import PaidExtra, paid_extras
+from dropline.orders.extras import PaidExtra, monthly_total, paid_extras
 from dropline.orders.preview import Preview, preview_change
 from dropline.overview.services import my_services
 from dropline.portal.changes.forms import ConfirmForm
@@ -65,18 +64,7 @@ class OptionRow:
     per_gb: Money | None
 
 
-def _row(
-    option: PlanOption,
-    currency: str,
-    promotion_ends_on: dt.date | None,
-    per_gb: dict[str, Decimal],
-) -> OptionRow:
-    regular_from = None
-    if option.promotion_months:
-        if option.is_current and promotion_ends_on is not None:
-            regular_from = promotion_ends_on + dt.timedelta(days=1)
-        elif option.effective_on is not None:
-            regular_from = add_months(option.effective_on, option.promotion_months)
+def _row(option: PlanOption, currency: str, per_gb: dict[str, Decimal]) -> OptionRow:
     return OptionRow(
         option=option,
         price_now=Money(option.monthly_now_cents, currency),
@@ -88,7 +76,7 @@ def _row(
         regular=Money(option.regular_cents, currency),
         rental=Money(option.equipment_rental_cents, currency),
         twelve_months=Money(option.twelve_month_cents, currency),
-        regular_from=regular_from,
+        regular_from=option.regular_from,
         per_gb=(
             Money.from_decimal(per_gb[option.code], currency) if option.code in per_gb else None
         ),
@@ -134,7 +122,6 @@ def compare(request: HttpRequest, subscription_id: int) -> HttpResponse:
     comparison = compare_plans(
         account=membership.account, subscription_id=service.pk, language=_language()
     )
-    ends = comparison.subscription.promotion_ends_on
     per_gb = per_gb_rates([option.code for option in comparison.options])
     return render(
         request,
@@ -143,9 +130,7 @@ def compare(request: HttpRequest, subscription_id: int) -> HttpResponse:
             "membership": membership,
             "service": service,
             "comparison": comparison,
-            "rows": [
-                _row(option, comparison.currency, ends, per_gb) for option in comparison.options
-            ],
+            "rows": [_row(option, comparison.currency, per_gb) for option in comparison.options],
             "may_change": can_change_services(membership),
         },
     )
@@ -305,22 +290,17 @@ def extras(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:
         return _no_account(request)
+    extras = paid_extras(account=membership.account, language=_language())
     rows = [
-        ExtraRow(
-            extra=extra,
-            monthly=Money(extra.monthly_cents, extra.currency),
-            ends_on=dt.date.fromisoformat(extra.ends_on) if extra.ends_on else None,
-        )
-        for extra in paid_extras(account=membership.account, language=_language())
+        ExtraRow(extra=extra, monthly=extra.monthly, ends_on=extra.last_day) for extra in extras
     ]
-    currency = membership.account.currency
     return render(
         request,
         "portal/changes/extras.html",
         {
             "membership": membership,
             "rows": rows,
-            "total": Money.total([row.monthly for row in rows], currency),
+            "total": monthly_total(extras, currency=membership.account.currency),
             "may_change": can_change_services(membership),
         },
     )
@@ -338,7 +318,7 @@ def lines(request: HttpRequest) -> HttpResponse:
         "portal/changes/lines.html",
         {
             "membership": membership,
-            "lines": [detail for detail in mine.services if detail.service.kind == "mobile"],
+            "lines": mine.mobile_lines,
             "may_change": can_change_services(membership),
         },
     )

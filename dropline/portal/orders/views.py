@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_change_services
 from dropline.orders import placing
+from dropline.orders.describe import order_words
 from dropline.orders.errors import ChangeRefused
-from dropline.orders.models import Order, OrderKind
+from dropline.orders.models import Order
 from dropline.orders.queries import order_for, orders_for
 from dropline.portal.common import current_membership
 
@@ -38,21 +39,8 @@ def _language() -> str:
     return (get_language() or "en").split("-")[0]
 
 
-def _words(order: Order, language: str) -> str:
-    """What was ordered, in a few words, with the names in the reader's language."""
-    if order.kind == OrderKind.PLAN_CHANGE and order.from_plan and order.to_plan:
-        return _("Plan change from %(old)s to %(new)s") % {
-            "old": order.from_plan.localized_name(language),
-            "new": order.to_plan.localized_name(language),
-        }
-    name = order.add_on.localized_name(language) if order.add_on else ""
-    if order.kind == OrderKind.ADD_ON_ADD:
-        return _("Add %(name)s") % {"name": name}
-    return _("Remove %(name)s") % {"name": name}
-
-
 def _row(order: Order) -> OrderRow:
-    return OrderRow(order=order, words=_words(order, _language()))
+    return OrderRow(order=order, words=order_words(order, _language()))
 
 
 def _order(membership: AccountMember, order_id: int) -> Order:

@@ -263,10 +263,7 @@ def cancel_scheduled(request: HttpRequest, scheduled_id: int) -> HttpResponse:
     membership = _payer(request)
     if membership is None:
         raise Http404
-    found = next(
-        (s for s in queries.scheduled_for(account=membership.account) if s.pk == scheduled_id),
-        None,
-    )
+    found = queries.scheduled_payment_for(account=membership.account, scheduled_id=scheduled_id)
     if found is None:
         raise Http404
     try:

@@ -78,7 +78,7 @@ def test_a_preview_gives_the_money_and_the_order_is_placed_at_it(home, shop):
     assert order["monthly_before"] == seen["monthly_before"]
     assert order["monthly_after"] == seen["monthly_after"]
     assert order["to_plan"] == "internet-gig"
-    assert order["description"] == "Internet 500 to Internet Gig"
+    assert order["description"] == "Plan change from Internet 500 to Internet Gig"
 
 
 def test_refusals_name_the_field(home, shop):
