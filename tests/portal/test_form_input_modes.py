@@ -417,13 +417,16 @@ def portal_pages() -> dict[str, str]:
 
 def covered(client: Client, path: str, rendered: set[str]) -> bool:
     """Nothing to fill in at ``path``, or it is a page rendered under another name: a
-    POST-only address (GET answers 405), an answer that is not a page (JSON, a file),
-    or one that leads to a page rendered (allauth's page that Dropline's stands in
-    front of, a redirect)."""
+    POST-only address (GET answers 405), an answer that is not a page (JSON, a file), a
+    page without a field, or one that leads to a page rendered (allauth's page that
+    Dropline's stands in front of, a redirect)."""
     response = client.get(path, follow=True)
     if response.status_code == 405 or "html" not in response.get("Content-Type", ""):
         return True
-    return response.status_code == 200 and page_name(response.request["PATH_INFO"]) in rendered
+    if response.status_code != 200:
+        return False
+    final = response.request["PATH_INFO"]
+    return page_name(final) in rendered or not fields_of(final, response.content.decode())[0]
 
 
 # --- the tests ----------------------------------------------------------------------------------
