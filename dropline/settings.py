@@ -234,6 +234,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_ADAPTER = "dropline.identity.mfa_adapter.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
+    "reauthenticate": "dropline.identity.mfa_adapter.ReauthenticateForm",
     "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
 }
 MFA_RECOVERY_CODES_SHOW_ONCE = True

@@ -49,4 +49,11 @@ class ReauthenticateForm(HouseStyle, allauth_forms.ReauthenticateForm):
 
 
 class ConfirmEmailVerificationCodeForm(HouseStyle, allauth_forms.ConfirmEmailVerificationCodeForm):
-    pass
+    """allauth's emailed code is letters ("BCDF-GHJK"): the phone offers its letters in
+    capitals, and the code from the email where it can (allauth's one-time-code)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false"}
+        )

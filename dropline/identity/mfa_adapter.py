@@ -1,10 +1,12 @@
-"""allauth.mfa hooks: ``MFA_ADAPTER`` and ``MFA_FORMS`` ("authenticate", "activate_totp")
-point here.
+"""allauth.mfa hooks: ``MFA_ADAPTER`` and ``MFA_FORMS`` ("authenticate", "reauthenticate",
+"activate_totp") point here.
 
 - Staff cannot switch off their last authenticator app or passkey through allauth's
   own pages: the back-office requires one.
-- The sign-in code form tells its page which other factors the person has, so the
-  page can offer "use a text message instead" and put a preferred passkey first.
+- The code forms (signing in, confirming it's you) tell their page which other factors
+  the person has, so the page can offer "use a text message instead", put a preferred
+  passkey first, and give a recovery code a box of its own (letters, where the app's
+  code gets a number pad).
 - The code that turns an authenticator app on is spent, like a sign-in code.
 - Authenticator-app secrets are sealed at rest (``accounts.sealed``).
 """
@@ -15,6 +17,8 @@ from typing import Any
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.base.forms import BaseAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthReauthenticateForm
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from allauth.mfa.totp.internal.auth import TOTP
@@ -68,8 +72,12 @@ class MFAAdapter(DefaultMFAAdapter):
         return gettext("Passkey %(number)d") % {"number": count + 1}
 
 
-class AuthenticateForm(AllauthAuthenticateForm):
-    """allauth's form for a code from the authenticator app or a recovery code."""
+class _CodeForm(BaseAuthenticateForm):
+    """What the code page needs to know: which other factors the person has (to offer
+    a text message or put a preferred passkey first), and whether the code typed was a
+    recovery code (it has letters), so its error shows beside the recovery-code box:
+    the app's code has a number pad of its own, a recovery code a keyboard with
+    letters."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +96,18 @@ class AuthenticateForm(AllauthAuthenticateForm):
             and isinstance(user, User)
             and listing.default_method_for(user=user) == SecondFactorMethod.PASSKEY
         )
+
+    @property
+    def typed_recovery_code(self) -> bool:
+        return any(character.isalpha() for character in str(self.data.get("code", "")))
+
+
+class AuthenticateForm(_CodeForm, AllauthAuthenticateForm):
+    """allauth's form for a code from the authenticator app or a recovery code."""
+
+
+class ReauthenticateForm(_CodeForm, AllauthReauthenticateForm):
+    """allauth's form for confirming it's you with a code, before a security change."""
 
 
 class ActivateTOTPForm(AllauthActivateTOTPForm):

@@ -1,4 +1,5 @@
-"""Form fields several portal features share: a new password typed twice."""
+"""Form fields several portal features share: a new password typed twice, and the box
+for a one-time code of digits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,26 @@ from dropline.core.limits import MAX_PASSWORD_LENGTH
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
+
+
+# What a one-time code of digits may be typed as: digits, with spaces or dashes between
+# groups (the domain drops them). The browser checks it too where a form validates.
+ONE_TIME_CODE_PATTERN = r"[0-9 \-]*"
+
+
+def one_time_code_input(**attrs: str) -> forms.TextInput:
+    """A box for a code of digits sent by text message or email or shown by an app: the
+    phone offers the number pad and the code from the message."""
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "pattern": ONE_TIME_CODE_PATTERN,
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            **attrs,
+        }
+    )
 
 
 def new_password(label: str | _StrPromise) -> forms.CharField:

@@ -185,7 +185,7 @@ def test_claim_verify_totp_sign_out_and_sign_in_with_a_code(
     page.goto(demo_site.at("/"))
     assert page.url != demo_site.at("/"), "the portal opened with the password alone"
     opened(page, demo_site.at("/accounts/2fa/authenticate/"))
-    code_field = page.locator("input[name=code]")
+    code_field = page.get_by_label("Code from your authenticator app")
     code_field.fill(fresh_code(secret))
     with page.expect_navigation():
         code_field.press("Enter")

@@ -48,6 +48,7 @@ MFA_SETTINGS: dict[str, Any] = {
     "MFA_ADAPTER": "dropline.identity.mfa_adapter.MFAAdapter",
     "MFA_FORMS": {
         "authenticate": "dropline.identity.mfa_adapter.AuthenticateForm",
+        "reauthenticate": "dropline.identity.mfa_adapter.ReauthenticateForm",
         "activate_totp": "dropline.identity.mfa_adapter.ActivateTOTPForm",
     },
     "MFA_RECOVERY_CODES_SHOW_ONCE": True,

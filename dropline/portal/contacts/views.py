@@ -25,7 +25,7 @@ from dropline.identity import contacts as contact_changes
 from dropline.notifications import contacts as contact_points
 from dropline.notifications.models import ContactKind, ContactPoint
 from dropline.notifications.queries import contact_state, needs_code, own_contact, shown_address
-from dropline.portal.contacts.forms import AddContactForm, CodeForm
+from dropline.portal.contacts.forms import AddContactForm, CodeForm, for_kind
 
 
 @dataclass
@@ -83,7 +83,12 @@ def _contacts_page(
         {
             "emails": [row for row in rows if row.contact.kind == ContactKind.EMAIL],
             "phones": [row for row in rows if row.contact.kind == ContactKind.PHONE],
-            "add_form": add_form or AddContactForm(),
+            "add_forms": [
+                add_form
+                if add_form is not None and add_form["kind"].initial == kind
+                else for_kind(kind)
+                for kind in (ContactKind.EMAIL, ContactKind.PHONE)
+            ],
         },
     )
 
@@ -100,7 +105,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
 def add_contact(request: HttpRequest) -> HttpResponse:
     """Add an address and send it a code; if the code cannot be sent, keep nothing."""
     user = signed_in_user(request)
-    form = AddContactForm(request.POST)
+    form = for_kind(request.POST.get("kind", ""), request.POST)
     if not form.is_valid():
         return _contacts_page(request, add_form=form)
     try:

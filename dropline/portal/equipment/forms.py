@@ -16,7 +16,9 @@ class WifiForm(forms.Form):
         max_length=64,
         strip=False,
         help_text=_("Up to 32 letters, digits or symbols, with no space at either end."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
     passphrase = forms.CharField(
         label=_("Password"),
@@ -24,7 +26,9 @@ class WifiForm(forms.Form):
         max_length=64,
         strip=False,
         help_text=_("8 to 63 characters. Leave it as it is to keep the password."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
 
     def new_passphrase(self) -> str | None:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from dropline.accounts.models import SecondFactorMethod
+from dropline.portal.fields import one_time_code_input
 
 METHOD_CHOICES = [(value, label) for value, label in SecondFactorMethod.choices]
 
@@ -46,13 +47,5 @@ class SmsCodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code from the text message"),
         max_length=16,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autocapitalize": "none",
-                "spellcheck": "false",
-                "size": "10",
-            }
-        ),
+        widget=one_time_code_input(size="10"),
     )

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from dropline.identity.recovery import errors, reset_codes, username_reminder
 from dropline.notifications.categories import Channel
-from dropline.portal.fields import check_typed_twice, new_password, new_password_again
+from dropline.portal.fields import (
+    check_typed_twice,
+    new_password,
+    new_password_again,
+    one_time_code_input,
+)
 
 # How the code page speaks of where the code went: (label, error) by channel.
 _CODE_WORDING = {
@@ -49,7 +54,7 @@ class ResetCodeForm(forms.Form):
     code = forms.CharField(
         max_length=20,
         help_text=_("6 digits."),
-        widget=_text(inputmode="numeric", autocomplete="one-time-code", size="8"),
+        widget=one_time_code_input(size="8"),
     )
     password1 = new_password(_("New password"))
     password2 = new_password_again(_("New password again"))

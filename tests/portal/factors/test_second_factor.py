@@ -431,7 +431,7 @@ def test_a_preferred_passkey_comes_first_on_the_second_step(client):
     sign_in_with_password(client, user)
     page = client.get(reverse("mfa_authenticate")).content.decode()
     assert page.index('id="mfa_webauthn_authenticate"') < page.index('id="id_code"')
-    assert "Code from your authenticator app, or a recovery code" in page
+    assert "Code from your authenticator app" in page
 
 
 def _stored_credential() -> dict[str, Any]:
