@@ -218,6 +218,7 @@ OTHER_CUSTOMERS_IDS = (
     "ticket_id",
     "ticket_id+attachment_id",
     "appointment_id",
+    "run_id",
 )
 
 
@@ -335,6 +336,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
     # cancel (web, by its pk) and API (by its appointment_id).
     visit_id = sweep_appointment(customer.account, customer.user).pk
     ticket_ids, ticket_compound = tickets_sweep_objects(customer)
+    troubleshooting_ids = troubleshooting_sweep_ids(customer)
     client = sign_in("nedward", "192.0.2.77")
     session = UserSession.objects.get(session_key=client.session.session_key)
     ids: dict[str, list[Any]] = {
@@ -348,7 +350,7 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "session_id": [session.pk],
         # allauth's passkey pages (edit, remove) take the authenticator's pk; the
         # troubleshooter's run page a troubleshooting run's; a visit's pages the visit's.
-        "pk": [objects["webauthn"].pk, *troubleshooting_sweep_ids(customer)["pk"], visit_id],
+        "pk": [objects["webauthn"].pk, *troubleshooting_ids["pk"], visit_id],
         # An invoice's number: its page, PDF and changes, on the web and in the API.
         "number": [objects["invoice"].number],
         # A service: its compare and add-on pages.
@@ -370,6 +372,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         **ticket_ids,
         # A technician visit: its page, reschedule, cancel and invitation (API).
         "appointment_id": [visit_id],
+        # A troubleshooting run under way: reading and answering it in the API.
+        "run_id": troubleshooting_ids["run_id"],
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
