@@ -127,6 +127,8 @@ PUBLIC_API = {
     "/api/v1/help/articles": "the published help articles and their search, as the help pages",
     "/api/v1/help/articles/{slug}": "a published help article, as its public page",
     "/api/v1/help/topics": "the help centre's topics with their article counts, as its hub",
+    "/api/v1/status": "the public status page: service areas and their outages, no account",
+    "/api/v1/status/{code}": "one service area's status page: its outages, no account",
     "/api/v1/webhooks/{gateway}": "a gateway's webhook: its signature is its authentication",
     "/api/v1/radius/accounting": (
         "FreeRADIUS posting accounting, not a customer: a collector's HTTP basic credentials"
