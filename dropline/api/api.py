@@ -40,7 +40,9 @@ from dropline.api.security import routes as security
 from dropline.api.services import routes as services
 from dropline.api.sign_in import routes as sign_in
 from dropline.api.speed_tests import routes as speed_tests
+from dropline.api.status import routes as status
 from dropline.api.tickets import routes as tickets
+from dropline.api.troubleshooter import routes as troubleshooter
 from dropline.api.usage import routes as usage
 from dropline.api.webhooks import routes as webhooks
 
@@ -102,6 +104,8 @@ api.add_router("", speed_tests.router)
 api.add_router("", tickets.router)
 api.add_router("", appointments.router)
 api.add_router("", help_articles.router)
+api.add_router("", troubleshooter.router)
+api.add_router("", status.router)
 api.add_router("", webhooks.router)
 api.add_router("", radius.router)
 api.add_router("/recovery", recovery.router)

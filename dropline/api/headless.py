@@ -17,10 +17,12 @@ from typing import Any
 
 from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
 from allauth.core.exceptions import ImmediateHttpResponse, ReauthenticationRequired
+from allauth.headless import app_settings as headless_settings
 from allauth.headless.base.response import ReauthenticationResponse, UnauthorizedResponse
 from allauth.headless.constants import Client
 from allauth.headless.internal import authkit
 from allauth.headless.internal.decorators import mark_request_as_headless
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
 Run = Callable[..., HttpResponse]
@@ -84,3 +86,15 @@ def _raise_if_stale(request: HttpRequest, *, app: str) -> None:
         raise_if_reauthentication_required(request, app=app)
     except ReauthenticationRequired:
         raise ImmediateHttpResponse(ReauthenticationResponse(request)) from None
+
+
+def caller_session_key(request: HttpRequest) -> str | None:
+    """The key of the session the caller is signed in with: the one behind the app's
+    ``X-Session-Token`` when the token opens a signed-in session, else the browser's.
+    It names "this device" in the person's list of sessions, as the web's page does."""
+    token = request.headers.get("X-Session-Token")
+    if token:
+        session = headless_settings.TOKEN_STRATEGY.lookup_session(token)
+        if session is not None and session.get(SESSION_KEY) is not None:
+            return session.session_key
+    return request.session.session_key

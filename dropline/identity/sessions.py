@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.mfa import app_settings as mfa_settings
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter, get_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -41,7 +42,7 @@ from django.utils import timezone
 
 from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import User
-from dropline.identity.factors import trusted_browsers
+from dropline.identity.factors import listing, trusted_browsers
 from dropline.identity.security_events import record as security_events
 
 
@@ -196,6 +197,12 @@ class UserSessionsAdapter(DefaultUserSessionsAdapter):
 
 
 # Trusted browsers --------------------------------------------------------------------------
+
+
+def trust_applies(*, user: User) -> bool:
+    """Whether trusted browsers mean anything for the person: trusting a browser skips
+    the second factor, so only with allauth's trust on and a second factor to skip."""
+    return bool(mfa_settings.TRUST_ENABLED) and bool(listing.available_methods(user=user))
 
 
 def trusted_browser_until(*, request: HttpRequest, user: User) -> dt.datetime | None:

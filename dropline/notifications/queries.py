@@ -25,6 +25,7 @@ from dropline.notifications.models import (
     ContactStatus,
     Message,
     MessageStatus,
+    QuietHours,
     SimulatedSms,
 )
 
@@ -164,3 +165,11 @@ def current_announcements(*, at: dt.datetime) -> QuerySet[Announcement]:
         starts_at__lte=at,
         ends_at__gt=at,
     )
+
+
+# Quiet hours -----------------------------------------------------------------------------
+
+
+def quiet_hours(*, user: User) -> QuietHours | None:
+    """``user``'s quiet hours for text messages; None when they have none."""
+    return QuietHours.objects.filter(user=user).first()

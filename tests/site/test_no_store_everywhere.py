@@ -90,6 +90,7 @@ def every_api_call() -> list[tuple[str, str]]:
 # may keep for a while (``dropline.core.cache_control.public_cache``), with the reason.
 PUBLICLY_CACHED = {
     "/status/": "the public status page: service areas and their outages, no account",
+    "/api/v1/status": "the status page's areas and outages for apps, no account",
 }
 
 

@@ -128,7 +128,7 @@ def sweep_ids(customer: Any) -> dict[str, list[Any]]:
     """A troubleshooting run of the customer's, under way: its page and its answers take
     its id as ``pk``, which other pages take too (passkeys): the run's id is kept clear
     of every authenticator's, so that another person's passkey page never answers to it
-    by chance."""
+    by chance. The API takes it as ``run_id``."""
     from allauth.mfa.models import Authenticator
 
     from dropline.helpdesk.troubleshooting import running
@@ -136,7 +136,7 @@ def sweep_ids(customer: Any) -> dict[str, list[Any]]:
     while True:
         run = running.start(account=customer.account, person=customer.user, problem="tv_no_picture")
         if not Authenticator.objects.filter(pk=run.pk).exists():
-            return {"pk": [run.pk]}
+            return {"pk": [run.pk], "run_id": [run.pk]}
 
 
 def sweep_rows(account: Any) -> dict[str, list[dict[str, Any]]]:

@@ -42,6 +42,7 @@ from dropline.field.errors import AppointmentError
 from dropline.field.models import Appointment, VisitWindow
 from dropline.field.queries import WindowOffer
 from dropline.field.tracking import tracking
+from dropline.helpdesk.troubleshooting.running import record_visit
 
 router = Router(tags=["appointments"])
 
@@ -158,7 +159,8 @@ def book(request: HttpRequest, body: BookIn, query: Query[AppointmentsQuery]) ->
     """Book the window `window_id` for `reason`. The household gets the confirmation (the
     email with the calendar invitation). 409 when the window is full, closed or starts too
     soon (with `alternatives`), or a visit is already booked (`already_booked`: reschedule
-    it instead); 400 naming `reason`, `details` or `window_id` for bad input."""
+    it instead); 400 naming `reason`, `details` or `window_id` for bad input. Booked from a
+    troubleshooting run's end, `run_id` ends that run with this visit."""
     membership = membership_asked(request, query.account)
     try:
         appointment = booking.book(
@@ -170,6 +172,9 @@ def book(request: HttpRequest, body: BookIn, query: Query[AppointmentsQuery]) ->
         )
     except AppointmentError as error:
         return _refusal(error)
+    if body.run_id is not None:
+        # Booked from the guided troubleshooter's last step, as the web's booking page.
+        record_visit(account=membership.account, run_id=body.run_id, appointment=appointment)
     return Status(201, _appointment_out(appointment))
 
 

@@ -40,6 +40,12 @@ class BookIn(Schema):
     window_id: int
     reason: str = Field(max_length=20, description=f"{REASONS}.")
     details: str = Field("", max_length=2000, description="What is wrong, in a few words.")
+    run_id: int | None = Field(
+        None,
+        description="Booked from a troubleshooting run's last step (its `booking`): the run "
+        "then ends with this visit. Another account's run, or one already ended with a "
+        "visit, is left as it is.",
+    )
 
 
 class RescheduleIn(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 
 class ArticlesQuery(Schema):
@@ -56,3 +57,36 @@ class ArticleOut(Schema):
     not_helpful_count: int
     related: list[RelatedOut]
     url: str
+
+
+class TopicOut(Schema):
+    topic: str = Field(description="List its articles with `GET /help/articles?topic=`.")
+    label: str = Field(description="The topic in words, in `language`.")
+    article_count: int
+    url: str = Field(description="The topic's page on the web.")
+
+
+class TopicsOut(Schema):
+    language: str
+    topics: list[TopicOut] = Field(
+        description="The topics that have published articles in `language`, in the help "
+        "center's order."
+    )
+
+
+class FeedbackIn(Schema):
+    helpful: StrictBool = Field(description="Was this article helpful?", examples=[True])
+    language: str = Field(
+        "",
+        max_length=8,
+        description="The language the article was read in, `en` or `es`; the caller's if empty.",
+        examples=["en"],
+    )
+
+
+class FeedbackOut(Schema):
+    slug: str
+    language: str = Field(description="The article answered: English when not translated.")
+    helpful: bool = Field(description="The answer counted for the caller.")
+    helpful_count: int
+    not_helpful_count: int

@@ -1,7 +1,11 @@
-"""The notification center and preferences, for the mobile app."""
+"""The notification center and preferences, with quiet hours for text messages, for the
+mobile app. Thin: ``dropline.notifications`` decides, as for the web's settings page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import Router
 
@@ -12,12 +16,25 @@ from dropline.api.notifications.schemas import (
     NotificationPageOut,
     PreferenceOut,
     PreferencesIn,
+    QuietHoursIn,
+    QuietHoursOut,
+    TimeZoneOut,
     UnreadOut,
 )
+from dropline.api.schemas import InvalidInputOut
 from dropline.core import pagination
 from dropline.notifications import inbox
+from dropline.notifications import queries as notification_queries
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
-from dropline.notifications.preferences import PreferenceError, preference_grid, set_preferences
+from dropline.notifications.models import QuietHours
+from dropline.notifications.preferences import (
+    PreferenceError,
+    QuietHoursError,
+    preference_grid,
+    quiet_hours_time_zones,
+    set_preferences,
+    set_quiet_hours,
+)
 
 router = Router(tags=["notifications"])
 PAGE_SIZE = 50
@@ -111,3 +128,65 @@ def put_preferences(request: HttpRequest, payload: PreferencesIn) -> list[Prefer
     except PreferenceError as exc:
         raise FieldError("preferences", str(exc)) from None
     return _preferences_out(preference_grid(user=user))
+
+
+# Quiet hours ---------------------------------------------------------------------------------
+
+
+def _time(value: str | None) -> dt.time | None:
+    """``HH:MM`` (the schema's pattern) as a time of day."""
+    if value is None:
+        return None
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _quiet_hours_out(quiet: QuietHours | None) -> QuietHoursOut:
+    current = quiet.time_zone if quiet is not None else None
+    return QuietHoursOut(
+        on=quiet is not None,
+        starts=f"{quiet.starts:%H:%M}" if quiet is not None else None,
+        ends=f"{quiet.ends:%H:%M}" if quiet is not None else None,
+        time_zone=current or settings.TIME_ZONE,
+        time_zones=[
+            TimeZoneOut(zone=zone, name=name)
+            for zone, name in quiet_hours_time_zones(current=current)
+        ],
+    )
+
+
+@router.get(
+    "/notification-preferences/quiet-hours",
+    response=QuietHoursOut,
+    summary="Quiet hours for text messages",
+)
+def get_quiet_hours(request: HttpRequest) -> QuietHoursOut:
+    """The local hours in which no text message is sent (security alerts excepted): they
+    wait until the quiet hours end. With the time zones that may be chosen."""
+    return _quiet_hours_out(notification_queries.quiet_hours(user=signed_in_user(request)))
+
+
+@router.put(
+    "/notification-preferences/quiet-hours",
+    response={200: QuietHoursOut, 400: InvalidInputOut},
+    summary="Set or turn off quiet hours",
+)
+def put_quiet_hours(request: HttpRequest, payload: QuietHoursIn) -> QuietHoursOut:
+    """Set both times (and a time zone from `time_zones`), or send both times null to
+    turn quiet hours off. 400 naming `starts`, `ends` or `time_zone` for one time without
+    the other, the same time twice or a zone not offered; nothing changes then."""
+    user = signed_in_user(request)
+    zone = payload.time_zone
+    if not zone:
+        current = notification_queries.quiet_hours(user=user)
+        zone = current.time_zone if current is not None else settings.TIME_ZONE
+    try:
+        quiet = set_quiet_hours(
+            user=user,
+            starts=_time(payload.starts),
+            ends=_time(payload.ends),
+            time_zone=zone,
+        )
+    except QuietHoursError as refused:
+        raise FieldError(refused.field, refused.message) from None
+    return _quiet_hours_out(quiet)

@@ -40,3 +40,41 @@ class PreferenceOut(Schema):
 
 class PreferencesIn(Schema):
     preferences: dict[str, dict[str, bool]]
+
+
+class TimeZoneOut(Schema):
+    zone: str = Field(description="The IANA name to send as `time_zone`.")
+    name: str = Field(description="The zone in words, as the web's list shows it.")
+
+
+class QuietHoursOut(Schema):
+    on: bool = Field(description="Whether text messages wait during quiet hours.")
+    starts: str | None = Field(description="`HH:MM`, local time; null when off.")
+    ends: str | None = Field(description="`HH:MM`, local time; null when off.")
+    time_zone: str = Field(
+        description="The zone the hours are kept in; when off, the one the web offers first."
+    )
+    time_zones: list[TimeZoneOut] = Field(description="The zones that may be chosen.")
+
+
+# A time of day as the web's time field sends it: 00:00 to 23:59.
+HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class QuietHoursIn(Schema):
+    starts: str | None = Field(
+        pattern=HH_MM,
+        description="From (`HH:MM`, 24-hour). Both times null turns quiet hours off.",
+        examples=["22:00"],
+    )
+    ends: str | None = Field(
+        pattern=HH_MM,
+        description="Until (`HH:MM`, 24-hour), the next day when earlier than `starts`.",
+        examples=["07:00"],
+    )
+    time_zone: str = Field(
+        "",
+        max_length=64,
+        description="One of `time_zones`; the current one (or the provider's) if empty.",
+        examples=["America/Chicago"],
+    )

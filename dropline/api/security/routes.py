@@ -1,25 +1,29 @@
-"""The security page's own controls, for the mobile app: the person's security activity
-and Dropline's part of their second factors (the list, the default, text-message codes).
+"""The security page's own controls, for the mobile app: the person's security activity,
+Dropline's part of their second factors (the list, the default, text-message codes), and
+the sessions-and-devices page (sessions with "this device", ending one or all the others,
+forgetting trusted browsers).
 
 allauth headless serves the rest under ``/_allauth/app/v1/``: password, email,
-authenticator app, passkeys, recovery codes, sessions and re-authentication.
+authenticator app, passkeys, recovery codes and re-authentication.
 
-Thin: ``dropline.identity.security_events.activity`` and ``sms_factor`` decide, as for the web
-pages. Every read has the signed-in person in the query, so another person's ids answer
-404. Changing second factors needs a re-authentication within the last five minutes, as
-on the web; the state is allauth's own, in the session behind the ``X-Session-Token``
-(or the browser session), so a stale caller gets allauth's 401 with the
-``reauthenticate`` flows, confirms at ``/_allauth/app/v1/auth/reauthenticate`` (or
-``/auth/2fa/reauthenticate``) and sends the request again.
+Thin: ``dropline.identity.security_events.activity``, ``sms_factor`` and
+``dropline.identity.sessions`` decide, as for the web pages. Every read has the signed-in
+person in the query, so another person's ids answer 404. Changing second factors needs a
+re-authentication within the last five minutes, as on the web; the state is allauth's
+own, in the session behind the ``X-Session-Token`` (or the browser session), so a stale
+caller gets allauth's 401 with the ``reauthenticate`` flows, confirms at
+``/_allauth/app/v1/auth/reauthenticate`` (or ``/auth/2fa/reauthenticate``) and sends the
+request again.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -27,23 +31,28 @@ from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecondFactorMethod, User
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
-from dropline.api.headless import require_recent_authentication
+from dropline.api.headless import caller_session_key, require_recent_authentication
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, FieldErrorOut, InvalidInputOut
 from dropline.api.security.schemas import (
     ActivityEventOut,
     ActivityPageOut,
     ActivityQuery,
     DefaultMethodIn,
+    EndedSessionsOut,
     FactorOut,
     NumberOut,
     RecoveryCodesOut,
     RemoveIn,
     SecondFactorsOut,
+    SessionOut,
+    SessionsOut,
     TextMessageFactorOut,
     TextMessageIn,
+    TrustedBrowsersOut,
     WarningOut,
 )
 from dropline.core.phones import display_phone
+from dropline.identity import sessions as user_sessions
 from dropline.identity.factors import errors as factor_errors
 from dropline.identity.factors import listing, sms_codes
 from dropline.identity.factors import removal as factor_removal
@@ -251,4 +260,101 @@ def remove_text_message(request: HttpRequest, payload: RemoveIn | None = None) -
             factor_id=factor.id,
             confirm_last=confirmed,
         )
+    return Status(204, None)
+
+
+# Sessions and devices ------------------------------------------------------------------------
+#
+# ``end-others`` is routed before ``{session_id}``, which would take its name for an id.
+# The web's sessions page (``portal/security``) asks for no re-authentication to end a
+# session or forget the trusted browsers, and neither do these: signing a lost phone out
+# must not wait for the password, which whoever has the phone may have changed.
+
+
+def _session_out(session: user_sessions.ActiveSession) -> SessionOut:
+    return SessionOut(
+        id=session.id,
+        device=session.device_label,
+        browser=session.device.browser,
+        os=session.device.os,
+        user_agent=session.user_agent,
+        ip=session.ip,
+        first_seen=session.first_seen,
+        last_seen=session.last_seen,
+        this_device=session.is_current,
+    )
+
+
+@router.get("/security/sessions", response=SessionsOut, summary="Sessions and devices")
+def sessions(request: HttpRequest) -> SessionsOut:
+    """The browsers and apps signed in to the person's login, as the web's "Sessions and
+    devices" page lists them: the one asking first (`this_device`), then the most recently
+    seen; and whether the browser asking is trusted to skip the second factor."""
+    user = signed_in_user(request)
+    active = user_sessions.active_sessions(
+        user=user, current_session_key=caller_session_key(request)
+    )
+    trust = user_sessions.trust_applies(user=user)
+    return SessionsOut(
+        sessions=[_session_out(session) for session in active],
+        others=sum(1 for session in active if not session.is_current),
+        trusted_browsers=(
+            TrustedBrowsersOut(
+                this_browser_trusted_until=user_sessions.trusted_browser_until(
+                    request=request, user=user
+                )
+            )
+            if trust
+            else None
+        ),
+    )
+
+
+@router.post(
+    "/security/sessions/end-others",
+    response=EndedSessionsOut,
+    summary="Sign out everywhere else",
+)
+def end_other_sessions(request: HttpRequest) -> EndedSessionsOut:
+    """Sign out every other session of the person, the web's and the app's; the one asking
+    stays signed in."""
+    ended = user_sessions.end_other_sessions(
+        user=signed_in_user(request), current_session_key=caller_session_key(request)
+    )
+    return EndedSessionsOut(ended=[_session_out(session) for session in ended])
+
+
+@router.delete(
+    "/security/sessions/{session_id}",
+    response={204: None, 404: ErrorOut},
+    summary="Sign a session out",
+)
+def end_session(request: HttpRequest, session_id: int) -> Any:
+    """Sign out one of the person's sessions: its next request, on the web or in the app,
+    is signed out. Ending the session asking signs the caller out too: its token (or
+    browser session) answers 401 from then on. Another person's session answers 404."""
+    user = signed_in_user(request)
+    current = caller_session_key(request)
+    try:
+        ended = user_sessions.end_session(
+            user=user, session_id=session_id, current_session_key=current
+        )
+    except user_sessions.SessionNotFoundError:
+        raise Http404 from None
+    if ended.is_current and current == request.session.session_key:
+        # The browser's own session: signed out here too, as the web page does, so the
+        # answer takes its cookie away. An app's token session is simply gone.
+        get_account_adapter(request).logout(request)
+    return Status(204, None)
+
+
+@router.delete(
+    "/security/trusted-browsers",
+    response={204: None},
+    summary="Stop trusting all browsers",
+)
+def forget_trusted_browsers(request: HttpRequest) -> Any:
+    """Every browser trusted so far ("Trust this browser" at sign-in) asks for the second
+    factor at its next sign-in. Recorded in the person's security activity."""
+    user_sessions.forget_trusted_browsers(user=signed_in_user(request), request=request)
     return Status(204, None)

@@ -100,3 +100,42 @@ class RemoveIn(Schema):
         description="`true` to remove the last second factor: the account is then "
         "protected by the password alone.",
     )
+
+
+# Sessions and devices ------------------------------------------------------------------------
+
+
+class SessionOut(Schema):
+    id: int = Field(description="End it with `DELETE /security/sessions/{id}`.")
+    device: str = Field(description='Browser and system in words, e.g. "Safari on iPhone".')
+    browser: str = Field(description="The browser or app named by its User-Agent; empty if not.")
+    os: str = Field(description="The system named by its User-Agent; empty if not known.")
+    user_agent: str
+    ip: str = Field(description="The address it signed in from.")
+    first_seen: dt.datetime = Field(description="When it signed in.")
+    last_seen: dt.datetime
+    this_device: bool = Field(
+        description="The session asking: the app's session token, or this browser's session."
+    )
+
+
+class TrustedBrowsersOut(Schema):
+    this_browser_trusted_until: dt.datetime | None = Field(
+        description="Until when the browser asking skips the second factor at sign-in; null "
+        "when it is not trusted (always for the app, which has no trusted-browser cookie)."
+    )
+
+
+class SessionsOut(Schema):
+    sessions: list[SessionOut] = Field(
+        description="The session asking first, then the most recently seen."
+    )
+    others: int = Field(description="How many sessions `end-others` would end.")
+    trusted_browsers: TrustedBrowsersOut | None = Field(
+        description="Null when trusting a browser means nothing for the person (no second "
+        "factor): the web page then leaves the section out."
+    )
+
+
+class EndedSessionsOut(Schema):
+    ended: list[SessionOut] = Field(description="The sessions just ended; empty when none.")

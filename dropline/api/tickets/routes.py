@@ -1,11 +1,12 @@
 """Support requests from the app: list them (newest first, a page at a time), open one,
-read one with its thread (never staff's internal notes), write in it, download a file.
-Thin: ``dropline.helpdesk.tickets`` decides.
+read one with its thread (never staff's internal notes), write in it, download a file,
+close it and rate the help. Thin: ``dropline.helpdesk.tickets`` decides.
 
 The account is the first of the caller's unless ``account`` names another of theirs;
 another account's request or file answers 404. Bad input answers 400 naming the field
-(422 when the body is not the right shape); a request merged into another, or closed too
-long ago to reopen, answers 409.
+(422 when the body is not the right shape); a request merged into another, closed too
+long ago to reopen (or already, for closing), not closed yet or already rated (for a
+rating) answers 409.
 """
 
 from __future__ import annotations
@@ -19,8 +20,15 @@ from ninja import Query, Router, Status
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
 from dropline.api.membership import membership_asked
-from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, InvalidInputOut
+from dropline.api.schemas import (
+    AccountQuery,
+    AccountRefOut,
+    ErrorOut,
+    FieldErrorOut,
+    InvalidInputOut,
+)
 from dropline.api.tickets.schemas import (
+    RatingIn,
     TicketDetailOut,
     TicketFileOut,
     TicketIn,
@@ -34,19 +42,22 @@ from dropline.core import pagination, uploads
 from dropline.customers.models import AccountMember
 from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.models import Ticket, TicketMessage
-from dropline.helpdesk.tickets import queries
+from dropline.helpdesk.tickets import closing, queries
 from dropline.helpdesk.tickets.opening import open_ticket
 from dropline.helpdesk.tickets.replying import customer_reply
 
 router = Router(tags=["tickets"])
 PAGE_SIZE = 50
 ANSWERS: dict[int, Any] = {400: InvalidInputOut, 404: ErrorOut, 409: InvalidInputOut}
+# Refusals for the request's state (409), not the input: merged, closed (already, or too
+# long ago to reopen), not closed yet or already rated (a rating).
+REFUSED_STATES = {"closed", "merged", "not_closed", "already_rated"}
 
 
 def _refused(refused: SupportError) -> Any:
     if refused.code == "not_found":
         raise Http404
-    if refused.code in {"closed", "merged"}:
+    if refused.code in REFUSED_STATES:
         return Status(
             409,
             InvalidInputOut(
@@ -207,3 +218,45 @@ def download(
     if found is None:
         raise Http404
     return uploads.download(found)
+
+
+@router.post(
+    "/tickets/{ticket_id}/close",
+    response={200: TicketDetailOut, 404: ErrorOut, 409: InvalidInputOut},
+    summary="Close a request",
+)
+def close(request: HttpRequest, ticket_id: int, query: Query[AccountQuery]) -> Any:
+    """Close a request that no longer needs an answer; then rate the help. 409 when it is
+    already closed or was merged into another. A message within 7 days opens it again."""
+    membership = membership_asked(request, query.account)
+    found = _ticket(membership, ticket_id)
+    try:
+        closed = closing.close(
+            account=membership.account, person=signed_in_user(request), ticket_id=found.pk
+        )
+    except SupportError as refused:
+        return _refused(refused)
+    return _detail_out(closed)
+
+
+@router.post(
+    "/tickets/{ticket_id}/rating",
+    response={200: TicketOut, 400: InvalidInputOut, 404: ErrorOut, 409: InvalidInputOut},
+    summary="Rate the help on a closed request",
+)
+def rate(request: HttpRequest, ticket_id: int, body: RatingIn, query: Query[AccountQuery]) -> Any:
+    """Once per request, while it is closed: 1 to 5 stars and an optional comment. 409
+    naming `rating` when the request is not closed or was rated already."""
+    membership = membership_asked(request, query.account)
+    found = _ticket(membership, ticket_id)
+    try:
+        rated = closing.rate(
+            account=membership.account,
+            person=signed_in_user(request),
+            ticket_id=found.pk,
+            rating=body.rating,
+            comment=body.comment,
+        )
+    except SupportError as refused:
+        return _refused(refused)
+    return TicketOut(**_ticket_out(rated))

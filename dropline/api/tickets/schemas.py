@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from dropline.api.schemas import AccountRefOut
+from dropline.helpdesk.tickets.text import MAX_RATING_COMMENT
 
 
 class TicketsQuery(Schema):
@@ -77,3 +78,13 @@ class TicketPageOut(Schema):
     account: AccountRefOut
     tickets: list[TicketOut]
     next_before_id: int | None
+
+
+class RatingIn(Schema):
+    rating: int = Field(ge=1, le=5, description="1 (very poor) to 5 (very good).", examples=[5])
+    comment: str = Field(
+        "",
+        max_length=MAX_RATING_COMMENT,
+        description="Anything to add (optional).",
+        examples=["Quick and friendly, thank you."],
+    )

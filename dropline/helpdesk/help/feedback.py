@@ -32,6 +32,14 @@ def visitor_voter(session_key: str) -> str:
     return "visitor:" + hashlib.sha256(session_key.encode()).hexdigest()[:48]
 
 
+def voter(*, person_id: int | None, session_key: str | None) -> str:
+    """Who answers: the person signed in, else the visitor's browser session; "" when
+    neither is known (``vote`` refuses it)."""
+    if person_id is not None:
+        return person_voter(person_id)
+    return visitor_voter(session_key) if session_key else ""
+
+
 def vote(*, article_id: int, voter: str, helpful: bool) -> Article:
     """Record ``voter``'s answer on a published article; returns it with its counts."""
     if not voter or len(voter) > 64:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils import translation
 
 from dropline.helpdesk.models import Article, ArticleStatus, HelpTopic
 
@@ -50,15 +51,17 @@ class TopicCount:
 
 
 def topic_counts(*, language: str) -> list[TopicCount]:
-    """Every topic with published articles, in the topics' order, with how many."""
+    """Every topic with published articles in ``language``, in the topics' order, with
+    how many, named in that language."""
     counts = dict(
         published(language).values_list("topic").annotate(n=Count("id")).values_list("topic", "n")
     )
-    return [
-        TopicCount(topic=value, label=str(label), count=counts[value])
-        for value, label in HelpTopic.choices
-        if counts.get(value)
-    ]
+    with translation.override(language):
+        return [
+            TopicCount(topic=value, label=str(label), count=counts[value])
+            for value, label in HelpTopic.choices
+            if counts.get(value)
+        ]
 
 
 def popular_articles(*, language: str, limit: int = 5) -> list[Article]:

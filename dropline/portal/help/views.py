@@ -151,10 +151,10 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _voter(request: HttpRequest) -> str:
     if request.user.is_authenticated:
-        return voting.person_voter(request.user.pk)
+        return voting.voter(person_id=request.user.pk, session_key=None)
     if not request.session.session_key:
-        request.session.save()
-    return voting.visitor_voter(request.session.session_key or "")
+        request.session.save()  # a visitor answers as their browser session
+    return voting.voter(person_id=None, session_key=request.session.session_key)
 
 
 @require_POST

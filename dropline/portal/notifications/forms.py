@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,8 +10,8 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dropline.core.formatting import US_TIME_ZONES
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
+from dropline.notifications.preferences import quiet_hours_time_zones
 
 # "<category> by <channel>", phrased per channel so each reads (and translates) naturally.
 _CHECKBOX_LABELS: dict[str, Promise] = {
@@ -57,16 +56,6 @@ class PreferencesForm(forms.Form):
         }
 
 
-def time_zone_choices(current: str | None) -> list[tuple[str, str]]:
-    choices = [(zone, f"{label} ({zone})") for zone, label in US_TIME_ZONES]
-    known = {zone for zone, _label in choices}
-    for extra in (settings.TIME_ZONE, current):
-        if extra and extra not in known:
-            choices.insert(0, (extra, extra))
-            known.add(extra)
-    return choices
-
-
 class QuietHoursForm(forms.Form):
     starts = forms.TimeField(
         label=_("From"),
@@ -84,20 +73,8 @@ class QuietHoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         zone_field = self.fields["time_zone"]
         assert isinstance(zone_field, forms.ChoiceField)
-        zone_field.choices = time_zone_choices(current_zone)
+        zone_field.choices = quiet_hours_time_zones(current=current_zone)
         zone_field.initial = current_zone or settings.TIME_ZONE
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        starts: dt.time | None = data.get("starts")
-        ends: dt.time | None = data.get("ends")
-        if "starts" in data and "ends" in data and (starts is None) != (ends is None):
-            raise forms.ValidationError(
-                _("Enter both times, or leave both empty to turn quiet hours off.")
-            )
-        if starts is not None and starts == ends:
-            raise forms.ValidationError(_("Quiet hours must start and end at different times."))
-        return data
 
     @property
     def turns_off(self) -> bool:

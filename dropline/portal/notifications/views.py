@@ -25,9 +25,10 @@ from dropline.accounts.requests import signed_in_user
 from dropline.core import pagination
 from dropline.notifications import inbox as notification_centre
 from dropline.notifications import preferences as choices
+from dropline.notifications import queries as notification_queries
 from dropline.notifications import unsubscribe as unsubscribing
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
-from dropline.notifications.models import Message, QuietHours
+from dropline.notifications.models import Message
 from dropline.portal.notifications.forms import (
     PreferencesForm,
     QuietHoursForm,
@@ -82,7 +83,7 @@ def _preferences_page(
     user = signed_in_user(request)
     if form is None:
         form = PreferencesForm(grid=choices.preference_grid(user=user))
-    quiet = QuietHours.objects.filter(user=user).first()
+    quiet = notification_queries.quiet_hours(user=user)
     if quiet_form is None:
         quiet_form = QuietHoursForm(
             initial={"starts": quiet.starts, "ends": quiet.ends} if quiet else None,
@@ -119,8 +120,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 def quiet_hours(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    current = QuietHours.objects.filter(user=user).values_list("time_zone", flat=True).first()
-    form = QuietHoursForm(request.POST, current_zone=current)
+    current = notification_queries.quiet_hours(user=user)
+    form = QuietHoursForm(request.POST, current_zone=current.time_zone if current else None)
     if form.is_valid():
         try:
             choices.set_quiet_hours(
@@ -129,8 +130,8 @@ def quiet_hours(request: HttpRequest) -> HttpResponse:
                 ends=form.cleaned_data["ends"],
                 time_zone=form.cleaned_data["time_zone"],
             )
-        except choices.PreferenceError:
-            form.add_error(None, _("Choose a start, an end and a time zone from the list."))
+        except choices.QuietHoursError as refused:
+            form.add_error(None, refused.message)
         else:
             messages.success(
                 request,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter as get_account_adapter
-from allauth.mfa import app_settings as mfa_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -107,8 +106,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     active = user_sessions.active_sessions(
         user=user, current_session_key=request.session.session_key
     )
-    # Trusting a browser skips the second factor, so it only means something with one.
-    trust = mfa_settings.TRUST_ENABLED and bool(listing.available_methods(user=user))
+    trust = user_sessions.trust_applies(user=user)
     return render(
         request,
         "portal/security/sessions.html",

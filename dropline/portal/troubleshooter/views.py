@@ -6,7 +6,7 @@ link without scripts.
 
 Thin: ``helpdesk.troubleshooting.running`` starts, answers and reads a run (always within
 the account the person is looking at: another account's run is a 404), ``words`` says
-it. This view only picks the links each step leads to.
+it and ``offers`` says what it leads to; this view turns that into the page's links.
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from django.views.decorators.http import require_http_methods
 
 from dropline.accounts.requests import signed_in_user
 from dropline.helpdesk.errors import SupportError
-from dropline.helpdesk.troubleshooting import phrases, running, story, words
-from dropline.helpdesk.troubleshooting.steps import PROBLEMS, Phase, StepKind
-from dropline.network import restarting
-from dropline.network.outages.queries import watched_ids
+from dropline.helpdesk.troubleshooting import offers, phrases, running, story, words
+from dropline.helpdesk.troubleshooting.steps import PROBLEMS
 from dropline.portal.common import current_membership
 from dropline.portal.troubleshooter.links import booking_url
 
@@ -72,28 +70,23 @@ def index(request: HttpRequest) -> HttpResponse:
     return redirect("troubleshooter:run", started.pk)
 
 
-def _links(current: running.Current, details: str) -> dict[str, str]:
-    step, run = current.step, current.run
+def _links(run_id: int, offer: offers.Offers) -> dict[str, str]:
     links = {"start": reverse("troubleshooter:index")}
-    if step is None:
-        return links
-    if step.kind == StepKind.SPEED_TEST:
-        links["speed_test"] = f"{reverse('speed_test:index')}?{urlencode({'run': run.pk})}"
-    elif step.kind == StepKind.ARTICLE and step.article:
-        links["article"] = ARTICLE_PATH.format(slug=step.article)
-    elif step.kind == StepKind.BOOK_VISIT:
-        links["booking"] = booking_url(details=details, run_id=run.pk)
-    elif step.kind == StepKind.PAY_BILL:
+    if offer.speed_test:
+        links["speed_test"] = f"{reverse('speed_test:index')}?{urlencode({'run': run_id})}"
+    if offer.article:
+        links["article"] = ARTICLE_PATH.format(slug=offer.article)
+    if offer.visit:
+        links["booking"] = booking_url(details=offer.visit_details, run_id=run_id)
+    if offer.pay:
         links["pay"] = reverse("payments:pay")
-    elif step.kind == StepKind.OUTAGE and step.outage_id is not None:
+    if offer.outage_id is not None:
         links["outages"] = reverse("outages:index")
-        if current.facts is not None:  # reached just now, so the outage is on
-            links["watch"] = reverse("outages:watch", args=[step.outage_id])
-    action = current.restart
-    waiting = step.kind == StepKind.RESTART and step.phase == Phase.WAITING
-    if waiting and action is not None and action.status in restarting.OPEN:
+        if offer.may_watch:
+            links["watch"] = reverse("outages:watch", args=[offer.outage_id])
+    if offer.restart is not None:
         links["restart_status"] = reverse(
-            "equipment:restart_status", args=[action.equipment_id, action.pk]
+            "equipment:restart_status", args=[offer.restart.equipment_id, offer.restart.pk]
         )
     return links
 
@@ -134,17 +127,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         if step is not None
         else None
     )
-    details = (
-        story.booking_details(problem, current.taken, step, language=language)
-        if step is not None and step.kind == StepKind.BOOK_VISIT
-        else ""
-    )
-    watching = (
-        step is not None
-        and step.kind == StepKind.OUTAGE
-        and step.outage_id is not None
-        and bool(watched_ids(user=signed_in_user(request), outage_ids=[step.outage_id]))
-    )
+    offer = offers.offers(current, person=signed_in_user(request), language=language)
     return render(
         request,
         RUN,
@@ -155,8 +138,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "step": step,
             "words": said,
             "taken": story.taken_words(problem, current.taken, language=language),
-            "links": _links(current, details),
-            "watching": watching,
+            "links": _links(current.run.pk, offer),
+            "watching": offer.watching,
             "error": error,
             "poll_seconds": POLL_SECONDS,
         },

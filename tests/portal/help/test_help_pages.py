@@ -56,6 +56,13 @@ def test_the_browser_language_or_lang_chooses_the_articles(client):
     assert f"{reverse('help:topic', args=['internet'])}?lang=es" in asked.content.decode()
 
 
+def test_topics_are_named_in_the_language_lang_asks_for(client):
+    asked = client.get(reverse("help:index") + "?lang=es", HTTP_ACCEPT_LANGUAGE="en")
+    text = asked.content.decode()
+    assert "Internet y Wi-Fi" in text
+    assert "Internet and Wi-Fi" not in text
+
+
 def test_search_keeps_the_query_counts_and_marks_the_words(client):
     page = client.get(reverse("help:search"), {"q": "unplug <b>"})
     text = page.content.decode()

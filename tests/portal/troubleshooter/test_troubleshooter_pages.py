@@ -19,6 +19,7 @@ from dropline.network.devices import simulator
 from dropline.network.models import DeviceAction
 from dropline.portal.common import SESSION_ACCOUNT_KEY
 from tests.support.equipment import NOON, at, equipped_customer, later, words
+from tests.support.outages import declare_outage
 from tests.support.speed_tests import a_test
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,18 @@ def test_a_restart_that_did_not_work_on_the_equipment_page_leads_here(client, ho
         progress = client.get(confirmed["Location"])
     assert "The restart did not work" in words(progress)
     assert 'href="/support/troubleshoot/"' in progress.content.decode()
+
+
+def test_a_run_that_ends_in_an_outage_offers_to_tell_when_it_is_fixed(client, household):
+    area = household.customer.account.service_address.service_area
+    with at(NOON):
+        outage = declare_outage(areas=[area])
+        page = client.get(begin(client))
+    html = page.content.decode()
+    assert "There is an outage in your area" in words(page)
+    assert f'action="/outages/{outage.pk}/watch/"' in html
+    with at(NOON):
+        client.post(f"/outages/{outage.pk}/watch/")
+        watched = client.get(page.wsgi_request.path)
+    assert "We will tell you when it is fixed." in words(watched)
+    assert f'action="/outages/{outage.pk}/watch/"' not in watched.content.decode()
