@@ -90,6 +90,8 @@ def every_api_call() -> list[tuple[str, str]]:
 # may keep for a while (``dropline.core.cache_control.public_cache``), with the reason.
 PUBLICLY_CACHED = {
     "/status/": "the public status page: service areas and their outages, no account",
+    "/manifest.webmanifest": "the web app manifest: names, colors and icons, no account",
+    "/offline/": "the offline page: the provider's phone number and hours, no account",
 }
 
 

@@ -30,6 +30,7 @@ from dropline.payments import autopay
 from dropline.payments.models import PaymentStatus
 from dropline.payments.search import statuses_for as payment_statuses
 from dropline.portal.common import current_membership
+from dropline.portal.pwa.offline_copy import offline_copy
 
 NO_ACCOUNT = "portal/no_account.html"
 # Statement rows that are a payment (or its return or refund), named by its confirmation
@@ -58,6 +59,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 
 @login_required
 @require_GET
+@offline_copy
 def overview(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:
