@@ -24,10 +24,12 @@ const LANGUAGE_KEY = "/sw-state/language";
 const SHELL = new Set(CONFIG.shell);
 
 self.addEventListener("install", (event) => {
+  // The shell is the same for everyone: asked for without cookies, past the HTTP cache.
+  const shell = CONFIG.shell.map((url) => new Request(url, { cache: "reload", credentials: "omit" }));
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(CONFIG.shell.map((url) => new Request(url, { cache: "reload" }))))
+      .then((cache) => cache.addAll(shell))
       .then(() => self.skipWaiting()),
   );
 });
