@@ -82,6 +82,9 @@ MIDDLEWARE = [
     # that answers: every page and API answer is sent with Cache-Control: no-store.
     "dropline.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Right below the session: an answer that signs the browser out tells it to drop
+    # its cache and storage for the site (the pages kept for offline reading).
+    "dropline.portal.pwa.sign_out.ClearSiteDataOnSignOutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -52,5 +52,8 @@ urlpatterns = [
     # The help centre and support hub: public. ``support/tickets/`` and
     # ``support/troubleshoot/`` go before it.
     path("support/", include("dropline.portal.help.urls")),
+    # The installable app at the root: manifest, service worker (its scope is its
+    # folder, so the whole site) and the offline page. Public, no account's data.
+    path("", include("dropline.portal.pwa.urls")),
     path("", include("dropline.portal.overview.urls")),
 ]

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.e2e.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
     DEMO_ADMIN,
     DEMO_CARE,
     DEMO_CUSTOMER,
@@ -33,16 +35,6 @@ if TYPE_CHECKING:
 # Playwright's sync API keeps an event loop running in the main thread, and
 # Django refuses database access from a thread with a running loop unless told.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,17 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Response, ViewportSize
 
+# Debian's Chromium (never a downloaded browser), and how every test starts it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 MOBILE: ViewportSize = {"width": 390, "height": 844}  # a current phone, in CSS pixels
 

@@ -56,7 +56,9 @@ AREAS = {
     # The channel finder is reached with a search, so that it shows channels: some in
     # the demo household's package, some that a change would add.
     "customer": Area(
-        start=("/", "/plans/", "/channels/?q=sports"), skipped=("/backoffice/",), least=10
+        start=("/", "/plans/", "/channels/?q=sports", "/offline/"),
+        skipped=("/backoffice/",),
+        least=10,
     ),
     # The customer pages are reached from a search, the agent's starting point.
     "staff": Area(

@@ -110,6 +110,9 @@ PUBLIC = {
     "help:topic": "a help topic's published articles, no account",
     "help:article": "a published help article, no account",
     "help:feedback": "was a help article helpful: one vote per browser or person, no account",
+    "pwa:manifest": "the web app manifest a browser reads to install the portal, no account",
+    "pwa:service_worker": "the service worker's script, for every visitor, no account",
+    "pwa:offline": "the offline page the service worker shows, no account",
 }
 # Whole namespaces that are public by design.
 PUBLIC_NAMESPACES = {

@@ -25,6 +25,7 @@ from dropline.customers.permissions import can_pay_bills
 from dropline.overview.statement import AccountStatement, account_statement
 from dropline.payments import autopay
 from dropline.portal.common import current_membership
+from dropline.portal.pwa.offline_copy import offline_copy
 
 NO_ACCOUNT = "portal/no_account.html"
 
@@ -50,6 +51,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 
 @login_required
 @require_GET
+@offline_copy
 def overview(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:

@@ -13,9 +13,11 @@ from dropline.customers.queries import choose_membership, membership_for
 from dropline.field.queries import upcoming_appointment
 from dropline.overview.summary import account_overview
 from dropline.portal.common import SESSION_ACCOUNT_KEY
+from dropline.portal.pwa.offline_copy import offline_copy
 
 
 @login_required
+@offline_copy
 def overview(request: HttpRequest) -> HttpResponse:
     membership, others = choose_membership(
         user=signed_in_user(request), account_id=request.session.get(SESSION_ACCOUNT_KEY)

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from dropline.portal.common import current_membership
+from dropline.portal.pwa.offline_copy import offline_copy
 from dropline.usage import charts, queries
 
 NO_ACCOUNT = "portal/no_account.html"
@@ -27,6 +28,7 @@ def _language() -> str:
 
 @login_required
 @require_GET
+@offline_copy
 def index(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     if membership is None:
