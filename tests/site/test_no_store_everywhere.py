@@ -91,7 +91,6 @@ def every_api_call() -> list[tuple[str, str]]:
 PUBLICLY_CACHED = {
     "/status/": "the public status page: service areas and their outages, no account",
     "/api/v1/status": "the status page's areas and outages for apps, no account",
-
     "/manifest.webmanifest": "the web app manifest: names, colors and icons, no account",
     "/offline/": "the offline page: the provider's phone number and hours, no account",
 }
