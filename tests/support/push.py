@@ -56,6 +56,8 @@ SWEEP_KEYS = {
 
 
 def sweep_device(user: User) -> PushSubscription:
+    """A browser that gets ``user``'s push notifications, on a real push service's
+    address (nothing is sent to it); the same one when asked again."""
     subscription, _created = push_subscriptions.subscribe(
         user=user,
         browser=push_subscriptions.BrowserSubscription(
@@ -67,8 +69,9 @@ def sweep_device(user: User) -> PushSubscription:
     return subscription
 
 
-def sweep_ids(user: User) -> dict[str, list[Any]]:
-    """A push device of the sweep's other customer: removing it (web and API)."""
+def sweep_ids(*, user: User) -> dict[str, list[Any]]:
+    """The push device of the sweep's other customer (``sweep_device``, the same one
+    when asked again): removing it, on the web and in the API."""
     return {"push_subscription_id": [sweep_device(user).pk]}
 
 
