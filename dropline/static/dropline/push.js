@@ -115,7 +115,7 @@
         if (badge) badge.hidden = false;
       });
       document.querySelectorAll("form[data-remove-device]").forEach(function (removal) {
-        if (removal.dataset.removeDevice === mine) removal.dataset.thisDevice = "1";
+        if (removal.dataset.removeDevice === mine) removal.dataset.mine = "1";
       });
       return found && sameBytes(subscription.options && subscription.options.applicationServerKey, applicationKey);
     });
@@ -215,7 +215,7 @@
 
   document.querySelectorAll("form[data-remove-device]").forEach(function (removal) {
     removal.addEventListener("submit", function (event) {
-      if (removal.dataset.thisDevice !== "1" || !current || removal.dataset.unsubscribed) return;
+      if (removal.dataset.mine !== "1" || !current || removal.dataset.unsubscribed) return;
       event.preventDefault();
       removal.dataset.unsubscribed = "1";
       current
