@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -137,3 +140,27 @@ def test_pushkeys_prints_the_key_in_use_as_environment_lines(settings):
     public_only = io.StringIO()
     call_command("pushkeys", "--public", stdout=public_only)
     assert public_only.getvalue().splitlines() == [f"DROPLINE_VAPID_PUBLIC_KEY={_public(key)}"]
+
+
+def test_a_malformed_key_stops_start_up_with_one_line_that_does_not_repeat_it(tmp_path):
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    secret_looking = "c2VjcmV0LWJ1dC1ub3QtYS1rZXk"
+    result = subprocess.run(
+        [sys.executable, "-m", "dropline", "check"],
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "dropline.settings",
+            "DROPLINE_VAR_DIR": str(tmp_path),
+            "DROPLINE_DEMO": "1",
+            PRIVATE: secret_looking,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"dropline: configuration error: {PRIVATE} is not a P-256 (prime256v1) private key\n"
+    )
+    assert secret_looking not in result.stdout + result.stderr
