@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dropline.accounts.devices import MAX_USER_AGENT, parse_user_agent
+from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import User
 from dropline.config import base64url_bytes
 from dropline.core import clock, ratelimit
@@ -33,6 +33,7 @@ from dropline.notifications.outbox import notify_addresses
 MAX_DEVICES = 10
 MAX_ENDPOINT = 1000
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+USER_AGENT_KEPT = 300
 TESTS_PER_HOUR = ratelimit.Limit.per("push_test:person", 5, dt.timedelta(hours=1))
 TEST_EVENT = "push.test"
 
@@ -144,7 +145,7 @@ def subscribe(
         "auth": auth,
         "browser": device.browser[:40],
         "os": device.os[:40],
-        "user_agent": user_agent[: min(300, MAX_USER_AGENT)],
+        "user_agent": user_agent[:USER_AGENT_KEPT],
     }
     try:
         with transaction.atomic():
