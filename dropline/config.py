@@ -6,8 +6,11 @@ Settings call these helpers; a bad value raises :class:`ConfigError`, which the
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -173,6 +176,96 @@ def secret_key_fallbacks() -> list[str]:
     if any(len(key) < 32 for key in keys):
         raise ConfigError("each of SECRET_KEY_FALLBACKS must be at least 32 characters long")
     return keys
+
+
+NOT_A_VAPID_KEY = "not a P-256 (prime256v1) private key"
+
+
+def base64url_bytes(text: str) -> bytes:
+    """Base64url with or without its padding (``binascii.Error`` when it is not)."""
+    text = "".join(text.split())
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _b64url_text(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def vapid_private_scalar(text: str) -> bytes:
+    """The 32-byte private number of a P-256 key given as PEM (PKCS#8 or "EC PRIVATE
+    KEY"; ``\\n`` for line breaks is accepted), as base64 DER, or as the raw 32 bytes
+    in base64url (what ``web-push generate-vapid-keys`` prints). ``ValueError`` (which
+    never repeats the key) for anything else."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    text = text.strip().replace("\\n", "\n")
+    key: object
+    try:
+        if "-----BEGIN" in text:
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        else:
+            raw = base64url_bytes(text)
+            if len(raw) == 32:
+                key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+            else:
+                key = serialization.load_der_private_key(raw, password=None)
+    except (ValueError, TypeError, binascii.Error):
+        raise ValueError(NOT_A_VAPID_KEY) from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ValueError(NOT_A_VAPID_KEY)
+    return key.private_numbers().private_value.to_bytes(32, "big")
+
+
+def vapid_public_point(private_scalar: bytes) -> bytes:
+    """The uncompressed public point (65 bytes) of a P-256 private number."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.derive_private_key(int.from_bytes(private_scalar, "big"), ec.SECP256R1())
+    return key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+
+
+def env_vapid_keys(private_name: str, public_name: str) -> tuple[str, str]:
+    """The push notifications' VAPID key pair from the environment, as base64url (the
+    private number, the public point); both empty when neither is set (then a key is
+    made once under ``var/``: ``notifications.channels.vapid``). The public key may be
+    left out; when given it must be the private key's."""
+    private_text = os.environ.get(private_name, "").strip()
+    public_text = os.environ.get(public_name, "").strip()
+    if not private_text:
+        if public_text:
+            raise ConfigError(f"{public_name} is set without {private_name}: set both")
+        return "", ""
+    try:
+        scalar = vapid_private_scalar(private_text)
+    except ValueError as exc:
+        raise ConfigError(f"{private_name} is {exc}") from None
+    point = vapid_public_point(scalar)
+    if public_text:
+        try:
+            given = base64url_bytes(public_text)
+        except binascii.Error:
+            given = b""
+        if given != point:
+            raise ConfigError(f"{public_name} is not the public key of {private_name}")
+    return _b64url_text(scalar), _b64url_text(point)
+
+
+def env_vapid_subject(name: str, *, from_email: str) -> str:
+    """Who runs the push sender, for the push services (RFC 8292): ``mailto:`` an
+    address or an ``https://`` page; by default the sender of customer email."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        address = parseaddr(from_email)[1]
+        return f"mailto:{address or 'no-reply@localhost'}"
+    if raw.startswith("mailto:") and "@" in raw:
+        return raw
+    if raw.startswith("https://") and len(raw) > len("https://"):
+        return raw
+    raise ConfigError(f"{name} must be mailto:someone@example.net or an https:// address")
 
 
 def email_from_url(url: str) -> dict[str, Any]:

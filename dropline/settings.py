@@ -23,6 +23,8 @@ from dropline.config import (
     env_int,
     env_list,
     env_phone,
+    env_vapid_keys,
+    env_vapid_subject,
     secret_key,
     secret_key_fallbacks,
 )
@@ -416,6 +418,30 @@ if SMS_GATEWAY == "http" and not (SMS_HTTP_BASE_URL and SMS_HTTP_ACCOUNT_SID and
         "SMS_HTTP_AUTH_TOKEN and SMS_FROM_NUMBER"
     )
 
+# Push notifications (web push, signed with VAPID). The key pair: the private key as PEM
+# or the raw 32 bytes in base64url, and (optionally, checked) its public key. Unset, a
+# key is made once in var/vapid_private_key.pem and kept; with more than one server,
+# set the same key on each (``dropline pushkeys`` prints the one in use). The subject
+# tells push services whom to contact: mailto: an address, by default DEFAULT_FROM_EMAIL's.
+DROPLINE_VAPID_PRIVATE_KEY, DROPLINE_VAPID_PUBLIC_KEY = env_vapid_keys(
+    "DROPLINE_VAPID_PRIVATE_KEY", "DROPLINE_VAPID_PUBLIC_KEY"
+)
+DROPLINE_VAPID_KEY_FILE = VAR_DIR / "vapid_private_key.pem"
+# Browsers' push services, by host name (a subscription's endpoint must be on one of
+# them, so the server never posts to an address a client chose); local addresses too
+# (http://localhost, 127.0.0.1) in the demo and development.
+DROPLINE_PUSH_SERVICES = env_list(
+    "DROPLINE_PUSH_SERVICES",
+    default=[
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
+DROPLINE_PUSH_ALLOW_LOCAL = env_bool("DROPLINE_PUSH_ALLOW_LOCAL", default=DEMO or DEBUG)
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "dropline" / "static"]
@@ -434,6 +460,7 @@ for _key, _value in _email.items():
     globals()[_key] = _value
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dropline <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DROPLINE_VAPID_SUBJECT = env_vapid_subject("DROPLINE_VAPID_SUBJECT", from_email=DEFAULT_FROM_EMAIL)
 
 # Celery: with no broker, tasks run in the calling process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -34,6 +34,7 @@ from dropline.api.payment_methods import routes as payment_methods
 from dropline.api.payments import routes as payments
 from dropline.api.people import routes as people
 from dropline.api.plans import routes as plans
+from dropline.api.push import routes as push
 from dropline.api.radius import routes as radius
 from dropline.api.recovery import routes as recovery
 from dropline.api.security import routes as security
@@ -85,6 +86,7 @@ api.add_router("", sign_in.router)
 api.add_router("", claiming.router)
 api.add_router("", people.router)
 api.add_router("", contacts.router)
+api.add_router("", push.router)
 api.add_router("", security.router)
 api.add_router("", billing.router)
 api.add_router("", services.router)

@@ -14,6 +14,7 @@ from dropline.notifications.models import (
     ContactPoint,
     DeliveryAttempt,
     Message,
+    PushSubscription,
     SimulatedSms,
 )
 
@@ -78,3 +79,15 @@ class ContactPointAdmin(ReadOnlyAdmin):
     search_fields = ("address", "user__username")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(ReadOnlyAdmin):
+    """Which browsers get a person's push notifications and whether they still do; the
+    endpoint and keys (what it takes to write to a browser) are left out."""
+
+    list_display = ("user", "browser", "os", "created_at", "last_success_at", "last_failure_at")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    exclude = ("endpoint", "p256dh", "auth")

@@ -25,13 +25,11 @@ from dropline.accounts.models import User
 from dropline.core import audit, clock
 from dropline.customers.models import AccountMember, CustomerAccount, ServiceArea
 from dropline.notifications import dispatch
+from dropline.notifications.bulk_notify import primary_addresses
 from dropline.notifications.categories import DEFAULTS, Category
 from dropline.notifications.models import (
     Announcement,
     AnnouncementStatus,
-    ContactKind,
-    ContactPoint,
-    ContactStatus,
     FanOutChunk,
     Message,
     MessageStatus,
@@ -230,7 +228,7 @@ def fan_out_chunk(
     account_language = dict(accounts)
     recipients = _recipients(announcement, phase, account_ids)
     user_ids = [user.pk for _, user in recipients]
-    addresses = _primary_addresses(user_ids)
+    addresses = primary_addresses(user_ids)
     quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=user_ids)}
     channels = _outage_channels(user_ids)
     event = f"announcement.{phase}"
@@ -298,21 +296,6 @@ def _outage_channels(user_ids: list[int]) -> dict[int, set[str]]:
     ).values_list("user_id", "channel", "enabled"):
         (chosen[user_id].add if enabled else chosen[user_id].discard)(channel)
     return chosen
-
-
-def _primary_addresses(user_ids: list[int]) -> dict[tuple[int, str], str]:
-    rows = (
-        ContactPoint.objects.filter(
-            user_id__in=user_ids, verified_at__isnull=False, status=ContactStatus.OK
-        )
-        .order_by("user_id", "kind", "-is_primary", "id")
-        .values_list("user_id", "kind", "address")
-    )
-    found: dict[tuple[int, str], str] = {}
-    for user_id, kind, address in rows:
-        channel = "email" if kind == ContactKind.EMAIL else "sms"
-        found.setdefault((user_id, channel), address)
-    return found
 
 
 def _finish(announcement: Announcement, phase: str) -> None:

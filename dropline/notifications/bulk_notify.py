@@ -35,6 +35,7 @@ from dropline.notifications.models import (
     Message,
     MessageStatus,
     Preference,
+    PushSubscription,
     QuietHours,
 )
 from dropline.notifications.outbox import enqueue_delivery, message_fields
@@ -99,7 +100,8 @@ def channels_by_user(user_ids: Sequence[int], category: str) -> dict[int, set[st
 
 
 def primary_addresses(user_ids: Sequence[int]) -> dict[tuple[int, str], str]:
-    """(person, channel) -> the primary verified, deliverable address (one query)."""
+    """(person, channel) -> the primary verified, deliverable address; "" for push when
+    the person has a device for it (two queries)."""
     rows = (
         ContactPoint.objects.filter(
             user_id__in=bulk.many(user_ids), verified_at__isnull=False, status=ContactStatus.OK
@@ -111,6 +113,11 @@ def primary_addresses(user_ids: Sequence[int]) -> dict[tuple[int, str], str]:
     for user_id, kind, address in rows:
         channel = Channel.EMAIL if kind == ContactKind.EMAIL else Channel.SMS
         found.setdefault((user_id, channel), address)
+    pushed = PushSubscription.objects.filter(user_id__in=bulk.many(user_ids)).values_list(
+        "user_id", flat=True
+    )
+    for user_id in pushed.distinct():
+        found[(user_id, Channel.PUSH)] = ""
     return found
 
 

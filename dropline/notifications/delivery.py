@@ -3,7 +3,8 @@
 A message is claimed with one conditional UPDATE, so two workers never send it
 at the same time. The claim is a lease: if a worker dies mid-delivery the lease
 runs out and the message can be claimed again; the provider sees the same
-idempotency key (SMS) or Message-ID (email) both times.
+idempotency key (SMS) or Message-ID (email) both times, and a push message goes
+only to the devices that have not taken it yet (``push_sending``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from dropline.core import clock
+from dropline.notifications import push_sending
 from dropline.notifications.categories import ESSENTIAL, Channel
 from dropline.notifications.channels.email import (
     EmailDeliveryError,
     PermanentEmailError,
     send_email,
 )
+from dropline.notifications.channels.push import PermanentPushError, PushError
 from dropline.notifications.channels.sms import PermanentSmsError, SmsError, gateway
 from dropline.notifications.models import (
     ContactKind,
@@ -93,10 +96,17 @@ def _send(message: Message) -> str:
             )
         except PermanentSmsError as exc:
             raise PermanentDeliveryError(str(exc)) from exc
+    if message.channel == Channel.PUSH:
+        try:
+            return push_sending.send(message, last_attempt=message.attempts >= MAX_ATTEMPTS)
+        except PermanentPushError as exc:
+            raise PermanentDeliveryError(str(exc)) from exc
     raise PermanentDeliveryError(f"channel {message.channel!r} is not delivered by workers")
 
 
 def _mark_contact_undeliverable(message: Message, reason: str) -> None:
+    if message.channel not in (Channel.EMAIL, Channel.SMS):
+        return  # a push device that refused is marked by ``push_sending``
     kind = ContactKind.EMAIL if message.channel == Channel.EMAIL else ContactKind.PHONE
     ContactPoint.objects.filter(
         user_id=message.user_id, kind=kind, address=message.to_address
@@ -135,7 +145,7 @@ def deliver(message_id: int) -> Outcome:
         logger.warning("message %s undeliverable: %s", message.pk, exc)
         return Outcome(status=MessageStatus.FAILED)
     except Exception as exc:  # temporary (or unforeseen): retried with backoff, bounded
-        if not isinstance(exc, EmailDeliveryError | SmsError):
+        if not isinstance(exc, EmailDeliveryError | SmsError | PushError):
             logger.exception("unexpected error delivering message %s", message.pk)
         give_up = message.attempts >= MAX_ATTEMPTS
         wait = BACKOFF_SECONDS[min(message.attempts - 1, len(BACKOFF_SECONDS) - 1)]

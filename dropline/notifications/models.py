@@ -185,6 +185,61 @@ class DeliveryAttempt(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'failed'}"
 
 
+class PushSubscription(models.Model):
+    """A browser (or app) where a person turned push notifications on: its push
+    service's endpoint and the keys its messages are encrypted to (RFC 8291).
+
+    An endpoint belongs to one browser profile, so it is unique: when someone else
+    turns notifications on in the same browser, the subscription becomes theirs."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    # The browser's P-256 public key (65 bytes) and auth secret (16 bytes), base64url.
+    p256dh = models.CharField(max_length=100)
+    auth = models.CharField(max_length=40)
+    # What the person sees: "Chrome on Android" (``accounts.devices``), from the
+    # User-Agent of the request that turned notifications on.
+    browser = models.CharField(max_length=40, blank=True)
+    os = models.CharField(max_length=40, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_failure = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("push notification device")
+        verbose_name_plural = _("push notification devices")
+
+    def __str__(self) -> str:
+        return f"push to {self.browser or '?'} on {self.os or '?'} for {self.user_id}"
+
+
+class PushDelivery(models.Model):
+    """What one push message did at one of its person's devices: taken by the push
+    service, or refused for good. A retry of the message skips the devices listed
+    here, so a device that took it is never sent it twice."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="push_deliveries")
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivered = models.BooleanField()
+    at = models.DateTimeField()
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "subscription"], name="push_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"message {self.message_id} at device {self.subscription_id}"
+
+
 class SimulatedSms(models.Model):
     """The SMS simulator's outbox: what a real provider would have delivered."""
 

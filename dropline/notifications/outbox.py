@@ -26,6 +26,7 @@ from dropline.notifications.models import (
     ContactStatus,
     Message,
     MessageStatus,
+    PushSubscription,
     QuietHours,
 )
 from dropline.notifications.preferences import channels_for, quiet_until
@@ -39,9 +40,12 @@ def language_for(user: User, account: CustomerAccount | None) -> str:
 
 
 def reachable_address(*, user: User, channel: str) -> str | None:
-    """The primary verified, deliverable address for ``channel``; None if there is none."""
+    """The primary verified, deliverable address for ``channel``; None if there is none.
+    The portal and push need none ("" ), but push needs a device to send to."""
     if channel == Channel.IN_APP:
         return ""
+    if channel == Channel.PUSH:
+        return "" if PushSubscription.objects.filter(user=user).exists() else None
     kind = ContactKind.EMAIL if channel == Channel.EMAIL else ContactKind.PHONE
     contact = (
         ContactPoint.objects.filter(
@@ -75,7 +79,8 @@ def message_fields(
     now: dt.datetime,
 ) -> dict[str, Any]:
     """A message's column values (without ``user`` and ``account``): the body its channel
-    sends, sent at once in the portal, and an SMS held back by quiet hours."""
+    sends (a push notification says what the portal says), sent at once in the portal,
+    and an SMS held back by quiet hours."""
     not_before = now
     if channel == Channel.SMS and category not in ESSENTIAL:
         not_before = quiet_until(quiet, now) or now
@@ -95,7 +100,7 @@ def message_fields(
             rendered.sms
             if channel == Channel.SMS
             else rendered.in_app
-            if in_app
+            if in_app or channel == Channel.PUSH
             else rendered.email_text
         ),
         "body_html": rendered.email_html if channel == Channel.EMAIL else "",

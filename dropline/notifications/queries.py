@@ -10,6 +10,7 @@ from typing import Literal
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from dropline.accounts.devices import device_label
 from dropline.accounts.models import User
 from dropline.core import clock
 from dropline.core.pagination import NumberedPage, numbered_page
@@ -25,6 +26,7 @@ from dropline.notifications.models import (
     ContactStatus,
     Message,
     MessageStatus,
+    PushSubscription,
     QuietHours,
     SimulatedSms,
 )
@@ -58,6 +60,33 @@ def shown_address(contact: ContactPoint) -> str:
     if contact.kind == ContactKind.PHONE:
         return display_phone(contact.address)
     return contact.address
+
+
+# Push notification devices ----------------------------------------------------------------
+
+
+def own_push_subscription(*, user: User, subscription_id: int) -> PushSubscription:
+    """``user``'s push device ``subscription_id``; another person's id is ``Http404``,
+    as an id that does not exist."""
+    return get_object_or_404(PushSubscription, pk=subscription_id, user=user)
+
+
+def push_subscriptions_for(*, user: User) -> list[PushSubscription]:
+    """The devices that get ``user``'s push notifications, the newest first."""
+    return list(PushSubscription.objects.filter(user=user).order_by("-created_at", "-id"))
+
+
+def push_device_name(subscription: PushSubscription) -> str:
+    """ "Chrome on Android", in the current language."""
+    return device_label(browser=subscription.browser, os=subscription.os)
+
+
+def push_stopped_working(subscription: PushSubscription) -> bool:
+    """The last try to reach the device failed, and nothing reached it since."""
+    failed = subscription.last_failure_at
+    return failed is not None and (
+        subscription.last_success_at is None or subscription.last_success_at < failed
+    )
 
 
 # The staff message log --------------------------------------------------------------------

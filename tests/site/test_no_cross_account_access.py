@@ -60,6 +60,9 @@ from tests.support.outages import declare_outage
 from tests.support.payments import sweep_ids as payments_sweep_ids
 from tests.support.payments import sweep_rows as payments_sweep_rows
 from tests.support.payportal import sweep_ids as pay_pages_sweep_ids
+from tests.support.push import sweep_device as push_sweep_device
+from tests.support.push import sweep_ids as push_sweep_ids
+from tests.support.push import sweep_rows as push_sweep_rows
 from tests.support.sweep import Route, api_paths, path_params, query_params, sign_in
 from tests.support.tickets import sweep_objects as tickets_sweep_objects
 from tests.support.tickets import sweep_rows as tickets_sweep_rows
@@ -228,6 +231,7 @@ OTHER_CUSTOMERS_IDS = (
     "ticket_id+attachment_id",
     "appointment_id",
     "run_id",
+    "push_subscription_id",
 )
 
 
@@ -299,6 +303,7 @@ def _household(username: str, *, phone: str, email: str) -> tuple[Customer, dict
         "invoice": bill_this_cycle_today(customer.account),
         "service": service,
         "add_on": add_on,
+        "push_device": push_sweep_device(user),
     }
     return customer, objects
 
@@ -383,6 +388,8 @@ def ned(settings: Any, tmp_path: Any) -> Others:
         "appointment_id": [visit_id],
         # A troubleshooting run under way: reading and answering it in the API.
         "run_id": troubleshooting_ids["run_id"],
+        # A browser that gets his push notifications: removing it (web and API).
+        **push_sweep_ids(user=customer.user),
     }
     compound = {
         frozenset({"subscription_id", "plan_code"}): [
@@ -474,6 +481,7 @@ def snapshot(others: Others) -> dict[str, list[dict[str, Any]]]:
         **troubleshooting_sweep_rows(account),
         **tickets_sweep_rows(account),
         **visits_sweep_rows(account),
+        **push_sweep_rows(user),
         "authenticators": rows(Authenticator, user=user),
         "sessions": [
             {k: v for k, v in row.items() if k != "last_seen_at"}
@@ -538,6 +546,7 @@ def test_the_sweep_finds_the_pages_that_take_ids():
         "disputes:attachment",
         "outages:watch",
         "outages:unwatch",
+        "notifications:push_remove",
     } <= names
 
 

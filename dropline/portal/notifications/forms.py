@@ -18,6 +18,7 @@ _CHECKBOX_LABELS: dict[str, Promise] = {
     Channel.EMAIL: _("{category} by email"),
     Channel.SMS: _("{category} by text message"),
     Channel.IN_APP: _("{category} in the portal"),
+    Channel.PUSH: _("{category} by push notification"),
 }
 
 

@@ -1,10 +1,12 @@
 """Customer-facing notification pages (notification center, settings, unsubscribe), under
-/notifications/. The contact pages share the namespace: ``dropline.portal.contacts.urls``."""
+/notifications/. The contact pages share the namespace (``dropline.portal.contacts.urls``),
+and so do the push notification devices (``dropline.portal.push.urls``)."""
 
 from django.urls import path
 
 from dropline.portal.contacts import urls as contacts_urls
 from dropline.portal.notifications import views
+from dropline.portal.push import urls as push_urls
 
 app_name = "notifications"
 
@@ -16,4 +18,5 @@ urlpatterns = [
     path("settings/quiet-hours/", views.quiet_hours, name="quiet_hours"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     *contacts_urls.urlpatterns,
+    *push_urls.urlpatterns,
 ]
