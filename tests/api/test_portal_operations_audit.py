@@ -177,6 +177,10 @@ PORTAL_OPERATIONS: dict[str, Api | Allauth | NoApi | tuple[Api, Allauth]] = {
     "notifications:push_devices": ops("push_subscriptions", "push_public_key"),
     "notifications:push_subscribe": ops("push_subscribe"),
     "notifications:push_remove": ops("push_unsubscribe"),
+    "notifications:push_test": NoApi(
+        "a check that this browser shows the notifications sent to it; an app checks its "
+        "own with its platform's tools"
+    ),
     "notifications:contacts": ops("contacts_list_contacts"),
     "notifications:add_contact": ops("contacts_add_contact"),
     "notifications:verify_contact": ops("contacts_verify_contact"),
