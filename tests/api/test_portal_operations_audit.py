@@ -9,7 +9,7 @@ until it is given its operations here; an operation renamed or removed fails the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, resolve
@@ -225,15 +225,15 @@ PORTAL_OPERATIONS: dict[str, Api | Allauth | NoApi | tuple[Api, Allauth]] = {
 
 
 def _portal_addresses(
-    patterns: list[URLPattern | URLResolver], route: str = "", namespace: str = ""
+    patterns: Iterable[object], route: str = "", namespace: str = ""
 ) -> Iterator[str]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _portal_addresses(pattern.url_patterns, route + str(pattern.pattern), inner)
-        elif pattern.name:
+        elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}{pattern.name}"
-        else:
+        elif isinstance(pattern, URLPattern):
             yield route + str(pattern.pattern)
 
 
