@@ -9,13 +9,14 @@ removing an authenticator app or passkeys, which ``dropline/urls.py`` routes fir
 
 from __future__ import annotations
 
-from allauth.headless.contrib.ninja.security import x_session_token_auth
+from typing import Any
+
 from ninja import NinjaAPI
 from ninja.operation import Operation
-from ninja.security import django_auth
 
-from dropline.api import errors
+from dropline.api import errors, openapi
 from dropline.api.appointments import routes as appointments
+from dropline.api.authentication import browser_session_auth, session_token_auth
 from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
@@ -55,6 +56,10 @@ class DroplineAPI(NinjaAPI):
         module = operation.view_func.__module__.removesuffix(ROUTES_MODULE)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """ninja's document with the answers every operation shares (``api/openapi.py``)."""
+        return openapi.complete(super().get_openapi_schema(*args, **kwargs))
+
 
 api = DroplineAPI(
     title="Dropline API",
@@ -72,11 +77,11 @@ api = DroplineAPI(
         "staff can never remove their last authenticator app or passkey (409)."
     ),
     urls_namespace="api-v1",
-    auth=[x_session_token_auth, django_auth],
+    auth=[session_token_auth, browser_session_auth],
 )
 errors.install(api)
-# Keep this order: the OpenAPI document keeps one schema per name, and two pairs of
-# schemas share a name (``CodeIn``, ``CodeSentOut``): the router added last wins.
+# The OpenAPI document keeps one schema per name: no two models may share one
+# (tests/api/test_openapi.py checks).
 api.add_router("", overview.router)
 api.add_router("", notifications.router)
 api.add_router("", sign_in.router)
