@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Field, Router
 
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
@@ -14,6 +16,7 @@ from dropline.api.notifications.schemas import (
     PreferencesIn,
     UnreadOut,
 )
+from dropline.api.schemas import MAX_ID
 from dropline.core import pagination
 from dropline.notifications import inbox
 from dropline.notifications.categories import ESSENTIAL, Category, Channel
@@ -25,7 +28,9 @@ PAGE_SIZE = 50
 
 @router.get("/notifications", response=NotificationPageOut, summary="The notification center")
 def list_notifications(
-    request: HttpRequest, unread_only: bool = False, before_id: int | None = None
+    request: HttpRequest,
+    unread_only: bool = False,
+    before_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None,
 ) -> NotificationPageOut:
     """Newest first, 50 at a time; pass ``before_id`` from the last page for the next."""
     user = signed_in_user(request)
@@ -58,11 +63,13 @@ def list_notifications(
 
 @router.get("/notifications/unread-count", response=UnreadOut, summary="Unread notifications")
 def unread_count(request: HttpRequest) -> UnreadOut:
+    """How many notifications are unread: the badge's number."""
     return UnreadOut(unread=inbox.unread_count(user=signed_in_user(request)))
 
 
 @router.post("/notifications/{message_id}/read", response=UnreadOut, summary="Mark one read")
 def mark_one_read(request: HttpRequest, message_id: int) -> UnreadOut:
+    """Mark one notification read; answers how many are still unread."""
     user = signed_in_user(request)
     if not inbox.inbox_for(user=user).filter(pk=message_id).exists():
         raise Http404
@@ -72,6 +79,7 @@ def mark_one_read(request: HttpRequest, message_id: int) -> UnreadOut:
 
 @router.post("/notifications/read-all", response=UnreadOut, summary="Mark all read")
 def mark_all_read(request: HttpRequest) -> UnreadOut:
+    """Mark every notification read."""
     user = signed_in_user(request)
     inbox.mark_read(user=user)
     return UnreadOut(unread=0)
@@ -93,6 +101,7 @@ def _preferences_out(grid: dict[str, dict[str, bool]]) -> list[PreferenceOut]:
     "/notification-preferences", response=list[PreferenceOut], summary="Who hears about what"
 )
 def get_preferences(request: HttpRequest) -> list[PreferenceOut]:
+    """Each category with the channels it is told on; `locked` ones (security) stay on."""
     return _preferences_out(preference_grid(user=signed_in_user(request)))
 
 

@@ -19,7 +19,13 @@ from ninja import Query, Router, Status
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
 from dropline.api.membership import membership_asked
-from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, InvalidInputOut
+from dropline.api.schemas import (
+    AccountRefOut,
+    ErrorOut,
+    FieldErrorOut,
+    InvalidInputOut,
+    file_download,
+)
 from dropline.api.tickets.schemas import (
     TicketDetailOut,
     TicketFileOut,
@@ -164,6 +170,7 @@ def create(request: HttpRequest, body: TicketIn) -> Any:
     summary="One request with its messages",
 )
 def ticket(request: HttpRequest, ticket_id: int, query: Query[TicketsQuery]) -> Any:
+    """The request with its messages and files, oldest first (never staff's internal notes)."""
     membership = membership_asked(request, query.account)
     return _detail_out(_ticket(membership, ticket_id))
 
@@ -195,6 +202,7 @@ def message(request: HttpRequest, ticket_id: int, body: TicketMessageIn) -> Any:
     response={200: None, 404: ErrorOut},
     summary="Download a file of a request",
     url_name="ticket_file",
+    openapi_extra=file_download("The file, as an attachment with its type."),
 )
 def download(
     request: HttpRequest, ticket_id: int, attachment_id: int, query: Query[TicketsQuery]
