@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.operation import Operation
 
 from dropline.api import errors, openapi
@@ -61,6 +61,10 @@ class DroplineAPI(NinjaAPI):
         return openapi.complete(super().get_openapi_schema(*args, **kwargs))
 
 
+# The reference page (``/api/v1/docs``): ninja's Swagger UI from this server's static
+# files; no call to Swagger's online validator either.
+REFERENCE = Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0})
+
 api = DroplineAPI(
     title="Dropline API",
     version="1.0.0",
@@ -68,6 +72,9 @@ api = DroplineAPI(
         "Customer self-service API. Authenticate with an allauth headless session token "
         "(`X-Session-Token`, from `/_allauth/app/v1/auth/login`) or a browser session. "
         "A token stops working after 60 minutes without use and 24 hours after sign-in.\n\n"
+        "Building a native app on it: the guide `docs/API.md` in Dropline's source (sign-in, "
+        "second factors, pagination, idempotency keys, errors). allauth's own sign-in "
+        "endpoints: [their reference](/_allauth/openapi.html).\n\n"
         "When the login waits for a code by text message (pending flow "
         "`dropline_sms_authenticate`), finish it with the `sign-in` operations below, "
         "sending the pending login's token.\n\n"
@@ -77,6 +84,7 @@ api = DroplineAPI(
         "staff can never remove their last authenticator app or passkey (409)."
     ),
     urls_namespace="api-v1",
+    docs=REFERENCE,
     auth=[session_token_auth, browser_session_auth],
 )
 errors.install(api)
