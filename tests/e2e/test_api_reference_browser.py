@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.support import TIMEOUT_MS
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Route
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Route
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -29,8 +29,12 @@ class Offline:
         self.errors: list[str] = []
         context.route("**/*", self._route)
         self.page = context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else 0)
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
 
     def _route(self, route: Route) -> None:
         if urlsplit(route.request.url).netloc == self.site:
