@@ -46,7 +46,7 @@ def _location(error: dict[str, Any]) -> str:
     parts = [
         str(p)
         for p in error.get("loc", ())
-        if p not in {"body", "query", "path", "header", "payload"}
+        if p not in {"body", "query", "path", "header", "payload", "form", "file"}
     ]
     return ".".join(parts) or "body"
 

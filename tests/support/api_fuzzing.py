@@ -102,12 +102,12 @@ def household_ids() -> dict[str, list[Any]]:
     from dropline.catalog.models import Plan
     from dropline.customers.models import AccountMember, CustomerAccount, InvitationCode
     from dropline.field.models import Appointment, VisitWindow
-    from dropline.helpdesk.models import Article, Ticket, TicketAttachment
+    from dropline.helpdesk.models import Article, Ticket, TicketAttachment, TroubleshootingRun
     from dropline.network.models import DeviceAction, Equipment, Outage
     from dropline.notifications.models import ContactPoint, Message
     from dropline.orders.models import Order
     from dropline.payments.disputes.models import Dispute, DisputeAttachment
-    from dropline.payments.models import Payment, PaymentMethod
+    from dropline.payments.models import Payment, PaymentMethod, ScheduledPayment
     from dropline.subscriptions.models import Subscription
 
     account = CustomerAccount.objects.get(members__user__username=DEMO_CUSTOMER[0])
@@ -133,6 +133,9 @@ def household_ids() -> dict[str, list[Any]]:
         "outage_id": ids(Outage.objects.all()),
         "ticket_id": ids(Ticket.objects.filter(account=account)),
         "appointment_id": ids(Appointment.objects.filter(account=account)),
+        "subscription_id": ids(Subscription.objects.filter(account=account)),
+        "scheduled_id": ids(ScheduledPayment.objects.filter(account=account)),
+        "run_id": ids(TroubleshootingRun.objects.filter(account=account)),
         "code": ids(Plan.objects.all(), "code"),
         "slug": ids(Article.objects.all(), "slug"),
         "body.service": ids(Subscription.objects.filter(account=account)),
