@@ -258,6 +258,8 @@ ACCOUNT_EMAIL_NOTIFICATIONS = False
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_SERVE_SPECIFICATION = True
+# allauth's reference page with the API's local Swagger UI, not its default from a CDN.
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "api/allauth_reference.html"
 
 # A session ends after 60 idle minutes (the cookie is renewed on every request)
 # and, whatever the activity, 24 hours after sign-in (AbsoluteSessionLifetimeMiddleware).

@@ -9,13 +9,14 @@ removing an authenticator app or passkeys, which ``dropline/urls.py`` routes fir
 
 from __future__ import annotations
 
-from allauth.headless.contrib.ninja.security import x_session_token_auth
-from ninja import NinjaAPI
-from ninja.operation import Operation
-from ninja.security import django_auth
+from typing import Any
 
-from dropline.api import errors
+from ninja import NinjaAPI, Swagger
+from ninja.operation import Operation
+
+from dropline.api import errors, openapi
 from dropline.api.appointments import routes as appointments
+from dropline.api.authentication import browser_session_auth, session_token_auth
 from dropline.api.autopay import routes as autopay
 from dropline.api.billing import routes as billing
 from dropline.api.channels import routes as channels
@@ -58,6 +59,14 @@ class DroplineAPI(NinjaAPI):
         module = operation.view_func.__module__.removesuffix(ROUTES_MODULE)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """ninja's document with the answers every operation shares (``api/openapi.py``)."""
+        return openapi.complete(super().get_openapi_schema(*args, **kwargs))
+
+
+# The reference page (``/api/v1/docs``): ninja's Swagger UI from this server's static
+# files; no call to Swagger's online validator either.
+REFERENCE = Swagger(settings={"validatorUrl": None, "defaultModelsExpandDepth": 0})
 
 api = DroplineAPI(
     title="Dropline API",
@@ -66,6 +75,9 @@ api = DroplineAPI(
         "Customer self-service API. Authenticate with an allauth headless session token "
         "(`X-Session-Token`, from `/_allauth/app/v1/auth/login`) or a browser session. "
         "A token stops working after 60 minutes without use and 24 hours after sign-in.\n\n"
+        "Building a native app on it: the guide `docs/API.md` in Dropline's source (sign-in, "
+        "second factors, pagination, idempotency keys, errors). allauth's own sign-in "
+        "endpoints: [their reference](/_allauth/openapi.html).\n\n"
         "When the login waits for a code by text message (pending flow "
         "`dropline_sms_authenticate`), finish it with the `sign-in` operations below, "
         "sending the pending login's token.\n\n"
@@ -75,11 +87,12 @@ api = DroplineAPI(
         "staff can never remove their last authenticator app or passkey (409)."
     ),
     urls_namespace="api-v1",
-    auth=[x_session_token_auth, django_auth],
+    docs=REFERENCE,
+    auth=[session_token_auth, browser_session_auth],
 )
 errors.install(api)
-# Keep this order: the OpenAPI document keeps one schema per name, and two pairs of
-# schemas share a name (``CodeIn``, ``CodeSentOut``): the router added last wins.
+# The OpenAPI document keeps one schema per name: no two models may share one
+# (tests/api/test_openapi.py checks).
 api.add_router("", overview.router)
 api.add_router("", notifications.router)
 api.add_router("", sign_in.router)

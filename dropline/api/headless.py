@@ -34,6 +34,8 @@ def _in_context(run: Run, *, gone_is_401: bool) -> Run:
         mark_request_as_headless(request, Client.APP)
         try:
             with authkit.authentication_context(request):
+                if gone_is_401 and not request.headers.get("X-Session-Token"):
+                    return UnauthorizedResponse(request)
                 return run(request, *args, **kwargs)
         except ImmediateHttpResponse as exc:
             if gone_is_401:
@@ -55,8 +57,8 @@ def in_allauth_app_context(run: Run) -> Run:
 
 def in_pending_login_context(run: Run) -> Run:
     """``in_allauth_app_context`` for operations whose credential is a pending login's
-    token: one that opens no session gets allauth's unauthenticated answer with 401,
-    as any bad token does under ``/api/v1/``."""
+    token: no token, or one that opens no session, gets allauth's unauthenticated answer
+    with 401 (before the input is read), as any bad token does under ``/api/v1/``."""
     return _in_context(run, gone_is_401=True)
 
 

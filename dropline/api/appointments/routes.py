@@ -23,10 +23,10 @@ from dropline.api.appointments.schemas import (
     AppointmentsOut,
     AppointmentsQuery,
     BookIn,
-    RefusedOut,
     RescheduleIn,
     StepOut,
     TrackingOut,
+    VisitRefusedOut,
     WindowOut,
     WindowsOut,
     WindowsQuery,
@@ -47,7 +47,7 @@ from dropline.helpdesk.troubleshooting.running import record_visit
 router = Router(tags=["appointments"])
 
 BAD_INPUT: dict[int, Any] = {400: InvalidInputOut, 422: InvalidInputOut}
-REFUSED: dict[int, Any] = {409: RefusedOut}
+REFUSED: dict[int, Any] = {409: VisitRefusedOut}
 NOT_FOUND: dict[int, Any] = {404: ErrorOut}
 # Refusals that are bad input (400 naming the field) rather than a conflict (409).
 INPUT_CODES = {"invalid", "not_found"}
@@ -92,12 +92,12 @@ def _appointment_out(appointment: Appointment) -> AppointmentOut:
     )
 
 
-def _refusal(error: AppointmentError) -> Status[RefusedOut]:
+def _refusal(error: AppointmentError) -> Status[VisitRefusedOut]:
     if error.code in INPUT_CODES and error.field:
         raise FieldError(error.field, error.message)
     return Status(
         409,
-        RefusedOut(
+        VisitRefusedOut(
             detail=error.message,
             code=error.code,
             field=error.field,
@@ -217,12 +217,13 @@ def reschedule(
 
 @router.delete(
     "/appointments/{appointment_id}",
-    response={200: AppointmentOut, **NOT_FOUND, **REFUSED},
+    response={200: AppointmentOut, 400: InvalidInputOut, **NOT_FOUND, **REFUSED},
     summary="Cancel a visit",
 )
 def cancel(request: HttpRequest, appointment_id: int, query: Query[AppointmentsQuery]) -> Any:
     """Cancel the visit, up to the cut-off before its window; answers it canceled. The
-    household gets the calendar's cancellation."""
+    household gets the calendar's cancellation. A visit that can no longer change (done,
+    canceled) answers 400 naming `status`; past the cut-off, 409."""
     membership = membership_asked(request, query.account)
     found = _appointment(membership, appointment_id)
     try:

@@ -6,10 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+from pydantic.json_schema import JsonDict
 
-from dropline.api.schemas import AccountQuery, AccountRefOut
+from dropline.api.schemas import AccountQuery, AccountRefOut, Id
+from dropline.field.models import VisitReason
 
 REASONS = "`repair`, `installation` or `equipment_swap`"
+# The visit's reasons, published; the booking's own check refuses any other (400).
+REASON_CHOICES: JsonDict = {"enum": list(VisitReason.values)}
 
 
 class AppointmentsQuery(AccountQuery):
@@ -18,7 +23,10 @@ class AppointmentsQuery(AccountQuery):
 
 class WindowsQuery(AccountQuery):
     reason: str = Field(
-        "", max_length=20, description=f"What the visit is for: {REASONS} (400 without one)."
+        "",
+        max_length=20,
+        json_schema_extra=REASON_CHOICES,
+        description=f"What the visit is for: {REASONS} (400 without one).",
     )
 
 
@@ -37,8 +45,14 @@ class WindowsOut(Schema):
 
 
 class BookIn(Schema):
-    window_id: int
-    reason: str = Field(max_length=20, description=f"{REASONS}.")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"window_id": 42, "reason": "repair", "details": "No signal since Monday"}]
+        }
+    )
+
+    window_id: Id = Field(description="An open window, from `GET /appointments/windows`.")
+    reason: str = Field(max_length=20, json_schema_extra=REASON_CHOICES, description=f"{REASONS}.")
     details: str = Field("", max_length=2000, description="What is wrong, in a few words.")
     run_id: int | None = Field(
         None,
@@ -49,7 +63,9 @@ class BookIn(Schema):
 
 
 class RescheduleIn(Schema):
-    window_id: int = Field(description="The new window, from `GET /appointments/windows`.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"window_id": 43}]})
+
+    window_id: Id = Field(description="The new window, from `GET /appointments/windows`.")
 
 
 class StepOut(Schema):
@@ -93,7 +109,7 @@ class AppointmentsOut(Schema):
     appointments: list[AppointmentOut]
 
 
-class RefusedOut(Schema):
+class VisitRefusedOut(Schema):
     detail: str
     code: str = Field(description="`full`, `closed`, `past_cutoff`, `already_booked` or `invalid`.")
     field: str = Field(description="The input at fault, when there is one.")

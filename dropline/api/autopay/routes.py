@@ -93,6 +93,7 @@ def _out(membership: AccountMember) -> AutopayOut:
 
 @router.get("/autopay", response={200: AutopayOut, 404: ErrorOut}, summary="The account's autopay")
 def read(request: HttpRequest, query: Query[AutopayQuery]) -> AutopayOut:
+    """Whether autopay is on, with which method, and when and how much it charges next."""
     return _out(membership_asked(request, query.account))
 
 

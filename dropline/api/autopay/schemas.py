@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from dropline.api.schemas import AccountRefOut, FieldErrorOut
+from dropline.api.schemas import AccountRefOut, FieldErrorOut, Id
 
 
 class AutopayQuery(Schema):
@@ -18,7 +19,9 @@ class AutopayQuery(Schema):
 
 
 class AutopayIn(Schema):
-    payment_method_id: int = Field(..., description="A saved method's `id`.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"payment_method_id": 3}]})
+
+    payment_method_id: Id = Field(..., description="A saved method's `id`.")
 
 
 class AutopayMethodOut(Schema):

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from ninja import Query, Router
 
 from dropline.api.channels.schemas import (
-    ChangeOut,
+    ChannelChangeOut,
     ChannelOut,
     ChannelsOut,
     ChannelsQuery,
@@ -58,7 +58,7 @@ def channels(request: HttpRequest, query: Query[ChannelsQuery]) -> ChannelsOut:
                     for p in c.packages
                 ],
                 changes=[
-                    ChangeOut(
+                    ChannelChangeOut(
                         kind=ch.kind,
                         code=ch.code,
                         name=ch.name,

@@ -23,7 +23,7 @@ class PackageOut(Schema):
     is_mine: bool
 
 
-class ChangeOut(Schema):
+class ChannelChangeOut(Schema):
     kind: str = Field(description="`plan` (switch to this TV plan) or `add_on` (add it).")
     code: str
     name: str
@@ -37,7 +37,7 @@ class ChannelOut(Schema):
     genre: str
     in_my_package: bool
     packages: list[PackageOut]
-    changes: list[ChangeOut] = Field(
+    changes: list[ChannelChangeOut] = Field(
         description="Changes that add the channel, cheapest first; empty when it is in the package."
     )
 

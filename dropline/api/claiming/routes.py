@@ -37,7 +37,7 @@ from dropline.accounts.requests import signed_in_user
 from dropline.api.claiming.schemas import (
     AccountDetailsIn,
     ClaimIn,
-    CodeIn,
+    InvitationCodeIn,
     JoinedOut,
     RedeemIn,
     TooManyAttemptsOut,
@@ -208,7 +208,9 @@ def claim_for_me(request: HttpRequest, response: HttpResponse, payload: AccountD
 
 
 @router.post("/accounts/invitation", response=JOIN_ANSWERS, summary="Join with an invitation code")
-def redeem_for_me(request: HttpRequest, response: HttpResponse, payload: CodeIn) -> Answer:
+def redeem_for_me(
+    request: HttpRequest, response: HttpResponse, payload: InvitationCodeIn
+) -> Answer:
     """The signed-in person joins the code's account with their login."""
     user = signed_in_user(request)
     try:

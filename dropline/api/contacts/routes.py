@@ -26,8 +26,8 @@ from ninja.errors import HttpError
 from dropline.accounts.requests import signed_in_user
 from dropline.api.contacts.schemas import (
     AddContactIn,
-    CodeSentOut,
     ContactCodeIn,
+    ContactCodeSentOut,
     ContactOut,
     NewContactOut,
 )
@@ -125,7 +125,7 @@ def verify_contact(request: HttpRequest, contact_id: int, payload: ContactCodeIn
 
 @router.post(
     "/contacts/{contact_id}/code",
-    response={200: CodeSentOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response={200: ContactCodeSentOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="Send a new code",
 )
 def resend_code(request: HttpRequest, contact_id: int) -> Any:
@@ -141,7 +141,7 @@ def resend_code(request: HttpRequest, contact_id: int) -> Any:
         contact_points.send_verification_code(contact=contact)
     except contact_points.ContactError as exc:
         return Status(429, ErrorOut(detail=str(exc)))
-    return CodeSentOut(address=shown_address(contact), code_expires_in=CODE_EXPIRES_IN)
+    return ContactCodeSentOut(address=shown_address(contact), code_expires_in=CODE_EXPIRES_IN)
 
 
 @router.post(

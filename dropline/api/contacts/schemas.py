@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
+from dropline.api.schemas import NOT_BLANK
 from dropline.notifications.queries import ContactState
 
 ContactKindName = Literal["email", "phone"]
@@ -35,17 +36,27 @@ class NewContactOut(ContactOut):
     code_expires_in: int = Field(description="Seconds the code sent to the address works for.")
 
 
-class CodeSentOut(Schema):
+class ContactCodeSentOut(Schema):
     address: str = Field(description="Where the code went, as `address` in the list.")
     code_expires_in: int = Field(description="Seconds the code works for.")
 
 
 class AddContactIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"kind": "phone", "address": "(319) 555-0142"}]}
+    )
+
     kind: ContactKindName
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    address: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=254, pattern=NOT_BLANK),
+    ] = Field(description="An email address, or a mobile number as people write it.")
 
 
 class ContactCodeIn(Schema):
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=12)] = (
-        Field(description="The 6-digit code from the email or text message.")
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "428913"}]})
+
+    code: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=12, pattern=NOT_BLANK),
+    ] = Field(description="The 6-digit code from the email or text message.")

@@ -24,6 +24,8 @@ from ninja.errors import HttpError
 
 from dropline.accounts.requests import signed_in_user
 from dropline.api.disputes.schemas import (
+    DISPUTE_EXAMPLE,
+    MESSAGE_EXAMPLE,
     AttachmentOut,
     DisputeDetailOut,
     DisputeIn,
@@ -36,7 +38,13 @@ from dropline.api.disputes.schemas import (
 )
 from dropline.api.membership import membership_asked
 from dropline.api.refusals import conflict
-from dropline.api.schemas import AccountRefOut, ErrorOut, FieldErrorOut, InvalidInputOut
+from dropline.api.schemas import (
+    AccountRefOut,
+    ErrorOut,
+    FieldErrorOut,
+    InvalidInputOut,
+    file_download,
+)
 from dropline.billing.describe import describe_line
 from dropline.customers.models import AccountMember
 from dropline.customers.permissions import can_pay_bills
@@ -55,6 +63,10 @@ ANSWERS: dict[int, Any] = {
     409: DisputeRefusedOut,
     422: DisputeRefusedOut,
 }
+
+
+def _multipart_example(example: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"content": {"multipart/form-data": {"example": example}}}}
 
 
 def _language() -> str:
@@ -154,6 +166,7 @@ def disputes(request: HttpRequest, query: Query[DisputesQuery]) -> DisputesOut:
     "/disputes",
     response={201: DisputeDetailOut, **ANSWERS},
     summary="Dispute a charge on a bill, with files",
+    openapi_extra=_multipart_example(DISPUTE_EXAMPLE),
 )
 def create(
     request: HttpRequest,
@@ -190,6 +203,7 @@ def create(
     summary="One dispute with its messages",
 )
 def dispute(request: HttpRequest, dispute_id: int, query: Query[DisputesQuery]) -> Any:
+    """The dispute with its messages and files, oldest first (never staff's notes)."""
     membership = membership_asked(request, query.account)
     return _detail_out(_dispute(membership, dispute_id))
 
@@ -198,6 +212,7 @@ def dispute(request: HttpRequest, dispute_id: int, query: Query[DisputesQuery]) 
     "/disputes/{dispute_id}/messages",
     response={201: MessageOut, **ANSWERS},
     summary="Write in a dispute, with files",
+    openapi_extra=_multipart_example(MESSAGE_EXAMPLE),
 )
 def message(
     request: HttpRequest,
@@ -228,6 +243,7 @@ def message(
     response={200: None, 404: ErrorOut},
     summary="Download a file of a dispute",
     url_name="dispute_file",
+    openapi_extra=file_download("The file, as an attachment with its type."),
 )
 def download(
     request: HttpRequest, dispute_id: int, attachment_id: int, query: Query[DisputesQuery]

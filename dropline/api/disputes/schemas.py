@@ -4,10 +4,25 @@ the thread without staff's internal notes."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
-from dropline.api.schemas import AccountRefOut, FieldErrorOut
+from dropline.api.schemas import NOT_BLANK, AccountRefOut, Cents, FieldErrorOut, Id
+
+DisputeReasonName = Literal[
+    "not_ordered", "charged_twice", "outage", "wrong_price", "equipment_returned", "other"
+]
+# Examples of the multipart bodies (ninja publishes a form's fields without its model's
+# examples, so the routes attach these to the request body).
+DISPUTE_EXAMPLE = {
+    "invoice": "INV-00000012",
+    "line_id": 311,
+    "amount_cents": 1500,
+    "reason": "charged_twice",
+    "description": "The router rental is on the bill twice.",
+}
+MESSAGE_EXAMPLE = {"body": "Here is the receipt from the store."}
 
 
 class DisputesQuery(Schema):
@@ -22,23 +37,25 @@ class DisputeIn(Schema):
     """A new dispute, sent as `multipart/form-data` with the files in `files`."""
 
     account: str | None = Field(None, max_length=40)
-    invoice: str = Field(..., max_length=20, description="The invoice number.")
-    line_id: int = Field(..., description="The invoice line's `id` (from the invoice's lines).")
-    amount_cents: int = Field(..., description="At most the line's amount.")
-    reason: str = Field(
+    invoice: str = Field(
+        ..., min_length=1, max_length=20, pattern=NOT_BLANK, description="The invoice number."
+    )
+    line_id: Id = Field(..., description="The invoice line's `id` (from the invoice's lines).")
+    amount_cents: Cents = Field(..., description="At most the line's amount.")
+    reason: DisputeReasonName = Field(
         ...,
         description=(
             "not_ordered, charged_twice, outage, wrong_price, equipment_returned or other."
         ),
     )
-    description: str = Field(..., max_length=4000)
+    description: str = Field(..., min_length=1, max_length=4000, pattern=NOT_BLANK)
 
 
 class MessageIn(Schema):
     """A message, sent as `multipart/form-data` with any files in `files`."""
 
     account: str | None = Field(None, max_length=40)
-    body: str = Field(..., max_length=4000)
+    body: str = Field(..., min_length=1, max_length=4000, pattern=NOT_BLANK)
 
 
 class AttachmentOut(Schema):

@@ -18,8 +18,8 @@ from ninja import Query, Router, Status
 from dropline.accounts.requests import signed_in_user
 from dropline.api.equipment.schemas import (
     ConnectedDeviceOut,
+    DeviceOut,
     EquipmentListOut,
-    EquipmentOut,
     EquipmentQuery,
     RestartOut,
     SignalLevelOut,
@@ -70,9 +70,9 @@ def _restart_out(action: DeviceAction) -> RestartOut:
     )
 
 
-def _equipment_out(view: EquipmentView) -> EquipmentOut:
+def _equipment_out(view: EquipmentView) -> DeviceOut:
     device, state = view.equipment, view.state
-    return EquipmentOut(
+    return DeviceOut(
         id=device.pk,
         kind=view.kind,
         kind_label=device.model.get_kind_display(),
@@ -145,10 +145,11 @@ def equipment(request: HttpRequest, query: Query[EquipmentQuery]) -> EquipmentLi
 
 @router.get(
     "/equipment/{equipment_id}",
-    response={200: EquipmentOut, 404: ErrorOut},
+    response={200: DeviceOut, 404: ErrorOut},
     summary="One device with its live status",
 )
-def device(request: HttpRequest, equipment_id: int, query: Query[EquipmentQuery]) -> EquipmentOut:
+def device(request: HttpRequest, equipment_id: int, query: Query[EquipmentQuery]) -> DeviceOut:
+    """The device with its live status from device management, as the equipment page shows it."""
     return _equipment_out(_view(membership_asked(request, query.account), equipment_id))
 
 

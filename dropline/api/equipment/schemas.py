@@ -7,8 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from dropline.api.schemas import AccountQuery, AccountRefOut
+from dropline.api.schemas import CHECKED_NOT_BLANK, AccountQuery, AccountRefOut
 
 
 class EquipmentQuery(AccountQuery):
@@ -69,7 +70,7 @@ class RestartOut(Schema):
     message: str = Field(description="Where it stands, in words for the customer.")
 
 
-class EquipmentOut(Schema):
+class DeviceOut(Schema):
     id: int
     kind: str = Field(description="`gateway`, `modem`, `router`, `receiver` or `phone`.")
     kind_label: str
@@ -95,7 +96,7 @@ class EquipmentOut(Schema):
 
 class EquipmentListOut(Schema):
     account: AccountRefOut
-    equipment: list[EquipmentOut]
+    equipment: list[DeviceOut]
 
 
 class WifiOut(Schema):
@@ -105,9 +106,25 @@ class WifiOut(Schema):
 
 
 class WifiIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"network": "main", "ssid": "Rivera Home", "passphrase": "willow-bend-418"}
+            ]
+        }
+    )
+
     account: str | None = Field(None, max_length=40, description="As in the query elsewhere.")
-    network: str = Field(max_length=16, description="The network's key from `GET .../wifi`.")
-    ssid: str = Field(max_length=64, description="1 to 32 bytes, no space at either end.")
+    network: str = Field(
+        max_length=16,
+        json_schema_extra=CHECKED_NOT_BLANK,
+        description="The network's key from `GET .../wifi`.",
+    )
+    ssid: str = Field(
+        max_length=64,
+        json_schema_extra=CHECKED_NOT_BLANK,
+        description="1 to 32 bytes, no space at either end.",
+    )
     passphrase: str | None = Field(
         None,
         max_length=64,

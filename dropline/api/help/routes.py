@@ -67,6 +67,8 @@ def _summary(article: Article) -> ArticleSummaryOut:
     auth=None,
 )
 def articles(request: HttpRequest, query: Query[ArticlesQuery]) -> ArticlesOut:
+    """The published articles in the reader's language: those matching `q` (best first),
+    or all of them (of one `topic`). No sign-in needed."""
     language = answer_language(query.language)
     topic = query.topic
     if topic and topic not in HelpTopic.values:
@@ -101,6 +103,7 @@ def articles(request: HttpRequest, query: Query[ArticlesQuery]) -> ArticlesOut:
     auth=None,
 )
 def article(request: HttpRequest, slug: str, query: Query[LanguageQuery]) -> ArticleOut:
+    """One published article; 404 for a slug with none in that language. No sign-in needed."""
     language = answer_language(query.language)
     found = queries.article_for_reader(slug=slug, language=language)
     if found is None:

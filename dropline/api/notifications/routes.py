@@ -4,10 +4,11 @@ mobile app. Thin: ``dropline.notifications`` decides, as for the web's settings 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Field, Router
 
 from dropline.accounts.requests import signed_in_user
 from dropline.api.errors import FieldError
@@ -21,7 +22,7 @@ from dropline.api.notifications.schemas import (
     TimeZoneOut,
     UnreadOut,
 )
-from dropline.api.schemas import InvalidInputOut
+from dropline.api.schemas import MAX_ID, InvalidInputOut
 from dropline.core import pagination
 from dropline.notifications import inbox
 from dropline.notifications import queries as notification_queries
@@ -42,7 +43,9 @@ PAGE_SIZE = 50
 
 @router.get("/notifications", response=NotificationPageOut, summary="The notification center")
 def list_notifications(
-    request: HttpRequest, unread_only: bool = False, before_id: int | None = None
+    request: HttpRequest,
+    unread_only: bool = False,
+    before_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None,
 ) -> NotificationPageOut:
     """Newest first, 50 at a time; pass ``before_id`` from the last page for the next."""
     user = signed_in_user(request)
@@ -75,11 +78,13 @@ def list_notifications(
 
 @router.get("/notifications/unread-count", response=UnreadOut, summary="Unread notifications")
 def unread_count(request: HttpRequest) -> UnreadOut:
+    """How many notifications are unread: the badge's number."""
     return UnreadOut(unread=inbox.unread_count(user=signed_in_user(request)))
 
 
 @router.post("/notifications/{message_id}/read", response=UnreadOut, summary="Mark one read")
 def mark_one_read(request: HttpRequest, message_id: int) -> UnreadOut:
+    """Mark one notification read; answers how many are still unread."""
     user = signed_in_user(request)
     if not inbox.inbox_for(user=user).filter(pk=message_id).exists():
         raise Http404
@@ -89,6 +94,7 @@ def mark_one_read(request: HttpRequest, message_id: int) -> UnreadOut:
 
 @router.post("/notifications/read-all", response=UnreadOut, summary="Mark all read")
 def mark_all_read(request: HttpRequest) -> UnreadOut:
+    """Mark every notification read."""
     user = signed_in_user(request)
     inbox.mark_read(user=user)
     return UnreadOut(unread=0)
@@ -110,6 +116,7 @@ def _preferences_out(grid: dict[str, dict[str, bool]]) -> list[PreferenceOut]:
     "/notification-preferences", response=list[PreferenceOut], summary="Who hears about what"
 )
 def get_preferences(request: HttpRequest) -> list[PreferenceOut]:
+    """Each category with the channels it is told on; `locked` ones (security) stay on."""
     return _preferences_out(preference_grid(user=signed_in_user(request)))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 
 class NotificationOut(Schema):
@@ -39,7 +40,14 @@ class PreferenceOut(Schema):
 
 
 class PreferencesIn(Schema):
-    preferences: dict[str, dict[str, bool]]
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"preferences": {"billing": {"sms": False}}}]}
+    )
+
+    preferences: dict[str, dict[str, bool]] = Field(
+        description="Category (`billing`, `outages`...) to channel (`email`, `sms`, "
+        "`in_app`...) to on or off, as `GET` lists them; an unknown one is refused (400)."
+    )
 
 
 class TimeZoneOut(Schema):

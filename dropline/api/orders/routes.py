@@ -26,12 +26,12 @@ from dropline.api.membership import membership_asked
 from dropline.api.orders.schemas import (
     ChangeIn,
     EquipmentChangeOut,
-    LineOut,
     OrderDetailOut,
     OrderIn,
     OrderOut,
     OrdersOut,
     OrdersQuery,
+    PreviewLineOut,
     PreviewOut,
     RefusedOut,
 )
@@ -86,8 +86,8 @@ def _refused(refused: ChangeRefused) -> Status:
     )
 
 
-def _line(line: RatedLine, currency: str, language: str) -> LineOut:
-    return LineOut(
+def _line(line: RatedLine, currency: str, language: str) -> PreviewLineOut:
+    return PreviewLineOut(
         kind=line.kind,
         category=line.category,
         description=describe_line(line, language),

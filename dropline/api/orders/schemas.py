@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+from pydantic.json_schema import JsonDict
 
-from dropline.api.schemas import AccountQuery, AccountRefOut, FieldErrorOut, MoneyOut
+from dropline.api.schemas import AccountQuery, AccountRefOut, FieldErrorOut, Id, MoneyOut
+
+ChangeAction = Literal["change_plan", "add_add_on", "remove_add_on"]
+CHANGE_EXAMPLE: JsonDict = {"service": 1, "action": "change_plan", "plan": "internet-1000"}
 
 
 class ChangeIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [CHANGE_EXAMPLE]})
+
     account: str | None = Field(
         None, max_length=40, description="The account number; the first one if left out."
     )
-    service: int = Field(description="The service's id, from `/services`.")
-    action: str = Field(description="`change_plan`, `add_add_on` or `remove_add_on`.")
+    service: Id = Field(description="The service's id, from `/services`.")
+    action: ChangeAction = Field(description="`change_plan`, `add_add_on` or `remove_add_on`.")
     plan: str = Field("", max_length=40, description="For `change_plan`: the plan's code.")
     add_on: str = Field("", max_length=40, description="For the add-on actions: its code.")
 
 
 class OrderIn(ChangeIn):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**CHANGE_EXAMPLE, "fingerprint": "5f1c0a9e2b7d4c36"}]}
+    )
+
     fingerprint: str | None = Field(
         None,
         max_length=64,
@@ -34,7 +46,7 @@ class OrdersQuery(AccountQuery):
     pass
 
 
-class LineOut(Schema):
+class PreviewLineOut(Schema):
     kind: str = Field(description="`recurring`, `discount`, `proration`, `tax`...")
     category: str
     description: str = Field(description="The line in words, with its dates.")
@@ -69,11 +81,11 @@ class PreviewOut(Schema):
     monthly_before: MoneyOut = Field(description="The service's regular monthly price now.")
     monthly_after: MoneyOut
     promotion_note: str
-    proration_lines: list[LineOut]
+    proration_lines: list[PreviewLineOut]
     next_invoice_date: dt.date
     next_invoice_before: MoneyOut
     next_invoice_after: MoneyOut
-    next_invoice_lines: list[LineOut]
+    next_invoice_lines: list[PreviewLineOut]
     first_full_bill_date: dt.date
     first_full_bill: MoneyOut
     equipment: EquipmentChangeOut | None

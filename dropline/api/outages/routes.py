@@ -109,6 +109,7 @@ def watch(request: HttpRequest, outage_id: int, query: Query[OutagesQuery]) -> W
     summary="Stop telling me",
 )
 def unwatch(request: HttpRequest, outage_id: int, query: Query[OutagesQuery]) -> Any:
+    """Stop the message when this outage is fixed; nothing happens if none was asked for."""
     membership = membership_asked(request, query.account)
     try:
         watching.unwatch(

@@ -50,6 +50,7 @@ def _out(membership: AccountMember) -> ExtensionOut:
     summary="The open bill's extension and the options",
 )
 def read(request: HttpRequest, query: Query[ExtensionQuery]) -> ExtensionOut:
+    """The open bill's extension, if any, and the latest date one may ask for."""
     return _out(membership_asked(request, query.account))
 
 
@@ -59,6 +60,8 @@ def read(request: HttpRequest, query: Query[ExtensionQuery]) -> ExtensionOut:
     summary="Ask for a later date to pay the open bill by",
 )
 def ask(request: HttpRequest, body: ExtensionIn, query: Query[ExtensionQuery]) -> Any:
+    """Ask to pay the open bill by `until`, no late fee until then. A date the rules
+    refuse answers 422 naming `until` with a `code`."""
     membership = membership_asked(request, query.account)
     if not can_pay_bills(membership):
         raise HttpError(403, _("Only someone who may pay this account's bills can do this."))

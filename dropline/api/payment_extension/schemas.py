@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from dropline.api.schemas import AccountRefOut, FieldErrorOut
 
@@ -18,6 +19,8 @@ class ExtensionQuery(Schema):
 
 
 class ExtensionIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"until": "2026-12-30"}]})
+
     until: dt.date = Field(..., description="The later date to pay the open bill by.")
 
 

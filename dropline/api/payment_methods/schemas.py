@@ -4,8 +4,9 @@ removed, made the default."""
 from __future__ import annotations
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from dropline.api.schemas import AccountQuery, FieldErrorOut
+from dropline.api.schemas import CHECKED_NOT_BLANK, AccountQuery, FieldErrorOut
 
 
 class MethodsQuery(AccountQuery):
@@ -29,9 +30,15 @@ class MethodsOut(Schema):
 
 
 class MethodIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"token": "pm_card_visa", "make_default": True}]}
+    )
+
     account: str | None = Field(None, max_length=40, description="The account number.")
     token: str = Field(
-        max_length=128, description="The gateway's token for the method the app collected."
+        max_length=128,
+        json_schema_extra=CHECKED_NOT_BLANK,
+        description="The gateway's token for the method the app collected.",
     )
     make_default: bool = False
 

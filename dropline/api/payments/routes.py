@@ -17,7 +17,7 @@ already made or canceled 409, another account's 404.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -131,6 +131,10 @@ def amounts(request: HttpRequest, query: Query[PaymentQuery]) -> AmountsOut:
     )
 
 
+# The longest key the payments table keeps.
+IDEMPOTENCY_KEY_LENGTH = cast(int, Payment._meta.get_field("idempotency_key").max_length)
+
+
 @router.post("/payments", response=PAY_ANSWERS, summary="Pay")
 def make_payment(
     request: HttpRequest,
@@ -138,6 +142,7 @@ def make_payment(
     idempotency_key: str | None = Header(
         None,
         alias="Idempotency-Key",
+        max_length=IDEMPOTENCY_KEY_LENGTH,
         description="Required: a key of your own for this payment (a UUID). Send it again "
         "to repeat the request safely.",
     ),

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from dropline.api.schemas import AccountQuery, FieldErrorOut, MoneyOut
+from dropline.api.schemas import AccountQuery, Cents, FieldErrorOut, Id, MoneyOut
 
 
 class PaymentsQuery(AccountQuery):
@@ -22,9 +23,13 @@ class PaymentQuery(AccountQuery):
 
 
 class PaymentIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"amount_cents": 26843, "payment_method_id": 3}]}
+    )
+
     account: str | None = Field(None, max_length=40, description="The account number.")
-    amount_cents: int = Field(description="What to pay, in cents.")
-    payment_method_id: int | None = Field(
+    amount_cents: Cents = Field(description="What to pay, in cents.")
+    payment_method_id: Id | None = Field(
         None, description="A saved method's id; the default method if left out."
     )
 

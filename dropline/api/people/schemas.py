@@ -6,16 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from dropline.api.schemas import AccountRefOut
+from dropline.api.schemas import CHECKED_NOT_BLANK, AccountQuery, AccountRefOut
 
-
-class AccountQuery(Schema):
-    account: str | None = Field(
-        None,
-        max_length=40,
-        description="The account number, from `/me`'s `accounts`; the first one if left out.",
-    )
+__all__ = ["AccountQuery"]  # the account asked about, as every feature takes it
 
 
 class PersonOut(Schema):
@@ -48,10 +43,18 @@ class PeopleOut(Schema):
 
 
 class InviteIn(Schema):
-    email: str = Field(max_length=254, description="Where the one-time code is emailed.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "sam@example.com"}]})
+
+    email: str = Field(
+        max_length=254,
+        json_schema_extra=CHECKED_NOT_BLANK,
+        description="Where the one-time code is emailed.",
+    )
 
 
 class MemberChangeIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"may_change_services": True}]})
+
     may_change_services: bool = Field(
         description="Let this authorized user change plans and add-ons (true) or not (false)."
     )

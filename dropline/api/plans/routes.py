@@ -58,6 +58,8 @@ def _plan_out(plan: Plan, language: str) -> PlanOut:
     summary="Plans that can be ordered at the account's service address",
 )
 def plans(request: HttpRequest, query: Query[PlansQuery]) -> PlansOut:
+    """Every plan that can be ordered at the account's service address, with its price,
+    speeds and label, and the bundles on offer with them."""
     memberships = memberships_for(user=signed_in_user(request)).select_related(
         "account__service_address"
     )

@@ -39,13 +39,38 @@ ATTRIBUTES_SCHEMA = {
         "properties": {"type": {"type": "string"}, "value": {"type": "array", "items": {}}},
     },
 }
+# A session's start as FreeRADIUS's rest module posts it: JSON with each attribute's type,
+# or a form.
+EXAMPLE_TYPES = {
+    "User-Name": "string",
+    "NAS-IP-Address": "ipaddr",
+    "Acct-Status-Type": "integer",
+    "Acct-Session-Id": "string",
+    "Acct-Unique-Session-Id": "string",
+    "Acct-Session-Time": "integer",
+}
+EXAMPLE = {
+    "User-Name": "demo-internet",
+    "NAS-IP-Address": "127.0.0.1",
+    "Acct-Status-Type": "Start",
+    "Acct-Session-Id": "sess-1",
+    "Acct-Unique-Session-Id": "457461ed05a897752d751633d2f6a875",
+    "Acct-Session-Time": "0",
+}
 REQUEST_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": ATTRIBUTES_SCHEMA},
+            "application/json": {
+                "schema": ATTRIBUTES_SCHEMA,
+                "example": {
+                    name: {"type": EXAMPLE_TYPES[name], "value": [value]}
+                    for name, value in EXAMPLE.items()
+                },
+            },
             "application/x-www-form-urlencoded": {
-                "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+                "schema": {"type": "object", "additionalProperties": {"type": "string"}},
+                "example": EXAMPLE,
             },
         },
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool
 
+from dropline.api.schemas import CHECKED_NOT_BLANK, Id
 from dropline.identity.security_events.activity import MAX_PAGES
 
 
@@ -77,11 +78,19 @@ class SecondFactorsOut(Schema):
 
 
 class DefaultMethodIn(Schema):
-    method: str = Field(max_length=16, description="One of the person's methods.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"method": "totp"}]})
+
+    method: str = Field(
+        max_length=16,
+        json_schema_extra=CHECKED_NOT_BLANK,
+        description="One of the person's methods: `totp`, `webauthn` or `sms`.",
+    )
 
 
 class TextMessageIn(Schema):
-    contact_id: int = Field(description="One of the person's confirmed mobile numbers.")
+    model_config = ConfigDict(json_schema_extra={"examples": [{"contact_id": 12}]})
+
+    contact_id: Id = Field(description="One of the person's confirmed mobile numbers.")
 
 
 class WarningOut(Schema):
@@ -95,6 +104,8 @@ class TextMessageFactorOut(Schema):
 
 
 class RemoveIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"confirm_last": False}]})
+
     confirm_last: StrictBool = Field(
         False,
         description="`true` to remove the last second factor: the account is then "

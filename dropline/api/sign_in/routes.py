@@ -6,9 +6,8 @@ come, allauth answers 401 with a ``session_token`` for the pending login and, in
 ``dropline_sms_authenticate`` (a code by text message, these endpoints). The app
 sends that pending token as ``X-Session-Token`` here. The endpoints answer in
 allauth's shape where allauth would: 401 with the flows when nothing fitting is
-pending (or the token opens no session), and, once the code is right, allauth's 200
-with the signed-in session's new token. Without the header at all, the API's usual
-``401 {"detail": "Unauthorized"}``.
+pending (or the token opens no session, or there is none), and, once the code is
+right, allauth's 200 with the signed-in session's new token.
 
 Thin: the checks and the limits (a new code after 30 seconds, five an hour, five
 tries a code) are ``dropline.identity.stages`` and ``sms_factor``, the same as the
@@ -29,24 +28,38 @@ from ninja.security import APIKeyHeader
 from dropline.api.errors import FieldError
 from dropline.api.headless import in_pending_login_context
 from dropline.api.schemas import AllauthAuthenticationOut, ErrorOut, InvalidInputOut
-from dropline.api.sign_in.schemas import CodeIn, CodeSentOut, RouteIn, SecondFactorStepOut
+from dropline.api.sign_in.schemas import (
+    RouteIn,
+    SecondFactorStepOut,
+    SignInCodeIn,
+    SignInCodeSentOut,
+)
 from dropline.identity import stages
 from dropline.identity.factors import errors, sms_codes
 
 router = Router(tags=["sign-in"])
 
 
+# What a call without the header is authenticated as here: nobody, left to allauth.
+NO_TOKEN = "none"  # noqa: S105 - no secret: the absence of one
+
+
 class PendingLoginToken(APIKeyHeader):
     """The pending login's ``X-Session-Token``, from ``/_allauth/app/v1/auth/login``.
 
-    Only its presence is checked here; which login it opens, if any, is allauth's
-    lookup (``in_pending_login_context``).
+    Nothing is checked here: which login the token opens, if any, is allauth's lookup
+    (``in_pending_login_context``), which answers a missing, ended or forged token as it
+    answers any caller with nothing pending: 401 with the flows.
     """
 
     param_name = "X-Session-Token"
+    openapi_description = (
+        "The pending login's session token: `meta.session_token` of allauth's 401 from "
+        "`POST /_allauth/app/v1/auth/login` while a second step is pending."
+    )
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> str | None:
-        return key or None
+    def authenticate(self, request: HttpRequest, key: str | None) -> str:
+        return key or NO_TOKEN
 
 
 pending_login = PendingLoginToken()
@@ -113,7 +126,7 @@ def choose_route(request: HttpRequest, payload: RouteIn) -> Any:
 @router.post(
     "/sign-in/text-message/send",
     auth=pending_login,
-    response={200: CodeSentOut, 429: ErrorOut, **ALLAUTH_ANSWERS},
+    response={200: SignInCodeSentOut, 429: ErrorOut, **ALLAUTH_ANSWERS},
     summary="Text a new sign-in code",
 )
 @decorate_view(in_pending_login_context)
@@ -131,7 +144,7 @@ def send_code(request: HttpRequest) -> Any:
         sms_codes.send_sign_in_code(factor=step.factor)
     except errors.SecondFactorError as exc:
         return Status(429, ErrorOut(detail=str(exc)))
-    return CodeSentOut(
+    return SignInCodeSentOut(
         number=sms_codes.masked_number(step.factor.contact.address),
         expires_in=int(sms_codes.CODE_LIFETIME.total_seconds()),
         resend_after=int(sms_codes.RESEND_AFTER.total_seconds()),
@@ -150,7 +163,7 @@ def send_code(request: HttpRequest) -> Any:
     summary="Finish signing in with the texted code",
 )
 @decorate_view(in_pending_login_context)
-def authenticate(request: HttpRequest, payload: CodeIn) -> Any:
+def authenticate(request: HttpRequest, payload: SignInCodeIn) -> Any:
     """Answers as allauth's `/auth/2fa/authenticate` does: 200 with `meta.session_token`,
     the signed-in session's token, to use from now on. A wrong code answers 400 naming
     `code`; after five wrong tries the code is used up and a new one must be sent.

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
+from dropline.api.schemas import NOT_BLANK
 from dropline.identity import stages
 
 
@@ -20,14 +22,20 @@ class SecondFactorStepOut(Schema):
 
 
 class RouteIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"route": "sms"}]})
+
     route: stages.Route
 
 
-class CodeSentOut(Schema):
+class SignInCodeSentOut(Schema):
     number: str = Field(description="The mobile number the code went to, masked.")
     expires_in: int = Field(description="Seconds the code works for.")
     resend_after: int = Field(description="Seconds before another code can be asked for.")
 
 
-class CodeIn(Schema):
-    code: str = Field(min_length=1, max_length=16, description="The 6-digit code.")
+class SignInCodeIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "428913"}]})
+
+    code: str = Field(
+        min_length=1, max_length=16, pattern=NOT_BLANK, description="The 6-digit code."
+    )

@@ -26,6 +26,7 @@ from dropline.api.schemas import (
     ErrorOut,
     FieldErrorOut,
     InvalidInputOut,
+    file_download,
 )
 from dropline.api.tickets.schemas import (
     RatingIn,
@@ -175,6 +176,7 @@ def create(request: HttpRequest, body: TicketIn) -> Any:
     summary="One request with its messages",
 )
 def ticket(request: HttpRequest, ticket_id: int, query: Query[TicketsQuery]) -> Any:
+    """The request with its messages and files, oldest first (never staff's internal notes)."""
     membership = membership_asked(request, query.account)
     return _detail_out(_ticket(membership, ticket_id))
 
@@ -206,6 +208,7 @@ def message(request: HttpRequest, ticket_id: int, body: TicketMessageIn) -> Any:
     response={200: None, 404: ErrorOut},
     summary="Download a file of a request",
     url_name="ticket_file",
+    openapi_extra=file_download("The file, as an attachment with its type."),
 )
 def download(
     request: HttpRequest, ticket_id: int, attachment_id: int, query: Query[TicketsQuery]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+from pydantic.json_schema import JsonDict
 
-from dropline.api.schemas import AccountRefOut
-from dropline.helpdesk.tickets.text import MAX_RATING_COMMENT
+from dropline.api.schemas import CHECKED_NOT_BLANK, MAX_ID, AccountRefOut
+from dropline.helpdesk.models import TicketCategory
+from dropline.helpdesk.tickets.text import MAX_BODY, MAX_RATING_COMMENT, MAX_SUBJECT
 
 
 class TicketsQuery(Schema):
@@ -18,22 +21,48 @@ class TicketsQuery(Schema):
         description="The account number, from `/me`'s `accounts`; the first one if left out.",
     )
     before_id: int | None = Field(
-        None, description="The `next_before_id` of the page before, for the next page."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The `next_before_id` of the page before, for the next page.",
     )
-    limit: int | None = Field(None, description="How many per page (at most 50).")
+    limit: int | None = Field(None, ge=1, le=50, description="How many per page (at most 50).")
+
+
+# The request's own checks refuse what is outside these bounds (400 naming the field, in
+# the caller's language): the schema says them, the checks enforce them.
+def _text(limit: int) -> JsonDict:
+    return {**CHECKED_NOT_BLANK, "maxLength": limit}
 
 
 class TicketIn(Schema):
-    category: str = Field(
-        description="`internet`, `tv`, `mobile`, `billing`, `equipment` or `other`."
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "category": "internet",
+                    "subject": "No internet since this morning",
+                    "description": "The gateway's light is red; restarting it did not help.",
+                }
+            ]
+        }
     )
-    subject: str = Field(description="1 to 120 characters.")
-    description: str = Field(description="1 to 5000 characters.")
+
+    category: str = Field(
+        description="`internet`, `tv`, `mobile`, `billing`, `equipment` or `other`.",
+        json_schema_extra={"enum": list(TicketCategory.values)},
+    )
+    subject: str = Field(description="1 to 120 characters.", json_schema_extra=_text(MAX_SUBJECT))
+    description: str = Field(description="1 to 5000 characters.", json_schema_extra=_text(MAX_BODY))
     account: str | None = Field(None, max_length=40)
 
 
 class TicketMessageIn(Schema):
-    body: str = Field(description="1 to 5000 characters.")
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"body": "It is working again, thank you."}]}
+    )
+
+    body: str = Field(description="1 to 5000 characters.", json_schema_extra=_text(MAX_BODY))
     account: str | None = Field(None, max_length=40)
 
 

@@ -210,11 +210,19 @@ def test_without_a_pending_text_message_step_allauths_401_answers(sam, duo):
         assert not response.json()["meta"]["is_authenticated"]
     assert text_messages_to() == []
 
-    # No token, or one that never was a session.
+    # No token, or one that never was a session: allauth's answer all the same, which
+    # offers the sign-in itself.
     for token in (None, "forged-token"):
-        assert call(SEND, token).status_code == 401
-        assert call(STEP, token).status_code == 401
-        assert call(AUTHENTICATE, token, {"code": "123456"}).status_code == 401
+        for response in (
+            call(SEND, token),
+            call(STEP, token),
+            call(AUTHENTICATE, token, {"code": "123456"}),
+        ):
+            assert response.status_code == 401
+            body = response.json()
+            assert body["status"] == 401
+            assert not body["meta"]["is_authenticated"]
+            assert "login" in [flow["id"] for flow in body["data"]["flows"]]
 
     # A signed-in token has nothing pending.
     token = call(
@@ -344,8 +352,13 @@ def test_the_endpoints_are_in_the_served_specification(client):
     assert "200" in paths[AUTHENTICATE]["post"]["responses"]
     assert "400" in paths[AUTHENTICATE]["post"]["responses"]
     scheme = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
-    assert scheme["PendingLoginToken"] == {
+    assert scheme["PendingLoginToken"] | {"description": ""} == {
         "type": "apiKey",
         "in": "header",
         "name": "X-Session-Token",
+        "description": "",
     }
+    # Every 401 of these steps is allauth's, as documented: with the header or without.
+    for path, method in ((STEP, "get"), (ROUTE, "post"), (SEND, "post"), (AUTHENTICATE, "post")):
+        unauthorized = paths[path][method]["responses"]["401"]["content"]["application/json"]
+        assert unauthorized["schema"] == {"$ref": "#/components/schemas/AllauthAuthenticationOut"}
