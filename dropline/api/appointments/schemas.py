@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 from pydantic.json_schema import JsonDict
 
-from dropline.api.schemas import AccountQuery, AccountRefOut, Id
+from dropline.api.schemas import MAX_ID, AccountQuery, AccountRefOut, Id
 from dropline.field.models import VisitReason
 
 REASONS = "`repair`, `installation` or `equipment_swap`"
@@ -56,6 +56,8 @@ class BookIn(Schema):
     details: str = Field("", max_length=2000, description="What is wrong, in a few words.")
     run_id: int | None = Field(
         None,
+        ge=1,
+        le=MAX_ID,
         description="Booked from a troubleshooting run's last step (its `booking`): the run "
         "then ends with this visit. Another account's run, or one already ended with a "
         "visit, is left as it is.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ninja import Field, Schema
-from pydantic import StrictBool
+from pydantic import ConfigDict, StrictBool
 
 
 class ArticlesQuery(Schema):
@@ -75,6 +75,8 @@ class TopicsOut(Schema):
 
 
 class FeedbackIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"helpful": True, "language": "en"}]})
+
     helpful: StrictBool = Field(description="Was this article helpful?", examples=[True])
     language: str = Field(
         "",

@@ -70,12 +70,20 @@ HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class QuietHoursIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"starts": "22:00", "ends": "07:00", "time_zone": "America/Chicago"}]
+        }
+    )
+
     starts: str | None = Field(
+        max_length=5,
         pattern=HH_MM,
         description="From (`HH:MM`, 24-hour). Both times null turns quiet hours off.",
         examples=["22:00"],
     )
     ends: str | None = Field(
+        max_length=5,
         pattern=HH_MM,
         description="Until (`HH:MM`, 24-hour), the next day when earlier than `starts`.",
         examples=["07:00"],

@@ -93,6 +93,12 @@ class ScheduledQuery(AccountQuery):
 class ScheduleIn(Schema):
     """A payment on a later day, from tomorrow up to the due date of the latest bill."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"amount_minor": 4250, "pay_on": "2026-07-01", "method_id": 12}]
+        }
+    )
+
     amount_minor: int = Field(
         ...,
         ge=1,

@@ -110,6 +110,10 @@ class TicketPageOut(Schema):
 
 
 class RatingIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"rating": 5, "comment": "Quick and friendly, thank you."}]}
+    )
+
     rating: int = Field(ge=1, le=5, description="1 (very poor) to 5 (very good).", examples=[5])
     comment: str = Field(
         "",

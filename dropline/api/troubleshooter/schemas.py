@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from dropline.api.schemas import AccountRefOut
 from dropline.helpdesk.troubleshooting import checklists
@@ -45,10 +46,20 @@ CHECKLIST_ITEMS = frozenset(checklists.CABLES + checklists.ROUTER + checklists.T
 
 
 class RunStartIn(Schema):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"problem": "internet_down"}]})
+
     problem: Problem = Field(description="What is wrong.", examples=["internet_down"])
 
 
 class RunAnswerIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"step": "check_cables", "answer": "done", "ticked": ["power", "wall_cable"]}
+            ]
+        }
+    )
+
     step: Kind = Field(
         description="The `kind` of the step answered: the current one, or 409.",
         examples=["restart"],
