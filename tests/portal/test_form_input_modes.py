@@ -215,6 +215,8 @@ NOT_RENDERED = {
     "billing:invoice_pdf": "an invoice's PDF",
     "disputes:attachment": "a file sent with a dispute",
     "tickets:attachment": "a file sent with a support request",
+    "appointments:ics": "a technician visit's calendar file",
+    "equipment:restart_status": "a restart's progress as JSON, polled by its page",
     "mfa_download_recovery_codes": "the recovery codes as a text file",
 }
 
