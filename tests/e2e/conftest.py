@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -47,6 +47,17 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
+        # The installable portal's service worker fetches pages and checks for its
+        # updates beside the page's own requests; on SQLite the live server answers
+        # every thread on one connection, so two requests at once can collide. Only
+        # the tests of the worker itself (which ask for it) run it.
+        open_context = chromium.new_context
+
+        def new_context(**options: Any) -> BrowserContext:
+            options.setdefault("service_workers", "block")
+            return open_context(**options)
+
+        chromium.new_context = new_context  # type: ignore[method-assign]
         try:
             yield chromium
         finally:

@@ -162,7 +162,9 @@ def test_a_browser_without_push_is_told_what_is_needed(
 def test_the_page_fits_a_phone_and_axe_finds_nothing(
     browser: Browser, demo_site: DemoSite, push_service: PushServiceStub, language: str
 ) -> None:
-    context = browser.new_context(viewport=MOBILE, locale=language, bypass_csp=True)
+    context = browser.new_context(
+        viewport=MOBILE, locale=language, bypass_csp=True, service_workers="allow"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     try:
         _with_fake_push(context, push_service.subscribe(application_server_key()))

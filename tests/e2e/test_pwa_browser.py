@@ -84,7 +84,9 @@ def support(settings) -> None:
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[BrowserContext]:
     """A 390px phone; the scripts the page checks inject are allowed in."""
-    context = browser.new_context(viewport=MOBILE, locale="en-US", bypass_csp=True)
+    context = browser.new_context(
+        viewport=MOBILE, locale="en-US", bypass_csp=True, service_workers="allow"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     try:
         yield context
@@ -263,7 +265,7 @@ def poll(page: Page, read: Callable[[], T]) -> T:
 
 
 def test_a_push_message_becomes_a_notification(browser: Browser, demo_site: DemoSite) -> None:
-    context = browser.new_context(locale="en-US")
+    context = browser.new_context(locale="en-US", service_workers="allow")
     context.grant_permissions(["notifications"], origin=demo_site.url)
     try:
         page = context.new_page()
@@ -282,16 +284,25 @@ def test_a_push_message_becomes_a_notification(browser: Browser, demo_site: Demo
         (registration_id,) = live
 
         def push(payload: dict[str, str]) -> list[dict[str, str]]:
-            devtools.send(
-                "ServiceWorker.deliverPushMessage",
-                {
-                    "origin": demo_site.url,
-                    "registrationId": registration_id,
-                    "data": json.dumps(payload),
-                },
-            )
+            # A push service delivers again when the browser did not take it; a worker
+            # still starting on a busy machine may miss one. The same tag replaces.
+            shown: list[dict[str, str]] = []
             tag = payload["tag"]
-            return poll(page, lambda: [n for n in page.evaluate(NOTIFICATIONS) if n["tag"] == tag])
+            for _attempt in range(3):
+                devtools.send(
+                    "ServiceWorker.deliverPushMessage",
+                    {
+                        "origin": demo_site.url,
+                        "registrationId": registration_id,
+                        "data": json.dumps(payload),
+                    },
+                )
+                shown = poll(
+                    page, lambda: [n for n in page.evaluate(NOTIFICATIONS) if n["tag"] == tag]
+                )
+                if shown:
+                    break
+            return shown
 
         message = {
             "title": "Your bill is ready",
