@@ -54,6 +54,7 @@ import concurrent.futures
 import cProfile
 import http.client
 import io
+import json
 import multiprocessing
 import os
 import pstats
@@ -65,10 +66,12 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from bench.databases import throwaway_postgres
 from bench.overview import (
     HOST,
     TIMEOUT,
@@ -89,6 +92,7 @@ USER_AGENT = (
 ROUNDS = 4  # sign-ins and the floor take turns
 SETTINGS_MODULE = "bench_login_settings"
 LOGIN_PATH = "/accounts/login/"
+APP_LOGIN_PATH = "/_allauth/app/v1/auth/login"
 # High enough that 127.0.0.1 is never throttled during the run; still consumed.
 LOGIN_RATE = "1000000/m/ip"
 
@@ -114,6 +118,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--redis-url",
         default="",
         help="the cache (rate limits) in this Redis (default: the database cache)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL server (postgres://...): the demo goes into a throwaway database "
+        "on it, dropped at the end (default: SQLite)",
+    )
+    parser.add_argument(
+        "--app",
+        action="store_true",
+        help="sign in through the app's API (POST of JSON to "
+        f"{APP_LOGIN_PATH}) instead of the web form",
     )
     parser.add_argument(
         "--one-login",
@@ -176,6 +192,26 @@ def sign_in_once(port: int, username: str, password: str) -> None:
         conn.close()
 
 
+def app_sign_in_once(port: int, username: str, password: str) -> None:
+    """One sign-in through the app's API, as the mobile app does it; raises SignInError
+    unless it answers 200 with a session token."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        body = json.dumps({"username": username, "password": password})
+        conn.request(
+            "POST",
+            APP_LOGIN_PATH,
+            body=body,
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT},
+        )
+        response = conn.getresponse()
+        answer = json.loads(response.read() or b"{}")
+        if response.status != 200 or not (answer.get("meta") or {}).get("session_token"):
+            raise SignInError(f"POST {APP_LOGIN_PATH}: HTTP {response.status}")
+    finally:
+        conn.close()
+
+
 class Logins:
     """Hands out the logins to sign in with, one after the other, to any thread."""
 
@@ -199,8 +235,10 @@ def sign_in_many(
     threads: int,
     into: Result,
     deadline: float,
+    app: bool = False,
 ) -> None:
     """``count`` sign-ins from ``threads`` client threads; each one is checked."""
+    once = app_sign_in_once if app else sign_in_once
     lock = threading.Lock()
 
     def client(share: int) -> None:
@@ -210,7 +248,7 @@ def sign_in_many(
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"the run took over {DEADLINE:.0f} s")
                 began = time.perf_counter()
-                sign_in_once(port, *logins.take())
+                once(port, *logins.take())
                 mine.append(time.perf_counter() - began)
         except Exception as exc:  # report it with the figures, never hang
             with lock:
@@ -398,7 +436,9 @@ def breakdown(stats: pstats.Stats) -> list[tuple[str, float]]:
     ]
 
 
-def profile_sign_ins(logins: Logins, count: int, *, encoded: str, password: str) -> None:
+def profile_sign_ins(
+    logins: Logins, count: int, *, encoded: str, password: str, app: bool = False
+) -> None:
     """Sign in ``count`` times with Django's test client, then ``count`` times under
     cProfile; print the time against one Argon2id verify, the queries, where the time
     goes and the most expensive calls."""
@@ -416,6 +456,15 @@ def profile_sign_ins(logins: Logins, count: int, *, encoded: str, password: str)
     def one() -> None:
         username, password = logins.take()
         client.cookies.clear()  # a fresh cookie jar, as on the server
+        if app:
+            reply = client.post(
+                APP_LOGIN_PATH,
+                {"username": username, "password": password},
+                content_type="application/json",
+            )
+            if reply.status_code != 200:
+                raise SignInError(f"POST {APP_LOGIN_PATH}: HTTP {reply.status_code}")
+            return
         page = client.get(LOGIN_PATH)
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
         if match is None:
@@ -475,110 +524,137 @@ def report(label: str, unit: str, result: Result) -> None:
         print(f"    error: {error}")
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
-        Path(var_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
-        sys.path.insert(0, var_dir)
-        env = environment(var_dir)
-        env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [var_dir, env.get("PYTHONPATH")]))
-        if args.redis_url:
-            env["REDIS_URL"] = args.redis_url
-        prepare(env)
-        from dropline.seeding.demo import DEMO_CUSTOMER
+def run(args: argparse.Namespace, var_dir: str, database_url: str) -> None:
+    Path(var_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
+    sys.path.insert(0, var_dir)
+    env = environment(var_dir)
+    env["DATABASE_URL"] = database_url
+    env["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [var_dir, env.get("PYTHONPATH")]))
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    prepare(env)
+    from dropline.seeding.demo import DEMO_CUSTOMER
 
-        encoded = argon2_hash_of(DEMO_CUSTOMER[0])
-        if args.one_login:
-            logins = Logins([DEMO_CUSTOMER])
-        else:
-            extra = 2 * args.threads + args.signins + (2 * args.profile + 2 if args.profile else 0)
-            names = add_logins(like=DEMO_CUSTOMER[0], count=extra)
-            logins = Logins([(name, DEMO_CUSTOMER[1]) for name in names])
-        signins, floor = Result(), Result()
-        server_cpu, client_cpu, floor_cpu = CpuTally(), CpuTally(), CpuTally()
-        spawn = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=spawn) as pool:
-            # Start the floor's processes and warm them up before anything is timed.
-            verify_parallel(
-                pool,
-                encoded,
-                DEMO_CUSTOMER[1],
-                count=args.workers,
-                processes=args.workers,
+    encoded = argon2_hash_of(DEMO_CUSTOMER[0])
+    if args.one_login:
+        logins = Logins([DEMO_CUSTOMER])
+    else:
+        extra = 2 * args.threads + args.signins + (2 * args.profile + 2 if args.profile else 0)
+        names = add_logins(like=DEMO_CUSTOMER[0], count=extra)
+        logins = Logins([(name, DEMO_CUSTOMER[1]) for name in names])
+    signins, floor = Result(), Result()
+    server_cpu, client_cpu, floor_cpu = CpuTally(), CpuTally(), CpuTally()
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(args.workers, mp_context=spawn) as pool:
+        # Start the floor's processes and warm them up before anything is timed.
+        verify_parallel(
+            pool,
+            encoded,
+            DEMO_CUSTOMER[1],
+            count=args.workers,
+            processes=args.workers,
+            into=Result(),
+            cpu=CpuTally(),
+        )
+        port = free_port()
+        server = start_server(env, port, args.workers, Path(var_dir) / "server.log")
+        try:
+            wait_until_up(port, server)
+            deadline = time.monotonic() + DEADLINE
+            sign_in_many(
+                port,
+                logins,
+                count=2 * args.threads,
+                threads=args.threads,
                 into=Result(),
-                cpu=CpuTally(),
+                deadline=deadline,
+                app=args.app,
             )
-            port = free_port()
-            server = start_server(env, port, args.workers, Path(var_dir) / "server.log")
-            try:
-                wait_until_up(port, server)
-                deadline = time.monotonic() + DEADLINE
+            for round_ in range(ROUNDS):
+                server_before, client_before = tree_cpu_seconds(server.pid), own_cpu_seconds()
                 sign_in_many(
                     port,
                     logins,
-                    count=2 * args.threads,
+                    count=args.signins // ROUNDS + (round_ < args.signins % ROUNDS),
                     threads=args.threads,
-                    into=Result(),
+                    into=signins,
                     deadline=deadline,
+                    app=args.app,
                 )
-                for round_ in range(ROUNDS):
-                    server_before, client_before = tree_cpu_seconds(server.pid), own_cpu_seconds()
-                    sign_in_many(
-                        port,
-                        logins,
-                        count=args.signins // ROUNDS + (round_ < args.signins % ROUNDS),
-                        threads=args.threads,
-                        into=signins,
-                        deadline=deadline,
-                    )
-                    server_cpu.seconds += tree_cpu_seconds(server.pid) - server_before
-                    client_cpu.seconds += own_cpu_seconds() - client_before
-                    verify_parallel(
-                        pool,
-                        encoded,
-                        DEMO_CUSTOMER[1],
-                        count=args.verifies // ROUNDS + (round_ < args.verifies % ROUNDS),
-                        processes=args.workers,
-                        into=floor,
-                        cpu=floor_cpu,
-                    )
-                    if signins.errors:
-                        break
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-        who = "the demo customer every time" if args.one_login else "a different login each time"
-        cache = "Redis cache" if args.redis_url else "database cache"
+                server_cpu.seconds += tree_cpu_seconds(server.pid) - server_before
+                client_cpu.seconds += own_cpu_seconds() - client_before
+                verify_parallel(
+                    pool,
+                    encoded,
+                    DEMO_CUSTOMER[1],
+                    count=args.verifies // ROUNDS + (round_ < args.verifies % ROUNDS),
+                    processes=args.workers,
+                    into=floor,
+                    cpu=floor_cpu,
+                )
+                if signins.errors:
+                    break
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    who = "the demo customer every time" if args.one_login else "a different login each time"
+    cache = "Redis cache" if args.redis_url else "database cache"
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    how = f"the app's API, {APP_LOGIN_PATH}" if args.app else "the web form"
+    print(
+        f"sign-ins through gunicorn ({args.workers} workers, {database}, {cache}), "
+        f"{os.cpu_count()} CPU(s), {args.threads} client threads on the same machine, "
+        f"{who}, through {how}"
+    )
+    report(
+        "sign-in (POST JSON)" if args.app else "sign-in (GET form + POST password)",
+        "sign-ins",
+        signins,
+    )
+    report(f"floor: Argon2id verify, {args.workers} processes", "verifies", floor)
+    if signins.rate and floor.rate:
         print(
-            f"sign-ins through gunicorn ({args.workers} workers, SQLite, {cache}), "
-            f"{os.cpu_count()} CPU(s), {args.threads} client threads on the same machine, "
-            f"{who}"
+            f"  ratio: {signins.rate / floor.rate:.2f} "
+            "(sign-ins/s per raw verification/s; the target is 0.8 or more)"
         )
-        report("sign-in (GET form + POST password)", "sign-ins", signins)
-        report(f"floor: Argon2id verify, {args.workers} processes", "verifies", floor)
-        if signins.rate and floor.rate:
-            print(
-                f"  ratio: {signins.rate / floor.rate:.2f} "
-                "(sign-ins/s per raw verification/s; the target is 0.8 or more)"
-            )
-        done, verified = len(signins.latencies), len(floor.latencies)
-        if done and verified and server_cpu.seconds:
-            server_ms = server_cpu.seconds / done * 1000
-            verify_ms = floor_cpu.seconds / verified * 1000
-            print(
-                f"  CPU: {server_ms:.1f} ms in the server a sign-in "
-                f"(and {client_cpu.seconds / done * 1000:.1f} ms in the client), "
-                f"{verify_ms:.1f} ms an Argon2id verify: ratio {verify_ms / server_ms:.2f}"
-            )
-        if args.profile and not signins.errors:
-            profile_sign_ins(logins, args.profile, encoded=encoded, password=DEMO_CUSTOMER[1])
+    done, verified = len(signins.latencies), len(floor.latencies)
+    if done and verified and server_cpu.seconds:
+        server_ms = server_cpu.seconds / done * 1000
+        verify_ms = floor_cpu.seconds / verified * 1000
+        print(
+            f"  CPU: {server_ms:.1f} ms in the server a sign-in "
+            f"(and {client_cpu.seconds / done * 1000:.1f} ms in the client), "
+            f"{verify_ms:.1f} ms an Argon2id verify: ratio {verify_ms / server_ms:.2f}"
+        )
+    if args.profile and not signins.errors:
+        profile_sign_ins(
+            logins, args.profile, encoded=encoded, password=DEMO_CUSTOMER[1], app=args.app
+        )
+    from django.db import connections
+
+    for connection in connections.all():
+        close_pool = getattr(connection, "close_pool", None)
+        if close_pool is not None:
+            close_pool()  # so the throwaway database can be dropped
     if signins.errors:
         raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
+        database: AbstractContextManager[str] = (
+            throwaway_postgres(args.database_url, "dl_signin_bench")
+            if args.database_url
+            else nullcontext(f"sqlite:///{var_dir}/dropline.sqlite3")
+        )
+        with database as url:
+            run(args, var_dir, url)
 
 
 if __name__ == "__main__":

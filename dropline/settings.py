@@ -145,7 +145,7 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "dropline.accounts.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
@@ -263,6 +263,9 @@ HEADLESS_SPECIFICATION_TEMPLATE_NAME = "api/allauth_reference.html"
 
 # A session ends after 60 idle minutes (the cookie is renewed on every request)
 # and, whatever the activity, 24 hours after sign-in (AbsoluteSessionLifetimeMiddleware).
+# Django's database sessions, with a sign-in's new session written once
+# (dropline/accounts/session_store.py).
+SESSION_ENGINE = "dropline.accounts.session_store"
 SESSION_COOKIE_AGE = 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 DROPLINE_SESSION_ABSOLUTE_LIFETIME = dt.timedelta(hours=24)

@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Logins and staff")
 
     def ready(self) -> None:
-        from dropline.accounts import recovery_codes
+        from dropline.accounts import allauth_limits, recovery_codes
 
         recovery_codes.install()
+        # allauth's rate limits (sign-in failures among them) on Dropline's one limiter.
+        allauth_limits.install()

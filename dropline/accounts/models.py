@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from dropline.accounts.devices import device_label
@@ -19,6 +20,12 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Sign-in looks logins up case-insensitively (allauth's ``username__iexact``,
+        # ``queries.user_for_login``): UPPER(...) = UPPER(...) on PostgreSQL.
+        indexes = [
+            models.Index(Upper("username"), name="user_username_upper"),
+            models.Index(Upper("email"), name="user_email_upper"),
+        ]
 
 
 # Second factors beyond allauth's (which keeps authenticator apps, passkeys and

@@ -32,11 +32,14 @@ from allauth.core.internal import ratelimit
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
-from dropline.accounts.models import SecurityEvent, SecurityEventKind
+from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.accounts.queries import user_for_login
 from dropline.core import clock
 
 ACCOUNT_ACTION = "login_failed_account"
+# The login a sign-in names, looked up once for the ceiling and kept on the request so
+# the password check (``dropline.accounts.backends``) does not look it up again.
+_LOOKED_UP = "_dropline_login_looked_up"
 KNOWN_ADDRESS_DAYS = 90
 _APP = "allauth.account"
 
@@ -52,7 +55,9 @@ def count_account_attempt(
 ) -> bool:
     """Count one password attempt against the account's ceiling, added to allauth's
     ``usage`` so a right password gives it back. False: refuse without checking it."""
-    user_id = _account_id(login)
+    user = user_for_login(login)
+    setattr(request, _LOOKED_UP, user)
+    user_id = user.pk if user is not None else None
     counted = ratelimit.consume(
         request, app=_APP, action=ACCOUNT_ACTION, key=_account_key(request, login, user_id)
     )
@@ -61,6 +66,15 @@ def count_account_attempt(
             usage.usage.extend(counted.usage)
         return True
     return user_id is not None and _signed_in_from_here(request, user_id)
+
+
+def looked_up(request: HttpRequest | None, username: str | None) -> User | None:
+    """The login this sign-in already looked up, when its username is exactly
+    ``username``; None when there is none to reuse."""
+    user = getattr(request, _LOOKED_UP, None)
+    if isinstance(user, User) and username is not None and user.username == username:
+        return user
+    return None
 
 
 def clear_account_attempts(request: HttpRequest, login: str) -> None:

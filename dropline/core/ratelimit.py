@@ -93,6 +93,7 @@ class Decision:
     allowed: bool
     remaining: int  # hits still allowed now, after this one
     retry_after: dt.timedelta | None  # when refused: until a hit would be allowed
+    counted: str = ""  # an allowed hit: the counter it added one to (``give_back``)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -156,6 +157,8 @@ def _ttl(limit: Limit) -> int:
 
 
 def _counts(store: BaseCache, keys: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    if not keys:
+        return []
     found = store.get_many([k for _i, k in keys])
     return [(index, int(found.get(k, 0) or 0)) for index, k in keys]
 
@@ -172,15 +175,16 @@ def _retry_after(limit: Limit, counts: list[tuple[int, int]], now: float) -> dt.
     return dt.timedelta(0)
 
 
-def _increment(store: BaseCache, key: str, ttl: int) -> None:
+def _increment(store: BaseCache, key: str, ttl: int) -> int:
+    """Add one to the counter ``key`` (created with ``ttl``); its new value."""
     for _attempt in range(3):
         try:
-            store.incr(key)
-            return
+            return int(store.incr(key))
         except ValueError:  # not there yet, or expired a moment ago
             if store.add(key, 1, timeout=ttl):
-                return
+                return 1
     store.set(key, 1, timeout=ttl)  # pragma: no cover - a cache that keeps losing the key
+    return 1  # pragma: no cover
 
 
 def _decrement(store: BaseCache, key: str) -> None:
@@ -197,14 +201,20 @@ def hit(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
     now = clock.now().timestamp()
     keys = _window_keys(limit, key, now)
     own = keys[-1][1]
-    _increment(store, own, _ttl(limit))
-    counts = _counts(store, keys)
+    counts = [*_counts(store, keys[:-1]), (keys[-1][0], _increment(store, own, _ttl(limit)))]
     total = sum(c for _i, c in counts)
     if total <= limit.count:
-        return Decision(allowed=True, remaining=limit.count - total, retry_after=None)
+        return Decision(allowed=True, remaining=limit.count - total, retry_after=None, counted=own)
     _decrement(store, own)
     counts[-1] = (counts[-1][0], max(counts[-1][1] - 1, 0))
     return Decision(allowed=False, remaining=0, retry_after=_retry_after(limit, counts, now))
+
+
+def give_back(decision: Decision, *, cache: BaseCache | None = None) -> None:
+    """Take back an allowed hit (a sign-in's failure count, once the password was
+    right); nothing when its step has already expired."""
+    if decision.allowed and decision.counted:
+        _decrement(cache if cache is not None else default_cache, decision.counted)
 
 
 def check(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:

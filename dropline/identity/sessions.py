@@ -10,10 +10,12 @@ Reads and writes are scoped to the person in the query; another person's session
 is simply not found.
 
 ``track_sign_in`` keeps the list at each sign-in in place of allauth's own receiver:
-it first removes the person's rows whose Django session has ended (one statement,
-whatever their number), then adds the new session's row. Rows whose session still
-exists but no longer authenticates (a password change signs the others out) are
-removed when the list is read (``active_sessions``, allauth's page and API).
+it adds the new session's row, one ``INSERT``, and nothing else. Rows whose session
+has ended are never shown: reading the list removes them (``active_sessions``,
+allauth's page and API; also the rows whose session still exists but no longer
+authenticates, as after a password change), and the hourly sweep
+(``identity.tasks.clear_ended_sessions``) removes the rest, so a person's rows stay
+few without a sign-in paying for it.
 
 ``UserSessionsAdapter`` is allauth's documented hook (``USERSESSIONS_ADAPTER``) for
 ending sessions: it records a security event for each one, whether it was ended from
@@ -127,7 +129,11 @@ def end_other_sessions(*, user: User, current_session_key: str | None) -> list[A
 
 # Session engines that keep every session in ``django_session``.
 _DATABASE_SESSION_ENGINES = frozenset(
-    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+    {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "dropline.accounts.session_store",
+    }
 )
 
 
@@ -152,9 +158,9 @@ def track_sign_in(*, request: HttpRequest, user: User) -> None:
     """The session a sign-in just started joins the person's list (IP and browser).
 
     Replaces allauth's ``user_logged_in`` receiver, which lists and checks every earlier
-    session of the person one by one before adding the row.
+    session of the person one by one before adding the row. Ended sessions are left to
+    the list's reads and the hourly sweep (see the module).
     """
-    purge_ended_sessions(user=user)
     session = request.session
     if not session.session_key:
         session.save()

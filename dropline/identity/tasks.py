@@ -23,8 +23,8 @@ def clear_ended_sessions() -> int:
     """Delete expired sessions and the session-list rows of sessions that no longer exist.
 
     Nothing else removes them: Django leaves expired sessions in place until this runs,
-    and a row in a person's session list is otherwise removed only when they next sign
-    in or look at the list. Run hourly by Celery beat; without a broker,
+    and a row in a person's session list is otherwise removed only when they look at
+    the list. Run hourly by Celery beat; without a broker,
     ``dropline clearsessions`` from cron does the first half. Returns the rows removed
     from the session list.
     """

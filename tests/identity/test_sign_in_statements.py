@@ -1,0 +1,133 @@
+"""What one sign-in costs in SQL statements, pinned so it can only go down deliberately.
+
+Counted with a cache that is not the database (Redis at scale; here the local-memory
+cache in its place), so the figures are the statements the features need:
+
+- the login, looked up once (``UPPER(username)``; the password check reuses the row);
+- the login stages: a verified e-mail address, an authenticator, a text-message factor;
+- ``last_login``;
+- the session list's row, one ``INSERT`` (ended sessions are left to the list's reads and
+  the hourly sweep);
+- the security event: one look-up for the device, one ``INSERT``; a new device also
+  asks whether there were earlier sign-ins and queues its alert;
+- the session itself, one ``INSERT`` when the response is sent.
+
+Savepoints are left out of the counts: the tests run inside a transaction, where
+Django adds them around the writes that are atomic blocks of their own.
+``bench/login.py`` measures the time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dropline.accounts.models import SecurityEvent, SecurityEventKind
+from dropline.notifications.models import Message
+from tests.support.factories import PASSWORD, make_customer
+
+pytestmark = pytest.mark.django_db
+
+CHROME_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+)
+FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"
+LOGIN = "/accounts/login/"
+APP_LOGIN = "/_allauth/app/v1/auth/login"
+
+# The counts: lower them here when a sign-in needs fewer.
+WEB_KNOWN_DEVICE = 9
+WEB_NEW_DEVICE = 18  # + earlier sign-ins?, the alert: account, quiet hours, contacts, 2 queued
+APP_KNOWN_DEVICE = 10  # + the primary address, for the answer's user
+
+
+@pytest.fixture(autouse=True)
+def _cache_without_sql(settings) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO"))
+    ]
+
+
+def _web_sign_in(user_agent: str) -> list[str]:
+    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR="198.51.100.7")
+    assert client.get(LOGIN).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(LOGIN, {"login": "ann", "password": PASSWORD})
+    statements = _statements(queries)  # before the next request resets Django's log
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").status_code == 200  # signed in
+    return statements
+
+
+def _app_sign_in(user_agent: str) -> list[str]:
+    client = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR="198.51.100.7")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            APP_LOGIN, {"username": "ann", "password": PASSWORD}, content_type="application/json"
+        )
+    statements = _statements(queries)  # before the next request resets Django's log
+    assert response.status_code == 200, response.content
+    token = response.json()["meta"]["session_token"]
+    session = client.get("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=token)
+    assert session.status_code == 200  # the token is a live session
+    return statements
+
+
+def _sign_ins() -> int:
+    return SecurityEvent.objects.filter(kind=SecurityEventKind.SIGN_IN).count()
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [" ".join(sql.split()[:3]) for sql in statements if not sql.startswith("SELECT")]
+
+
+def test_a_web_sign_in_from_a_known_device() -> None:
+    make_customer(username="ann")
+    _web_sign_in(CHROME_WINDOWS)
+
+    statements = _web_sign_in(CHROME_WINDOWS)
+
+    assert len(statements) == WEB_KNOWN_DEVICE, "\n".join(statements)
+    assert _writes(statements) == [
+        'UPDATE "accounts_user" SET',
+        'INSERT INTO "usersessions_usersession"',
+        'INSERT INTO "accounts_securityevent"',
+        'INSERT INTO "django_session"',
+    ]
+    assert sum('FROM "accounts_user"' in sql for sql in statements) == 1
+    assert _sign_ins() == 2
+    assert not Message.objects.filter(event="security_alert.new_device").exists()
+
+
+def test_a_web_sign_in_from_a_new_device_also_queues_its_alert() -> None:
+    make_customer(username="ann")
+    _web_sign_in(CHROME_WINDOWS)
+    alerts_before = Message.objects.count()
+
+    statements = _web_sign_in(FIREFOX_LINUX)
+
+    assert len(statements) == WEB_NEW_DEVICE, "\n".join(statements)
+    assert sum(sql.startswith('INSERT INTO "notifications_message"') for sql in statements) == 2
+    assert Message.objects.count() == alerts_before + 2
+    assert _sign_ins() == 2
+
+
+def test_an_app_sign_in_from_a_known_device() -> None:
+    make_customer(username="ann")
+    _app_sign_in(CHROME_WINDOWS)
+
+    statements = _app_sign_in(CHROME_WINDOWS)
+
+    assert len(statements) == APP_KNOWN_DEVICE, "\n".join(statements)
+    assert sum('FROM "accounts_user"' in sql for sql in statements) == 1
+    assert _sign_ins() == 2
