@@ -24,6 +24,10 @@ def throwaway_postgres(server_url: str, prefix: str) -> Iterator[str]:
     finally:
         from django.db import connections
 
+        for connection in connections.all():
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                close_pool()
         connections.close_all()
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

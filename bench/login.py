@@ -635,12 +635,6 @@ def run(args: argparse.Namespace, var_dir: str, database_url: str) -> None:
         profile_sign_ins(
             logins, args.profile, encoded=encoded, password=DEMO_CUSTOMER[1], app=args.app
         )
-    from django.db import connections
-
-    for connection in connections.all():
-        close_pool = getattr(connection, "close_pool", None)
-        if close_pool is not None:
-            close_pool()  # so the throwaway database can be dropped
     if signins.errors:
         raise SystemExit(1)
 
