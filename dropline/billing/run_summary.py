@@ -74,6 +74,5 @@ def chunk_takers(run_id: int) -> tuple[ChunkTaker, ...]:
         .order_by("taken_by")
     )
     return tuple(
-        ChunkTaker(name=row["taken_by"], chunks=row["chunks"], billed=row["billed"])
-        for row in rows
+        ChunkTaker(name=row["taken_by"], chunks=row["chunks"], billed=row["billed"]) for row in rows
     )

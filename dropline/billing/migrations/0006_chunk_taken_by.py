@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0005_usage_lines'),
+        ("billing", "0005_usage_lines"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='billrunchunk',
-            name='taken_by',
-            field=models.CharField(blank=True, default='', max_length=255, verbose_name='taken by'),
+            model_name="billrunchunk",
+            name="taken_by",
+            field=models.CharField(blank=True, default="", max_length=255, verbose_name="taken by"),
         ),
     ]

@@ -156,9 +156,7 @@ def test_the_progress_json_has_the_run_figures(billing):
 
 
 def test_the_run_shows_which_workers_took_its_chunks_as_it_goes(billing):
-    run = bill_run(
-        run_on=D(2026, 4, 5), status=BillRunStatus.RUNNING, chunks=(3, 5), minutes=None
-    )
+    run = bill_run(run_on=D(2026, 4, 5), status=BillRunStatus.RUNNING, chunks=(3, 5), minutes=None)
     for index, (taker, status) in enumerate(
         [
             ("w2@box-b", "done"),
@@ -169,8 +167,12 @@ def test_the_run_shows_which_workers_took_its_chunks_as_it_goes(billing):
         ]
     ):
         BillRunChunk.objects.create(
-            run=run, index=index, first_account_id=index, last_account_id=index,
-            status=status, taken_by=taker,
+            run=run,
+            index=index,
+            first_account_id=index,
+            last_account_id=index,
+            status=status,
+            taken_by=taker,
         )
     html = billing.get(reverse("backoffice:bill_run", args=[run.pk])).content.decode()
     takers = html.split('id="run-takers">', 1)[1].split("</dd>", 1)[0]
