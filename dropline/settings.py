@@ -285,6 +285,10 @@ DROPLINE_PROVIDER_NAME = os.environ.get("DROPLINE_PROVIDER_NAME", "Dropline")
 DROPLINE_PAYMENT_TERMS_DAYS = env_int(
     "DROPLINE_PAYMENT_TERMS_DAYS", default=21, minimum=1, maximum=90
 )
+# Accounts per bill-run chunk (one worker task, one transaction) when a run starts.
+DROPLINE_BILL_RUN_CHUNK_SIZE = env_int(
+    "DROPLINE_BILL_RUN_CHUNK_SIZE", default=1000, minimum=1, maximum=100_000
+)
 # How customers reach the provider (dropline.core.support): each is optional and
 # shown only when set.
 DROPLINE_SUPPORT_PHONE = env_phone("DROPLINE_SUPPORT_PHONE")

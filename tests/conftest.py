@@ -35,8 +35,11 @@ _DATABASE_FIXTURES = frozenset(
 
 
 def _touches_the_database(item: pytest.Item) -> bool:
-    return item.get_closest_marker("django_db") is not None or bool(
-        _DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    # The scale-out test's processes share a PostgreSQL database of their own.
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("scaleout") is not None
+        or bool(_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
     )
 
 

@@ -29,7 +29,6 @@ import datetime as dt
 import ipaddress
 
 from allauth.core.internal import ratelimit
-from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
@@ -59,7 +58,7 @@ def count_account_attempt(
     setattr(request, _LOOKED_UP, user)
     user_id = user.pk if user is not None else None
     counted = ratelimit.consume(
-        request, app=_APP, action=ACCOUNT_ACTION, key=_account_key(request, login, user_id)
+        request, app=_APP, action=ACCOUNT_ACTION, key=_account_key(login, user_id)
     )
     if counted is not None:
         if usage is not None:
@@ -79,15 +78,15 @@ def looked_up(request: HttpRequest | None, username: str | None) -> User | None:
 
 def clear_account_attempts(request: HttpRequest, login: str) -> None:
     """Forget the account's count (after a reset: the person proved who they are)."""
-    key = _account_key(request, login, _account_id(login))
+    key = _account_key(login, _account_id(login))
     ratelimit.clear(request, app=_APP, action=ACCOUNT_ACTION, key=key)
 
 
-def _account_key(request: HttpRequest, login: str, user_id: int | None) -> str:
-    site = get_current_site(request).domain
+def _account_key(login: str, user_id: int | None) -> str:
+    """The same on every web node, whatever host name and port the request names."""
     if user_id is not None:
-        return f"{site}:account:{user_id}"
-    return f"{site}:login:{login.strip().lower()}"
+        return f"account:{user_id}"
+    return f"login:{login.strip().lower()}"
 
 
 def _account_id(login: str) -> int | None:

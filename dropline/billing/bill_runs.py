@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -47,6 +49,7 @@ from dropline.customers.models import AccountStatus, CustomerAccount
 log = logging.getLogger(__name__)
 
 RUN_CHUNK_TASK = "billing.run_chunk"
+# Accounts per chunk when a run starts: ``DROPLINE_BILL_RUN_CHUNK_SIZE`` (this default).
 DEFAULT_CHUNK_SIZE = 1000
 # A chunk is tried this many times (an error, or a process that died holding it) before
 # it is marked failed; the other chunks go on.
@@ -87,9 +90,23 @@ def _chunk_bounds(run_on: dt.date, chunk_size: int) -> list[tuple[int, int, int]
         after = page[-1]
 
 
-def start_run(*, run_on: dt.date, chunk_size: int = DEFAULT_CHUNK_SIZE) -> BillRun:
-    """The bill run for ``run_on``: the existing one, or a new one with its chunks, made
-    in one transaction. Two callers at once get the same run."""
+def configured_chunk_size() -> int:
+    """Accounts per chunk for a run started without saying (the scheduler, the
+    back-office): the ``DROPLINE_BILL_RUN_CHUNK_SIZE`` setting."""
+    return int(settings.DROPLINE_BILL_RUN_CHUNK_SIZE)
+
+
+def this_process() -> str:
+    """The name a chunk billed in this process (no worker) records as its taker."""
+    return f"pid{os.getpid()}@{socket.gethostname()}"
+
+
+def start_run(*, run_on: dt.date, chunk_size: int | None = None) -> BillRun:
+    """The bill run for ``run_on``: the existing one, or a new one with its chunks
+    (``chunk_size`` accounts each, by default the setting's), made in one transaction.
+    Two callers at once get the same run."""
+    if chunk_size is None:
+        chunk_size = configured_chunk_size()
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
     existing = BillRun.objects.filter(run_on=run_on).first()
@@ -129,17 +146,21 @@ def _lock_pending_chunk(chunk_id: int) -> BillRunChunk | None:
     return chunk
 
 
-def run_chunk(*, chunk_id: int) -> ChunkResult:
+def run_chunk(*, chunk_id: int, taken_by: str = "") -> ChunkResult:
     """Bill one chunk in one transaction; a chunk already done (or held by another
     process) is left alone. An error leaves it pending for another attempt, up to
-    ``MAX_ATTEMPTS``, then marks it failed with the reason."""
+    ``MAX_ATTEMPTS``, then marks it failed with the reason. ``taken_by`` names the
+    worker (Celery's ``name@host``; by default this process), recorded on the chunk."""
     with transaction.atomic():
         chunk = _lock_pending_chunk(chunk_id)
         if chunk is None:
             return ChunkResult.BUSY
         # Counted before the work, in its own transaction: a process killed while
-        # billing this chunk has used an attempt too.
-        BillRunChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
+        # billing this chunk has used an attempt too. The taker is recorded with it, so
+        # a chunk being billed shows who holds it.
+        BillRunChunk.objects.filter(pk=chunk_id).update(
+            attempts=F("attempts") + 1, taken_by=(taken_by or this_process())[:255]
+        )
         attempts = chunk.attempts + 1
     if attempts > MAX_ATTEMPTS:
         return _give_up(chunk_id, f"Stopped after {MAX_ATTEMPTS} attempts.")
@@ -290,7 +311,7 @@ def run_bill_run(
     run_on: dt.date,
     progress: Progress | None = None,
     in_process: bool | None = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     requeue_after: float = REQUEUE_SECONDS,
     retry_failed: bool = False,
 ) -> BillRun:

@@ -345,6 +345,9 @@ class BillRunChunk(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who took the chunk last: the Celery worker's name (``name@host``), or the process
+    # that billed it itself (``pid1234@host``); empty until taken.
+    taken_by = models.CharField(_("taken by"), max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["run", "index"]

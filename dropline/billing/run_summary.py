@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from dropline.billing.models import BillRun, BillRunProblem, RunOutcome
+from dropline.billing.models import BillRun, BillRunChunk, BillRunProblem, ChunkStatus, RunOutcome
 
 # Account numbers named per reason; the rest are counted.
 NAMED = 5
@@ -51,4 +51,28 @@ def summarize(run: BillRun) -> RunSummary:
         run=run,
         skipped=_by_reason(run, RunOutcome.SKIPPED),
         failed=_by_reason(run, RunOutcome.FAILED),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkTaker:
+    """A worker (or process) that took chunks of a run: how many it took last, and how
+    many of those it finished billing (the others it holds now, or gave up on)."""
+
+    name: str
+    chunks: int
+    billed: int
+
+
+def chunk_takers(run_id: int) -> tuple[ChunkTaker, ...]:
+    """Who took the run's chunks, by name, in one grouped query."""
+    rows = (
+        BillRunChunk.objects.filter(run_id=run_id)
+        .exclude(taken_by="")
+        .values("taken_by")
+        .annotate(chunks=Count("id"), billed=Count("id", filter=Q(status=ChunkStatus.DONE)))
+        .order_by("taken_by")
+    )
+    return tuple(
+        ChunkTaker(name=row["taken_by"], chunks=row["chunks"], billed=row["billed"]) for row in rows
     )

@@ -14,9 +14,12 @@ from dropline.billing.due_jobs import run_due_jobs
 def run_bill_run_chunk(self: Task[Any, Any], chunk_id: int) -> str:
     """Bill one chunk of a bill run. A chunk that raised is left pending and tried again
     later (``run_chunk`` counts the attempts and gives up after the last)."""
-    result = run_chunk(chunk_id=chunk_id)
+    # The worker's name (``dropline worker --hostname``), recorded on the chunk; none
+    # when the task runs in the calling process (no broker).
+    taken_by = str(self.request.hostname or "")
+    result = run_chunk(chunk_id=chunk_id, taken_by=taken_by)
     while result == ChunkResult.RETRY and self.request.is_eager:
-        result = run_chunk(chunk_id=chunk_id)  # no broker to wait on: again, here
+        result = run_chunk(chunk_id=chunk_id, taken_by=taken_by)  # no broker: again, here
     if result == ChunkResult.RETRY:
         raise self.retry(countdown=5 * (self.request.retries + 1))
     return result.value

@@ -88,9 +88,13 @@ class AccountAdapter(DefaultAccountAdapter):
             raise
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        """Failed sign-ins pause a login from one address, not from all of them."""
-        key = super()._get_login_attempts_cache_key(request, **credentials)
-        return sign_in_throttle.attempts_key(key, request)
+        """Failed sign-ins pause a login from one address, not from all of them. The
+        login alone, not allauth's "host:login": the host name and port a request names
+        differ between web nodes reached directly, and anyone may vary the port (Django
+        checks ``ALLOWED_HOSTS`` without it), so with the host in it the count could be
+        split at will."""
+        login = str(credentials.get("email", credentials.get("username", ""))).lower()
+        return sign_in_throttle.attempts_key(login, request)
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         """After a reset, also forget the account's count across addresses."""

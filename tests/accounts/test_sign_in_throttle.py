@@ -76,6 +76,19 @@ def test_the_right_password_from_another_address_gets_in_while_one_is_paused(mar
     assert lockout.ip == "203.0.113.5"
 
 
+def test_the_count_is_one_whatever_host_name_and_port_the_requests_name(maria):
+    """Web nodes reached on their own ports, or a guessing tool that varies the port
+    in the Host header (ALLOWED_HOSTS allows any port), still count together."""
+    hosts = ["localhost:8001", "localhost:8002", "127.0.0.1", "localhost:9"]
+    for n, guess in enumerate(GUESSES[:PER_LOGIN_AND_ADDRESS]):
+        client = Client(REMOTE_ADDR="203.0.113.9", HTTP_HOST=hosts[n % len(hosts)])
+        assert client.post(LOGIN, {"login": "maria", "password": guess}).status_code == 200
+    for host in hosts:
+        client = Client(REMOTE_ADDR="203.0.113.9", HTTP_HOST=host)
+        page = client.post(LOGIN, {"login": "maria", "password": PASSWORD}).content.decode()
+        assert TOO_MANY in page
+
+
 def test_a_guessing_run_from_one_address_is_paused_and_learns_nothing(maria):
     run = [*GUESSES[:15], PASSWORD, *GUESSES[15:20]]  # under the form's own 30/m per address
     answers = [attempt("203.0.113.9", password) for password in run]

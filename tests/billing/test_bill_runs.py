@@ -283,3 +283,16 @@ def test_a_task_whose_chunk_raises_is_retried_until_it_bills(monkeypatch: pytest
     assert (finished.status, finished.billed, finished.failed) == (BillRunStatus.COMPLETED, 2, 0)
     assert BillRunChunk.objects.get().attempts == 3
     assert not BillRunProblem.objects.exists()
+
+
+def test_chunk_size_comes_from_the_setting_and_each_chunk_names_who_billed_it(settings):
+    iowa_tax_table()
+    billable_accounts(make_catalog(), count=5, opened_on=D(2026, 1, 5), holders=False)
+    settings.DROPLINE_BILL_RUN_CHUNK_SIZE = 2
+    finished = run(D(2026, 2, 5))
+    assert (finished.chunks_total, finished.billed) == (3, 5)
+    # Billed here, with no worker: the chunks name this process.
+    assert set(BillRunChunk.objects.values_list("taken_by", flat=True)) == {
+        bill_runs.this_process()
+    }
+    assert bill_runs.this_process().startswith("pid")

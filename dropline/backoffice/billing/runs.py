@@ -26,6 +26,7 @@ from dropline.billing import search
 from dropline.billing.errors import BillingError
 from dropline.billing.models import BillRun, BillRunStatus
 from dropline.billing.run_starting import start_and_queue
+from dropline.billing.run_summary import chunk_takers
 from dropline.core.pagination import numbered_page
 
 # Without the script, a running run's page reloads itself this often (seconds).
@@ -102,9 +103,22 @@ def bill_run_start(request: HttpRequest) -> HttpResponse:
     return _history(request, start_form=form, status=400)
 
 
+def takers_text(run: BillRun) -> str:
+    """Who took the run's chunks, in words: "w1@box: 3 chunks, w2@box: 2 chunks"."""
+    takers = chunk_takers(run.pk)
+    if not takers:
+        return _("None so far.")
+    return ", ".join(
+        ngettext("%(name)s: %(count)s chunk", "%(name)s: %(count)s chunks", taker.chunks)
+        % {"name": taker.name, "count": intcomma(taker.chunks)}
+        for taker in takers
+    )
+
+
 def progress_of(run: BillRun) -> dict[str, object]:
     """What the run page's script shows: the run's figures as they are now, as numbers
-    and as the page says them in the staff member's language (``text``)."""
+    and as the page says them in the staff member's language (``text``), with the
+    workers that took its chunks."""
     figures = {
         "chunks_done": run.chunks_done,
         "chunks_total": run.chunks_total,
@@ -115,6 +129,7 @@ def progress_of(run: BillRun) -> dict[str, object]:
     }
     text = {name: intcomma(value) for name, value in figures.items()}
     text["status_label"] = str(run.get_status_display())
+    text["takers"] = takers_text(run)
     text["chunks"] = _("%(done)s of %(total)s chunks") % {
         "done": run.chunks_done,
         "total": run.chunks_total,
@@ -137,6 +152,7 @@ def bill_run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "run": run,
             "duration": duration_text(run),
+            "takers": takers_text(run),
             "running": running,
             "refresh": REFRESH_SECONDS if running else None,
             "problems": run.problems.select_related("account").order_by("outcome", "account_id"),

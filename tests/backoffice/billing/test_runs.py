@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dropline.accounts import roles
-from dropline.billing.models import BillRun, BillRunStatus, Invoice
+from dropline.billing.models import BillRun, BillRunChunk, BillRunStatus, Invoice
 from dropline.core.models import AuditEvent
 from tests.support.bill_runs import billable_accounts
 from tests.support.billing import iowa_tax_table
@@ -139,6 +139,7 @@ def test_the_progress_json_has_the_run_figures(billing):
             "billed": "1,000",
             "skipped": "3",
             "failed": "0",
+            "takers": "None so far.",
         },
     }
     # In the staff member's language, as the page says it.
@@ -152,6 +153,36 @@ def test_the_progress_json_has_the_run_figures(billing):
     assert (figures["running"], figures["chunks_done"]) == (False, 5)
     assert billing.post(reverse("backoffice:bill_run_progress", args=[run.pk])).status_code == 405
     assert billing.get(reverse("backoffice:bill_run_progress", args=[999])).status_code == 404
+
+
+def test_the_run_shows_which_workers_took_its_chunks_as_it_goes(billing):
+    run = bill_run(run_on=D(2026, 4, 5), status=BillRunStatus.RUNNING, chunks=(3, 5), minutes=None)
+    for index, (taker, status) in enumerate(
+        [
+            ("w2@box-b", "done"),
+            ("w1@box-a", "done"),
+            ("w2@box-b", "done"),
+            ("w1@box-a", "pending"),  # being billed now
+            ("", "pending"),  # not taken yet
+        ]
+    ):
+        BillRunChunk.objects.create(
+            run=run,
+            index=index,
+            first_account_id=index,
+            last_account_id=index,
+            status=status,
+            taken_by=taker,
+        )
+    html = billing.get(reverse("backoffice:bill_run", args=[run.pk])).content.decode()
+    takers = html.split('id="run-takers">', 1)[1].split("</dd>", 1)[0]
+    assert takers == "w1@box-a: 2 chunks, w2@box-b: 2 chunks"
+    assert "Chunks taken by" in visible_text(html)
+    progress = billing.get(reverse("backoffice:bill_run_progress", args=[run.pk])).json()
+    assert progress["text"]["takers"] == takers  # the script keeps it up to date
+    billing.cookies["django_language"] = "es"
+    progress = billing.get(reverse("backoffice:bill_run_progress", args=[run.pk])).json()
+    assert progress["text"]["takers"] == "w1@box-a: 2 lotes, w2@box-b: 2 lotes"
 
 
 def test_the_script_is_the_sites_own_and_polls_every_two_seconds():

@@ -39,8 +39,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chunk-size",
             type=int,
-            default=DEFAULT_CHUNK_SIZE,
-            help=f"accounts per chunk (default {DEFAULT_CHUNK_SIZE}); used when the run starts",
+            default=None,
+            help="accounts per chunk (default DROPLINE_BILL_RUN_CHUNK_SIZE, "
+            f"{DEFAULT_CHUNK_SIZE} unless set); used when the run starts",
         )
         parser.add_argument(
             "--in-process", action="store_true", help="bill here even when a broker is set"
@@ -61,7 +62,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = parse_day(options["date"])
-        if options["chunk_size"] < 1:
+        if options["chunk_size"] is not None and options["chunk_size"] < 1:
             raise CommandError("--chunk-size must be at least 1")
         if options["requeue_after"] <= 0:
             raise CommandError("--requeue-after must be more than 0 seconds")

@@ -19,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--queues", default=None, help="comma-separated queue names")
         parser.add_argument("--loglevel", default="INFO")
         parser.add_argument(
+            "--hostname",
+            default=None,
+            help="the worker's name, unique among the workers (Celery's -n, e.g. w1@%%h); "
+            "bill-run chunks record it",
+        )
+        parser.add_argument(
             "--beat",
             action="store_true",
             help="also run the scheduler (periodic sweeps); exactly one process should",
@@ -36,6 +42,8 @@ class Command(BaseCommand):
         if celery is None:
             raise CommandError("celery is not installed in this environment")
         argv = [celery, "-A", "dropline", "worker", "--loglevel", options["loglevel"]]
+        if options["hostname"]:
+            argv += ["--hostname", options["hostname"]]
         if options["concurrency"]:
             argv += ["--concurrency", str(options["concurrency"])]
         if options["beat"]:
