@@ -216,7 +216,8 @@ def test_outbox_backlog_by_channel_with_the_oldest_due_message_age(db):
     assert value(samples, "dropline_outbox_messages", channel="sms", state="due") == 0
     assert value(samples, "dropline_outbox_messages", channel="push", state="due") == 0
     age = value(samples, "dropline_outbox_oldest_due_age_seconds", channel="email")
-    assert age is not None and 600 <= age < 700
+    assert age is not None
+    assert 600 <= age < 700
     assert value(samples, "dropline_outbox_oldest_due_age_seconds", channel="sms") == 0
 
     Message.objects.filter(status=MessageStatus.PENDING, channel="email").update(
@@ -267,7 +268,8 @@ def test_a_running_bill_run_shows_its_progress_and_a_finished_one_does_not(db):
     assert value(samples, "dropline_bill_run_accounts", run_on="2026-03-05", outcome="failed") == 3
     assert value(samples, "dropline_bill_run_accounts", run_on="2026-03-05", outcome="all") == 2500
     running_for = value(samples, "dropline_bill_run_running_seconds", run_on="2026-03-05")
-    assert running_for is not None and 300 <= running_for < 400
+    assert running_for is not None
+    assert 300 <= running_for < 400
     assert value(samples, "dropline_bill_run_chunks", run_on="2026-02-05", state="all") is None
 
     BillRun.objects.filter(pk=running.pk).update(
@@ -301,14 +303,17 @@ def test_ingest_lag_per_collector_reader_and_newest_record(db):
     samples = scrape()
     assert value(samples, "dropline_usage_last_received_age_seconds") is None
     east = value(samples, "dropline_usage_collector_silence_seconds", collector="radius-east")
-    assert east is not None and 1800 <= east < 1900
+    assert east is not None
+    assert 1800 <= east < 1900
     new = value(samples, "dropline_usage_collector_silence_seconds", collector="radius-new")
-    assert new is not None and 180 <= new < 280
+    assert new is not None
+    assert 180 <= new < 280
     assert (
         value(samples, "dropline_usage_collector_silence_seconds", collector="radius-gone") is None
     )
     behind = value(samples, "dropline_usage_reader_behind_seconds", reader="radacct")
-    assert behind is not None and 7200 <= behind < 7300
+    assert behind is not None
+    assert 7200 <= behind < 7300
 
     partitions.ensure_for([now - dt.timedelta(minutes=50)])
     UsageRecord.objects.create(
@@ -324,7 +329,8 @@ def test_ingest_lag_per_collector_reader_and_newest_record(db):
         output_delta=1,
     )
     newest = value(scrape(), "dropline_usage_last_received_age_seconds")
-    assert newest is not None and 2700 <= newest < 2800
+    assert newest is not None
+    assert 2700 <= newest < 2800
 
 
 def test_the_state_gauges_cost_a_fixed_number_of_statements(db):
