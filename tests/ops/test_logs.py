@@ -94,7 +94,7 @@ def test_a_failed_request_logs_its_id_and_no_secret(db, json_lines, settings):
 @pytest.mark.urls("tests.ops.test_logs")
 def test_a_not_found_line_carries_the_id_and_no_token_from_the_path(db, json_lines):
     reset_key = "2f-cd1a7b9e3f0c44d1a2b3c4d5e6f7a8b9c0d1"
-    response = Client().get(f"/accounts/password/reset/key/{reset_key}/nothing/")
+    response = Client().get(f"/no-such-page/{reset_key}/")
     assert response.status_code == 404
     lines = parsed(json_lines)
     not_found = [line for line in lines if "Not Found" in line["message"]]
