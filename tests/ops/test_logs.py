@@ -11,22 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-from django.urls import path
 
 from dropline.core.logs import logging_config, redact
-from dropline.urls import urlpatterns as site_patterns
+from tests.support.failing_view import BEARER, PASSWORD
 
-PASSWORD = "correct-horse-battery-staple-41"
-BEARER = "s3cr3t-bearer-token-0123456789abcdef"
 COOKIE = "sessioncookie0123456789abcdefghij"
-
-
-def boom(request):
-    password = PASSWORD  # noqa: F841 - a local a traceback could show
-    raise RuntimeError(f"failed with password={PASSWORD} and Authorization: Bearer {BEARER}")
-
-
-urlpatterns = [*site_patterns, path("boom", boom, name="boom")]
 
 
 @pytest.fixture
@@ -68,7 +57,7 @@ def test_every_line_is_one_json_object_with_time_level_logger_and_message(json_l
     assert "Traceback" in second["exception"]
 
 
-@pytest.mark.urls("tests.ops.test_logs")
+@pytest.mark.urls("tests.support.failing_view")
 def test_a_failed_request_logs_its_id_and_no_secret(db, json_lines, settings):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
     client = Client(raise_request_exception=False)
@@ -91,7 +80,7 @@ def test_a_failed_request_logs_its_id_and_no_secret(db, json_lines, settings):
         assert secret not in text
 
 
-@pytest.mark.urls("tests.ops.test_logs")
+@pytest.mark.urls("tests.support.failing_view")
 def test_a_not_found_line_carries_the_id_and_no_token_from_the_path(db, json_lines):
     reset_key = "2f-cd1a7b9e3f0c44d1a2b3c4d5e6f7a8b9c0d1"
     response = Client().get(f"/no-such-page/{reset_key}/")
