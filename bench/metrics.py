@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     setup()
     in_process = measure(args.requests)
     print(
-        f"/healthz through Django's WSGI handler, {args.requests} requests a round, best of {ROUNDS}"
+        f"/healthz through Django's WSGI handler, {args.requests} requests a round, "
+        f"best of {ROUNDS}"
     )
     report("samples in the process      ", *in_process)
     report("samples shared by the workers", shared[0], shared[1])
