@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 LATENCY = "dropline.core.metrics.RequestLatencyMiddleware"
 ROUNDS = 5
@@ -70,8 +71,9 @@ def per_request(with_latency: bool, requests: int) -> float:
         "wsgi.errors": sys.stderr,
     }
 
-    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+    def start_response(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
         assert status.startswith("200"), status
+        return None
 
     for _ in range(200):  # warm
         b"".join(handler(dict(environ), start_response))

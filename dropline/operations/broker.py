@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from kombu import Connection
 from kombu.exceptions import ChannelError
 
-TIMEOUT = 1.0
+TIMEOUT = 1
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def queue_names() -> list[str]:
 
 
 def _depth(connection: Connection, queue: str) -> int:
-    channel = connection.channel()
+    channel: Any = connection.channel()  # py-amqp's or kombu's virtual channel
     try:
         _, waiting, _ = channel.queue_declare(queue=queue, passive=True)
         return int(waiting)

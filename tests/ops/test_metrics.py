@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import time
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -26,7 +27,8 @@ LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
 def scrape(
     client: Client | None = None, **headers: str
 ) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    response = (client or Client()).get("/metrics", **{**LOOPBACK, **headers})
+    meta: dict[str, Any] = {**LOOPBACK, **headers}
+    response = (client or Client()).get("/metrics", **meta)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("text/plain; version=")
     assert "no-store" in response["Cache-Control"]
