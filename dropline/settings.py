@@ -553,4 +553,6 @@ DROPLINE_TRUST_REQUEST_ID = env_bool(
     "DROPLINE_TRUST_REQUEST_ID", default=env_bool("BEHIND_PROXY", default=False)
 )
 
+# With JSON chosen, Celery workers keep these handlers rather than installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = DROPLINE_LOG_FORMAT != "json"
 LOGGING = logging_config(log_format=DROPLINE_LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
