@@ -28,6 +28,7 @@ from dropline.config import (
     secret_key,
     secret_key_fallbacks,
 )
+from dropline.core.logs import logging_config
 
 DEMO = env_bool("DROPLINE_DEMO", default=False)
 DEBUG = env_bool("DEBUG", default=False)
@@ -77,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request's id for every log line below, and its time as a whole.
+    "dropline.core.request_id.RequestIdMiddleware",
+    "dropline.core.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dropline.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -529,7 +533,7 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
@@ -542,11 +546,20 @@ if HTTPS:
     if env_bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Operations (docs/OPERATIONS.md, "Metrics" and "Logs"). /metrics answers a request
+# with "Authorization: Bearer <DROPLINE_METRICS_TOKEN>", or without a token set only
+# one from this machine. Log lines are text for a person or one JSON object each.
+DROPLINE_METRICS_TOKEN = os.environ.get("DROPLINE_METRICS_TOKEN", "").strip()
+if DROPLINE_METRICS_TOKEN and len(DROPLINE_METRICS_TOKEN) < 32:
+    raise ConfigError(
+        "DROPLINE_METRICS_TOKEN must be at least 32 characters (openssl rand -hex 32)"
+    )
+DROPLINE_LOG_FORMAT = env_choice("DROPLINE_LOG_FORMAT", ("text", "json"), "text")
+# Keep the load balancer's X-Request-ID (when well-formed) rather than making one.
+DROPLINE_TRUST_REQUEST_ID = env_bool(
+    "DROPLINE_TRUST_REQUEST_ID", default=env_bool("BEHIND_PROXY", default=False)
+)
+
+# With JSON chosen, Celery workers keep these handlers rather than installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = DROPLINE_LOG_FORMAT != "json"
+LOGGING = logging_config(log_format=DROPLINE_LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))

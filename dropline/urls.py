@@ -6,11 +6,13 @@ from django.urls import include, path
 from dropline.api.api import api
 from dropline.api.factors import routes as app_authenticators
 from dropline.core import health
+from dropline.operations import views as operations_views
 from dropline.portal import urls as portal_urls
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", operations_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The customer portal, every feature with its own namespace, spliced in rather than
     # nested so each namespace stays at the top (a test's URLconf can take one away).

@@ -221,7 +221,7 @@ NOT_RENDERED = {
 }
 
 # The parts of the site that are not the customer portal.
-NOT_PORTAL = ("backoffice/", "api/", "_allauth/", "healthz", "readyz", "i18n/")
+NOT_PORTAL = ("backoffice/", "api/", "_allauth/", "healthz", "readyz", "metrics", "i18n/")
 
 # --- reaching the pages -----------------------------------------------------------------------
 

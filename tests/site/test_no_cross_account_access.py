@@ -78,8 +78,9 @@ MISSING_ID = 987_654_321
 # Parts of the site with their own access rules, tested elsewhere or below:
 # the staff console (staff sign-in, permissions: tests/backoffice), allauth's headless
 # API (its own authentication state machine; id-taking endpoints tested below) and the
-# JSON API (swept through its OpenAPI document below).
-NOT_PORTAL = ("backoffice/", "_allauth/", "api/v1/")
+# JSON API (swept through its OpenAPI document below). ``/metrics`` is for the operator's
+# Prometheus: a token or this machine only, "not found" for anyone else (tests/ops).
+NOT_PORTAL = ("backoffice/", "_allauth/", "api/v1/", "metrics")
 
 # Pages anyone may open, each with the reason.
 PUBLIC = {

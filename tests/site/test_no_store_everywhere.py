@@ -202,6 +202,7 @@ def test_the_sweep_sees_every_part_of_the_site():
         "/_allauth/app/v1/auth/session",
         "/_allauth/app/v1/account/authenticators/totp",  # Dropline's, unnamed
         "/healthz",
+        "/metrics",
     ):
         assert any(url.rstrip("/") == expected.rstrip("/") for url in urls), expected
 

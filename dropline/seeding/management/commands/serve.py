@@ -47,6 +47,9 @@ class Command(BaseCommand):
         argv = [
             gunicorn,
             "dropline.wsgi:application",
+            # Metrics from every worker in one scrape, and Dropline's log format.
+            "--config",
+            "python:dropline.gunicorn_conf",
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",
