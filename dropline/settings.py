@@ -77,8 +77,15 @@ INSTALLED_APPS = [
     "dropline.seeding",
 ]
 
+# Behind load balancers (docs/OPERATIONS.md): the customer's address is read from
+# X-Forwarded-For, DROPLINE_PROXY_COUNT entries from the right (each proxy adds one).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+DROPLINE_PROXY_COUNT = env_int("DROPLINE_PROXY_COUNT", default=1, minimum=1, maximum=10)
+
 MIDDLEWARE = [
-    # First: the request's id for every log line below, and its time as a whole.
+    # Before anything reads it: the customer's address when behind a proxy.
+    "dropline.core.client_address.ClientAddressMiddleware",
+    # Then the request's id for every log line below, and its time as a whole.
     "dropline.core.request_id.RequestIdMiddleware",
     "dropline.core.metrics.RequestLatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -543,7 +550,7 @@ if HTTPS:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("BEHIND_PROXY", default=False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Operations (docs/OPERATIONS.md, "Metrics" and "Logs"). /metrics answers a request
