@@ -7,10 +7,12 @@
 
 The database: with ``--database-url`` naming a PostgreSQL database, that database is
 prepared or reused. A missing one is created; then ``migrate``, ``seed demo``,
-``seed synthetic`` up to ``--accounts`` synthetic accounts, and the daily bill run for
-each of the last 31 days, so every account has had its bill (all of it skipped when it
-is already there, so a second run starts at once). ``--existing`` uses the database as it
-is (no migration, no seeding): the run writes only what the simulated people do
+``seed synthetic --accounts N``, and the daily bill run for each of the last 31 days, so
+every account has had its bill (each step skipped when it is done already, so a second
+run starts at once; a database with fewer synthetic accounts than asked for is refused,
+since the finished bill runs would leave the new ones without a bill). ``--existing``
+uses the database as it is (no migration, no seeding): the run writes only what the
+simulated people do
 (sessions, security events, payments and their ledger postings, saved cards, notification
 settings) and the staff logins below. Without ``--database-url``, a SQLite file in a
 temporary directory with ``--accounts`` (default there 200) accounts.
@@ -192,10 +194,17 @@ def build(accounts: int) -> None:
     call_command("createcachetable", verbosity=0)
     if loaded_account() is None:
         call_command("seed", "demo", stdout=io.StringIO())
-    missing = accounts - synthetic_count()
-    if missing > 0:
-        print(f"seed synthetic --accounts {missing}", flush=True)
-        call_command("seed", "synthetic", "--accounts", str(missing), "--no-progress")
+    have = synthetic_count()
+    if have == 0:
+        print(f"seed synthetic --accounts {accounts}", flush=True)
+        call_command("seed", "synthetic", "--accounts", str(accounts), "--no-progress")
+    elif have < accounts:
+        # The bill runs of the past days are finished: accounts added now would have
+        # no bill. A bigger dataset is a new database.
+        raise SystemExit(
+            f"the database has {have} synthetic accounts, fewer than --accounts {accounts}: "
+            "drop it, or give a new database name"
+        )
     today = clock.today()
     for back in range(BILL_RUN_DAYS, -1, -1):
         day = today - dt.timedelta(days=back)
