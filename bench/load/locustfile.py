@@ -10,30 +10,33 @@ a form must send the browser where the product sends it.
 
 Customers come for a visit: they sign in (a different customer each visit, taken in
 turn from the logins the runner picked, none with a second factor), look at a few
-pages with think time between them, and sign out; then the next customer comes. The
-mix per visit, by weight:
+pages with 3 to 12 seconds of think time between them, and sign out; then the next
+customer comes. The mix, by weight (each task signs in first when no one is):
 
-==========================================  ======
-the overview (also the landing after sign-in)  30
-bills: the list, then one bill                 15
-a bill's PDF                                     5
-data usage                                     10
-paying the amount due (simulator card)           5
-notification settings (one in four saves)        5
-signing out (the visit ends)                     8
-==========================================  ======
+- 30: the overview (also the landing after each sign-in);
+- 15: the bills, then one bill;
+- 10: data usage;
+- 5: a bill's PDF;
+- 5: paying the amount due;
+- 5: notification settings (one time in four, a box changed and saved);
+- 8: signing out (the visit ends).
 
 Paying is the product's whole flow: the pay page; a first-time payer saves the
-simulator's approving test card on the add page (right after signing in, so no
-re-authentication is asked); the form posted with the amount due and the saved card;
-the redirect to the receipt, which must say the payment is made. A customer with
+simulator's approving test card (the add page asks for the password again, as before
+any change to payment methods, and the card goes through the simulator's own form);
+the form posted with the amount due and the saved card; the redirect to the receipt,
+which must carry the confirmation number and say the payment is made. A customer with
 nothing due looks at the pay page and leaves it.
 
-Staff sign in once with their password and their authenticator app's current code and
-work for the whole run: customer care searches for customers (by account number or
-name), opens an account, looks at the ticket and dispute queues; billing staff search,
-open accounts, and look at the bill runs, invoices and disputes. Static files are not
+Staff sign in once with their password and their authenticator app's current code
+(a code is never used twice), do not trust the shared browser, and work for the whole
+run, 5 to 20 seconds between tasks: by weight, 10 a search for a customer (by account
+number, or by name) and the account opened; 4 the queues (customer care: the tickets
+and one ticket; billing: the bill runs and the invoices); 2 the disputes. Static files are not
 fetched (browsers keep them; whitenoise serves them without Django).
+
+With ``DROPLINE_LOAD_SMOKE=1`` (the tests' smoke run) each person does every task once,
+in order, without think time, and the run ends.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from itertools import count
 from typing import Any, NoReturn
 from urllib.parse import quote, urlencode, urlsplit
 
-from locust import between, task
+from locust import between, constant, task
 from locust.contrib.fasthttp import FastHttpUser, ResponseContextManager
 
 from bench.load.forms import csrf_token, form_for
@@ -61,6 +64,8 @@ PEOPLE = json.loads(open(os.environ["DROPLINE_LOAD_PEOPLE"]).read())  # noqa: SI
 PASSWORD: str = PEOPLE["password"]
 CUSTOMERS: list[dict[str, str]] = PEOPLE["customers"]
 STAFF: list[dict[str, str]] = PEOPLE["staff"]
+# A smoke run (the tests): each person does every task once, in order, then the run ends.
+SMOKE = os.environ.get("DROPLINE_LOAD_SMOKE") == "1"
 HEADERS = {"Accept-Language": "en", "Accept": "text/html"}
 FORM = {**HEADERS, "Content-Type": "application/x-www-form-urlencoded"}
 TIMEOUT = 60.0  # seconds for one response; longer is a failure
@@ -318,10 +323,10 @@ class CustomerUser(FastHttpUser):
     def preferences(self) -> None:
         self._run(self.notification_settings)
 
-    def notification_settings(self) -> None:
+    def notification_settings(self, *, save: bool | None = None) -> None:
         path = "/notifications/settings/"
         page = self.check("GET", path, name="notification settings", expect="Notification settings")
-        if random.random() >= 0.25:
+        if not (random.random() < 0.25 if save is None else save):
             return
         form = form_for(page.text, path)
         if form is None:
@@ -339,6 +344,19 @@ class CustomerUser(FastHttpUser):
             data=form.values(),
         )
         self.check("GET", path, name="notification settings", expect="settings are saved")
+
+    def smoke_tour(self) -> None:
+        """Every task once, in order (a smoke run); saving a card whatever is saved."""
+        self._run(self.save_card)
+        for step in (self.see_overview, self.see_a_bill, self.bill_pdf, self.usage):
+            step()
+        self.pay()
+        self._run(self.notification_settings_saved)
+        self.sign_out()
+        self.environment.runner.quit()
+
+    def notification_settings_saved(self) -> None:
+        self.notification_settings(save=True)
 
     @task(8)
     def sign_out(self) -> None:
@@ -488,12 +506,17 @@ class StaffUser(FastHttpUser):
                     expect="<h1>Invoices</h1>",
                 )
             else:
-                page = self.check("GET", "/backoffice/tickets/", name="tickets", expect="Tickets")
+                page = self.check(
+                    "GET", "/backoffice/tickets/", name="tickets", expect="<h1>Tickets</h1>"
+                )
                 ids = TICKET_LINK.findall(page.text)
                 if ids:
                     ticket = random.choice(ids)
                     self.check(
-                        "GET", f"/backoffice/tickets/{ticket}/", name="one ticket", expect="Ticket"
+                        "GET",
+                        f"/backoffice/tickets/{ticket}/",
+                        name="one ticket",
+                        expect="<h1>Ticket ",
                     )
 
         self._run(look)
@@ -506,6 +529,19 @@ class StaffUser(FastHttpUser):
             )
         )
 
+    def smoke_tour(self) -> None:
+        """Every task once, in order (a smoke run)."""
+        self.find_a_customer()
+        self.queues()
+        self.billing = not self.billing
+        self.queues()
+        self.disputes()
+        self.environment.runner.quit()
 
+
+if SMOKE:
+    for _person in (CustomerUser, StaffUser):
+        _person.tasks = [_person.smoke_tour]
+        _person.wait_time = constant(0)
 if not STAFF:
     StaffUser.abstract = True  # no staff this run (a fixed count of 0 would mean "any")
