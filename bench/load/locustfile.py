@@ -110,7 +110,7 @@ class Checked:
         *,
         name: str,
         status: int | tuple[int, ...] = 200,
-        expect: str | bytes | None = None,
+        expect: str | bytes | tuple[str, ...] | None = None,
         location: str | None = None,
         data: list[tuple[str, str]] | None = None,
     ) -> Any:
@@ -148,7 +148,7 @@ class Checked:
     def _problem(
         response: Any,
         status: int | tuple[int, ...],
-        expect: str | bytes | None,
+        expect: str | bytes | tuple[str, ...] | None,
         location: str | None,
     ) -> str | None:
         if response.status_code not in (status if isinstance(status, tuple) else (status,)):
@@ -158,9 +158,9 @@ class Checked:
             got = urlsplit(response.headers.get("Location", "")).path
             if not re.fullmatch(location, got):
                 return f"redirected to {got!r}, wanted {location!r}"
-        if expect is not None:
-            body = response.content or b""
-            wanted = expect if isinstance(expect, bytes) else expect.encode()
+        body = response.content or b""
+        for text in expect if isinstance(expect, tuple) else (expect,) if expect else ():
+            wanted = text if isinstance(text, bytes) else text.encode()
             if wanted not in body:
                 return f"{wanted[:60]!r} not on the page"
         return None
@@ -274,8 +274,7 @@ class CustomerUser(FastHttpUser):
         )
         where = urlsplit(receipt.headers["Location"]).path
         number = where.rstrip("/").rsplit("/", 1)[-1]
-        self.check("GET", where, name="payment receipt", expect=number)
-        self.check("GET", where, name="payment receipt", expect="your payment is made")
+        self.check("GET", where, name="payment receipt", expect=(number, "your payment is made"))
         self.check("GET", "/", name="overview", expect=self.who["account"])
 
     def save_card(self) -> None:
