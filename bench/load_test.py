@@ -493,6 +493,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"stopped by signal {signum}")
 
     signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C ends the run cleanly even when started where SIGINT was ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="dropline-load-") as tmp:
         var_dir = Path(tmp)
         env = environment(var_dir, args.database_url, args.redis_url)
