@@ -80,6 +80,17 @@ TOTP_PERIOD = 30  # seconds; RFC 6238 with SHA-1 and 6 digits, as allauth's
 
 _turns = count()
 _turn_lock = threading.Lock()
+_browsers = count()
+
+
+def next_address() -> str:
+    """A public address of this simulated browser's own, from the documentation ranges:
+    the server runs as behind a load balancer that appends it to X-Forwarded-For, so
+    each person's sign-ins count against their own address, as on the internet."""
+    with _turn_lock:
+        n = next(_browsers)
+    block = ("192.0.2", "198.51.100", "203.0.113")[n // 250 % 3]
+    return f"{block}.{n % 250 + 1}"
 
 
 def next_customer() -> dict[str, str]:
@@ -102,6 +113,9 @@ class Checked:
 
     def __init__(self, user: FastHttpUser) -> None:
         self.user = user
+        forwarded = {"X-Forwarded-For": next_address()}
+        self.headers = {**HEADERS, **forwarded}
+        self.form = {**FORM, **forwarded}
 
     def __call__(
         self,
@@ -116,7 +130,7 @@ class Checked:
     ) -> Any:
         kwargs: dict[str, Any] = {
             "name": name,
-            "headers": FORM if data is not None else HEADERS,
+            "headers": self.form if data is not None else self.headers,
             "allow_redirects": False,
             "catch_response": True,
         }
