@@ -12,6 +12,7 @@ from dropline.billing.explaining import CHANGE_KINDS, explain, explain_invoice
 from dropline.billing.lines import RatedLine
 from dropline.billing.rating import rate
 from dropline.customers.cycles import Cycle
+from tests.support.examples import examples
 from tests.support.histories import (
     add_on,
     adjustment,
@@ -247,7 +248,7 @@ def lines(draw):
     )
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(
     previous=st.lists(lines(), max_size=12),
     current=st.lists(lines(), max_size=12),

@@ -20,6 +20,7 @@ from dropline.notifications.models import Message
 from tests.support.bill_runs import billable_accounts, broken_invariants
 from tests.support.billing import at, iowa_tax_table
 from tests.support.catalog import make_catalog
+from tests.support.examples import examples
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def footprint() -> tuple[int, int, int]:
 
 
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

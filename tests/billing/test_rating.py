@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from dropline.billing.lines import prorate
 from dropline.billing.rating import rate, true_up_period
 from dropline.customers.cycles import Cycle, cycle_containing
+from tests.support.examples import examples
 from tests.support.histories import (
     add_on,
     adjustment,
@@ -315,7 +316,7 @@ services = st.builds(
 )
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(150))
 @given(
     subscriptions=st.lists(services, max_size=4, unique_by=lambda s: s.id),
     extras=st.lists(

@@ -19,6 +19,7 @@ from dropline.core import clock
 from dropline.customers.cycles import Cycle
 from dropline.payments import autopay
 from tests.support.billing import at
+from tests.support.examples import examples
 from tests.support.histories import after, history, promotion, service
 from tests.support.payments import make_payer
 
@@ -101,7 +102,7 @@ def test_ending_after_it_was_billed_is_trued_up_on_the_next_bill():
     )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     price=st.integers(min_value=0, max_value=2000),
     promo=st.integers(min_value=0, max_value=2000),

@@ -14,6 +14,7 @@ from dropline.billing.describe import describe_line
 from dropline.billing.lines import prorate
 from dropline.billing.rating import rate
 from dropline.customers.cycles import Cycle
+from tests.support.examples import examples
 from tests.support.histories import (
     add_on,
     adjustment,
@@ -252,7 +253,7 @@ def _days(line):
     ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(subscriptions=services(), discount=discounts)
 def test_the_discount_never_exceeds_what_the_services_are_charged(subscriptions, discount):
     bundles = (*BUNDLES, bundle("everything", kinds=KINDS, discount=discount))
@@ -268,7 +269,7 @@ def test_the_discount_never_exceeds_what_the_services_are_charged(subscriptions,
     assert all(isinstance(line.amount_cents, int) for line in lines)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(subscriptions=services(cheapest=100))
 def test_bundle_days_add_up_to_the_days_with_every_kind_and_never_stack(subscriptions):
     # Every service costs at least $1.00 a month: a day of discount always comes to a cent.
@@ -297,7 +298,7 @@ def test_bundle_days_add_up_to_the_days_with_every_kind_and_never_stack(subscrip
         assert -line.amount_cents <= prorate(monthly, len(_days(line)), MARCH.days)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     added=st.integers(min_value=0, max_value=30),
     kept=st.integers(min_value=1, max_value=31),

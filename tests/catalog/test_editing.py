@@ -16,6 +16,7 @@ from dropline.catalog.errors import CatalogError
 from dropline.catalog.models import BroadbandLabel, Channel, Plan
 from dropline.core.models import AuditEvent
 from tests.support.catalog import make_catalog
+from tests.support.examples import examples
 from tests.support.labels import make_label, sell_in_areas
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +163,7 @@ def test_a_bad_fee_leaves_the_label_and_its_fees_as_they_were():
     assert BroadbandLabel.objects.get(pk=label.pk).typical_latency_ms == 18
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(cents=st.integers(min_value=0, max_value=10_000_000))
 def test_a_plans_first_price_is_kept_to_the_cent(cents: int) -> None:
     Plan.objects.filter(code="priced").delete()

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from dropline.core import clock, onetime
 from dropline.core.onetime import CacheCodes, CodePolicy, Outcome, StoredCode
+from tests.support.examples import examples
 from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -228,7 +229,7 @@ def test_sends_are_held_back_too_soon_and_too_often():
     assert onetime.send_check(RESET, five, now=now).allowed  # no count in this policy
 
 
-@hypothesis_settings(max_examples=200, deadline=None)
+@hypothesis_settings(max_examples=examples(200), deadline=None)
 @given(
     attempts=st.integers(0, 8),
     age=st.integers(0, 30 * 60),

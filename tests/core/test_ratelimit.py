@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from dropline.core import clock, ratelimit
 from dropline.core.ratelimit import Limit
+from tests.support.examples import examples
 from tests.support.services import need
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -301,7 +302,9 @@ def _model_allows(limit: Limit, allowed_at: list[float], now: float) -> bool:
     return len(live) < limit.count
 
 
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     limit=limits(),
     offset=st.floats(0, 86_400, allow_nan=False),
@@ -331,7 +334,7 @@ def test_hits_follow_the_stated_window_rule(limit, offset, gaps):
         assert len(inside) <= limit.count
 
 
-@hypothesis_settings(max_examples=100, deadline=None)
+@hypothesis_settings(max_examples=examples(100), deadline=None)
 @given(limit=limits(), offset=st.floats(0, 86_400, allow_nan=False))
 def test_the_wait_given_is_exact(limit, offset):
     store = _locmem()

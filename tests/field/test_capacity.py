@@ -29,6 +29,7 @@ from dropline.field.models import (
 )
 from dropline.field.windows import open_windows
 from tests.support.dispatch import book_visit, weekly_windows, window_on
+from tests.support.examples import examples
 from tests.support.factories import make_customer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +226,7 @@ def test_a_second_exception_for_the_same_window_is_refused(dispatcher) -> None:
     assert CapacityException.objects.count() == 1
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(first=st.integers(0, 10), second=st.integers(0, 10), booked=st.integers(0, 4))
 def test_whatever_the_capacities_booked_never_changes(first: int, second: int, booked: int) -> None:
     CapacityTemplate.objects.all().delete()

@@ -16,6 +16,7 @@ from dropline.core import clock
 from dropline.field import booking, queries
 from dropline.field.errors import AppointmentError
 from dropline.field.models import OPEN_APPOINTMENT_STATUSES, VisitWindow
+from tests.support.examples import examples
 from tests.support.notifications import Person, make_person
 from tests.support.visits import household, local, window_at
 
@@ -60,7 +61,7 @@ def _apply(people: list[Person], windows: list[int], op: str, who: int, which: i
         booking.cancel(account=person.account, person=person.user, appointment_id=visit.pk)
 
 
-@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=OPERATIONS)
 def test_booked_always_counts_the_open_visits(
     town: tuple[list[Person], list[int]], operations: list[tuple[str, int, int]]

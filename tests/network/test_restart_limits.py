@@ -18,6 +18,7 @@ from dropline.network import restarting
 from dropline.network.errors import RestartLimitError
 from dropline.network.models import DeviceAction, DeviceActionKind, DeviceActionStatus
 from tests.support.equipment import NOON, at, equipped_customer, later
+from tests.support.examples import examples
 from tests.support.factories import make_user
 from tests.support.services import need
 
@@ -68,7 +69,7 @@ class RollingHourTest(TestCase):
     """Whatever the times asked, no rolling hour holds more restarts than the limit, and
     a refusal comes only when the hour before already holds them all."""
 
-    @settings(max_examples=15)
+    @settings(max_examples=examples(15))
     @given(st.lists(st.integers(min_value=0, max_value=3 * 3600), min_size=1, max_size=9))
     def test_never_more_than_the_limit_in_any_hour(self, offsets):
         household = equipped_customer(f"h{DeviceAction.objects.count()}x{len(offsets)}")

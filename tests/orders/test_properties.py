@@ -21,6 +21,7 @@ from dropline.orders.placing import cancel_order, place_order
 from dropline.orders.preview import preview_change
 from dropline.subscriptions.models import Subscription
 from tests.support.billing import at, bill, bill_months
+from tests.support.examples import examples
 from tests.support.orders import add, line_facts, make_home, make_shop, plan_change, remove
 
 D = dt.date
@@ -59,7 +60,7 @@ def _current(home, which: str, today: dt.date) -> Subscription:
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from dropline.payments.errors import PaymentError
 from dropline.payments.models import PaymentStatus
 from dropline.payments.refunds import refund
+from tests.support.examples import examples
 from tests.support.factories import make_user
 from tests.support.payments import PAY_DAY, broken_invariants, make_payer, pay_on
 
@@ -23,7 +24,7 @@ steps = st.lists(
 
 
 @pytest.mark.django_db
-@settings(max_examples=15)
+@settings(max_examples=examples(15))
 @given(steps=steps)
 def test_payments_and_refunds_keep_the_books(steps):
     payer = make_payer(username=f"prop{next(_keys)}")

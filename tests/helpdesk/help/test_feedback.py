@@ -12,6 +12,7 @@ from dropline.helpdesk.errors import SupportError
 from dropline.helpdesk.help import feedback, publishing
 from dropline.helpdesk.help.feedback import person_voter, visitor_voter, vote
 from dropline.helpdesk.models import ArticleFeedback
+from tests.support.examples import examples
 from tests.support.help import article, editor, import_fixture_articles
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_changing_the_answer_moves_the_vote():
     assert counts() == (1, 0)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 4), st.booleans()), max_size=20))
 def test_the_counters_equal_the_last_answer_of_each_voter(answers):
     slow = article("slow-internet")

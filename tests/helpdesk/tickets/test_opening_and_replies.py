@@ -13,6 +13,7 @@ from dropline.helpdesk.models import ServiceLevel, Ticket, TicketMessage, Ticket
 from dropline.helpdesk.tickets import sla
 from dropline.helpdesk.tickets.closing import close
 from dropline.helpdesk.tickets.replying import customer_reply, staff_reply
+from tests.support.examples import examples
 from tests.support.tickets import a_ticket, agent, customer, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_a_service_level_row_beats_the_default():
     assert ticket.due_at == NOON + dt.timedelta(hours=2)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     hours=st.integers(min_value=1, max_value=24 * 14),
     earlier=st.none() | st.integers(min_value=-24 * 30, max_value=24 * 30),

@@ -17,6 +17,7 @@ from dropline.helpdesk.tickets.service_levels import (
     service_levels,
     set_response_hours,
 )
+from tests.support.examples import examples
 from tests.support.staff import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_setting_hours_is_saved_shown_and_audited(admin_user):
     assert AuditEvent.objects.filter(action="service_level.changed").count() == 2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(hours=st.integers(min_value=-10_000, max_value=10_000))
 def test_only_1_to_720_hours_are_taken(hours):
     admin_user = User.objects.filter(username="levels").first() or make_staff(

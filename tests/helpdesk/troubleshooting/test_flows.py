@@ -31,6 +31,7 @@ from dropline.helpdesk.troubleshooting.steps import (
 )
 from dropline.network.diagnosis.facts import DeviceStatus, Facts
 from tests.support.diagnosis import NOW, any_facts
+from tests.support.examples import examples
 from tests.support.troubleshooting import (
     GATEWAY,
     RECEIVER,
@@ -354,7 +355,7 @@ def _internet_outage(found: Facts) -> bool:
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     problem=st.sampled_from(PROBLEMS),
     moments=st.lists(st.tuples(any_facts, st.integers(min_value=0, max_value=5)), max_size=8),
@@ -389,7 +390,7 @@ def test_over_any_facts_and_answers_the_order_rules_hold(problem, moments):
             history.append(taken(step, step.answers[pick % len(step.answers)]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(found=any_facts, problem=st.sampled_from(sorted(INTERNET_PROBLEMS)))
 def test_an_outage_always_comes_first_for_internet_problems(found, problem):
     step = next_step(problem, situation(found), [])

@@ -13,10 +13,11 @@ from dropline.helpdesk.troubleshooting import phrases, story, words
 from dropline.helpdesk.troubleshooting.flows import next_step
 from dropline.helpdesk.troubleshooting.steps import PROBLEMS, Situation, Taken
 from tests.support.diagnosis import any_facts
+from tests.support.examples import examples
 from tests.support.troubleshooting import STARTED, taken
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     problem=st.sampled_from(PROBLEMS),
     moments=st.lists(

@@ -13,11 +13,12 @@ from dropline.network.diagnosis.diagnose import diagnose
 from dropline.network.diagnosis.facts import DeviceFacts, DeviceStatus, Facts, OutageFacts
 from dropline.network.diagnosis.words import explain
 from tests.support.diagnosis import NOW, any_facts
+from tests.support.examples import examples
 
 HOUR = dt.timedelta(hours=1)
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(any_facts)
 def test_every_answer_reads_in_both_languages(facts):
     answer = diagnose(facts)

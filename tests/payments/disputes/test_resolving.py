@@ -21,6 +21,7 @@ from dropline.payments.disputes.queries import customer_thread, held_cents, staf
 from dropline.payments.disputes.resolving import assign, reject, resolve_with_credit, withdraw
 from dropline.payments.errors import PaymentError
 from tests.support.disputes import TODAY, charge_line, dispute_of, household
+from tests.support.examples import examples
 from tests.support.staff import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_a_credit_above_the_disputed_amount_or_not_positive_is_refused(today):
 
 
 @settings(
-    max_examples=12,
+    max_examples=examples(12),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(disputed=st.integers(min_value=1, max_value=4500), share=st.fractions(0, 1))
