@@ -62,7 +62,7 @@ PAGES = ["/", "/billing/", "/usage/", "/services/"]
 SHOWS: dict[str, str | None] = {
     "/": None,
     "/billing/": "Current balance",
-    "/usage/": "This bill cycle runs from",
+    "/usage/": "<title>Data usage",
     "/services/": None,
 }
 SETTINGS_MODULE = "bench_pages_settings"
@@ -170,14 +170,12 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> list[tuple[str, st
 
     # Spread over the whole dataset: every k-th holder of a synthetic login.
     holders = AccountMember.objects.filter(user__username__startswith="syn", role="holder")
-    total = holders.count()
-    if total < args.logins:
-        raise SystemExit(f"only {total} synthetic customers in the database")
-    step = total // args.logins
-    chosen = []
-    for offset in range(args.logins):
-        member = holders.select_related("user", "account").order_by("account_id")[offset * step]
-        chosen.append((member.user.username, member.account.display_number))
+    ids = list(holders.order_by("account_id").values_list("pk", flat=True))
+    if len(ids) < args.logins:
+        raise SystemExit(f"only {len(ids)} synthetic customers in the database")
+    picked = ids[:: len(ids) // args.logins][: args.logins]
+    members = AccountMember.objects.filter(pk__in=picked).select_related("user", "account")
+    chosen = [(m.user.username, m.account.display_number) for m in members]
     return chosen
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from dropline.core import bulk, clock
+from dropline.core import bulk, clock, read_models
 from dropline.ledger.errors import UnbalancedPostingError
 from dropline.ledger.models import Book, JournalEntry, JournalTransaction, TransactionKind
 
@@ -116,6 +116,9 @@ def post_many(postings: Sequence[Posting]) -> list[int]:
                 for e in p.entries
             ),
         )
+    read_models.accounts_changed(
+        {p.account_id for p in postings} | {e.account_id for p in postings for e in p.entries}
+    )
     return ids
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dropline.billing.history.terms import BundleTerm, ServicePlace, TaxRateTerm
 from dropline.billing.models import TaxRate
 from dropline.catalog.models import Bundle, bundle_kinds_valid
+from dropline.core import read_models
 
 # Where a rate applies (state, county, city; empty: the whole of it), and the rate.
 PlacedRate = tuple[tuple[str, str, str], TaxRateTerm]
@@ -66,8 +67,12 @@ def rates_at(place: ServicePlace, rates: Sequence[PlacedRate]) -> tuple[TaxRateT
 
 
 def load_bundles() -> tuple[BundleTerm, ...]:
-    """Every bundle of the catalogue, on offer or not (its dates say when it is given), in
-    one query."""
+    """Every bundle of the catalogue, on offer or not (its dates say when it is given):
+    the catalogue's read model ``bundles`` (``core.read_models``), one query to build."""
+    return read_models.catalogue("bundles", _load_bundles)
+
+
+def _load_bundles() -> tuple[BundleTerm, ...]:
     return tuple(
         BundleTerm(
             code=row["code"],
