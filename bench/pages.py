@@ -13,7 +13,7 @@ its temporary directory that add it at ``/bench-floor/`` beside the product's UR
 raise allauth's sign-in limit so that many customers can sign in from 127.0.0.1.
 
 Without ``--database-url`` the benchmark builds its own small dataset in a temporary
-directory (SQLite: migrations, cache table, static files, ``seed demo``, then
+directory (SQLite: migrations, cache table, ``seed demo``, then
 ``seed synthetic --accounts N``). With ``--database-url`` it uses that database as it
 is (for example one built with ``dropline seed synthetic --accounts 1000000``): it runs
 no migration and writes nothing but what signing in writes (sessions and their
@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.login import tree_cpu_seconds
-from bench.overview import HOST, TIMEOUT, free_port, sign_in, wait_until_up
+from bench.overview import HOST, TIMEOUT, free_port, sign_in
 
 DEADLINE = 900.0  # seconds for all the measured requests together
 ROUNDS = 5  # the pages and the floor take turns
@@ -73,6 +73,13 @@ SETTINGS_SOURCE = f'''"""dropline.settings for bench.pages: the floor, a higher 
 from dropline.settings import *  # noqa: F403
 
 ROOT_URLCONF = "{URLCONF_MODULE}"
+# Static files straight from the apps (as the tests serve them): no collectstatic run,
+# which takes minutes; {{% static %}} costs a page the same either way.
+STORAGES = {{
+    **STORAGES,  # noqa: F405
+    "staticfiles": {{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+}}
+WHITENOISE_USE_FINDERS = True
 _limits = globals().get("ACCOUNT_RATE_LIMITS")
 if _limits is not False:
     ACCOUNT_RATE_LIMITS = {{**(_limits or {{}}), "login": "1000000/m/ip"}}
@@ -159,7 +166,6 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> list[tuple[str, st
     django.setup()
     from django.core.management import call_command
 
-    call_command("collectstatic", verbosity=0, interactive=False)
     if not args.database_url:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
@@ -186,6 +192,22 @@ def start_server(
     argv += ["--workers", str(workers)]
     with log.open("wb") as out:
         return subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(port: int, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    """Wait for ``/healthz`` (workers importing Django on a busy machine take a while)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with status {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server did not answer /healthz within {seconds:.0f} s")
 
 
 @dataclass
@@ -337,6 +359,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
         Path(var_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
         Path(var_dir, f"{URLCONF_MODULE}.py").write_text(URLCONF_SOURCE)
+        Path(var_dir, "static").mkdir()  # STATIC_ROOT: empty, the apps' files are served
         sys.path.insert(0, var_dir)
         env = environment(var_dir, args)
         chosen = prepare(env, args)

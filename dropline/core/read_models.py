@@ -55,7 +55,7 @@ def catalogue(name: str, build: Callable[[], T]) -> T:
     (version,) = _versions(CATALOGUE_KEY)
     kept = _memory.get(name)
     if kept is not None and kept[0] == version:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     value = build()
     _memory[name] = (version, value)
     return value
@@ -70,7 +70,7 @@ def for_account(account_id: int, name: str, build: Callable[[], T]) -> T:
     key = f"read-models:{account_id}:{account}:{catalogue}:{name}"
     kept = cache.get(key)
     if kept is not None:
-        return kept  # type: ignore[no-any-return]
+        return kept
     value = build()
     cache.set(key, value, SECONDS)
     return value
@@ -82,14 +82,23 @@ def _now_and_on_commit(drop: Callable[[], None]) -> None:
 
 
 def catalogue_changed() -> None:
-    """The catalogue changed (plans, add-ons, bundles, channel line-ups, tax rates)."""
-    _memory.clear()
-    _now_and_on_commit(lambda: cache.delete(CATALOGUE_KEY))
+    """The catalogue changed (plans, promotions, add-ons, equipment, bundles, channel
+    line-ups)."""
+
+    def drop() -> None:
+        _memory.clear()
+        cache.delete(CATALOGUE_KEY)
+
+    _now_and_on_commit(drop)
 
 
 def accounts_changed(account_ids: Iterable[int]) -> None:
-    """Something the accounts' pages show changed: their services, equipment, bills,
-    payments, balance or data use."""
+    """Something the accounts' pages keep changed: their services, equipment, bills,
+    payments or balance."""
     keys = sorted({ACCOUNT_KEY.format(account_id) for account_id in account_ids})
+
+    def drop() -> None:
+        cache.delete_many(keys)
+
     if keys:
-        _now_and_on_commit(lambda: cache.delete_many(keys))
+        _now_and_on_commit(drop)
