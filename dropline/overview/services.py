@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dropline.billing.history import load_bundles
+from dropline.billing.history import kept_bundles
 from dropline.billing.rating import bundle_on
 from dropline.catalog.models import ServiceKind
 from dropline.core import clock, read_models
@@ -213,7 +213,7 @@ def _bundle_saving(
     ]
     if len({service.kind for service in billed}) < 2:
         return None
-    bundle = bundle_on(load_bundles(), {service.kind for service in billed}, today)
+    bundle = bundle_on(kept_bundles(), {service.kind for service in billed}, today)
     if bundle is None:
         return None
     costs = sum(

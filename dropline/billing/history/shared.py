@@ -66,13 +66,15 @@ def rates_at(place: ServicePlace, rates: Sequence[PlacedRate]) -> tuple[TaxRateT
     return tuple(term for where, term in rates if _place_matches(place, *where))
 
 
+def kept_bundles() -> tuple[BundleTerm, ...]:
+    """``load_bundles`` as the catalogue's read model ``bundles`` (``core.read_models``),
+    for pages; rating and bill runs read the catalogue itself."""
+    return read_models.catalogue("bundles", load_bundles)
+
+
 def load_bundles() -> tuple[BundleTerm, ...]:
-    """Every bundle of the catalogue, on offer or not (its dates say when it is given):
-    the catalogue's read model ``bundles`` (``core.read_models``), one query to build."""
-    return read_models.catalogue("bundles", _load_bundles)
-
-
-def _load_bundles() -> tuple[BundleTerm, ...]:
+    """Every bundle of the catalogue, on offer or not (its dates say when it is given), in
+    one query."""
     return tuple(
         BundleTerm(
             code=row["code"],
