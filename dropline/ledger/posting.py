@@ -116,9 +116,8 @@ def post_many(postings: Sequence[Posting]) -> list[int]:
                 for e in p.entries
             ),
         )
-    read_models.accounts_changed(
-        {p.account_id for p in postings} | {e.account_id for p in postings for e in p.entries}
-    )
+    touched = {p.account_id for p in postings} | {e.account_id for p in postings for e in p.entries}
+    read_models.accounts_changed(account_id for account_id in touched if account_id is not None)
     return ids
 
 
