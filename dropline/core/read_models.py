@@ -30,6 +30,10 @@ T = TypeVar("T")
 CATALOGUE_KEY = "read-models:catalogue"
 ACCOUNT_KEY = "read-models:account:{}"
 SECONDS = 60 * 60  # a read model is built again at least this often
+# In every account read model's key: change it with any change to the classes kept
+# (``AccountOverview``'s lines, ``BillingSummary``, ``MyServices``...), so that a new
+# release never reads back what the one before it kept in another shape.
+SHAPE = "1"
 VERSION_SECONDS = 24 * 60 * 60
 
 _memory: dict[str, tuple[str, Any]] = {}
@@ -67,7 +71,7 @@ def for_account(account_id: int, name: str, build: Callable[[], T]) -> T:
     else built by ``build`` (and kept). ``name`` says what else it depends on (the
     language, the day)."""
     account, catalogue = _versions(ACCOUNT_KEY.format(account_id), CATALOGUE_KEY)
-    key = f"read-models:{account_id}:{account}:{catalogue}:{name}"
+    key = f"read-models:{SHAPE}:{account_id}:{account}:{catalogue}:{name}"
     kept = cache.get(key)
     if kept is not None:
         return kept
