@@ -212,7 +212,7 @@ def test_pages_take_the_same_queries_however_many_bills(client, url):
     assert counts[0] == counts[1]
 
 
-BILLING_STATEMENTS = 34
+BILLING_STATEMENTS = 36
 
 
 def test_the_billing_page_statements_are_fixed(client, memory_cache):
