@@ -12,8 +12,8 @@ page read between the two never keeps the old figures.
 Readers take the version before they read the database: a read model built from rows
 read before a change is kept under the version the change dropped.
 
-The catalogue's read models are also kept in each process's memory, for the version
-they were built at, so a page pays one cache read for the catalogue's version only.
+The catalogue's read models are small and kept in each process's memory instead, with
+the version they were built at, so a page pays one cache read, for the version, only.
 """
 
 from __future__ import annotations
