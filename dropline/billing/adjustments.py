@@ -27,7 +27,7 @@ from dropline.billing.models import (
     InvoiceStatus,
 )
 from dropline.billing.notifying import notify_bills_ready
-from dropline.core import audit, clock
+from dropline.core import audit, clock, read_models
 from dropline.customers.models import CustomerAccount
 from dropline.ledger.models import JournalTransaction, TransactionKind
 from dropline.ledger.posting import post, reversal
@@ -146,6 +146,7 @@ def void_invoice(
                 )
             )
         Invoice.objects.filter(pk=locked.pk).update(status=InvoiceStatus.VOID)
+        read_models.accounts_changed([locked.account_id])
         Adjustment.objects.filter(invoice_id=locked.pk).update(invoice=None)
         account_number = locked.account.number
         audit.record(

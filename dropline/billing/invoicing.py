@@ -29,7 +29,7 @@ from dropline.billing.models import (
     LineKind,
 )
 from dropline.billing.rating import rate
-from dropline.core import bulk, clock, sequences
+from dropline.core import bulk, clock, read_models, sequences
 from dropline.customers.cycles import cycle_starting_on
 from dropline.ledger.models import Book, TransactionKind
 from dropline.ledger.posting import Entry, Posting, post_many
@@ -302,6 +302,7 @@ def _write(
         outcome.invoice_ids.append(invoice_id)
     bulk.insert_rows(Invoice, INVOICE_COLUMNS, invoice_rows)
     bulk.insert_rows(InvoiceLine, LINE_COLUMNS, line_rows)
+    read_models.accounts_changed(d.history.account_id for d in drafts)
     post_many(postings)
     if billed_adjustments:
         Adjustment.objects.filter(id__in=list(billed_adjustments), invoice__isnull=True).update(

@@ -21,7 +21,7 @@ from dropline.billing.explaining import Change, explain_invoice
 from dropline.billing.forecast import Forecast, forecast
 from dropline.billing.grouping import BillTotals, LineGroup, ServiceNote, group_lines
 from dropline.billing.models import Invoice, InvoiceLine, InvoiceStatus
-from dropline.core import clock
+from dropline.core import clock, read_models
 from dropline.core.dates import add_months
 from dropline.core.formatting import display_date
 from dropline.core.pagination import KeysetPage, NumberedPage, keyset_page, numbered_page
@@ -65,8 +65,13 @@ def _bills(account: CustomerAccount) -> QuerySet[Invoice]:
 
 
 def billing_summary(*, account: CustomerAccount) -> BillingSummary:
-    """Balance, what is due by when, the latest bill and the latest payment (two
-    queries)."""
+    """Balance, what is due by when, the latest bill and the latest payment: the
+    account's read model ``billing-summary`` (``core.read_models``), built in two
+    queries when a payment, a bill or any other posting to the ledger changed it."""
+    return read_models.for_account(account.pk, "billing-summary", lambda: _billing_summary(account))
+
+
+def _billing_summary(account: CustomerAccount) -> BillingSummary:
     standing = _bills(account).exclude(status=InvoiceStatus.VOID).order_by("-sequence")
     latest_pk = standing.values("pk")[:1]
     open_pk = standing.filter(status=InvoiceStatus.OPEN).values("pk")[:1]

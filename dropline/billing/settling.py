@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dropline.billing.models import Invoice, InvoiceStatus
+from dropline.core import read_models
 from dropline.ledger.queries import balance_cents
 
 
@@ -22,6 +23,7 @@ class Settled:
 
 def settle_invoices(*, account_id: int) -> Settled:
     """Bring the account's invoices' status in line with its balance (two or three queries)."""
+    read_models.accounts_changed([account_id])
     balance = balance_cents(account_id)
     invoices = Invoice.objects.filter(account_id=account_id)
     if balance <= 0:

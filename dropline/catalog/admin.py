@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from dropline.catalog.models import (
     Promotion,
     ServiceKind,
 )
+from dropline.core import read_models
 from dropline.core.audit import record
 
 
@@ -121,9 +123,18 @@ class BundleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Bundle, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        read_models.catalogue_changed()
         record(
             action="catalog.bundle_changed" if change else "catalog.bundle_created",
             request=request,
             target=obj,
             data={"bundle": obj.code, "fields": sorted(form.changed_data)},
         )
+
+    def delete_model(self, request: HttpRequest, obj: Bundle) -> None:
+        super().delete_model(request, obj)
+        read_models.catalogue_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Bundle]) -> None:
+        super().delete_queryset(request, queryset)
+        read_models.catalogue_changed()

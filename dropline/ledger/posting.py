@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from dropline.core import bulk, clock
+from dropline.core import bulk, clock, read_models
 from dropline.ledger.errors import UnbalancedPostingError
 from dropline.ledger.models import Book, JournalEntry, JournalTransaction, TransactionKind
 
@@ -116,6 +116,8 @@ def post_many(postings: Sequence[Posting]) -> list[int]:
                 for e in p.entries
             ),
         )
+    touched = {p.account_id for p in postings} | {e.account_id for p in postings for e in p.entries}
+    read_models.accounts_changed(account_id for account_id in touched if account_id is not None)
     return ids
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dropline.catalog.models import EquipmentModel
+from dropline.core import read_models
 from dropline.customers.models import CustomerAccount
 from dropline.network.models import Equipment
 from dropline.subscriptions.models import Subscription
@@ -22,6 +23,7 @@ def install_equipment(
 ) -> Equipment:
     if subscription is not None and subscription.account_id != account.pk:
         raise ValueError("the service belongs to another account")
+    read_models.accounts_changed([account.pk])
     return Equipment.objects.create(
         account=account,
         model=model,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from dropline.core import clock
+from dropline.core import clock, read_models
 from dropline.orders import notifying
 from dropline.orders.models import Order, OrderStatus
 from dropline.subscriptions.models import Subscription, SubscriptionStatus
@@ -37,6 +37,7 @@ def complete_due_orders(*, today: dt.date | None = None) -> int:
                 Subscription.objects.filter(pk=order.subscription_id, ended_on__lt=day).update(
                     status=SubscriptionStatus.CANCELLED
                 )
+            read_models.accounts_changed([order.account_id])
             order.status = OrderStatus.COMPLETED
             order.completed_at = clock.now()
             order.save(update_fields=["status", "completed_at"])

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from dropline.core import read_models
 from dropline.core.dates import add_months
 from dropline.network.installation import install_equipment
 from dropline.network.models import Equipment, EquipmentStatus
@@ -43,6 +44,7 @@ def _serial() -> str:
 
 def apply(*, resolved: Resolved, actor: Any, request: HttpRequest | None) -> Applied:
     """Write ``resolved`` to the history. Call inside a transaction."""
+    read_models.accounts_changed([resolved.account.pk])
     on = resolved.effective_on
     subscription = resolved.subscription
     new: Subscription | None = None
@@ -120,6 +122,7 @@ def undo(
 ) -> None:
     """Take a pending change back out of the history. Call inside a transaction, with the
     service locked."""
+    read_models.accounts_changed([subscription.account_id])
     if new_equipment is not None:
         new_equipment.delete()
     if replaced_equipment is not None:

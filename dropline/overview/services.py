@@ -14,10 +14,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from dropline.billing.history import load_bundles
+from dropline.billing.history import kept_bundles
 from dropline.billing.rating import bundle_on
 from dropline.catalog.models import ServiceKind
-from dropline.core import clock
+from dropline.core import clock, read_models
 from dropline.core.money import Money
 from dropline.customers.models import CustomerAccount
 from dropline.network.queries import equipment_for
@@ -143,8 +143,17 @@ def _detail(
 
 
 def my_services(*, account: CustomerAccount, language: str = "en") -> MyServices:
-    """The account's current services, internet first, then TV, then mobile lines."""
+    """The account's current services, internet first, then TV, then mobile lines: the
+    account's read model ``services:<language>:<day>`` (``core.read_models``)."""
     today = clock.today()
+    return read_models.for_account(
+        account.pk,
+        f"services:{language}:{today.isoformat()}",
+        lambda: _my_services(account, today=today, language=language),
+    )
+
+
+def _my_services(account: CustomerAccount, *, today: dt.date, language: str) -> MyServices:
     subscriptions = sorted(
         current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
     )
@@ -204,7 +213,7 @@ def _bundle_saving(
     ]
     if len({service.kind for service in billed}) < 2:
         return None
-    bundle = bundle_on(load_bundles(), {service.kind for service in billed}, today)
+    bundle = bundle_on(kept_bundles(), {service.kind for service in billed}, today)
     if bundle is None:
         return None
     costs = sum(

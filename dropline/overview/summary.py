@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from dropline.billing.queries import BillingSummary, billing_summary
 from dropline.catalog.models import Plan, ServiceKind
-from dropline.core import clock
+from dropline.core import clock, read_models
 from dropline.core.money import Money
 from dropline.core.phones import display_phone
 from dropline.customers.models import CustomerAccount
@@ -143,27 +143,30 @@ def equipment_line(device: Equipment) -> EquipmentLine:
     )
 
 
+def _all_channel_counts() -> dict[int, int]:
+    rows = Plan.objects.filter(kind=ServiceKind.TV).annotate(n=Count("channels"))
+    return dict(rows.values_list("pk", "n"))
+
+
 def channel_counts(plan_ids: list[int]) -> dict[int, int]:
+    """The channels in each of these TV plans (the catalogue's, kept as a read model)."""
     if not plan_ids:
         return {}
-    rows = Plan.objects.filter(pk__in=plan_ids, kind=ServiceKind.TV).annotate(n=Count("channels"))
-    return {row.pk: row.n for row in rows}
+    counts = read_models.catalogue("channel-counts", _all_channel_counts)
+    return {pk: counts[pk] for pk in plan_ids if pk in counts}
 
 
 def account_overview(*, account: CustomerAccount, language: str = "en") -> AccountOverview:
     """Services, equipment, the monthly total, the balance, what is due and this cycle's
-    data meters for ``account`` (7 queries at most)."""
+    data meters for ``account``. The services and equipment are the account's read model
+    ``overview:<language>:<day>`` and the balance its ``billing-summary``
+    (``core.read_models``); this cycle's data use is read each time (one query)."""
     today = clock.today()
-    subscriptions = sorted(
-        current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
+    subscriptions, services, equipment = read_models.for_account(
+        account.pk,
+        f"overview:{language}:{today.isoformat()}",
+        lambda: _services_and_equipment(account, today=today, language=language),
     )
-    tv_plan_ids = sorted({s.plan_id for s in subscriptions if s.plan.kind == ServiceKind.TV})
-    counts = channel_counts(tv_plan_ids)
-    services = [
-        service_line(sub, today=today, language=language, channel_counts=counts)
-        for sub in subscriptions
-    ]
-    equipment = [equipment_line(device) for device in equipment_for(account=account)]
     currency = account.currency
     total = Money.total(
         [s.total for s in services] + [e.monthly_rental for e in equipment], currency
@@ -177,3 +180,21 @@ def account_overview(*, account: CustomerAccount, language: str = "en") -> Accou
         billing=billing_summary(account=account),
         usage=cycle_meters(account=account, subscriptions=subscriptions, language=language),
     )
+
+
+def _services_and_equipment(
+    account: CustomerAccount, *, today: dt.date, language: str
+) -> tuple[list[Subscription], list[ServiceLine], list[EquipmentLine]]:
+    """The current services in order with their lines, and the equipment (four queries,
+    and the catalogue's channel counts)."""
+    subscriptions = sorted(
+        current_services(account=account), key=lambda s: KIND_ORDER.index(s.plan.kind)
+    )
+    tv_plan_ids = sorted({s.plan_id for s in subscriptions if s.plan.kind == ServiceKind.TV})
+    counts = channel_counts(tv_plan_ids)
+    services = [
+        service_line(sub, today=today, language=language, channel_counts=counts)
+        for sub in subscriptions
+    ]
+    equipment = [equipment_line(device) for device in equipment_for(account=account)]
+    return subscriptions, services, equipment

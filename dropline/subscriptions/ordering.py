@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from dropline.catalog.models import AddOn, Plan, Promotion
-from dropline.core import clock
+from dropline.core import clock, read_models
 from dropline.core.dates import add_months
 from dropline.customers.models import CustomerAccount
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn, SubscriptionStatus
@@ -40,6 +40,7 @@ def subscribe(
         if add_on.kind != plan.kind:
             raise OrderError(f"{add_on} cannot be added to {plan}")
     with transaction.atomic():
+        read_models.accounts_changed([account.pk])
         subscription = Subscription.objects.create(
             account=account,
             plan=plan,

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dropline.catalog.models import AddOn, Plan
-from dropline.core import audit, clock
+from dropline.core import audit, clock, read_models
 from dropline.subscriptions.models import (
     Subscription,
     SubscriptionAddOn,
@@ -91,6 +91,9 @@ def _audit(
     request: HttpRequest | None,
     data: dict[str, Any],
 ) -> None:
+    # Every change to a service's price, plan or add-ons is recorded here, so this is
+    # also where the account's pages learn of it.
+    read_models.accounts_changed([subscription.account_id])
     audit.record(
         action=action,
         request=request,
@@ -339,8 +342,9 @@ def apply_due_prices(*, today: dt.date | None = None) -> int:
             .filter(current__isnull=False)
             .exclude(monthly_price_cents=F("current"))
             .select_for_update(of=("self",))
-            .values_list("pk", "current")
+            .values_list("pk", "current", "account_id")
         )
-        for subscription_id, cents in due:
+        for subscription_id, cents, _account_id in due:
             Subscription.objects.filter(pk=subscription_id).update(monthly_price_cents=cents)
+        read_models.accounts_changed(account_id for _pk, _cents, account_id in due)
     return len(due)

@@ -40,7 +40,7 @@ from dropline.catalog.models import (
     ScheduledPrice,
 )
 from dropline.catalog.price_schedule import schedule_price
-from dropline.core import audit, bulk, clock
+from dropline.core import audit, bulk, clock, read_models
 from dropline.core.money import Money
 from dropline.notifications.bulk_notify import Notice, notify_many
 from dropline.notifications.categories import Category
@@ -269,6 +269,7 @@ def _reprice(chunk: PriceChangeChunk) -> int:
         )
     if rows:
         bulk.insert_rows(SubscriptionPrice, PRICE_COLUMNS, rows)
+        read_models.accounts_changed(notice.account_id for notice in notices)
     messages = notify_many(event=EVENT, category=Category.BILLING, notices=notices)
     ScheduledPrice.objects.filter(pk=scheduled.pk).update(notices=F("notices") + messages)
     return len(notices)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from dropline.core import audit, clock
+from dropline.core import audit, clock, read_models
 from dropline.customers.models import AccountStatus, CustomerAccount
 from dropline.subscriptions.models import Subscription, SubscriptionStatus
 
@@ -35,6 +35,7 @@ def suspend_services(*, account: CustomerAccount, reason: str, actor: Any = None
         locked.status = AccountStatus.SUSPENDED
         locked.save(update_fields=["status"])
         account.status = locked.status
+        read_models.accounts_changed([locked.pk])
         audit.record(
             action="subscriptions.services_suspended",
             actor=actor,
@@ -58,6 +59,7 @@ def restore_services(*, account: CustomerAccount, reason: str, actor: Any = None
         locked.status = AccountStatus.ACTIVE
         locked.save(update_fields=["status"])
         account.status = locked.status
+        read_models.accounts_changed([locked.pk])
         audit.record(
             action="subscriptions.services_restored",
             actor=actor,

@@ -11,10 +11,13 @@ the picture comes from ``amounts.data_amount``, as in the table.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 import pygal
+from django.core.cache import cache
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,12 @@ from dropline.usage.models import GB
 WIDTH = 480
 HEIGHT = 300
 ALLOWANCE_COLOR = "#a34700"
+# The usage page's drawn charts are kept in the cache under a digest of everything they
+# draw (``page_charts``): drawn once for those figures and words, and any change to them
+# is another key, so nothing needs to drop them. Change DRAWING when the drawing itself
+# changes (style, sizes, pygal).
+DRAWING = "1"
+CHART_SECONDS = 24 * 60 * 60
 
 _STYLE = charts.style(
     label_font_size=14,
@@ -53,17 +62,21 @@ def _ticks(top: int) -> list[int]:
     return [step * n for n in range(count + 1)]
 
 
-def _chart(
-    labels: Sequence[str],
-    values: Sequence[int],
-    *,
-    line: int | None,
-    line_label: str,
-    title: str,
-    desc: str,
-    language: str,
-    ident: str,
-) -> str:
+class Spec(NamedTuple):
+    """Everything one chart draws."""
+
+    labels: tuple[str, ...]
+    values: tuple[int, ...]
+    line: int | None
+    line_label: str
+    title: str
+    desc: str
+    language: str
+    ident: str
+
+
+def _chart(spec: Spec) -> str:
+    labels, values, line, line_label, title, desc, language, ident = spec
     top = max([*values, line or 0])
     ticks = _ticks(top)
     y_labels: list[dict[str, object]] = [
@@ -147,14 +160,14 @@ def describe_history(meter: ServiceMeter, *, language: str) -> tuple[str, str]:
         return title, desc
 
 
-def daily_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+def _daily_spec(meter: ServiceMeter, *, language: str) -> Spec:
     title, desc = describe_daily(meter, language=language)
     with translation.override(language):
-        labels = [formats.date_format(day.day, "j") for day in meter.daily]
+        labels = tuple(formats.date_format(day.day, "j") for day in meter.daily)
         pace = _("Daily share")
-    return _chart(
+    return Spec(
         labels,
-        [day.bytes for day in meter.daily],
+        tuple(day.bytes for day in meter.daily),
         line=meter.daily_pace_bytes,
         line_label=pace,
         title=title,
@@ -164,14 +177,14 @@ def daily_chart_svg(meter: ServiceMeter, *, language: str) -> str:
     )
 
 
-def history_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+def _history_spec(meter: ServiceMeter, *, language: str) -> Spec:
     title, desc = describe_history(meter, language=language)
     with translation.override(language):
-        labels = [formats.date_format(cycle.start, "M") for cycle in meter.history]
+        labels = tuple(formats.date_format(cycle.start, "M") for cycle in meter.history)
         allowance = _("Allowance")
-    return _chart(
+    return Spec(
         labels,
-        [cycle.used_bytes for cycle in meter.history],
+        tuple(cycle.used_bytes for cycle in meter.history),
         line=meter.allowance_bytes,
         line_label=allowance,
         title=title,
@@ -179,6 +192,30 @@ def history_chart_svg(meter: ServiceMeter, *, language: str) -> str:
         language=language,
         ident=f"usage-history-{meter.subscription_id}",
     )
+
+
+def daily_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+    return _chart(_daily_spec(meter, language=language))
+
+
+def history_chart_svg(meter: ServiceMeter, *, language: str) -> str:
+    return _chart(_history_spec(meter, language=language))
+
+
+def page_charts(meters: Sequence[ServiceMeter], *, language: str) -> list[tuple[str, str]]:
+    """Each meter's daily and history charts as image addresses (``data_uri``), in one
+    cache read: kept under a digest of all they draw, drawn only when new."""
+    specs = [
+        (_daily_spec(meter, language=language), _history_spec(meter, language=language))
+        for meter in meters
+    ]
+    digest = hashlib.sha256(repr((DRAWING, specs)).encode()).hexdigest()
+    key = f"usage-charts:{digest}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = [(data_uri(_chart(daily)), data_uri(_chart(history))) for daily, history in specs]
+        cache.set(key, drawn, CHART_SECONDS)
+    return list(drawn)
 
 
 def data_uri(svg: str) -> str:

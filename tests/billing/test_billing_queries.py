@@ -108,7 +108,7 @@ def test_the_chart_has_the_last_twelve_bills_oldest_first():
 
 
 @pytest.mark.parametrize("months", [1, 6])
-def test_reads_take_the_same_queries_however_many_bills(months):
+def test_reads_take_the_same_queries_however_many_bills(months, memory_cache):
     household = billed_customer(username=f"q{months}", months=months)
     account = household.account
     latest = household.invoices[-1]
@@ -118,6 +118,8 @@ def test_reads_take_the_same_queries_however_many_bills(months):
     _, detail = count(lambda: queries.invoice_detail(invoice=latest, language="en"))
     _, changes = count(lambda: queries.invoice_changes(invoice=latest, language="en"))
     assert (summary, page, chart) == (2, 1, 1)  # the ledger read brings the latest payment too
+    _, kept = count(lambda: queries.billing_summary(account=account))
+    assert kept == 0  # the summary is the account's read model until a posting drops it
     assert detail == 4  # lines, the services' names, a replacement, payments since the last
     assert changes <= 3  # the bill before, and the lines of both
 

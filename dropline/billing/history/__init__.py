@@ -6,6 +6,7 @@ forecast and the explainer once for one account.
 """
 
 from dropline.billing.history.loading import load_bundles, load_histories, load_history
+from dropline.billing.history.shared import kept_bundles
 from dropline.billing.history.terms import (
     ACCOUNT_DISCOUNT_PREFIX,
     TRUE_UP_KINDS,
@@ -40,6 +41,7 @@ __all__ = [
     "TaxRateTerm",
     "UnbilledAdjustment",
     "UsageTerm",
+    "kept_bundles",
     "load_bundles",
     "load_histories",
     "load_history",

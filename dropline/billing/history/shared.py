@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dropline.billing.history.terms import BundleTerm, ServicePlace, TaxRateTerm
 from dropline.billing.models import TaxRate
 from dropline.catalog.models import Bundle, bundle_kinds_valid
+from dropline.core import read_models
 
 # Where a rate applies (state, county, city; empty: the whole of it), and the rate.
 PlacedRate = tuple[tuple[str, str, str], TaxRateTerm]
@@ -63,6 +64,12 @@ def _place_matches(place: ServicePlace, state: str, county: str, city: str) -> b
 def rates_at(place: ServicePlace, rates: Sequence[PlacedRate]) -> tuple[TaxRateTerm, ...]:
     """The rates of the jurisdictions ``place`` is in."""
     return tuple(term for where, term in rates if _place_matches(place, *where))
+
+
+def kept_bundles() -> tuple[BundleTerm, ...]:
+    """``load_bundles`` as the catalogue's read model ``bundles`` (``core.read_models``),
+    for pages; rating and bill runs read the catalogue itself."""
+    return read_models.catalogue("bundles", load_bundles)
 
 
 def load_bundles() -> tuple[BundleTerm, ...]:

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dropline.catalog.errors import CatalogError
-from dropline.core import audit
+from dropline.core import audit, read_models
 
 
 def plain(value: Any) -> Any:
@@ -105,4 +105,7 @@ def record(
     actor: Any,
     request: HttpRequest | None,
 ) -> None:
+    """Audit a change to the catalogue, and tell the pages' read models of it (every
+    catalogue edit ends here)."""
+    read_models.catalogue_changed()
     audit.record(action=action, request=request, actor=actor, target=target, data=data)

@@ -35,6 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, NO_ACCOUNT)
     language = _language()
     meters = queries.account_usage(account=membership.account, language=language)
+    drawn = charts.page_charts(meters, language=language)
     return render(
         request,
         "portal/usage/index.html",
@@ -43,12 +44,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "meters": [
                 (
                     meter,
-                    charts.data_uri(charts.daily_chart_svg(meter, language=language)),
-                    charts.data_uri(charts.history_chart_svg(meter, language=language)),
+                    daily,
+                    history,
                     charts.describe_daily(meter, language=language),
                     charts.describe_history(meter, language=language),
                 )
-                for meter in meters
+                for meter, (daily, history) in zip(meters, drawn, strict=True)
             ],
         },
     )

@@ -10,12 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dropline.core import clock
+from dropline.core.money import Money
 from dropline.customers.models import MemberRole
 from dropline.customers.onboarding import add_member
-from tests.support.billing import at
+from tests.support.billing import at, bill_months
 from tests.support.bills import billed_customer, golden_household
 from tests.support.catalog import make_catalog
 from tests.support.factories import make_user
+from tests.support.payments import BILL_DAY, make_payer, pay_on
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +210,46 @@ def test_pages_take_the_same_queries_however_many_bills(client, url):
             assert client.get(page).status_code == 200
         counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
     assert counts[0] == counts[1]
+
+
+BILLING_STATEMENTS = 36
+
+
+def test_the_billing_page_statements_are_fixed(client, memory_cache):
+    catalog = make_catalog()
+    counts = []
+    for name, months in (("one", 1), ("five", 5)):
+        household = billed_customer(username=name, months=months, catalog=catalog)
+        client.force_login(household.user)
+        client.get("/billing/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/billing/").status_code == 200
+        counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
+    # session (read, renew), user, session tracking (read, user, update), membership,
+    # the recent bills, the next bill's forecast, autopay and what is owed, bell, banner;
+    # the balance and latest bills come from the account's read model
+    assert counts == [BILLING_STATEMENTS, BILLING_STATEMENTS]
+
+
+def test_a_payment_and_a_new_bill_show_at_once(client, memory_cache):
+    payer = make_payer(username="billpayer")
+    owed = Money(payer.invoice.amount_due_cents, "USD").format()
+    with clock.frozen(at(BILL_DAY)):
+        client.force_login(payer.customer.user)
+        assert f"Current balance {owed}" in text(client.get("/billing/"))
+    pay_on(BILL_DAY, payer, payer.invoice.amount_due_cents, "billing-page")
+    with clock.frozen(at(BILL_DAY)):
+        words = text(client.get("/billing/"))
+    assert "Current balance $0.00" in words
+    assert "Nothing is due." in words
+    following = bill_months(payer.account, first=BILL_DAY + dt.timedelta(days=31), months=1)
+    with clock.frozen(at(following[0].issued_on)):
+        client.logout()  # a new session on that day
+        client.force_login(payer.customer.user)
+        words = text(client.get("/billing/"))
+    due = Money(following[0].amount_due_cents, "USD").format()
+    assert f"Current balance {due}" in words
+    assert following[0].number in words
 
 
 def test_before_the_first_bill(client):
