@@ -94,7 +94,7 @@ def fan_out(announcement_id: int, size: int) -> tuple[float, int, int]:
 
     The last call finds no account left and marks the announcement sent; it is timed too
     but is not a chunk."""
-    from dropline.notifications import announcements
+    from dropline.notifications import announcements, bulk_notify
 
     queued = 0
 
@@ -102,7 +102,7 @@ def fan_out(announcement_id: int, size: int) -> tuple[float, int, int]:
         nonlocal queued
         queued += len(message_ids)
 
-    announcements.enqueue_delivery = count_only
+    bulk_notify.enqueue_delivery = count_only  # type: ignore[assignment]
     chunks = 0
     cursor: int | None = 0
     started = time.perf_counter()

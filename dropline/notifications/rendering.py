@@ -56,12 +56,19 @@ class Stamp:
 
     def __init__(self, rendered: Rendered) -> None:
         self._formats: dict[str, str] = {}
+        self._empty: Rendered | None = None
         for part in self._PARTS:
             pieces = _SLOT.split(getattr(rendered, part))
             self._formats[part] = "".join(
                 piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{piece}}}"
                 for i, piece in enumerate(pieces)
             )
+
+    def filled(self) -> Rendered:
+        """The message with no values to fill in, made once."""
+        if self._empty is None:
+            self._empty = self.fill({})
+        return self._empty
 
     def fill(self, values: dict[str, str]) -> Rendered:
         """The message with ``values`` in place: as they are in the text parts, escaped
