@@ -206,7 +206,9 @@ def fan_out_chunk(
     The messages go in through ``notify_many``: rows straight to the database, in a
     fixed number of queries whatever the chunk's size, the ones already recorded (a
     retried chunk) left out, and the pending ones queued for delivery on commit."""
-    announcement = Announcement.objects.get(pk=announcement_id)
+    # with the outage it is for (its messages say whether the end is known): no query
+    # of its own while rendering
+    announcement = Announcement.objects.select_related("outage").get(pk=announcement_id)
     audience = accounts_reached if phase == INITIAL else accounts_notified
     account_ids = list(
         audience(announcement)
