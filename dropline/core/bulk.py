@@ -138,11 +138,15 @@ def _adapt_datetimes(
     if not indexes:
         return list(rows)
     adapt = connection.ops.adapt_datetimefield_value
+    # Bulk rows mostly share a few moments (the chunk's "now"): each adapted once.
+    done: dict[Any, Any] = {None: None}
     adapted: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for i in indexes:
-            if values[i] is not None:
-                values[i] = adapt(values[i])
+            value = values[i]
+            if value not in done:
+                done[value] = adapt(value)
+            values[i] = done[value]
         adapted.append(values)
     return adapted

@@ -308,7 +308,9 @@ def deliver_new(keys: list[str]) -> None:
     ids = list(
         Message.objects.filter(
             idempotency_key__in=bulk.many(keys, "text"), status=MessageStatus.PENDING
-        ).values_list("pk", flat=True)
+        )
+        .order_by()
+        .values_list("pk", flat=True)
     )
     if ids:
         enqueue_delivery(ids)
