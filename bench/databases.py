@@ -11,11 +11,14 @@ from urllib.parse import urlsplit
 @contextmanager
 def throwaway_postgres(server_url: str, prefix: str) -> Iterator[str]:
     """Create ``<prefix>_<pid>`` on the server ``server_url`` names and yield its URL;
-    close Django's connections and drop it when the block ends, however it ends."""
+    close Django's connections and drop it when the block ends, however it ends.
+
+    ``BENCH_DATABASE_PREFIX`` in the environment goes in front of the name, for a server
+    shared by several people who each keep to databases named after themselves."""
     import psycopg
 
     server = urlsplit(server_url)
-    name = f"{prefix}_{os.getpid()}"
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', '')}{prefix}_{os.getpid()}"
     admin_url = server._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')

@@ -300,6 +300,7 @@ def csv_bench(args: argparse.Namespace, names: list[str]) -> None:
             )
         )
     data = out.getvalue().encode()
+    before = highest_ids()
     began_at = time.perf_counter()
     done = import_usage_file(file_name="bench.csv", data=data, actor=None)
     seconds = time.perf_counter() - began_at
@@ -307,11 +308,63 @@ def csv_bench(args: argparse.Namespace, names: list[str]) -> None:
         raise SystemExit(f"CSV: {done.lines} imported of {args.records}")
     readings, _errors = parse_usage_file(data)
     floor_seconds = copy_floor(as_rows(readings), len(readings))
+    written, output_seconds = output_floor(before)
     rate, floor_rate = args.records / seconds, args.records / floor_seconds
     print(f"CSV import, {args.records:,} records ({len(data) / 1e6:.1f} MB)")
     line("import", args.records, "recs", seconds, "records/s")
     line("floor: raw COPY", args.records, "rows", floor_seconds, "rows/s")
     print(f"  ratio: the import costs {floor_rate / rate:.1f}x a raw COPY of the same rows")
+    print(f"  rows the import wrote: {', '.join(f'{t} {n:,}' for t, n in written.items())}")
+    line("floor: COPY output", sum(written.values()), "rows", output_seconds, "rows/s")
+    print(f"  ratio: the import costs {seconds / output_seconds:.1f}x a raw COPY of its output")
+
+
+OUTPUT_TABLES = (
+    "usage_usagesession",
+    "usage_usagerecord",
+    "usage_usagehour",
+    "usage_usageday",
+    "usage_usagecycle",
+)
+
+
+def highest_ids() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = {}
+        for table in OUTPUT_TABLES:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 - ours
+            found[table] = cursor.fetchone()[0]
+        return found
+
+
+def output_floor(before: dict[str, int]) -> tuple[dict[str, int], float]:
+    """The rows a run added to the usage tables (ids above ``before``; roll-ups it only
+    updated are left out), read back and COPYed into empty copies of those tables (same
+    columns, indexes and constraints) in one transaction: (rows per table, seconds)."""
+    from django.db import connection, transaction
+
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    with connection.cursor() as cursor:
+        for table in OUTPUT_TABLES:
+            cursor.execute(f"SELECT * FROM {table} WHERE id > %s", [before[table]])  # noqa: S608
+            rows[table] = [tuple(row) for row in cursor.fetchall()]
+            cursor.execute(f"DROP TABLE IF EXISTS bench_out_{table}")
+            cursor.execute(f"CREATE TABLE bench_out_{table} (LIKE {table} INCLUDING ALL)")
+    connection.ensure_connection()
+    raw = connection.connection
+    started = time.perf_counter()
+    with transaction.atomic(), raw.cursor() as cursor:
+        for table, batch in rows.items():
+            with cursor.copy(f"COPY bench_out_{table} FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        for table in OUTPUT_TABLES:
+            cursor.execute(f"DROP TABLE bench_out_{table}")
+    return {table.removeprefix("usage_usage"): len(batch) for table, batch in rows.items()}, seconds
 
 
 # --- rlm_rest through gunicorn -------------------------------------------------------------

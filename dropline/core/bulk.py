@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
+from psycopg.errors import UniqueViolation
 
 
 def _table(model: type[models.Model]) -> str:
@@ -70,34 +71,38 @@ def insert_rows(
     ``model``'s table; returns how many were given.
 
     With ``ignore_conflicts`` a row that would break a unique constraint is left out
-    (an idempotency key already recorded): on PostgreSQL the rows are copied into a
-    scratch table first and moved with ``INSERT ... ON CONFLICT DO NOTHING``.
+    (an idempotency key already recorded). On PostgreSQL the rows are first copied
+    straight into the table in a savepoint; only if one of them is already there (a
+    retried chunk, a person told in an earlier chunk) is that undone and the rows
+    copied into a scratch table and moved with ``INSERT ... ON CONFLICT DO NOTHING``.
     """
     table = _table(model)
     quote = connection.ops.quote_name
     column_list = ", ".join(quote(column) for column in columns)
-    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            target = quote(table)
-            if ignore_conflicts:
-                target = quote(f"_bulk_{table}"[:63])
-                cursor.execute(f"DROP TABLE IF EXISTS {target}")
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {target} AS "  # noqa: S608
-                    f"SELECT {column_list} FROM {quote(table)} WITH NO DATA"
-                )
-            raw = cursor.cursor
-            with raw.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-            if ignore_conflicts:
-                cursor.execute(
-                    f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608
-                    f"SELECT {column_list} FROM {target} ON CONFLICT DO NOTHING"
-                )
-                cursor.execute(f"DROP TABLE {target}")
+            if not ignore_conflicts:
+                return _copy(cursor, quote(table), column_list, rows)
+            rows = rows if isinstance(rows, Sequence) else list(rows)
+            try:
+                # Most of the time nothing is there yet: straight into the table, as
+                # fast as a raw COPY, in a savepoint to fall back on.
+                with transaction.atomic():
+                    return _copy(cursor, quote(table), column_list, rows)
+            except UniqueViolation:
+                pass
+            scratch = quote(f"_bulk_{table}"[:63])
+            cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {scratch} AS "  # noqa: S608
+                f"SELECT {column_list} FROM {quote(table)} WITH NO DATA"
+            )
+            written = _copy(cursor, scratch, column_list, rows)
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({column_list}) "  # noqa: S608
+                f"SELECT {column_list} FROM {scratch} ON CONFLICT DO NOTHING"
+            )
+            cursor.execute(f"DROP TABLE {scratch}")
             return written
         batch = _adapt_datetimes(model, columns, rows)
         if batch:
@@ -108,6 +113,15 @@ def insert_rows(
                 batch,
             )
         return len(batch)
+
+
+def _copy(cursor: Any, target: str, column_list: str, rows: Iterable[Sequence[Any]]) -> int:
+    written = 0
+    with cursor.cursor.copy(f"COPY {target} ({column_list}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            written += 1
+    return written
 
 
 def _adapt_datetimes(
@@ -124,11 +138,15 @@ def _adapt_datetimes(
     if not indexes:
         return list(rows)
     adapt = connection.ops.adapt_datetimefield_value
+    # Bulk rows mostly share a few moments (the chunk's "now"): each adapted once.
+    done: dict[Any, Any] = {None: None}
     adapted: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for i in indexes:
-            if values[i] is not None:
-                values[i] = adapt(values[i])
+            value = values[i]
+            if value not in done:
+                done[value] = adapt(value)
+            values[i] = done[value]
         adapted.append(values)
     return adapted

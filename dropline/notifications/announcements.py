@@ -15,29 +15,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
-from dropline.core import audit, clock
-from dropline.customers.models import AccountMember, CustomerAccount, ServiceArea
+from dropline.core import audit, bulk, clock
+from dropline.customers.models import CustomerAccount, ServiceArea
 from dropline.notifications import dispatch
-from dropline.notifications.bulk_notify import primary_addresses
-from dropline.notifications.categories import DEFAULTS, Category
+from dropline.notifications.bulk_notify import Notice, notify_many
+from dropline.notifications.categories import Category
 from dropline.notifications.models import (
     Announcement,
     AnnouncementStatus,
     FanOutChunk,
     Message,
-    MessageStatus,
-    Preference,
-    QuietHours,
 )
-from dropline.notifications.outbox import build_message, enqueue_delivery
-from dropline.notifications.rendering import render
 
 CHUNK = 1000
 INITIAL = "notice"
@@ -190,112 +185,78 @@ def _queue(announcement_id: int, phase: str) -> None:
     dispatch.fan_out_later(announcement_id, phase, 0)
 
 
-def _recipients(
-    announcement: Announcement, phase: str, account_ids: list[int]
-) -> list[tuple[int, User]]:
-    """The people to tell, with their account: every member for the first notice;
-    for the follow-up, exactly the people who were sent the first notice."""
-    members = AccountMember.objects.filter(account_id__in=account_ids).select_related("user")
-    if phase == RESOLVED:
-        told = set(
-            Message.objects.filter(
-                event=f"announcement.{INITIAL}",
-                subject_key=subject_key(announcement),
-                account_id__in=account_ids,
-            ).values_list("account_id", "user_id")
-        )
-        return [(m.account_id, m.user) for m in members if (m.account_id, m.user_id) in told]
-    return [(m.account_id, m.user) for m in members]
+def _told(announcement: Announcement, account_ids: list[int]) -> set[tuple[int, int]]:
+    """The (account, person) pairs among these accounts sent the first notice: the
+    follow-up goes to exactly them."""
+    return set(
+        Message.objects.filter(
+            event=f"announcement.{INITIAL}",
+            subject_key=subject_key(announcement),
+            account_id__in=bulk.many(account_ids),
+        ).values_list("account_id", "user_id")
+    )
 
 
 def fan_out_chunk(
     *, announcement_id: int, phase: str, after_account_id: int, size: int = CHUNK
 ) -> int | None:
     """Record the messages for the next ``size`` accounts; return the cursor for the
-    next chunk, or None when every account has been reached."""
-    announcement = Announcement.objects.get(pk=announcement_id)
+    next chunk, or None when every account has been reached.
+
+    The messages go in through ``notify_many``: rows straight to the database, in a
+    fixed number of queries whatever the chunk's size, the ones already recorded (a
+    retried chunk) left out, and the pending ones queued for delivery on commit."""
+    # with the outage it is for (its messages say whether the end is known): no query
+    # of its own while rendering
+    announcement = Announcement.objects.select_related("outage").get(pk=announcement_id)
     audience = accounts_reached if phase == INITIAL else accounts_notified
-    accounts = list(
+    account_ids = list(
         audience(announcement)
         .filter(pk__gt=after_account_id)
         .order_by("pk")
-        .values_list("pk", "preferred_language")[:size]
+        .values_list("pk", flat=True)[:size]
     )
-    if not accounts:
+    if not account_ids:
         _finish(announcement, phase)
         return None
-    account_ids = [pk for pk, _ in accounts]
-    account_language = dict(accounts)
-    recipients = _recipients(announcement, phase, account_ids)
-    user_ids = [user.pk for _, user in recipients]
-    addresses = primary_addresses(user_ids)
-    quiet = {q.user_id: q for q in QuietHours.objects.filter(user_id__in=user_ids)}
-    channels = _outage_channels(user_ids)
-    event = f"announcement.{phase}"
-    rendered_by_language = {}
-    messages: list[Message] = []
-    for account_id, user in recipients:
-        language = user.preferred_language or account_language[account_id] or "en"
-        if language not in rendered_by_language:
-            rendered_by_language[language] = render(
-                event=event, language=language, context={"announcement": announcement}
-            )
-        for channel in sorted(channels[user.pk]):
-            address = "" if channel == "in_app" else addresses.get((user.pk, channel))
-            if address is None:
-                continue
-            message = build_message(
-                user=user,
-                account=None,
-                event=event,
-                category=Category.OUTAGES,
-                subject_key=subject_key(announcement),
-                channel=channel,
-                address=address,
-                rendered=rendered_by_language[language],
-                language=language,
-                link="",
-                quiet=quiet.get(user.pk),
-            )
-            message.account_id = account_id
-            messages.append(message)
+    key = subject_key(announcement)
+    context = {"announcement": announcement}
+    notices = [
+        Notice(account_id=pk, subject_key=key, values={}, context=context) for pk in account_ids
+    ]
     with transaction.atomic():
-        Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=1000)
-        _, first_time = FanOutChunk.objects.get_or_create(
-            announcement=announcement,
-            phase=phase,
-            after_account_id=after_account_id,
-            defaults={"accounts": len(accounts), "done_at": clock.now()},
+        notify_many(
+            event=f"announcement.{phase}",
+            category=Category.OUTAGES,
+            notices=notices,
+            only=_told(announcement, account_ids) if phase == RESOLVED else None,
         )
-        if first_time:
+        if _record_chunk(announcement.pk, phase, after_account_id, len(account_ids)):
             counter = "accounts_done" if phase == INITIAL else "resolution_done"
             Announcement.objects.filter(pk=announcement.pk).update(
-                **{counter: F(counter) + len(accounts)}
+                **{counter: F(counter) + len(account_ids)}
             )
-        keys = [m.idempotency_key for m in messages if m.status == MessageStatus.PENDING]
-        if keys:
-            transaction.on_commit(lambda: _deliver_keys(keys))
     return account_ids[-1]
 
 
-def _deliver_keys(keys: list[str]) -> None:
-    ids = list(
-        Message.objects.filter(idempotency_key__in=keys, status=MessageStatus.PENDING).values_list(
-            "pk", flat=True
+def _record_chunk(announcement_id: int, phase: str, after_account_id: int, accounts: int) -> bool:
+    """Record the chunk as done (one statement); False if it already was (a retry)."""
+    table = connection.ops.quote_name(FanOutChunk._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 - the name is the model's
+            "(announcement_id, phase, after_account_id, accounts, done_at) "
+            "VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (announcement_id, phase, after_account_id) DO NOTHING RETURNING id",
+            [
+                announcement_id,
+                phase,
+                after_account_id,
+                accounts,
+                connection.ops.adapt_datetimefield_value(clock.now()),
+            ],
         )
-    )
-    if ids:
-        enqueue_delivery(ids)
-
-
-def _outage_channels(user_ids: list[int]) -> dict[int, set[str]]:
-    """Each person's channels for outage notices, defaults overridden by their choices."""
-    chosen = {user_id: set(DEFAULTS[Category.OUTAGES]) for user_id in user_ids}
-    for user_id, channel, enabled in Preference.objects.filter(
-        user_id__in=user_ids, category=Category.OUTAGES
-    ).values_list("user_id", "channel", "enabled"):
-        (chosen[user_id].add if enabled else chosen[user_id].discard)(channel)
-    return chosen
+        return cursor.fetchone() is not None
 
 
 def _finish(announcement: Announcement, phase: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +38,8 @@ from dropline.notifications.models import (
     PushSubscription,
     QuietHours,
 )
-from dropline.notifications.outbox import enqueue_delivery, message_fields
+from dropline.notifications.outbox import enqueue_delivery, message_fields, message_key
+from dropline.notifications.preferences import quiet_until
 from dropline.notifications.rendering import Rendered, Stamp, render, slot
 
 NO_ATTACHMENTS = "[]"  # JSON text, as COPY and SQLite take it
@@ -67,6 +68,10 @@ COLUMNS = (
     "last_error",
     "read_at",
     "created_at",
+)
+_KEY, _USER, _ACCOUNT, _ADDRESS, _NOT_BEFORE = (
+    COLUMNS.index(column)
+    for column in ("idempotency_key", "user_id", "account_id", "to_address", "not_before")
 )
 
 
@@ -137,11 +142,18 @@ class _Formatter:
         return str(value)
 
 
-def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
-    """Tell every member of each notice's account, on the channels their preferences
-    choose, in their language; returns how many messages were asked for (those already
-    recorded are left as they are). Queries: members, preferences, addresses, quiet
-    hours, the insert, whatever the number of notices."""
+def notify_many(
+    *,
+    event: str,
+    category: str,
+    notices: Sequence[Notice],
+    only: Collection[tuple[int, int]] | None = None,
+) -> int:
+    """Tell every member of each notice's account (or, with ``only``, just the members
+    among those (account, person) pairs), on the channels their preferences choose, in
+    their language; returns how many messages were asked for (those already recorded
+    are left as they are). Queries: members, preferences, addresses, quiet hours, the
+    insert, whatever the number of notices."""
     if not notices:
         return 0
     account_ids = sorted({notice.account_id for notice in notices})
@@ -153,7 +165,8 @@ def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
             "account_id", "user_id", "user__preferred_language", "account__preferred_language"
         )
     ):
-        members[account_id].append((user_id, user_language or account_language or "en"))
+        if only is None or (account_id, user_id) in only:
+            members[account_id].append((user_id, user_language or account_language or "en"))
     user_ids = sorted({user_id for people in members.values() for user_id, _ in people})
     if not user_ids:
         return 0
@@ -162,58 +175,106 @@ def notify_many(*, event: str, category: str, notices: Sequence[Notice]) -> int:
     addresses = primary_addresses(needs_address) if needs_address else {}
     texting = [u for u in user_ids if Channel.SMS in channels[u]]
     quiet = (
-        {q.user_id: q for q in QuietHours.objects.filter(user_id__in=texting)} if texting else {}
+        {q.user_id: q for q in QuietHours.objects.filter(user_id__in=bulk.many(texting))}
+        if texting
+        else {}
     )
     now = clock.now()
     formatter = _Formatter()
     stamps: dict[tuple[Any, ...], Stamp] = {}
-    rows: list[tuple[Any, ...]] = []
+    # A message's columns but its person, account, address, key and (for an SMS in
+    # quiet hours) when to send: the same for everyone told the same thing.
+    alike: dict[tuple[Any, ...], list[Any]] = {}
+    holds_sms = category not in ESSENTIAL
+    order = {user_id: sorted(channels[user_id]) for user_id in user_ids}
+    rows: list[list[Any]] = []
+    keys_seen: set[str] = set()
     for notice in notices:
         filled: dict[str, Rendered] = {}
         for user_id, language in members.get(notice.account_id, ()):
-            for channel in sorted(channels[user_id]):
+            for channel in order[user_id]:
                 address = "" if channel == Channel.IN_APP else addresses.get((user_id, channel))
                 if address is None:
                     continue
+                key = message_key(
+                    event=event, subject_key=notice.subject_key, user_id=user_id, channel=channel
+                )
+                if key in keys_seen:
+                    continue  # a person in two of these accounts is told once
+                keys_seen.add(key)
                 if language not in filled:
                     filled[language] = _rendered(
                         event, notice, language, stamps=stamps, formatter=formatter
                     )
-                fields = message_fields(
-                    user_id=user_id,
-                    event=event,
-                    category=category,
-                    subject_key=notice.subject_key,
-                    channel=channel,
-                    address=address,
-                    rendered=filled[language],
-                    language=language,
-                    link=notice.link,
-                    quiet=quiet.get(user_id),
-                    now=now,
-                )
-                fields.update(
-                    user_id=user_id,
-                    account_id=notice.account_id,
-                    attempts=0,
-                    lease_until=None,
-                    provider_reference="",
-                    last_error="",
-                    read_at=None,
-                    # Every column is written: a raw insert leaves no model default behind
-                    # (and SQLite's INSERT OR IGNORE would drop a row missing a NOT NULL one).
-                    attachments=NO_ATTACHMENTS,
-                )
-                rows.append(tuple(fields[column] for column in COLUMNS))
+                rendered = filled[language]
+                like = (rendered, notice.subject_key, notice.link, language, channel)
+                base = alike.get(like)
+                if base is None:
+                    base = alike[like] = _columns(
+                        event=event,
+                        category=category,
+                        notice=notice,
+                        channel=channel,
+                        rendered=rendered,
+                        language=language,
+                        now=now,
+                    )
+                row = base.copy()
+                row[_KEY] = key
+                row[_USER] = user_id
+                row[_ACCOUNT] = notice.account_id
+                row[_ADDRESS] = address
+                if channel == Channel.SMS and holds_sms and user_id in quiet:
+                    row[_NOT_BEFORE] = quiet_until(quiet[user_id], now) or now
+                rows.append(row)
     if not rows:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         bulk.insert_rows(Message, COLUMNS, rows, ignore_conflicts=True)
         status = COLUMNS.index("status")
         keys = [row[0] for row in rows if row[status] == MessageStatus.PENDING]
         if keys:
             transaction.on_commit(lambda: deliver_new(keys))
     return len(rows)
+
+
+def _columns(
+    *,
+    event: str,
+    category: str,
+    notice: Notice,
+    channel: str,
+    rendered: Rendered,
+    language: str,
+    now: dt.datetime,
+) -> list[Any]:
+    """A message's values in the order of ``COLUMNS``, person and address left blank."""
+    fields = message_fields(
+        user_id=0,
+        event=event,
+        category=category,
+        subject_key=notice.subject_key,
+        channel=channel,
+        address="",
+        rendered=rendered,
+        language=language,
+        link=notice.link,
+        quiet=None,
+        now=now,
+    )
+    fields.update(
+        user_id=None,
+        account_id=None,
+        attempts=0,
+        lease_until=None,
+        provider_reference="",
+        last_error="",
+        read_at=None,
+        # Every column is written: a raw insert leaves no model default behind
+        # (and SQLite's INSERT OR IGNORE would drop a row missing a NOT NULL one).
+        attachments=NO_ATTACHMENTS,
+    )
+    return [fields[column] for column in COLUMNS]
 
 
 def _rendered(
@@ -235,6 +296,8 @@ def _rendered(
                 context={**notice.context, **{name: slot(name) for name in notice.values}},
             )
         )
+    if not notice.values:  # the same message for every notice (an announcement's)
+        return stamps[key].filled()
     return stamps[key].fill(
         {name: formatter.text(value, language) for name, value in notice.values.items()}
     )
@@ -245,7 +308,9 @@ def deliver_new(keys: list[str]) -> None:
     ids = list(
         Message.objects.filter(
             idempotency_key__in=bulk.many(keys, "text"), status=MessageStatus.PENDING
-        ).values_list("pk", flat=True)
+        )
+        .order_by()
+        .values_list("pk", flat=True)
     )
     if ids:
         enqueue_delivery(ids)

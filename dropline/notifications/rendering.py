@@ -55,24 +55,33 @@ class Stamp:
     _PARTS = ("subject", "email_text", "email_html", "sms", "in_app")
 
     def __init__(self, rendered: Rendered) -> None:
-        self._formats: dict[str, str] = {}
-        for part in self._PARTS:
-            pieces = _SLOT.split(getattr(rendered, part))
-            self._formats[part] = "".join(
-                piece.replace("{", "{{").replace("}", "}}") if i % 2 == 0 else f"{{{piece}}}"
-                for i, piece in enumerate(pieces)
-            )
+        # Each part as its pieces: text at even places, slot names at odd ones.
+        self._pieces: dict[str, list[str]] = {
+            part: _SLOT.split(getattr(rendered, part)) for part in self._PARTS
+        }
+        self._empty: Rendered | None = None
+
+    def filled(self) -> Rendered:
+        """The message with no values to fill in, made once."""
+        if self._empty is None:
+            self._empty = self.fill({})
+        return self._empty
 
     def fill(self, values: dict[str, str]) -> Rendered:
         """The message with ``values`` in place: as they are in the text parts, escaped
         in the HTML."""
         escaped = {name: html.escape(value) for name, value in values.items()}
-        return Rendered(
-            **{
-                part: template.format_map(escaped if part == "email_html" else values)
-                for part, template in self._formats.items()
-            }
-        )
+        parts: dict[str, str] = {}
+        for part, pieces in self._pieces.items():
+            if len(pieces) == 1:
+                parts[part] = pieces[0]
+                continue
+            given = escaped if part == "email_html" else values
+            joined = pieces.copy()
+            for i in range(1, len(joined), 2):
+                joined[i] = given[joined[i]]
+            parts[part] = "".join(joined)
+        return Rendered(**parts)
 
 
 def fill(rendered: Rendered, values: dict[str, str]) -> Rendered:

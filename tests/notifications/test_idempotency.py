@@ -6,8 +6,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dropline.core import clock
+from dropline.customers.models import AccountMember, MemberRole
+from dropline.customers.onboarding import add_member
 from dropline.notifications import announcements
 from dropline.notifications.categories import Channel
 from dropline.notifications.channels.sms import SimulatorGateway
@@ -15,6 +19,7 @@ from dropline.notifications.delivery import LEASE, MAX_ATTEMPTS, claim, deliver,
 from dropline.notifications.models import (
     Announcement,
     DeliveryAttempt,
+    FanOutChunk,
     Message,
     MessageStatus,
     SimulatedSms,
@@ -196,3 +201,72 @@ def test_a_retried_chunk_does_not_inflate_the_progress_counter():
     notice.refresh_from_db()
     assert notice.accounts_total == 3
     assert notice.accounts_done == 2
+
+
+def test_a_person_in_two_accounts_is_told_once_and_no_one_else_is_missed(
+    django_capture_on_commit_callbacks,
+):
+    notice = _three_accounts_in_the_north()
+    ana, ben, cho = (
+        AccountMember.objects.get(user__username=name) for name in ("ana", "ben", "cho")
+    )
+    # Ana also helps with Ben's and Cho's accounts: the chunks after hers find her
+    # messages already recorded and must still record everyone else's.
+    for other in (ben, cho):
+        add_member(account=other.account, user=ana.user, role=MemberRole.AUTHORIZED)
+    cursor: int | None = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        while cursor is not None:
+            cursor = announcements.fan_out_chunk(
+                announcement_id=notice.pk,
+                phase=announcements.INITIAL,
+                after_account_id=cursor,
+                size=1,
+            )
+    told = list(Message.objects.values_list("user__username", "channel"))
+    assert sorted(told) == sorted(
+        (name, channel) for name in ("ana", "ben", "cho") for channel in ("email", "in_app", "sms")
+    )
+    assert len(mail.outbox) == 3
+    assert SimulatedSms.objects.count() == 3
+    notice.refresh_from_db()
+    assert notice.accounts_done == 3
+
+
+def test_a_retried_chunk_writes_nothing_and_its_statements_do_not_grow_with_its_size(
+    django_capture_on_commit_callbacks,
+):
+    notice = _three_accounts_in_the_north()
+    with CaptureQueriesContext(connection) as one:
+        announcements.fan_out_chunk(
+            announcement_id=notice.pk, phase=announcements.INITIAL, after_account_id=0, size=1
+        )
+    first = list(Message.objects.order_by("pk").values_list("pk", "idempotency_key", "created_at"))
+    after = first_account(notice)
+    with CaptureQueriesContext(connection) as two:
+        announcements.fan_out_chunk(
+            announcement_id=notice.pk, phase=announcements.INITIAL, after_account_id=after, size=2
+        )
+    assert len(one.captured_queries) == len(two.captured_queries)
+    assert Message.objects.count() == 3 * 3
+    with clock.frozen(NOW + dt.timedelta(minutes=5)):
+        for cursor, size in ((0, 1), (after, 2)):
+            announcements.fan_out_chunk(
+                announcement_id=notice.pk,
+                phase=announcements.INITIAL,
+                after_account_id=cursor,
+                size=size,
+            )
+    # the rows the first runs wrote are untouched, and nothing was added
+    assert (
+        list(Message.objects.order_by("pk").values_list("pk", "idempotency_key", "created_at")[:3])
+        == first
+    )
+    assert Message.objects.count() == 3 * 3
+    assert FanOutChunk.objects.filter(announcement=notice).count() == 2
+    notice.refresh_from_db()
+    assert notice.accounts_done == 3
+
+
+def first_account(notice: Announcement) -> int:
+    return announcements.accounts_reached(notice).order_by("pk").values_list("pk", flat=True)[0]
