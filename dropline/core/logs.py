@@ -52,6 +52,9 @@ def _keep_dotted_names(match: re.Match[str]) -> str:
     # Module paths and host names (dropline.billing.tasks, gunicorn.error) are not keys.
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+", word):
         return word
+    # Nor are lowercase snake_case names (a test's directory, a task or a table name).
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}", word):
+        return word
     return REDACTED
 
 

@@ -126,6 +126,10 @@ def test_secrets_are_redacted(line, secret):
 def test_ordinary_words_are_kept():
     line = "dropline.billing.tasks.run_chunk finished chunk 12 of bill run 2026-03-05 in 1.2 s"
     assert redact(line) == line
+    path = "made a key in /tmp/test_without_a_setting_a_key_i0/keys/vapid_private_key.pem"
+    assert redact(path) == path
+    # A lowercase token with one underscore is still a token.
+    assert "[redacted]" in redact("GET /reset/k9x2mq7vz3rt8wp4ny6b_c5hd/ 200")
 
 
 def test_the_setting_chooses_json_for_every_line():
