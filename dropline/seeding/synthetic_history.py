@@ -44,7 +44,13 @@ from dropline.helpdesk.models import Ticket, TicketCategory, TicketMessage, Tick
 from dropline.helpdesk.tickets import sla
 from dropline.helpdesk.tickets.opening import ticket_number
 from dropline.ledger.queries import balances_cents
-from dropline.notifications.models import Message, MessageStatus
+from dropline.notifications.models import (
+    ContactKind,
+    ContactPoint,
+    ContactStatus,
+    Message,
+    MessageStatus,
+)
 from dropline.notifications.outbox import holding_delivery
 from dropline.payments.gateways.simulator_forms import APPROVE
 from dropline.payments.history import PastPayment, record_settled_payments
@@ -104,63 +110,61 @@ def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _cards(first: int, last: int, now: dt.datetime) -> int:
-    """A saved Visa card (the simulator's test card, which is approved) per account:
-    three set-based INSERTs, no row through Python."""
-    accounts = CustomerAccount._meta.db_table
+    """A verified e-mail contact for each holder (where bills are announced) and a saved
+    Visa card (the simulator's test card, which is approved) per account: four
+    set-based INSERTs, no row through Python. Returns the number of cards."""
     quote = connection.ops.quote_name
+    accounts = f"{quote(CustomerAccount._meta.db_table)} a"
+    holders = (
+        f"{accounts} JOIN {quote(AccountMember._meta.db_table)} m "
+        "ON m.account_id = a.id AND m.role = %s"
+    )
     year = clock.today().year + 3
     customer = "'cus_syn' || a.number"
     token = "'pm_syn' || a.number"  # noqa: S105 - a SQL expression
     inserts = (
         (
+            ContactPoint,
+            "user_id, kind, address, is_primary, verified_at, status, failure_reason, created_at",
+            "m.user_id, %s, a.email, %s, %s, %s, '', %s",
+            holders,
+            [ContactKind.EMAIL.value, True, now, ContactStatus.OK.value, now],
+            [MemberRole.HOLDER.value],
+        ),
+        (
             GatewayCustomer,
-            ("account_id", "gateway", "reference", "created_at"),
+            "account_id, gateway, reference, created_at",
             f"a.id, %s, {customer}, %s",
+            accounts,
             [GATEWAY, now],
+            [],
         ),
         (
             SimulatedMethod,
-            (
-                "token",
-                "customer",
-                "kind",
-                "brand",
-                "last4",
-                "exp_month",
-                "exp_year",
-                "holder_name",
-                "behaviour",
-                "created_at",
-            ),
+            "token, customer, kind, brand, last4, exp_month, exp_year, holder_name, behaviour, "
+            "created_at",
             f"{token}, {customer}, 'card', 'Visa', '4242', 12, %s, a.name, %s, %s",
+            accounts,
             [year, APPROVE, now],
+            [],
         ),
         (
             PaymentMethod,
-            (
-                "account_id",
-                "kind",
-                "gateway",
-                "token",
-                "brand",
-                "last4",
-                "exp_month",
-                "exp_year",
-                "holder_name",
-                "is_default",
-                "created_at",
-            ),
+            "account_id, kind, gateway, token, brand, last4, exp_month, exp_year, holder_name, "
+            "is_default, created_at",
             f"a.id, 'card', %s, {token}, 'Visa', '4242', 12, %s, a.name, %s, %s",
+            accounts,
             [GATEWAY, year, True, now],
+            [],
         ),
     )
+    count = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for model, columns, select, params in inserts:
+        for model, columns, select, source, values, joined in inserts:
             cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from models
-                f"({', '.join(map(quote, columns))}) SELECT {select} "
-                f"FROM {quote(accounts)} a WHERE a.id BETWEEN %s AND %s",
-                [*params, first, last],
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from models
+                f"SELECT {select} FROM {source} WHERE a.id BETWEEN %s AND %s",
+                [*values, *joined, first, last],
             )
             count = cursor.rowcount
     return count
