@@ -31,6 +31,7 @@ from django.db.models import Model
 from tqdm import tqdm
 
 from dropline.accounts.models import User
+from dropline.billing.models import TaxRate
 from dropline.catalog.models import AddOn, EquipmentModel, Plan, Promotion, ServiceKind
 from dropline.core import bulk, clock
 from dropline.core.dates import add_months
@@ -43,6 +44,7 @@ from dropline.customers.models import (
 )
 from dropline.customers.numbering import allocate_account_numbers
 from dropline.network.models import Equipment
+from dropline.seeding.demo import billing as demo_billing
 from dropline.seeding.demo import catalogue
 from dropline.seeding.demo.household import SERVICE_AREAS
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn
@@ -154,6 +156,8 @@ def _load_catalogue(currency: str) -> _Catalogue:
             ServiceArea.objects.get_or_create(code=code, defaults={"name": name})
         if not Plan.objects.exists():
             catalogue.load()
+        if not TaxRate.objects.exists():
+            demo_billing.load_tax_table()  # the demo's Iowa taxes: the addresses are there
     cat = _Catalogue(
         areas=[(a, CITIES[a.code]) for a in ServiceArea.objects.filter(code__in=CITIES)],
         plans=_grouped(Plan.objects.filter(is_active=True, currency=currency), "kind"),

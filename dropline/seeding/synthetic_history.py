@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from dropline.billing import bill_runs
 from dropline.billing.models import BillRun, BillRunStatus, Invoice
+from dropline.billing.notifying import EVENT as BILL_READY
 from dropline.core import bulk, clock, sequences
 from dropline.core.dates import add_months
 from dropline.customers.cycles import cycle_containing
@@ -416,15 +417,22 @@ def _tickets(rng: random.Random, first: int, last: int) -> int:
     return len(tickets)
 
 
-def _mark_sent(held: list[int]) -> int:
-    """The past bills' notices went out when the bills were made: sent then."""
+def _mark_sent(after: int, first: int, last: int) -> int:
+    """The past bills' notices went out when the bills were made: sent then. (The ids
+    ``holding_delivery`` kept back are these, once their chunks committed.)"""
+    pending = Message.objects.filter(
+        pk__gt=after,
+        event=BILL_READY,
+        status=MessageStatus.PENDING,
+        account_id__gte=first,
+        account_id__lte=last,
+    )
     sent = 0
-    for start in range(0, len(held), 50_000):
-        ids = held[start : start + 50_000]
+    while ids := list(pending.order_by("pk").values_list("pk", flat=True)[:50_000]):
         with transaction.atomic():
-            sent += Message.objects.filter(
-                pk__in=bulk.many(ids), status=MessageStatus.PENDING
-            ).update(status=MessageStatus.SENT, sent_at=F("not_before"))
+            sent += Message.objects.filter(pk__in=bulk.many(ids)).update(
+                status=MessageStatus.SENT, sent_at=F("not_before")
+            )
     return sent
 
 
@@ -457,11 +465,12 @@ def add_history(
     result.usage_rows = _usage(rng, first, last, start=start, days=usage_days)
     step(f"{result.usage_rows} usage roll-ups")
     if bill_months:
-        with holding_delivery() as held:
+        before = Message.objects.aggregate(last=Max("id"))["last"] or 0
+        with holding_delivery():
             result.bills, result.payments = _bills_and_payments(
                 rng, first, last, start=start, progress=progress
             )
-        result.notices = _mark_sent(held)
+        result.notices = _mark_sent(before, first, last)
         step(f"{result.bills} bills, {result.payments} payments, {result.notices} notices")
     result.tickets = _tickets(rng, first, last)
     step(f"{result.tickets} tickets")
