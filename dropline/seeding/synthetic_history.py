@@ -27,10 +27,11 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -123,7 +124,7 @@ def _cards(first: int, last: int, now: dt.datetime) -> int:
     year = clock.today().year + 3
     customer = "'cus_syn' || a.number"
     token = "'pm_syn' || a.number"  # noqa: S105 - a SQL expression
-    inserts = (
+    inserts: tuple[tuple[type[Model], str, str, str, list[Any], list[Any]], ...] = (
         (
             ContactPoint,
             "user_id, kind, address, is_primary, verified_at, status, failure_reason, created_at",
@@ -162,10 +163,11 @@ def _cards(first: int, last: int, now: dt.datetime) -> int:
     count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         for model, columns, select, source, values, joined in inserts:
+            params: list[Any] = [*values, *joined, first, last]
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names from models
                 f"SELECT {select} FROM {source} WHERE a.id BETWEEN %s AND %s",
-                [*values, *joined, first, last],
+                params,
             )
             count = cursor.rowcount
     return count
@@ -358,16 +360,19 @@ def _tickets(rng: random.Random, first: int, last: int) -> int:
     with transaction.atomic():
         numbers = sequences.reserve(name="ticket", count=len(drafts))
         ids = bulk.reserve_ids(Ticket, len(drafts))
-        tickets, messages = [], []
+        tickets: list[tuple[Any, ...]] = []
+        messages: list[tuple[int, int | None, bool, bool, str, dt.datetime]] = []
         for ticket_id, value, (account_id, user_id, category, subject, body, opened) in zip(
             ids, numbers, drafts, strict=True
         ):
             age = now - opened
-            answered = opened + dt.timedelta(hours=rng.uniform(0.5, hours[category]))
-            closed = status = due = None
+            reply = opened + dt.timedelta(hours=rng.uniform(0.5, hours[category]))
+            answered: dt.datetime | None = reply
+            closed: dt.datetime | None = None
+            due: dt.datetime | None = None
             if age > dt.timedelta(days=10):
-                status, closed = TicketStatus.CLOSED, answered + dt.timedelta(days=2)
-            elif answered < now and rng.random() < 0.6:
+                status, closed = TicketStatus.CLOSED, reply + dt.timedelta(days=2)
+            elif reply < now and rng.random() < 0.6:
                 status = TicketStatus.ANSWERED
             else:
                 status, answered = TicketStatus.OPEN, None
