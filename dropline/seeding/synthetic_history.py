@@ -469,6 +469,8 @@ def add_history(
     step(f"{result.cards} saved cards")
     result.usage_rows = _usage(rng, first, last, start=start, days=usage_days)
     step(f"{result.usage_rows} usage roll-ups")
+    _analyze()
+    step("statistics")
     if bill_months:
         before = Message.objects.aggregate(last=Max("id"))["last"] or 0
         with holding_delivery():
@@ -479,7 +481,16 @@ def add_history(
         step(f"{result.bills} bills, {result.payments} payments, {result.notices} notices")
     result.tickets = _tickets(rng, first, last)
     step(f"{result.tickets} tickets")
+    _analyze()
+    step("statistics")
     return result
+
+
+def _analyze() -> None:
+    """Fresh statistics for the planner: the bill run's reads of a million freshly
+    loaded accounts, planned without them, run several times slower."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def account_id_range(before: int) -> tuple[int, int] | None:
