@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.bill_run --accounts 100000 \\
         --database-url postgres://postgres@127.0.0.1:5432/postgres
     .venv/bin/python -m bench.bill_run --accounts 5000 --profile 25
+    .venv/bin/python -m bench.bill_run --existing postgres://postgres@127.0.0.1:5432/COPY_OF_DATA
 
 The benchmark starts from a fresh database: SQLite in a temporary directory, or a
 throwaway database on the PostgreSQL server that ``--database-url`` (or a PostgreSQL
@@ -26,6 +27,13 @@ scratch copies of those tables (same columns and indexes) by the database's fast
 raw path, ``COPY ... FROM STDIN`` on PostgreSQL and one ``executemany`` per table on
 SQLite, in one transaction per 1,000 invoices as the run does. The ratio says how many
 times the floor the run takes.
+
+With ``--existing URL`` the run is made in that database as it is (a copy of a seeded
+one: the run writes), nothing created: the day billed is the one after the latest bill
+run (``--day`` to choose), with the accounts whose cycle starts then; ``--same-day``
+first moves every account to that day's anchor (one UPDATE), so all are billed. The
+Iowa tax table is loaded when the database has none. The floor reads back only that
+run's rows.
 """
 
 from __future__ import annotations
@@ -65,6 +73,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if os.environ.get("DATABASE_URL", "").startswith("postgres")
         else "",
         help="a PostgreSQL server to run on (a throwaway database is created there)",
+    )
+    parser.add_argument(
+        "--existing", default="", help="bill in this database as it is (it is written to)"
+    )
+    parser.add_argument("--day", default="", help="with --existing: the day to bill (ISO)")
+    parser.add_argument("--skip-checks", action="store_true", help="no ledger check after")
+    parser.add_argument(
+        "--same-day", action="store_true", help="with --existing: bill every account that day"
     )
     parser.add_argument(
         "--profile", type=int, default=0, help="print the N costliest functions of the run"
@@ -221,21 +237,46 @@ def scratch_tables(models: list[Any]) -> dict[Any, str]:
     return names
 
 
+def run_rows(models: list[Any], run_id: int) -> list[tuple[Any, list[str], list[tuple[Any, ...]]]]:
+    """The invoices, lines, journal transactions and entries of the run, by id."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    invoice, txn = quote(models[0]._meta.db_table), quote(models[2]._meta.db_table)
+    invoices = f"SELECT id FROM {invoice} WHERE bill_run_id = %s"  # noqa: S608 - model names
+    numbers = f"SELECT number FROM {invoice} WHERE bill_run_id = %s"  # noqa: S608
+    txns = f"SELECT id FROM {txn} WHERE kind = 'invoice' AND reference IN ({numbers})"  # noqa: S608
+    where = [
+        "bill_run_id = %s",
+        f"invoice_id IN ({invoices})",
+        f"kind = 'invoice' AND reference IN ({numbers})",
+        f"transaction_id IN ({txns})",
+    ]
+    dumped = []
+    with connection.cursor() as cursor:
+        for model, condition in zip(models, where, strict=True):
+            columns = [f.column for f in model._meta.concrete_fields]
+            cursor.execute(
+                f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)} "  # noqa: S608 - names from the models
+                f"WHERE {condition} ORDER BY {quote(model._meta.pk.column)}",
+                [run_id],
+            )
+            dumped.append((model, columns, [tuple(row) for row in cursor.fetchall()]))
+    return dumped
+
+
 def floor(run_id: int, chunk_size: int) -> tuple[float, dict[str, int]]:
     """The run's rows written again into scratch tables by the raw path, a transaction
     per ``chunk_size`` invoices; returns the seconds it took and the rows per table."""
     from django.apps import apps
     from django.db import connection, transaction
 
-    from bench.seed_synthetic import dump
-
     models = [apps.get_model(app, name) for app, name in FLOOR_TABLES]
     scratch = scratch_tables(models)
-    dumped = {model: (columns, rows) for model, columns, rows in dump(models)}
+    dumped = {model: (columns, rows) for model, columns, rows in run_rows(models, run_id)}
     invoice, line, txn, entry = models
     # Group every row by the chunk of its invoice, as the run wrote them.
     inv_columns, inv_rows = dumped[invoice]
-    inv_rows = [r for r in inv_rows if r[inv_columns.index("bill_run_id")] == run_id]
     position = {r[0]: i // chunk_size for i, r in enumerate(inv_rows)}
     number_chunk = {r[inv_columns.index("number")]: position[r[0]] for r in inv_rows}
     txn_columns, txn_rows = dumped[txn]
@@ -283,6 +324,32 @@ def floor(run_id: int, chunk_size: int) -> tuple[float, dict[str, int]]:
     return seconds, counts
 
 
+def prepare_existing(args: argparse.Namespace) -> dt.date:
+    """The day to bill in an existing database, its tax table loaded when it has none."""
+    from django.db import connection
+    from django.db.models import Max
+
+    from dropline.billing.models import BillRun, Jurisdiction
+    from dropline.core import clock
+    from dropline.customers.models import CustomerAccount
+
+    if not Jurisdiction.objects.exists():
+        tax_table()
+    if args.day:
+        day = dt.date.fromisoformat(args.day)
+    else:
+        latest = BillRun.objects.aggregate(latest=Max("run_on"))["latest"]
+        day = (latest or clock.today()) + dt.timedelta(days=1)
+    if args.same_day:
+        started = time.perf_counter()
+        CustomerAccount.objects.update(bill_cycle_day=day.day)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        took = time.perf_counter() - started
+        print(f"  every account moved to anchor day {day.day} in {took:.1f} s")
+    return day
+
+
 def run(args: argparse.Namespace, label: str) -> None:
     import django
 
@@ -293,7 +360,7 @@ def run(args: argparse.Namespace, label: str) -> None:
     from dropline.ledger.checks import run_checks
 
     print(f"bill run on {label}, {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}")
-    day = prepare(args)
+    day = prepare_existing(args) if args.existing else prepare(args)
     run_, seconds, notices, queued = bill(args, day)
     if run_.status != BillRunStatus.COMPLETED or run_.failed:
         raise SystemExit(f"the run did not complete: {run_.status}, {run_.failed} failed")
@@ -318,6 +385,8 @@ def run(args: argparse.Namespace, label: str) -> None:
         f" invoices/s {rows / floor_seconds:10,.0f} rows/s"
     )
     print(f"  ratio: {seconds / floor_seconds:.1f}x the floor")
+    if args.skip_checks:
+        return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would after the run
     started = time.perf_counter()
@@ -345,7 +414,13 @@ def run_on_fresh_database(
 
 
 def main(argv: list[str] | None = None) -> None:
-    run_on_fresh_database(parse_args(argv), "dropline_bench_bill_run", run)
+    args = parse_args(argv)
+    if args.existing:
+        with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
+            notify_fanout.configure(var_dir, args.existing)
+            run(args, "PostgreSQL" if args.existing.startswith("postgres") else "SQLite")
+        return
+    run_on_fresh_database(args, "dropline_bench_bill_run", run)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,11 @@ def throwaway_postgres(server_url: str, prefix: str) -> Iterator[str]:
     import psycopg
 
     server = urlsplit(server_url)
-    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', '')}{prefix}_{os.getpid()}"
+    named = server.path.strip("/")
+    # A URL naming a database of one's own (not the server's ``postgres``) lends its
+    # name as a prefix, so the throwaway sits beside it: ``<name>_<prefix>_<pid>``.
+    lent = f"{named}_" if named and named != "postgres" else ""
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', '')}{lent}{prefix}_{os.getpid()}"
     admin_url = server._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')

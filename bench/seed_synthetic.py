@@ -2,12 +2,19 @@
 
     .venv/bin/python -m bench.seed_synthetic --accounts 100000
     .venv/bin/python -m bench.seed_synthetic --database-url postgres://postgres@127.0.0.1/postgres
+    .venv/bin/python -m bench.seed_synthetic --accounts 20000 --bill-months 0  # accounts only
 
-The floor is measured in the same run: the very rows the command wrote are read back,
-the tables emptied, and the rows put back into the same tables (same indexes and
-constraints) by the database's fastest raw path: one ``executemany`` per table on
-SQLite, ``COPY ... FROM STDIN`` on PostgreSQL. The ratio says how many times the floor
-the command takes, generating the data included.
+Two parts are timed, as the command runs them: ``create_accounts`` (the accounts and
+their 8 tables) and ``add_history`` (saved cards, usage roll-ups, ``--bill-months`` of
+bills by the bill run with the payments between them, tickets).
+
+The floors are measured in the same run on the very rows the command wrote, read back:
+the accounts' tables are emptied and the rows put back into the same tables (same
+indexes and constraints); the history's rows are written into scratch copies of their
+tables (same columns and indexes, no foreign keys: the ledger's tables refuse deletes).
+Both by the database's fastest raw path: one ``executemany`` per table on SQLite,
+``COPY ... FROM STDIN`` on PostgreSQL. Each ratio says how many times its floor the
+part takes, generating (and for bills, rating) the data included.
 
 On SQLite the database is a file in a temporary directory. With ``--database-url`` a
 PostgreSQL server is used: a throwaway database is created on it and dropped at the end.
@@ -36,6 +43,25 @@ TABLES = [
     ("subscriptions", "SubscriptionAddOn"),
     ("network", "Equipment"),
 ]
+# What ``add_history`` writes, parents first.
+HISTORY_TABLES = [
+    ("notifications", "ContactPoint"),
+    ("payments", "GatewayCustomer"),
+    ("payments", "SimulatedMethod"),
+    ("payments", "PaymentMethod"),
+    ("usage", "UsageCycle"),
+    ("usage", "UsageDay"),
+    ("billing", "BillRun"),
+    ("billing", "BillRunChunk"),
+    ("billing", "Invoice"),
+    ("billing", "InvoiceLine"),
+    ("ledger", "JournalTransaction"),
+    ("ledger", "JournalEntry"),
+    ("notifications", "Message"),
+    ("payments", "Payment"),
+    ("helpdesk", "Ticket"),
+    ("helpdesk", "TicketMessage"),
+]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,6 +73,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="",
         help="a PostgreSQL server to run on (a throwaway database is created there)",
     )
+    parser.add_argument("--bill-months", type=int, default=1)
+    parser.add_argument("--usage-days", type=int, default=3)
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -92,8 +120,11 @@ def empty(models: list[Any]) -> None:
                 cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608
 
 
-def raw_insert(dumped: list[tuple[Any, list[str], list[tuple[Any, ...]]]]) -> float:
-    """Put the rows back by the fastest raw path; returns the seconds it took."""
+def raw_insert(
+    dumped: list[tuple[Any, list[str], list[tuple[Any, ...]]]], into: dict[Any, str] | None = None
+) -> float:
+    """Put the rows back (or into the tables ``into`` names) by the fastest raw path;
+    returns the seconds it took."""
     from django.db import connection, transaction
 
     quote = connection.ops.quote_name
@@ -102,7 +133,7 @@ def raw_insert(dumped: list[tuple[Any, list[str], list[tuple[Any, ...]]]]) -> fl
     started = time.perf_counter()
     with transaction.atomic():
         for model, columns, rows in dumped:
-            table = quote(model._meta.db_table)
+            table = quote((into or {}).get(model, model._meta.db_table))
             names = ", ".join(map(quote, columns))
             if connection.vendor == "postgresql":
                 sql = f"COPY {table} ({names}) FROM STDIN"
@@ -121,16 +152,21 @@ def run(args: argparse.Namespace, database_url: str, label: str) -> None:
     django.setup()
     from django.apps import apps
     from django.core.management import call_command
+    from django.db import connection
 
+    from bench.bill_run import scratch_tables
     from dropline.seeding.synthetic import create_accounts
+    from dropline.seeding.synthetic_history import account_id_range, add_history
 
     call_command("migrate", verbosity=0, interactive=False)
     models = [apps.get_model(app, name) for app, name in TABLES]
+    history_models = [apps.get_model(app, name) for app, name in HISTORY_TABLES]
+    load = os.getloadavg()[0]
 
     started = time.perf_counter()
     result = create_accounts(count=args.accounts, seed=args.seed, progress=not args.no_progress)
     seconds = time.perf_counter() - started
-
+    # The accounts' floor first, while nothing points at their rows yet.
     dumped = dump(models)
     dumped_rows = sum(len(rows) for _, _, rows in dumped)
     if dumped_rows != result.rows:
@@ -140,9 +176,41 @@ def run(args: argparse.Namespace, database_url: str, label: str) -> None:
     back = sum(m.objects.count() for m in models)
     if back != result.rows:
         raise SystemExit(f"the floor put back {back} rows of {result.rows}")
+    del dumped
+
+    ids = account_id_range(0)
+    assert ids is not None
+    steps: list[tuple[str, float]] = []
+    mark = time.perf_counter()
+
+    def report(what: str) -> None:
+        nonlocal mark
+        steps.append((what, time.perf_counter() - mark))
+        mark = time.perf_counter()
+
+    history_started = mark
+    add_history(
+        first_account_id=ids[0],
+        last_account_id=ids[1],
+        seed=args.seed,
+        bill_months=args.bill_months,
+        usage_days=args.usage_days,
+        progress=not args.no_progress,
+        report=report,
+    )
+    history_seconds = time.perf_counter() - history_started
+
+    history = dump(history_models)
+    history_rows = sum(len(rows) for _, _, rows in history)
+    scratch = scratch_tables(history_models)
+    history_floor = raw_insert(history, into=scratch)
+    del history
+    with connection.cursor() as cursor:
+        for name in scratch.values():
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(name)}")
 
     method = "COPY" if label == "PostgreSQL" else "executemany"
-    print(f"seed synthetic on {label}, {os.cpu_count()} CPU(s), seed {args.seed}")
+    print(f"seed synthetic on {label}, {os.cpu_count()} CPU(s), seed {args.seed}, load {load:.1f}")
     print(f"  {result.accounts:,} accounts, {result.rows:,} rows in {len(TABLES)} tables")
     for what, took in (("create_accounts", seconds), (f"floor: raw {method}", floor)):
         print(
@@ -150,6 +218,20 @@ def run(args: argparse.Namespace, database_url: str, label: str) -> None:
             f" {result.rows / took:10,.0f} rows/s"
         )
     print(f"  ratio: {seconds / floor:.1f}x the floor")
+    print(
+        f"  history: {args.bill_months} month(s) of bills, {args.usage_days} day(s) of usage,"
+        f" {history_rows:,} rows in {len(HISTORY_TABLES)} tables"
+    )
+    for what, took in steps:
+        print(f"    {what:<50} {took:8.2f} s")
+    for what, took in (("add_history", history_seconds), (f"floor: raw {method}", history_floor)):
+        print(f"  {what:<24} {took:8.2f} s {history_rows / took:10,.0f} rows/s")
+    print(f"  ratio: {history_seconds / history_floor:.1f}x the floor")
+    total = seconds + history_seconds
+    print(
+        f"  whole seed {total:.1f} s, floors {floor + history_floor:.1f} s:"
+        f" {total / (floor + history_floor):.1f}x"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

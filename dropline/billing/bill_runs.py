@@ -77,11 +77,11 @@ def accounts_to_bill(run_on: dt.date) -> QuerySet[CustomerAccount]:
     ).exclude(status=AccountStatus.CLOSED)
 
 
-def _chunk_bounds(run_on: dt.date, chunk_size: int) -> list[tuple[int, int, int]]:
-    """(first id, last id, count) of each chunk: keyset pages over the ids, ids only."""
+def _chunk_bounds(run_on: dt.date, chunk_size: int, after: int = 0) -> list[tuple[int, int, int]]:
+    """(first id, last id, count) of each chunk of the ids above ``after``: keyset pages
+    over the ids, ids only."""
     ids = accounts_to_bill(run_on).order_by("id").values_list("id", flat=True)
     bounds: list[tuple[int, int, int]] = []
-    after = 0
     while True:
         page = list(ids.filter(id__gt=after)[:chunk_size])
         if not page:
@@ -131,6 +131,36 @@ def start_run(*, run_on: dt.date, chunk_size: int | None = None) -> BillRun:
         return BillRun.objects.get(run_on=run_on)
     log.info("bill run %s started: %s accounts", run_on, run.accounts_total)
     return run
+
+
+def extend_run(run: BillRun, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> int:
+    """Chunks for the run's accounts that came after it was made (ids above its last
+    chunk's: accounts imported since), and the run running again when there are any.
+    Returns how many chunks were added; a run with nothing new is left as it is."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update().get(pk=run.pk)
+        chunks = BillRunChunk.objects.filter(run=locked)
+        after = max(chunks.values_list("last_account_id", flat=True), default=0)
+        bounds = _chunk_bounds(locked.run_on, chunk_size, after)
+        if not bounds:
+            return 0
+        first_index = chunks.count()
+        BillRunChunk.objects.bulk_create(
+            BillRunChunk(
+                run=locked, index=first_index + i, first_account_id=first, last_account_id=last
+            )
+            for i, (first, last, _) in enumerate(bounds)
+        )
+        BillRun.objects.filter(pk=locked.pk).update(
+            accounts_total=F("accounts_total") + sum(count for _, _, count in bounds),
+            chunks_total=F("chunks_total") + len(bounds),
+            status=BillRunStatus.RUNNING,
+            finished_at=None,
+        )
+    log.info("bill run %s: %s chunk(s) added for new accounts", run.run_on, len(bounds))
+    return len(bounds)
 
 
 def _lock_pending_chunk(chunk_id: int) -> BillRunChunk | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -273,6 +274,26 @@ def notify_addresses(
     return created
 
 
+_held: list[list[int]] = []  # while ``holding_delivery`` runs: the ids it keeps back
+
+
 def enqueue_delivery(message_ids: list[int]) -> None:
-    """Deliver ``message_ids`` in the background (at once without a broker)."""
+    """Deliver ``message_ids`` in the background (at once without a broker), unless a
+    ``holding_delivery`` block keeps them back."""
+    if _held:
+        _held[-1].extend(message_ids)
+        return
     dispatch.deliver_later(message_ids)
+
+
+@contextmanager
+def holding_delivery() -> Iterator[list[int]]:
+    """Record messages without queueing their delivery inside the block (history being
+    loaded: its notices went out in the past); yields the ids kept back, which stay in
+    the outbox for the caller to settle."""
+    held: list[int] = []
+    _held.append(held)
+    try:
+        yield held
+    finally:
+        _held.pop()

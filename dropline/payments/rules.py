@@ -19,6 +19,11 @@ MAX_KEY_LENGTH = 80
 
 def confirmation_number() -> str:
     (value,) = sequences.reserve(name="payment")
+    return confirmation_number_of(value)
+
+
+def confirmation_number_of(value: int) -> str:
+    """The confirmation number of the payment sequence's ``value``."""
     return f"P{value:09d}"
 
 

@@ -1,7 +1,9 @@
 """Synthetic customer accounts for load testing: ``dropline seed synthetic --accounts N``.
 
-Accounts are written with ``bulk_create`` in chunks of CHUNK_SIZE, one transaction per
-chunk, so a failure never leaves a half-written chunk. Content is drawn from
+Accounts are written as tuples by ``core.bulk.insert_rows`` (``COPY`` on PostgreSQL) in
+chunks of CHUNK_SIZE, one transaction per chunk, so a failure never leaves a half-written
+chunk; no model instance is built per row. Primary keys are reserved per chunk first, so
+the rows of one account point at each other in one pass per table. Content is drawn from
 ``random.Random(seed)``; account numbers come from the account sequence, and usernames,
 emails and serial numbers derive from them, so a second run adds accounts and never
 collides with the first. Every synthetic holder signs in as ``syn<account number>`` with
@@ -29,8 +31,9 @@ from django.db.models import Model
 from tqdm import tqdm
 
 from dropline.accounts.models import User
+from dropline.billing.models import TaxRate
 from dropline.catalog.models import AddOn, EquipmentModel, Plan, Promotion, ServiceKind
-from dropline.core import clock
+from dropline.core import bulk, clock
 from dropline.core.dates import add_months
 from dropline.customers.models import (
     AccountMember,
@@ -41,6 +44,7 @@ from dropline.customers.models import (
 )
 from dropline.customers.numbering import allocate_account_numbers
 from dropline.network.models import Equipment
+from dropline.seeding.demo import billing as demo_billing
 from dropline.seeding.demo import catalogue
 from dropline.seeding.demo.household import SERVICE_AREAS
 from dropline.subscriptions.models import Subscription, SubscriptionAddOn
@@ -110,7 +114,6 @@ TABLES: tuple[type[Model], ...] = (
     Equipment,
 )
 _T = TypeVar("_T")
-_Service = tuple[str, Subscription]  # a service kind and the subscription to it
 SERIAL_TAGS = {"gateway": "GW", "modem": "CM", "router": "RT", "receiver": "RX", "phone": "PH"}
 
 
@@ -153,6 +156,8 @@ def _load_catalogue(currency: str) -> _Catalogue:
             ServiceArea.objects.get_or_create(code=code, defaults={"name": name})
         if not Plan.objects.exists():
             catalogue.load()
+        if not TaxRate.objects.exists():
+            demo_billing.load_tax_table()  # the demo's Iowa taxes: the addresses are there
     cat = _Catalogue(
         areas=[(a, CITIES[a.code]) for a in ServiceArea.objects.filter(code__in=CITIES)],
         plans=_grouped(Plan.objects.filter(is_active=True, currency=currency), "kind"),
@@ -174,19 +179,167 @@ def _phone(rng: random.Random) -> str:
     return f"+1{rng.choice(AREA_CODES)}555{rng.randrange(10_000):04d}"
 
 
-def _address(rng: random.Random, cat: _Catalogue) -> ServiceAddress:
+class _Table:
+    """The rows of one table for one chunk: the columns a row gives (``given``, in that
+    order, the primary key first), then every other column at its field's default, as
+    ``bulk_create`` would have written it (``auto_now`` fields at ``now``)."""
+
+    def __init__(self, model: type[Model], given: tuple[str, ...], now: dt.datetime) -> None:
+        self.model = model
+        rest: list[tuple[str, Any]] = []
+        for field in model._meta.concrete_fields:
+            if field.column in given:
+                continue
+            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            default = now if auto or field.column == "date_joined" else field.get_default()
+            if isinstance(default, str):
+                default = str(default)  # a choice's enum member: its value
+            rest.append((field.column, default))
+        self.columns = given + tuple(column for column, _ in rest)
+        self.defaults = tuple(value for _, value in rest)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, *values: Any) -> None:
+        self.rows.append(values + self.defaults)
+
+    def write(self) -> int:
+        return bulk.insert_rows(self.model, self.columns, self.rows)
+
+
+@dataclass(slots=True)
+class _Sub:
+    """A subscription being drafted: what its add-ons and devices need of it."""
+
+    id: int
+    kind: str
+    started_on: dt.date
+
+
+class _Chunk:
+    """The rows of a chunk of accounts, table by table, with their reserved ids."""
+
+    def __init__(self, size: int, now: dt.datetime) -> None:
+        self.tables = {
+            ServiceAddress: _Table(ServiceAddress, ADDRESS_COLUMNS, now),
+            CustomerAccount: _Table(CustomerAccount, ACCOUNT_COLUMNS, now),
+            User: _Table(User, USER_COLUMNS, now),
+            EmailAddress: _Table(
+                EmailAddress, ("id", "user_id", "email", "verified", "primary"), now
+            ),
+            AccountMember: _Table(AccountMember, ("id", "account_id", "user_id", "role"), now),
+            Subscription: _Table(Subscription, SUBSCRIPTION_COLUMNS, now),
+            SubscriptionAddOn: _Table(SubscriptionAddOn, ADD_ON_COLUMNS, now),
+            Equipment: _Table(Equipment, EQUIPMENT_COLUMNS, now),
+        }
+        # One id per account in the tables that have one row per account; the others
+        # draw from a reserve topped up as it runs out.
+        self.ids = {model: iter(bulk.reserve_ids(model, size)) for model in PER_ACCOUNT}
+        self.spare: dict[type[Model], list[int]] = {m: [] for m in MANY_PER_ACCOUNT}
+        self.last: dict[type[Model], int] = {}
+        self.size = size
+
+    def next_id(self, model: type[Model]) -> int:
+        if model in self.ids:
+            return next(self.ids[model])
+        spare = self.spare[model]
+        if not spare:
+            ids = bulk.reserve_ids(model, self.size)
+            last = self.last.get(model)
+            if last is not None and ids[0] <= last:
+                # SQLite counts from the highest id written, and this chunk's rows are
+                # not written yet: go on after the ones already handed out.
+                ids = list(range(last + 1, last + 1 + self.size))
+            spare.extend(reversed(ids))
+        self.last[model] = value = spare.pop()
+        return value
+
+    def write(self) -> int:
+        return sum(table.write() for table in self.tables.values())
+
+
+ADDRESS_COLUMNS = (
+    "id",
+    "line1",
+    "line2",
+    "city",
+    "county",
+    "region",
+    "postal_code",
+    "service_area_id",
+)
+ACCOUNT_COLUMNS = (
+    "id",
+    "number",
+    "name",
+    "service_address_id",
+    "email",
+    "phone",
+    "bill_cycle_day",
+    "preferred_language",
+    "currency",
+    "opened_on",
+)
+USER_COLUMNS = (
+    "id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "password",
+    "preferred_language",
+)
+SUBSCRIPTION_COLUMNS = (
+    "id",
+    "account_id",
+    "plan_id",
+    "monthly_price_cents",
+    "currency",
+    "started_on",
+    "phone_number",
+    "label",
+    "promotion_id",
+    "promotion_ends_on",
+)
+ADD_ON_COLUMNS = (
+    "id",
+    "subscription_id",
+    "add_on_id",
+    "monthly_price_cents",
+    "currency",
+    "started_on",
+)
+EQUIPMENT_COLUMNS = (
+    "id",
+    "account_id",
+    "model_id",
+    "subscription_id",
+    "serial_number",
+    "mac_address",
+    "is_rental",
+    "monthly_rental_cents",
+    "currency",
+    "installed_on",
+)
+PER_ACCOUNT = (ServiceAddress, CustomerAccount, User, EmailAddress, AccountMember)
+MANY_PER_ACCOUNT = (Subscription, SubscriptionAddOn, Equipment)
+
+
+def _address(rng: random.Random, cat: _Catalogue, chunk: _Chunk) -> int:
     area, cities = rng.choice(cat.areas)
     city, zip_code, county = rng.choice(cities)
     line2 = f"Apt {rng.randint(1, 24)}{rng.choice('ABCD')}" if rng.random() < 0.15 else ""
-    return ServiceAddress(
-        line1=f"{rng.randint(1, 9899)} {rng.choice(STREETS)} {rng.choice(SUFFIXES)}",
-        line2=line2,
-        city=city,
-        county=county,
-        region="IA",
-        postal_code=zip_code,
-        service_area=area,
+    address_id = chunk.next_id(ServiceAddress)
+    chunk.tables[ServiceAddress].add(
+        address_id,
+        f"{rng.randint(1, 9899)} {rng.choice(STREETS)} {rng.choice(SUFFIXES)}",
+        line2,
+        city,
+        county,
+        "IA",
+        zip_code,
+        area.pk,
     )
+    return address_id
 
 
 def _services(rng: random.Random, cat: _Catalogue) -> list[str]:
@@ -200,49 +353,63 @@ def _services(rng: random.Random, cat: _Catalogue) -> list[str]:
 
 
 def _subscription(
-    rng: random.Random, cat: _Catalogue, *, account: CustomerAccount, kind: str, today: dt.date
-) -> Subscription:
+    rng: random.Random,
+    cat: _Catalogue,
+    chunk: _Chunk,
+    *,
+    account_id: int,
+    opened: dt.date,
+    kind: str,
+    today: dt.date,
+) -> _Sub:
     """A service at its plan's price; some on a promotion, which then has an end date."""
     plan = rng.choice(cat.plans[kind])
-    days_open = (today - account.opened_on).days
-    sub = Subscription(
-        account=account,
-        plan_id=plan.pk,
-        monthly_price_cents=plan.monthly_price_cents,
-        currency=plan.currency,
-        started_on=account.opened_on,
-    )
+    days_open = (today - opened).days
+    started = opened
+    phone = label = ""
+    promotion_id: int | None = None
+    promotion_ends: dt.date | None = None
     if kind == ServiceKind.MOBILE:
-        sub.started_on += dt.timedelta(days=rng.randint(0, days_open))
-        sub.phone_number = _phone(rng)
-        sub.label = rng.choice(FIRST_NAMES)
+        started += dt.timedelta(days=rng.randint(0, days_open))
+        phone = _phone(rng)
+        label = rng.choice(FIRST_NAMES)
     promotions = cat.promotions.get(plan.pk)
     if promotions and rng.random() < 0.4:
         promo = rng.choice(promotions)
         late = rng.randint(max(0, days_open - 540), days_open)  # a recent order: still running
-        sub.started_on = account.opened_on + dt.timedelta(days=late)
-        sub.promotion_id = promo.pk
-        sub.promotion_ends_on = add_months(sub.started_on, promo.duration_months)
-        sub.promotion_ends_on -= dt.timedelta(days=1)
+        started = opened + dt.timedelta(days=late)
+        promotion_id = promo.pk
+        promotion_ends = add_months(started, promo.duration_months) - dt.timedelta(days=1)
+    sub = _Sub(id=chunk.next_id(Subscription), kind=kind, started_on=started)
+    chunk.tables[Subscription].add(
+        sub.id,
+        account_id,
+        plan.pk,
+        plan.monthly_price_cents,
+        plan.currency,
+        started,
+        phone,
+        label,
+        promotion_id,
+        promotion_ends,
+    )
     return sub
 
 
-def _add_ons(
-    rng: random.Random, offered: list[AddOn], sub: Subscription
-) -> list[SubscriptionAddOn]:
+def _add_ons(rng: random.Random, offered: list[AddOn], sub: _Sub, chunk: _Chunk) -> None:
     """None for most services, else one or two add-ons offered for the service's kind."""
     if not offered or rng.random() >= 0.3:
-        return []
-    return [
-        SubscriptionAddOn(
-            subscription=sub,
-            add_on_id=add_on.pk,
-            monthly_price_cents=add_on.monthly_price_cents,
-            currency=add_on.currency,
-            started_on=sub.started_on,
+        return
+    table = chunk.tables[SubscriptionAddOn]
+    for add_on in rng.sample(offered, rng.randint(1, min(2, len(offered)))):
+        table.add(
+            chunk.next_id(SubscriptionAddOn),
+            sub.id,
+            add_on.pk,
+            add_on.monthly_price_cents,
+            add_on.currency,
+            sub.started_on,
         )
-        for add_on in rng.sample(offered, rng.randint(1, min(2, len(offered))))
-    ]
 
 
 def _device_models(rng: random.Random, cat: _Catalogue, kind: str) -> list[EquipmentModel]:
@@ -265,90 +432,92 @@ def _mac(rng: random.Random) -> str:
 
 
 def _equipment(
-    rng: random.Random, cat: _Catalogue, *, account: CustomerAccount, services: list[_Service]
-) -> list[Equipment]:
+    rng: random.Random,
+    cat: _Catalogue,
+    chunk: _Chunk,
+    *,
+    account_id: int,
+    number: str,
+    opened: dt.date,
+    services: list[_Sub],
+) -> None:
     """1-3 devices on the services they serve; serial numbers derive from the account's."""
-    placed: list[tuple[EquipmentModel, Subscription | None]] = []
-    placed.extend((m, sub) for kind, sub in services for m in _device_models(rng, cat, kind))
+    placed: list[tuple[EquipmentModel, _Sub | None]] = []
+    placed.extend((m, sub) for sub in services for m in _device_models(rng, cat, sub.kind))
     del placed[3:]
     if not placed:  # no internet or TV plans on sale: one device on no service
         placed.append((rng.choice([m for ms in cat.devices.values() for m in ms]), None))
-    devices = []
+    table = chunk.tables[Equipment]
     for index, (model, sub) in enumerate(placed):
         rental = model.kind != "router" or rng.random() < 0.75  # some bring their own router
-        devices.append(
-            Equipment(
-                account=account,
-                model_id=model.pk,
-                subscription=sub,
-                serial_number=f"{SERIAL_TAGS.get(model.kind, 'EQ')}{account.number}{index:02d}",
-                mac_address=_mac(rng),
-                is_rental=rental,
-                monthly_rental_cents=model.monthly_rental_cents if rental else 0,
-                currency=model.currency,
-                installed_on=sub.started_on if sub else account.opened_on,
-            )
+        table.add(
+            chunk.next_id(Equipment),
+            account_id,
+            model.pk,
+            sub.id if sub else None,
+            f"{SERIAL_TAGS.get(model.kind, 'EQ')}{number}{index:02d}",
+            _mac(rng),
+            rental,
+            model.monthly_rental_cents if rental else 0,
+            model.currency,
+            sub.started_on if sub else opened,
         )
-    return devices
 
 
 def _draft(
     rng: random.Random,
     cat: _Catalogue,
+    chunk: _Chunk,
     *,
     number: str,
     password: str,
     today: dt.date,
-    into: dict[type[Model], list[Any]],
 ) -> None:
-    """Build one account and everything on it, unsaved, into the chunk's rows per table."""
+    """Draw one account and everything on it into the chunk's rows."""
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     domain = rng.choice(("example.com", "example.net", "example.org"))
     email = f"{_ascii(first)}.{_ascii(last)}{int(number[3:-1])}@{domain}"
     language = "es" if rng.random() < 0.2 else "en"
     opened = today - dt.timedelta(days=rng.randint(30, 6 * 365))
-    address = _address(rng, cat)
-    account = CustomerAccount(
-        number=number,
-        name=f"{first} {last}",
-        service_address=address,
-        email=email,
-        phone=_phone(rng),
-        bill_cycle_day=opened.day,  # the day service started: 29, 30 or 31 for some
-        preferred_language=language,
-        currency=cat.currency,
-        opened_on=opened,
+    address_id = _address(rng, cat, chunk)
+    account_id = chunk.next_id(CustomerAccount)
+    user_id = chunk.next_id(User)
+    tables = chunk.tables
+    tables[CustomerAccount].add(
+        account_id,
+        number,
+        f"{first} {last}",
+        address_id,
+        email,
+        _phone(rng),
+        opened.day,  # the bill cycle starts on the day service started: 29-31 for some
+        language,
+        cat.currency,
+        opened,
     )
-    user = User(
-        username=f"syn{number}",
-        email=email,
-        first_name=first,
-        last_name=last,
-        password=password,
-        preferred_language=language,
+    tables[User].add(user_id, f"syn{number}", email, first, last, password, language)
+    tables[EmailAddress].add(chunk.next_id(EmailAddress), user_id, email, True, True)
+    tables[AccountMember].add(
+        chunk.next_id(AccountMember), account_id, user_id, MemberRole.HOLDER.value
     )
     services = [
-        (kind, _subscription(rng, cat, account=account, kind=kind, today=today))
+        _subscription(rng, cat, chunk, account_id=account_id, opened=opened, kind=kind, today=today)
         for kind in _services(rng, cat)
     ]
-    into[ServiceAddress].append(address)
-    into[CustomerAccount].append(account)
-    into[User].append(user)
-    into[EmailAddress].append(EmailAddress(user=user, email=email, verified=True, primary=True))
-    into[AccountMember].append(AccountMember(account=account, user=user, role=MemberRole.HOLDER))
-    into[Subscription].extend(sub for _, sub in services)
-    for kind, sub in services:
-        into[SubscriptionAddOn].extend(_add_ons(rng, cat.add_ons.get(kind, []), sub))
-    into[Equipment].extend(_equipment(rng, cat, account=account, services=services))
+    for sub in services:
+        _add_ons(rng, cat.add_ons.get(sub.kind, []), sub, chunk)
+    _equipment(
+        rng, cat, chunk, account_id=account_id, number=number, opened=opened, services=services
+    )
 
 
 def create_accounts(*, count: int, seed: int = 1, progress: bool = True) -> SyntheticResult:
     """Create ``count`` synthetic accounts, each with a holder, services and equipment.
 
-    Each chunk is built in memory, then inserted table by table (parents first) in one
-    transaction; bulk_create sets the ids that link each row to the next table's. Its
-    account numbers are reserved just before, so the sequence's row lock is held only
-    briefly; a failed chunk leaves a gap in the numbers, nothing else.
+    Each chunk is drawn in memory as tuples, then written table by table (parents
+    first) in one transaction, its primary keys reserved inside it. Its account numbers
+    are reserved just before, so the sequence's row lock is held only briefly; a
+    failed chunk leaves a gap in the numbers, nothing else.
     """
     if count < 1:
         raise SyntheticError("count must be at least 1")
@@ -356,16 +525,15 @@ def create_accounts(*, count: int, seed: int = 1, progress: bool = True) -> Synt
     cat = _load_catalogue(settings.DROPLINE_CURRENCY)
     password = make_password(SYNTHETIC_PASSWORD)
     today = clock.today()
+    now = clock.now()
     rows = 0
     with tqdm(total=count, unit="acct", desc="synthetic accounts", disable=not progress) as bar:
         for start in range(0, count, CHUNK_SIZE):
             numbers = allocate_account_numbers(min(CHUNK_SIZE, count - start))
-            tables: dict[type[Model], list[Any]] = {model: [] for model in TABLES}
-            for number in numbers:
-                _draft(rng, cat, number=number, password=password, today=today, into=tables)
             with transaction.atomic():
-                for model, objs in tables.items():
-                    model._default_manager.bulk_create(objs, batch_size=CHUNK_SIZE)
-            rows += sum(len(objs) for objs in tables.values())
+                chunk = _Chunk(len(numbers), now)
+                for number in numbers:
+                    _draft(rng, cat, chunk, number=number, password=password, today=today)
+                rows += chunk.write()
             bar.update(len(numbers))
     return SyntheticResult(accounts=count, rows=rows)

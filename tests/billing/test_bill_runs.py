@@ -296,3 +296,28 @@ def test_chunk_size_comes_from_the_setting_and_each_chunk_names_who_billed_it(se
         bill_runs.this_process()
     }
     assert bill_runs.this_process().startswith("pid")
+
+
+def test_a_finished_run_extended_bills_only_the_accounts_that_came_after_it():
+    iowa_tax_table()
+    catalog = make_catalog()
+    billable_accounts(catalog, count=3, opened_on=D(2026, 1, 5), holders=False)
+    first = run(D(2026, 2, 5), chunk_size=2)
+    assert (first.status, first.billed, first.chunks_total) == (BillRunStatus.COMPLETED, 3, 2)
+    assert bill_runs.extend_run(first, chunk_size=2) == 0  # nothing new: left as it is
+    first.refresh_from_db()
+    assert first.status == BillRunStatus.COMPLETED
+
+    late = billable_accounts(catalog, count=3, opened_on=D(2026, 1, 5), holders=False)
+    assert bill_runs.extend_run(first, chunk_size=2) == 2
+    first.refresh_from_db()
+    assert (first.status, first.accounts_total, first.chunks_total) == ("running", 6, 4)
+    again = run(D(2026, 2, 5))
+
+    assert (again.pk, again.status, again.billed, again.failed) == (first.pk, "completed", 6, 0)
+    assert Invoice.objects.count() == 6
+    assert set(Invoice.objects.filter(bill_run=again).values_list("account_id", flat=True)) >= {
+        a.pk for a in late
+    }
+    assert set(invoices_per_account_and_cycle().values()) == {1}
+    assert broken_invariants() == []

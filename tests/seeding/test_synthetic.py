@@ -140,16 +140,17 @@ def test_uses_the_catalogue_already_there(demo: None) -> None:
 def test_a_failed_chunk_leaves_nothing_half_written(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(synthetic, "CHUNK_SIZE", 7)
     calls = 0
-    real = Equipment.objects.bulk_create
+    real = synthetic.bulk.insert_rows
 
-    def fail_on_the_second_chunk(objs, **kwargs):
+    def fail_on_the_second_chunk(model, columns, rows, **kwargs):
         nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("disk full")
-        return real(objs, **kwargs)
+        if model is Equipment:
+            calls += 1
+            if calls == 2:
+                raise RuntimeError("disk full")
+        return real(model, columns, rows, **kwargs)
 
-    monkeypatch.setattr(Equipment.objects, "bulk_create", fail_on_the_second_chunk)
+    monkeypatch.setattr(synthetic.bulk, "insert_rows", fail_on_the_second_chunk)
     with pytest.raises(RuntimeError):
         create_accounts(count=20, progress=False)
 

@@ -19,6 +19,18 @@ class Command(BaseCommand):
         synthetic = sub.add_parser("synthetic", help="many realistic accounts, fast")
         synthetic.add_argument("--accounts", type=int, required=True)
         synthetic.add_argument("--seed", type=int, default=1, help="random seed")
+        synthetic.add_argument(
+            "--bill-months",
+            type=int,
+            default=None,
+            help="months of bills (and payments) made by the bill run, day by day (default 1)",
+        )
+        synthetic.add_argument(
+            "--usage-days",
+            type=int,
+            default=None,
+            help="days of daily usage roll-ups per internet service (default 3)",
+        )
         synthetic.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,16 +54,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  get a login:      {details}")
 
     def _synthetic(self, options: dict[str, Any]) -> None:
+        from dropline.customers.models import CustomerAccount
+        from dropline.seeding import synthetic_history as history
         from dropline.seeding.synthetic import SyntheticError, create_accounts
 
         count = options["accounts"]
         if count < 1:
             raise CommandError("--accounts must be at least 1")
+        months = history.BILL_MONTHS if options["bill_months"] is None else options["bill_months"]
+        days = history.USAGE_DAYS if options["usage_days"] is None else options["usage_days"]
+        if months < 0 or days < 0:
+            raise CommandError("--bill-months and --usage-days cannot be negative")
+        progress = not options["no_progress"]
+        before = CustomerAccount.objects.order_by("-id").values_list("id", flat=True).first() or 0
         started = time.perf_counter()
         try:
-            result = create_accounts(
-                count=count, seed=options["seed"], progress=not options["no_progress"]
-            )
+            result = create_accounts(count=count, seed=options["seed"], progress=progress)
         except SyntheticError as exc:
             raise CommandError(str(exc)) from None
         elapsed = time.perf_counter() - started
@@ -59,5 +77,32 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created {result.accounts} accounts ({result.rows} rows) in {elapsed:.1f} s: "
                 f"{result.accounts / elapsed:,.0f} accounts/s, {result.rows / elapsed:,.0f} rows/s"
+            )
+        )
+        ids = history.account_id_range(before)
+        if ids is None:
+            return
+        step_started = time.perf_counter()
+
+        def report(what: str) -> None:
+            nonlocal step_started
+            now = time.perf_counter()
+            self.stdout.write(f"  {what} in {now - step_started:.1f} s")
+            step_started = now
+
+        history.add_history(
+            first_account_id=ids[0],
+            last_account_id=ids[1],
+            seed=options["seed"],
+            bill_months=months,
+            usage_days=days,
+            progress=progress,
+            report=report,
+        )
+        total = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.accounts} accounts with {months} month(s) of history "
+                f"in {total:.1f} s"
             )
         )
