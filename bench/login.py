@@ -90,6 +90,9 @@ USER_AGENT = (
     "(KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 )
 ROUNDS = 4  # sign-ins and the floor take turns
+# Seconds the server may take to come up: on a machine busy with other jobs gunicorn's
+# workers can take a minute to import; the wait is not measured.
+START_UP = 180.0
 SETTINGS_MODULE = "bench_login_settings"
 LOGIN_PATH = "/accounts/login/"
 APP_LOGIN_PATH = "/_allauth/app/v1/auth/login"
@@ -560,7 +563,7 @@ def run(args: argparse.Namespace, var_dir: str, database_url: str) -> None:
         port = free_port()
         server = start_server(env, port, args.workers, Path(var_dir) / "server.log")
         try:
-            wait_until_up(port, server)
+            wait_until_up(port, server, START_UP)
             deadline = time.monotonic() + DEADLINE
             sign_in_many(
                 port,

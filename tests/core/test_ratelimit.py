@@ -274,6 +274,44 @@ def test_racing_hits_on_redis_never_pass_the_limit_nor_lose_a_count():
         store.clear()
 
 
+@pytest.mark.redis
+def test_on_redis_a_hit_and_a_give_back_are_one_round_trip_each(monkeypatch):
+    need(bool(REDIS_URL), "REDIS_URL is not set")
+    import redis
+
+    store = _redis()
+    limit = Limit("trips", 2, 60)
+    with clock.frozen(START):  # Redis learns the two scripts (once per server)
+        ratelimit.give_back(ratelimit.hit(limit, "warm-up", cache=store), cache=store)
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
+
+    def counting(self: Any, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    try:
+        with clock.frozen(START):
+            first = ratelimit.hit(limit, "k", cache=store)
+            assert len(sent) == 1
+            ratelimit.give_back(first, cache=store)
+            assert len(sent) == 2
+            assert ratelimit.hit(limit, "k", cache=store)
+            assert ratelimit.hit(limit, "k", cache=store)
+            assert len(sent) == 4
+            refused = ratelimit.hit(limit, "k", cache=store)
+            assert not refused
+            assert refused.retry_after is not None
+            assert len(sent) == 5
+            # The refused hit was taken back on the server: still exactly two counted.
+            assert ratelimit.check(limit, "k", cache=store).remaining == 0
+        with at(61):  # the two hits have left the window: allowed again
+            assert ratelimit.hit(limit, "k", cache=store)
+    finally:
+        store.clear()
+
+
 def test_racing_hits_in_the_local_memory_cache_never_pass_the_limit():
     store = _locmem()
     assert 0 < _race(store, Limit("race", 25, 3600), threads=8, hits=10).count(True) <= 25
