@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from dropline.accounts.models import User
 
@@ -11,15 +13,58 @@ from dropline.accounts.models import User
 def user_for_login(login: str) -> User | None:
     """The login a typed username or email address names, if any: a username first, else
     a sign-in email address (the lowest id where an address is on several logins)."""
+    return _find(login, User.objects.all())
+
+
+def _find(login: str, users: QuerySet[User]) -> User | None:
     login = login.strip()[:254]
     if not login:
         return None
-    user = User.objects.filter(username__iexact=login).order_by("pk").first()
+    user = users.filter(username__iexact=login).order_by("pk").first()
     if user is None and "@" in login:
         by_address = EmailAddress.objects.filter(email__iexact=login).values("user_id")
-        user = (
-            User.objects.filter(Q(pk__in=by_address) | Q(email__iexact=login))
-            .order_by("pk")
-            .first()
-        )
+        user = users.filter(Q(pk__in=by_address) | Q(email__iexact=login)).order_by("pk").first()
     return user
+
+
+# What the sign-in's later steps ask of the login (``dropline.identity.stages``): a
+# verified email address (allauth's verification step), an authenticator app or passkey,
+# a text-message factor (the two second steps).
+SIGN_IN_FACTS = ("has_verified_email", "has_app_factor", "has_sms_factor")
+_FACTS = "_dropline_sign_in_facts"
+
+
+def _fact_subqueries() -> dict[str, Any]:
+    from allauth.mfa.models import Authenticator
+
+    from dropline.accounts.models import SmsSecondFactor
+
+    user = OuterRef("pk")
+    app_types = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return {
+        "sign_in_has_verified_email": Exists(
+            EmailAddress.objects.filter(user_id=user, verified=True)
+        ),
+        "sign_in_has_app_factor": Exists(
+            Authenticator.objects.filter(user_id=user, type__in=app_types)
+        ),
+        "sign_in_has_sms_factor": Exists(SmsSecondFactor.objects.filter(user_id=user)),
+    }
+
+
+def user_for_sign_in(login: str) -> User | None:
+    """:func:`user_for_login`, found by the same statement with the answers to
+    ``SIGN_IN_FACTS`` (read with :func:`sign_in_fact`), so the sign-in's steps do not
+    each ask the database again a moment later."""
+    user = _find(login, User.objects.annotate(**_fact_subqueries()))
+    if user is not None:
+        facts = {name: bool(user.__dict__.pop(f"sign_in_{name}")) for name in SIGN_IN_FACTS}
+        setattr(user, _FACTS, facts)
+    return user
+
+
+def sign_in_fact(user: object, name: str) -> bool | None:
+    """What :func:`user_for_sign_in` found out about ``user`` (one of ``SIGN_IN_FACTS``);
+    None when the user was not found that way: ask the database."""
+    facts = getattr(user, _FACTS, None)
+    return None if facts is None else bool(facts[name])
