@@ -131,3 +131,32 @@ def test_an_app_sign_in_from_a_known_device() -> None:
     assert len(statements) == APP_KNOWN_DEVICE, "\n".join(statements)
     assert sum('FROM "accounts_user"' in sql for sql in statements) == 1
     assert _sign_ins() == 2
+
+
+def test_the_steps_found_with_the_login_still_stop_a_sign_in_that_needs_them() -> None:
+    """The verified address and the second factors are read with the login, not by each
+    step: a login without a verified address is still sent to verify one, and one with
+    an authenticator app still asks for its code, whether typed by username or address."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    cases = {
+        "ann": reverse("account_email_verification_sent"),
+        "bea@example.com": reverse("account_email_verification_sent"),
+        "cid": reverse("mfa_authenticate"),
+        "dee@example.com": reverse("mfa_authenticate"),
+    }
+    for name in ("ann", "bea", "cid", "dee"):
+        make_customer(username=name)
+    EmailAddress.objects.filter(user__username__in=["ann", "bea"]).update(verified=False)
+    for address in EmailAddress.objects.filter(user__username__in=["cid", "dee"]):
+        Authenticator.objects.create(
+            user_id=address.user_id, type=Authenticator.Type.TOTP, data={"secret": "X"}
+        )
+    for login, step in cases.items():
+        client = Client(HTTP_USER_AGENT=CHROME_WINDOWS)
+        response = client.post(LOGIN, {"login": login, "password": PASSWORD})
+        assert response.status_code == 302, login
+        assert response["Location"] == step, login
+        assert client.get("/").status_code == 302, login  # not signed in
