@@ -29,19 +29,27 @@ def _find(login: str, users: QuerySet[User]) -> User | None:
 
 # What the sign-in's later steps ask of the login (``dropline.identity.stages``): a
 # verified email address (allauth's verification step), an authenticator app or passkey,
-# a text-message factor (the two second steps).
-SIGN_IN_FACTS = ("has_verified_email", "has_app_factor", "has_sms_factor")
+# a text-message factor (the two second steps); and whether the device signing in has
+# signed in to it before (the security event, ``security_events.record.signed_in``).
+SIGN_IN_FACTS = ("has_verified_email", "has_app_factor", "has_sms_factor", "device_seen")
 _FACTS = "_dropline_sign_in_facts"
 
 
-def _fact_subqueries() -> dict[str, Any]:
+def _fact_subqueries(device_fingerprint: str) -> dict[str, Any]:
     from allauth.mfa.models import Authenticator
 
-    from dropline.accounts.models import SmsSecondFactor
+    from dropline.accounts.models import SecurityEvent, SecurityEventKind, SmsSecondFactor
 
     user = OuterRef("pk")
     app_types = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     return {
+        "sign_in_device_seen": Exists(
+            SecurityEvent.objects.filter(
+                user_id=user,
+                kind=SecurityEventKind.SIGN_IN,
+                device_fingerprint=device_fingerprint,
+            )
+        ),
         "sign_in_has_verified_email": Exists(
             EmailAddress.objects.filter(user_id=user, verified=True)
         ),
@@ -52,13 +60,17 @@ def _fact_subqueries() -> dict[str, Any]:
     }
 
 
-def user_for_sign_in(login: str) -> User | None:
+def user_for_sign_in(login: str, *, device_fingerprint: str) -> User | None:
     """:func:`user_for_login`, found by the same statement with the answers to
-    ``SIGN_IN_FACTS`` (read with :func:`sign_in_fact`), so the sign-in's steps do not
-    each ask the database again a moment later."""
-    user = _find(login, User.objects.annotate(**_fact_subqueries()))
+    ``SIGN_IN_FACTS`` (read with :func:`sign_in_fact`) for the device whose
+    ``Device.fingerprint`` is given, so the sign-in's steps do not each ask the database
+    again a moment later."""
+    user = _find(login, User.objects.annotate(**_fact_subqueries(device_fingerprint)))
     if user is not None:
-        facts = {name: bool(user.__dict__.pop(f"sign_in_{name}")) for name in SIGN_IN_FACTS}
+        facts: dict[str, Any] = {
+            name: bool(user.__dict__.pop(f"sign_in_{name}")) for name in SIGN_IN_FACTS
+        }
+        facts["device_fingerprint"] = device_fingerprint
         setattr(user, _FACTS, facts)
     return user
 
@@ -68,3 +80,12 @@ def sign_in_fact(user: object, name: str) -> bool | None:
     None when the user was not found that way: ask the database."""
     facts = getattr(user, _FACTS, None)
     return None if facts is None else bool(facts[name])
+
+
+def device_seen_at_sign_in(user: object, device_fingerprint: str) -> bool | None:
+    """Whether the device ``device_fingerprint`` had signed in to ``user`` before, as
+    :func:`user_for_sign_in` found it; None when it was not asked about that device."""
+    facts = getattr(user, _FACTS, None)
+    if facts is None or facts["device_fingerprint"] != device_fingerprint:
+        return None
+    return bool(facts["device_seen"])

@@ -31,6 +31,7 @@ import ipaddress
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest
 
+from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
 from dropline.accounts.queries import user_for_login, user_for_sign_in
 from dropline.core import clock
@@ -56,7 +57,8 @@ def count_account_attempt(
     ``usage`` so a right password gives it back. False: refuse without checking it.
     The login is found with what the sign-in's later steps ask of it
     (``queries.user_for_sign_in``)."""
-    user = user_for_sign_in(login)
+    user_agent = request.headers.get("User-Agent", "")
+    user = user_for_sign_in(login, device_fingerprint=parse_user_agent(user_agent).fingerprint)
     setattr(request, _LOOKED_UP, user)
     user_id = user.pk if user is not None else None
     counted = ratelimit.consume(
