@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
@@ -50,6 +50,11 @@ _KEY_SALT = "dropline.core.ratelimit"
 _NAME = re.compile(r"^[a-z0-9_.:-]{1,64}$")
 _MAX_BUCKETS = 60
 _TTL_SLACK = 60  # seconds a counter outlives its last window, for slow clocks
+
+
+def _default_cache() -> BaseCache:
+    """The default cache itself (not Django's proxy to it), so the Redis path is seen."""
+    return caches["default"]
 
 
 def _default_buckets(seconds: int) -> int:
@@ -258,7 +263,7 @@ def _redis_hit(store: RedisCache, limit: Limit, keys: list[tuple[int, str]]) -> 
 
 def hit(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
     """Count one hit against ``key``; a refused hit is not counted."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     now = clock.now().timestamp()
     keys = _window_keys(limit, key, now)
     own = keys[-1][1]
@@ -285,12 +290,12 @@ def give_back(decision: Decision, *, cache: BaseCache | None = None) -> None:
     """Take back an allowed hit (a sign-in's failure count, once the password was
     right); nothing when its step has already expired."""
     if decision.allowed and decision.counted:
-        _decrement(cache if cache is not None else default_cache, decision.counted)
+        _decrement(cache if cache is not None else _default_cache(), decision.counted)
 
 
 def check(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
     """Would a hit be allowed now? Counts nothing."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     now = clock.now().timestamp()
     counts = _counts(store, _window_keys(limit, key, now))
     total = sum(c for _i, c in counts)
@@ -306,7 +311,7 @@ def retry_after(limit: Limit, key: str, *, cache: BaseCache | None = None) -> dt
 
 def reset(limit: Limit, key: str, *, cache: BaseCache | None = None) -> None:
     """Forget every hit counted against ``key`` in the current window."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     store.delete_many([k for _i, k in _window_keys(limit, key, clock.now().timestamp())])
 
 
