@@ -161,3 +161,21 @@ def test_the_steps_found_with_the_login_still_stop_a_sign_in_that_needs_them() -
         assert response.status_code == 302, login
         assert response["Location"] == step, login
         assert client.get("/").status_code == 302, login  # not signed in
+
+
+def test_the_login_is_found_as_typed_in_any_case_and_wildcards_match_only_themselves() -> None:
+    from dropline.accounts.queries import sign_in_fact, user_for_sign_in
+
+    make_customer(username="a_b")
+    make_customer(username="ann")
+    found = user_for_sign_in("  A_B ", device_fingerprint="x")
+    assert found is not None
+    assert found.username == "a_b"
+    assert sign_in_fact(found, "has_verified_email") is True
+    assert sign_in_fact(found, "has_app_factor") is False
+    assert user_for_sign_in("aXb", device_fingerprint="x") is None  # "_" is no wildcard
+    assert user_for_sign_in("a%", device_fingerprint="x") is None
+    by_address = user_for_sign_in("ANN@example.com", device_fingerprint="x")
+    assert by_address is not None
+    assert by_address.username == "ann"
+    assert user_for_sign_in("", device_fingerprint="x") is None
