@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
+from redis.commands.core import Script
 
 from dropline.core import clock
 
@@ -249,7 +251,14 @@ def _run(store: RedisCache, script: str, keys: list[str], args: list[int]) -> ob
     have it yet) with the cache's own key prefix and version."""
     full = [store.make_and_validate_key(key) for key in keys]
     client = store._cache.get_client(full[0], write=True)
-    return client.register_script(script)(keys=full, args=args, client=client)
+    return _script(script)(keys=full, args=args, client=client)
+
+
+@functools.cache
+def _script(source: str) -> Script:
+    """The script as redis-py runs it (by its SHA-1), made once per process; each call
+    names the client it runs on."""
+    return Script(None, source.encode())  # type: ignore[arg-type]
 
 
 def _redis_hit(store: RedisCache, limit: Limit, keys: list[tuple[int, str]]) -> list[int]:
