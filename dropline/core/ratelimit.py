@@ -250,7 +250,7 @@ def _run(store: RedisCache, script: str, keys: list[str], args: list[int]) -> ob
     """Run ``script`` on the cache's Redis (EVALSHA, loading it when Redis does not
     have it yet) with the cache's own key prefix and version."""
     full = [store.make_and_validate_key(key) for key in keys]
-    client = store._cache.get_client(full[0], write=True)
+    client = store._cache.get_client(full[0], write=True)  # type: ignore[attr-defined]
     return _script(script)(keys=full, args=args, client=client)
 
 
