@@ -128,5 +128,5 @@ def clear(
 
 def install() -> None:
     """Count allauth's limits here from now on (``AccountsConfig.ready``)."""
-    allauth_ratelimit._consume_single_rate = consume_single_rate  # type: ignore[assignment]
-    allauth_ratelimit.clear = clear  # type: ignore[assignment]
+    allauth_ratelimit._consume_single_rate = consume_single_rate
+    allauth_ratelimit.clear = clear

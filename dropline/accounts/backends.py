@@ -18,7 +18,7 @@ from dropline.accounts.models import User
 
 
 class ModelBackend(DjangoModelBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

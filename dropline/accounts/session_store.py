@@ -33,7 +33,7 @@ class SessionStore(DatabaseSessionStore):
 
     def cycle_key(self) -> None:
         """A new key for the same data (at a sign-in), stored when the session is saved."""
-        data = self._session
+        data = self._session  # type: ignore[attr-defined]  # SessionBase internals, not in the stubs
         old = self.session_key if self._written else None
         self._session_key = self._get_new_session_key()
         self._session_cache = data
@@ -58,7 +58,7 @@ class SessionStore(DatabaseSessionStore):
             return
         if not self._written:
             must_create = True
-        data = self._get_session(no_load=must_create)
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
         obj = self.create_model_instance(data)
         using = router.db_for_write(self.model, instance=obj)
         # One statement is atomic by itself; inside a transaction, a savepoint keeps a

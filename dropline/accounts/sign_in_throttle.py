@@ -31,8 +31,9 @@ import ipaddress
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest
 
+from dropline.accounts.devices import parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.queries import user_for_login
+from dropline.accounts.queries import user_for_login, user_for_sign_in
 from dropline.core import clock
 
 ACCOUNT_ACTION = "login_failed_account"
@@ -53,8 +54,11 @@ def count_account_attempt(
     request: HttpRequest, login: str, usage: ratelimit.RateLimitUsage | None
 ) -> bool:
     """Count one password attempt against the account's ceiling, added to allauth's
-    ``usage`` so a right password gives it back. False: refuse without checking it."""
-    user = user_for_login(login)
+    ``usage`` so a right password gives it back. False: refuse without checking it.
+    The login is found with what the sign-in's later steps ask of it
+    (``queries.user_for_sign_in``)."""
+    user_agent = request.headers.get("User-Agent", "")
+    user = user_for_sign_in(login, device_fingerprint=parse_user_agent(user_agent).fingerprint)
     setattr(request, _LOOKED_UP, user)
     user_id = user.pk if user is not None else None
     counted = ratelimit.consume(

@@ -21,20 +21,30 @@ allowed hit.
 
 Keys are keyed hashes (HMAC under the ``SECRET_KEY``) of what the limit is about, so
 no email address, phone number or IP address appears in the cache.
+
+On Redis (Django's ``RedisCache``) a hit is one round trip: a short Lua script adds one
+to the current step, reads the older steps and takes the hit back when refused, all at
+once on the server (``_HIT_SCRIPT``); a give-back is one more (``_GIVE_BACK_SCRIPT``).
+Other caches take three operations a hit (``get_many``, ``incr`` or ``add``) and two a
+give-back, with the same counts and the same keys.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.core.cache import cache as default_cache
+from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.utils.crypto import salted_hmac
+from redis.commands.core import Script
 
 from dropline.core import clock
 
@@ -42,6 +52,11 @@ _KEY_SALT = "dropline.core.ratelimit"
 _NAME = re.compile(r"^[a-z0-9_.:-]{1,64}$")
 _MAX_BUCKETS = 60
 _TTL_SLACK = 60  # seconds a counter outlives its last window, for slow clocks
+
+
+def _default_cache() -> BaseCache:
+    """The default cache itself (not Django's proxy to it), so the Redis path is seen."""
+    return caches["default"]
 
 
 def _default_buckets(seconds: int) -> int:
@@ -188,8 +203,68 @@ def _increment(store: BaseCache, key: str, ttl: int) -> int:
 
 
 def _decrement(store: BaseCache, key: str) -> None:
+    if isinstance(store, RedisCache):
+        _run(store, _GIVE_BACK_SCRIPT, [key], [])
+        return
     with contextlib.suppress(ValueError):  # expired in between: nothing to take back
         store.decr(key)
+
+
+# KEYS: the current step's counter, then the older steps' (oldest first); ARGV: the
+# counter's time to live, the limit's count. Returns the older steps' counts and the
+# current step's count after the hit (oldest first, as ``_counts`` gives them), then 1
+# if the hit was allowed or 0 if it was refused (and taken back). Django keeps whole
+# numbers in Redis as plain integers, so ``incr``, ``get_many`` and ``decr`` on the
+# same keys agree with the script.
+_HIT_SCRIPT = """
+local own = redis.call('INCR', KEYS[1])
+if own == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local counts = {}
+local total = own
+local allowed = 1
+if #KEYS > 1 then
+  local older = redis.call('MGET', unpack(KEYS, 2))
+  for i = 1, #KEYS - 1 do
+    local n = tonumber(older[i]) or 0
+    counts[i] = n
+    total = total + n
+  end
+end
+if total > tonumber(ARGV[2]) then
+  redis.call('DECR', KEYS[1])
+  own = own - 1
+  allowed = 0
+end
+counts[#KEYS] = own
+counts[#KEYS + 1] = allowed
+return counts
+"""
+# KEYS: one counter. Takes one off, unless it has expired (then nothing is created).
+_GIVE_BACK_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return false
+"""
+
+
+def _run(store: RedisCache, script: str, keys: list[str], args: list[int]) -> object:
+    """Run ``script`` on the cache's Redis (EVALSHA, loading it when Redis does not
+    have it yet) with the cache's own key prefix and version."""
+    full = [store.make_and_validate_key(key) for key in keys]
+    client = store._cache.get_client(full[0], write=True)  # type: ignore[attr-defined]
+    return _script(script)(keys=full, args=args, client=client)
+
+
+@functools.cache
+def _script(source: str) -> Script:
+    """The script as redis-py runs it (by its SHA-1), made once per process; each call
+    names the client it runs on."""
+    return Script(None, source.encode())  # type: ignore[arg-type]
+
+
+def _redis_hit(store: RedisCache, limit: Limit, keys: list[tuple[int, str]]) -> list[int]:
+    ordered = [keys[-1][1]] + [k for _i, k in keys[:-1]]
+    reply = cast(list[int], _run(store, _HIT_SCRIPT, ordered, [_ttl(limit), limit.count]))
+    return [int(n) for n in reply]
 
 
 # --- the calls ------------------------------------------------------------------------
@@ -197,10 +272,20 @@ def _decrement(store: BaseCache, key: str) -> None:
 
 def hit(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
     """Count one hit against ``key``; a refused hit is not counted."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     now = clock.now().timestamp()
     keys = _window_keys(limit, key, now)
     own = keys[-1][1]
+    if isinstance(store, RedisCache):
+        # One round trip; a refused hit is already taken back by the script.
+        *found, allowed = _redis_hit(store, limit, keys)
+        counts = [(index, count) for (index, _k), count in zip(keys, found, strict=True)]
+        total = sum(found)
+        if allowed:
+            return Decision(
+                allowed=True, remaining=limit.count - total, retry_after=None, counted=own
+            )
+        return Decision(allowed=False, remaining=0, retry_after=_retry_after(limit, counts, now))
     counts = [*_counts(store, keys[:-1]), (keys[-1][0], _increment(store, own, _ttl(limit)))]
     total = sum(c for _i, c in counts)
     if total <= limit.count:
@@ -214,12 +299,12 @@ def give_back(decision: Decision, *, cache: BaseCache | None = None) -> None:
     """Take back an allowed hit (a sign-in's failure count, once the password was
     right); nothing when its step has already expired."""
     if decision.allowed and decision.counted:
-        _decrement(cache if cache is not None else default_cache, decision.counted)
+        _decrement(cache if cache is not None else _default_cache(), decision.counted)
 
 
 def check(limit: Limit, key: str, *, cache: BaseCache | None = None) -> Decision:
     """Would a hit be allowed now? Counts nothing."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     now = clock.now().timestamp()
     counts = _counts(store, _window_keys(limit, key, now))
     total = sum(c for _i, c in counts)
@@ -235,7 +320,7 @@ def retry_after(limit: Limit, key: str, *, cache: BaseCache | None = None) -> dt
 
 def reset(limit: Limit, key: str, *, cache: BaseCache | None = None) -> None:
     """Forget every hit counted against ``key`` in the current window."""
-    store = cache if cache is not None else default_cache
+    store = cache if cache is not None else _default_cache()
     store.delete_many([k for _i, k in _window_keys(limit, key, clock.now().timestamp())])
 
 

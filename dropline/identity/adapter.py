@@ -23,6 +23,9 @@ from dropline.identity.security_events import record as security_events
 
 # allauth's stages that Dropline replaces with its own (``dropline.identity.stages``).
 _REPLACED_STAGES = {
+    "allauth.account.stages.EmailVerificationStage": [
+        "dropline.identity.stages.EmailVerificationStage"
+    ],
     "allauth.mfa.stages.AuthenticateStage": [
         "dropline.identity.stages.AuthenticateStage",
         "dropline.identity.stages.SmsAuthenticateStage",

@@ -30,6 +30,7 @@ from typing import Final, Literal
 from allauth.account.internal.flows.login import record_authentication, resume_login
 from allauth.account.internal.stagekit import unstash_login
 from allauth.account.models import Login
+from allauth.account.stages import EmailVerificationStage as AllauthEmailVerificationStage
 from allauth.account.stages import LoginStage, LoginStageController
 from allauth.core.internal.httpkit import headed_redirect_response, is_headless_request
 from allauth.mfa import app_settings as mfa_settings
@@ -42,6 +43,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
 from dropline.accounts.models import SecondFactorMethod, SmsSecondFactor, User
+from dropline.accounts.queries import sign_in_fact
 from dropline.identity.factors import errors, listing, sms_codes, trusted_browsers
 
 Route = Literal["mfa", "sms"]
@@ -86,6 +88,19 @@ def second_factor_route(request: HttpRequest, login: object) -> str | None:
     return ROUTE_SMS if default == SecondFactorMethod.TEXT_MESSAGE else ROUTE_MFA
 
 
+class EmailVerificationStage(AllauthEmailVerificationStage):
+    """allauth's step, without asking the database again when the sign-in already
+    found the login with a verified address (``queries.user_for_sign_in``). A sign-in
+    by email address (allauth then checks that very address) or a login without one
+    goes through allauth's own step."""
+
+    def handle(self) -> tuple[HttpResponse | None, bool]:
+        login = self.login
+        if not login.email and not login.signup and sign_in_fact(login.user, "has_verified_email"):
+            return None, True
+        return super().handle()
+
+
 class AuthenticateStage(AllauthAuthenticateStage):
     def handle(self) -> tuple[HttpResponse | None, bool]:
         if self._should_handle(self.request) and (
@@ -99,7 +114,11 @@ class AuthenticateStage(AllauthAuthenticateStage):
         user = _user(self.login)
         if user is None:
             return False
-        if not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]):
+        known = sign_in_fact(user, "has_app_factor")
+        if known is False or (
+            known is None
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+        ):
             return False
         return not skips_second_factor(request, user)
 
@@ -111,6 +130,8 @@ class SmsAuthenticateStage(LoginStage):
     def handle(self) -> tuple[HttpResponse | None, bool]:
         user = _user(self.login)
         if user is None:
+            return None, True
+        if sign_in_fact(user, "has_sms_factor") is False:
             return None, True
         factor = sms_codes.sms_factor_for(user=user)
         if factor is None or skips_second_factor(self.request, user):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from django.conf import settings
@@ -143,16 +143,22 @@ class AnnouncementBanner:
         return get_template(BANNER_TEMPLATE).render({"announcements": items})
 
 
-def portal(request: HttpRequest) -> dict[str, Any]:
-    match = request.resolver_match
-    current = match.view_name if match else ""
-    nav = [
+def portal_navigation(current: str) -> list[dict[str, Any]]:
+    """The portal's menu, the page ``current`` (a view name) marked."""
+    return [
         {"url": reverse(name), "label": label, "current": name == current}
         for name, label in PORTAL_SECTIONS
     ]
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    match = request.resolver_match
+    current = match.view_name if match else ""
     context: dict[str, Any] = {
         "provider_name": settings.DROPLINE_PROVIDER_NAME,
-        "portal_nav": nav,
+        # A callable: the template calls it only where it shows the menu (signed in),
+        # so the sign-in page and the messages rendered at a sign-in skip the URLs.
+        "portal_nav": partial(portal_navigation, current),
         "support": support_contact(),
     }
     user = getattr(request, "user", None)

@@ -121,7 +121,7 @@ def test_past_the_limit_allauth_refuses_and_the_refusal_is_not_counted(shared_ca
             rate=rate,
             raise_exception=True,
         )
-    answers[0].rollback()  # type: ignore[union-attr]
+    answers[0].rollback()
     assert allauth_limits.consume_single_rate(
         _request(), app="allauth.account", action="login_failed", rate=rate
     )

@@ -275,6 +275,55 @@ def test_racing_hits_on_redis_never_pass_the_limit_nor_lose_a_count():
         store.clear()
 
 
+@pytest.mark.redis
+@pytest.mark.parametrize("given", [True, False], ids=["cache given", "default cache"])
+def test_on_redis_a_hit_and_a_give_back_are_one_round_trip_each(monkeypatch, settings, given):
+    need(bool(REDIS_URL), "REDIS_URL is not set")
+    import redis
+    from django.core.cache import caches
+
+    prefix = f"ratelimit-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    store = caches["default"]
+    use = store if given else None  # None: the default cache, as nearly every caller
+    limit = Limit("trips", 2, 60)
+    with clock.frozen(START):  # Redis learns the two scripts (once per server)
+        ratelimit.give_back(ratelimit.hit(limit, "warm-up", cache=store), cache=store)
+    sent: list[str] = []
+    execute = redis.Redis.execute_command
+
+    def counting(self: Any, *args: Any, **options: Any) -> Any:
+        sent.append(str(args[0]))
+        return execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    try:
+        with clock.frozen(START):
+            first = ratelimit.hit(limit, "k", cache=use)
+            assert len(sent) == 1
+            ratelimit.give_back(first, cache=use)
+            assert len(sent) == 2
+            assert ratelimit.hit(limit, "k", cache=use)
+            assert ratelimit.hit(limit, "k", cache=use)
+            assert len(sent) == 4
+            refused = ratelimit.hit(limit, "k", cache=use)
+            assert not refused
+            assert refused.retry_after is not None
+            assert len(sent) == 5
+            # The refused hit was taken back on the server: still exactly two counted.
+            assert ratelimit.check(limit, "k", cache=use).remaining == 0
+        with at(61):  # the two hits have left the window: allowed again
+            assert ratelimit.hit(limit, "k", cache=use)
+    finally:
+        store.clear()
+
+
 def test_racing_hits_in_the_local_memory_cache_never_pass_the_limit():
     store = _locmem()
     assert 0 < _race(store, Limit("race", 25, 3600), threads=8, hits=10).count(True) <= 25

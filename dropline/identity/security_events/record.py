@@ -30,7 +30,7 @@ from django.http import HttpRequest
 
 from dropline.accounts.devices import Device, parse_user_agent
 from dropline.accounts.models import SecurityEvent, SecurityEventKind, User
-from dropline.accounts.queries import user_for_login
+from dropline.accounts.queries import device_seen_at_sign_in, user_for_login
 from dropline.core import clock
 from dropline.identity.security_events import alerts
 from dropline.identity.security_events.describe import RECOVERY_CODES, method_label
@@ -124,13 +124,17 @@ def signed_in(*, request: HttpRequest | None, user: User) -> SecurityEvent:
     device (browser and system) has never signed in to their login before; the very
     first sign-in is not news to them.
 
-    A device seen before (the usual case) costs one look-up and the event's row; only
+    A device seen before (the usual case) costs the event's row, and one look-up unless
+    the sign-in already asked when it found the login (``queries.user_for_sign_in``); only
     an unknown one asks whether there were earlier sign-ins at all, and only an alert
     needs a transaction around the two.
     """
     client = client_from(request)
     earlier = SecurityEvent.objects.filter(user=user, kind=Kind.SIGN_IN)
-    seen = earlier.filter(device_fingerprint=client.device.fingerprint).exists()
+    fingerprint = client.device.fingerprint
+    seen = device_seen_at_sign_in(user, fingerprint)  # asked when the login was found
+    if seen is None:
+        seen = earlier.filter(device_fingerprint=fingerprint).exists()
     if seen or not earlier.exists():
         return _create(kind=Kind.SIGN_IN, user=user, client=client, data=None)
     with transaction.atomic():
