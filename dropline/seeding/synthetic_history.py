@@ -143,8 +143,8 @@ def _cards(first: int, last: int, now: dt.datetime) -> int:
         ),
         (
             SimulatedMethod,
-            "token, customer, kind, brand, last4, exp_month, exp_year, holder_name, behaviour, "
-            "created_at",
+            "token, customer, kind, brand, last4, exp_month, exp_year, holder_name, "
+            f"{SimulatedMethod.behaviour.field.column}, created_at",
             f"{token}, {customer}, 'card', 'Visa', '4242', 12, %s, a.name, %s, %s",
             accounts,
             [year, APPROVE, now],

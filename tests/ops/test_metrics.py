@@ -390,7 +390,9 @@ def test_a_broker_that_does_not_answer_is_down_without_hanging(db, settings, sch
             settings.CELERY_BROKER_URL = f"{scheme}://guest:guest@127.0.0.1:{port}/0"
             started = time.monotonic()
             samples = scrape()
-            assert time.monotonic() - started < 5
+            # Two one-second timeouts; without them a silent broker holds the scrape for
+            # good. The bound is wide, for a busy machine: this checks a hang, not speed.
+            assert time.monotonic() - started < 20
             assert value(samples, "dropline_broker_up", configured="yes") == 0
             assert not [key for key in samples if key[0] == "dropline_queue_messages"]
     finally:
