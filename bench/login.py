@@ -696,7 +696,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dropline-bench-") as var_dir:
         database: AbstractContextManager[str] = (
-            throwaway_postgres(args.database_url, "dl_signin_bench")
+            throwaway_postgres(args.database_url, "dropline_bench_login")
             if args.database_url
             else nullcontext(f"sqlite:///{var_dir}/dropline.sqlite3")
         )
