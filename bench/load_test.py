@@ -1,6 +1,6 @@
 """The load test: simulated customers and staff against the real server, with locust.
 
-    .venv/bin/python -m bench.load_test --database-url postgres://postgres@127.0.0.1:5432/dropline_load \\
+    .venv/bin/python -m bench.load_test --database-url postgres://postgres@127.0.0.1/loadtest \\
         --redis-url redis://127.0.0.1:6379/9 --users 200 --staff 10 --minutes 5
     .venv/bin/python -m bench.load_test --existing --database-url postgres://.../big_copy ...
     .venv/bin/python -m bench.load_test --users 2 --staff 1 --seconds 10   # SQLite, a smoke run
