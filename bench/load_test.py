@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.overview import HOST, free_port
+from bench.overview import HOST, free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = ROOT / "bench" / "load" / "locustfile.py"
@@ -298,24 +298,6 @@ def prepare(args: argparse.Namespace, env: dict[str, str], var_dir: Path) -> Pat
 # The run ----------------------------------------------------------------------------
 
 
-def wait_until_up(port: int, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
-    """Until the server answers ``/healthz`` (a busy machine starts it slowly)."""
-    import http.client
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with status {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server did not answer /healthz within {seconds:.0f} s")
-
-
 @dataclass
 class LoadAverage:
     """The 1-minute load average, read every few seconds while the run goes on."""
@@ -492,7 +474,7 @@ def main(argv: list[str] | None = None) -> None:
             serve += ["--workers", str(args.workers)]
         load = LoadAverage()
         with child(serve, env, var_dir / "server.log") as server:
-            wait_until_up(port, server)
+            wait_until_up(port, server, 180)  # a busy machine starts it slowly
             print(
                 f"dropline serve: gunicorn, {workers} workers, on port {port}; locust: "
                 f"{args.users} customers and {args.staff} staff for {args.run_seconds} s",

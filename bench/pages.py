@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.login import tree_cpu_seconds
-from bench.overview import HOST, TIMEOUT, free_port, sign_in
+from bench.overview import HOST, TIMEOUT, free_port, sign_in, start_server, wait_until_up
 
 DEADLINE = 900.0  # seconds for all the measured requests together
 ROUNDS = 5  # the pages and the floor take turns
@@ -102,6 +102,10 @@ def floor(request):
 
 urlpatterns = [path("{FLOOR.strip("/")}/", floor), *product]
 '''
+
+
+# Workers importing Django on a busy machine take a while to answer /healthz.
+START_UP = 180.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -183,31 +187,6 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> list[tuple[str, st
     members = AccountMember.objects.filter(pk__in=picked).select_related("user", "account")
     chosen = [(m.user.username, m.account.display_number) for m in members]
     return chosen
-
-
-def start_server(
-    env: dict[str, str], port: int, workers: int, log: Path
-) -> subprocess.Popen[bytes]:
-    argv = [sys.executable, "-m", "dropline", "serve", "--port", str(port)]
-    argv += ["--workers", str(workers)]
-    with log.open("wb") as out:
-        return subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_until_up(port: int, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
-    """Wait for ``/healthz`` (workers importing Django on a busy machine take a while)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with status {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server did not answer /healthz within {seconds:.0f} s")
 
 
 @dataclass
@@ -367,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
         server = start_server(env, port, args.workers, Path(var_dir) / "server.log")
         results = {path: Result() for path in [FLOOR, *PAGES]}
         try:
-            wait_until_up(port, server)
+            wait_until_up(port, server, START_UP)
             customers = Customers(
                 [
                     (username, number, f"sessionid={sign_in(port, username, PASSWORD)}")
