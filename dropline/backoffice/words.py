@@ -160,6 +160,7 @@ MESSAGE_EVENTS: dict[str, Promise] = {
     "ticket_reply": _("Reply to a support request"),
     "ticket_merged": _("Support requests merged"),
     "ticket_visit": _("Technician visit for a support request"),
+    "ticket_customer_reply": _("Customer replied to a support request"),
     "usage_75": _("Usage alert at 75%"),
     "usage_90": _("Usage alert at 90%"),
     "usage_100": _("Usage alert: all of the data allowance used"),

@@ -6,6 +6,7 @@
   Later, they open a new request. A merged ticket takes no messages: its target does.
 - A staff reply puts the ticket to "waiting for you" (``answered``), clears the due time
   and tells the customer (a closed ticket is reopened by it).
+- A customer message tells the staff member handling the ticket (``notifying.tell_staff``).
 - An internal note changes nothing the customer sees, and tells nobody.
 
 Staff writes are audited.
@@ -97,6 +98,7 @@ def customer_reply(
         ticket.closed_at = None
         ticket.updated_at = now
         ticket.save(update_fields=["status", "due_at", "closed_at", "updated_at"])
+        notifying.tell_staff(ticket, message)
     return message
 
 

@@ -13,6 +13,7 @@ from dropline.helpdesk.models import ServiceLevel, Ticket, TicketMessage, Ticket
 from dropline.helpdesk.tickets import sla
 from dropline.helpdesk.tickets.closing import close
 from dropline.helpdesk.tickets.replying import customer_reply, staff_reply
+from dropline.notifications.models import Message
 from tests.support.examples import examples
 from tests.support.tickets import a_ticket, agent, customer, messages_of
 
@@ -127,11 +128,12 @@ def test_each_staff_reply_tells_the_customer_once():
     assert all(m.category == "support" for m in replies)
 
 
-def test_a_customer_reply_tells_nobody():
+def test_a_customer_reply_tells_no_customer():
     who = customer()
     ticket = a_ticket(who)
     customer_reply(account=who.account, person=who.user, ticket_id=ticket.pk, body="More info")
     assert not messages_of(who.account, "ticket_reply")
+    assert not Message.objects.filter(account=who.account).exclude(event="ticket_opened")
 
 
 def test_another_accounts_ticket_is_not_found():
