@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,6 +73,27 @@ def _may_still_change(starts_at: dt.datetime, now: dt.datetime, by_staff: User |
     return now < starts_at if by_staff is not None else before_cutoff(starts_at, now=now)
 
 
+class _WindowRefusedError(AppointmentError):
+    """A window refused (past the cut-off, closed, full): its ``alternatives`` are read
+    once the transaction is over (``_offering_alternatives``), so the refused booking
+    holds no row lock while it looks for them."""
+
+    def __init__(self, message: str, *, code: str, window: VisitWindow) -> None:
+        super().__init__(message, code=code, field="window_id")
+        self.window = window
+
+
+@contextmanager
+def _offering_alternatives(now: dt.datetime) -> Iterator[None]:
+    """Around a transaction: a refused window gets the nearest open windows after its
+    rollback."""
+    try:
+        yield
+    except _WindowRefusedError as refused:
+        refused.alternatives = nearest_windows(window=refused.window, now=now)
+        raise
+
+
 def _check_window(
     window: VisitWindow | None,
     *,
@@ -79,7 +102,7 @@ def _check_window(
     by_staff: User | None,
 ) -> VisitWindow:
     """The window a visit may take now, or the reason it may not (with other windows to
-    choose when it is full or closed)."""
+    choose when it is full or closed, added by ``_offering_alternatives``)."""
     if window is None or window.area_id != area_id_of(account):
         raise AppointmentError(
             _("That arrival window is not offered at your address. Choose another one."),
@@ -88,29 +111,26 @@ def _check_window(
         )
     if not _may_still_change(window.starts_at, now, by_staff):
         hours = settings.DROPLINE_VISIT_CHANGE_CUTOFF_HOURS
-        raise AppointmentError(
+        raise _WindowRefusedError(
             _(
                 "That arrival window starts too soon: visits are booked at least "
                 "%(hours)s hours ahead. Choose a later one."
             )
             % {"hours": hours},
             code="past_cutoff",
-            field="window_id",
-            alternatives=nearest_windows(window=window, now=now),
+            window=window,
         )
     if window.capacity == 0:
-        raise AppointmentError(
+        raise _WindowRefusedError(
             _("No visits are taken in that arrival window. Choose one of the others."),
             code="closed",
-            field="window_id",
-            alternatives=nearest_windows(window=window, now=now),
+            window=window,
         )
     if window.booked >= window.capacity:
-        raise AppointmentError(
+        raise _WindowRefusedError(
             _("That arrival window was just taken. Choose one of the nearest open ones."),
             code="full",
-            field="window_id",
-            alternatives=nearest_windows(window=window, now=now),
+            window=window,
         )
     return window
 
@@ -160,7 +180,7 @@ def book(
             field="details",
         )
     now = clock.now()
-    with transaction.atomic():
+    with _offering_alternatives(now), transaction.atomic():
         _lock_account(account)
         address = account.service_address
         if address is None:  # pragma: no cover - the column is required
@@ -240,7 +260,7 @@ def reschedule(
     """Move the visit to another window: the old place is freed, the invitation keeps
     its UID with a higher SEQUENCE."""
     now = clock.now()
-    with transaction.atomic():
+    with _offering_alternatives(now), transaction.atomic():
         _lock_account(account)
         appointment = _locked_appointment(account, appointment_id)
         if appointment.window_id == window_id:

@@ -64,14 +64,14 @@ def area_id_of(account: CustomerAccount) -> int:
 
 def _ensure_open(area_id: int, last: dt.date) -> None:
     """Open the area's windows when its last week to the horizon has none yet (the nightly
-    task has not run since the horizon moved, or the area is new)."""
-    if not CapacityTemplate.objects.filter(area_id=area_id).exists():
-        return
+    task has not run since the horizon moved, or the area is new). The week is looked at
+    first: it has windows nearly always, and then that is the only query."""
     week = VisitWindow.objects.filter(
         area_id=area_id, date__gt=last - dt.timedelta(days=7), date__lte=last
     )
-    if not week.exists():
-        open_windows(area_ids=[area_id])
+    if week.exists() or not CapacityTemplate.objects.filter(area_id=area_id).exists():
+        return
+    open_windows(area_ids=[area_id])
 
 
 def _offers(windows: QuerySet[VisitWindow]) -> list[WindowOffer]:
