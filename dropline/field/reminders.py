@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,8 +84,7 @@ class _Span:
 
 def _candidates(now: dt.datetime) -> tuple[list[_Due], dict[int, _Span]]:
     """The reminders due now and not stale, and the windows they are in (one query)."""
-    today = now.astimezone(provider_zone()).date()
-    tomorrow = today + dt.timedelta(days=1)
+    today, tomorrow = _days(now)
     visits = (
         Appointment.objects.filter(
             status=AppointmentStatus.SCHEDULED, window__date__in=[today, tomorrow]
@@ -128,13 +126,20 @@ def _candidates(now: dt.datetime) -> tuple[list[_Due], dict[int, _Span]]:
     return found, windows
 
 
-def _reminded(appointment_ids: Sequence[int]) -> set[tuple[int, str]]:
-    """(visit, reminder key) for the reminders recorded for these visits (one query)."""
-    if not appointment_ids:
-        return set()
-    events = AppointmentEvent.objects.filter(
-        appointment_id__in=bulk.many(appointment_ids), kind=AppointmentEventKind.REMINDED
-    ).values_list("appointment_id", "detail")
+def _days(now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """Today and tomorrow on the provider's clocks: the days of the visits reminded."""
+    today = now.astimezone(provider_zone()).date()
+    return today, today + dt.timedelta(days=1)
+
+
+def _reminded(**among: Any) -> set[tuple[int, str]]:
+    """(visit, reminder key) for the reminders recorded ``among`` these events' visits
+    (one query)."""
+    events = (
+        AppointmentEvent.objects.filter(kind=AppointmentEventKind.REMINDED, **among)
+        .order_by()
+        .values_list("appointment_id", "detail")
+    )
     return {(pk, detail.get("reminder", "")) for pk, detail in events if detail}
 
 
@@ -144,7 +149,11 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     due, windows = _candidates(moment)
     if not due:
         return 0
-    done = _reminded([reminder.appointment_id for reminder in due])
+    # Every reminder of the visits that may be due: a join, not a list of their ids.
+    done = _reminded(
+        appointment__status=AppointmentStatus.SCHEDULED,
+        appointment__window__date__in=_days(moment),
+    )
     due = [r for r in due if (r.appointment_id, r.key) not in done]
     # One lazy label per window, shared by its visits: worded once per language.
     labels = {pk: lazy_window_label(span) for pk, span in windows.items()}
@@ -183,7 +192,7 @@ def _send_chunk(due: list[_Due], labels: dict[int, str], moment: dt.datetime) ->
                 "address__postal_code",
             )
         }
-        done = _reminded(list(rows))
+        done = _reminded(appointment_id__in=bulk.many(list(rows))) if rows else set()
         told: list[tuple[_Due, Notice]] = []
         for reminder in due:
             row = rows.get(reminder.appointment_id)
