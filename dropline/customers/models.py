@@ -21,6 +21,12 @@ class ServiceArea(models.Model):
         return self.name
 
 
+def address_lines(line1: str, line2: str, city: str, region: str, postal_code: str) -> list[str]:
+    """An address as it is written: the street (with its second line), then the town."""
+    street = f"{line1}, {line2}" if line2 else line1
+    return [street, f"{city}, {region} {postal_code}"]
+
+
 class ServiceAddress(models.Model):
     """Where service is delivered."""
 
@@ -46,8 +52,7 @@ class ServiceAddress(models.Model):
         return ", ".join(self.lines())
 
     def lines(self) -> list[str]:
-        street = f"{self.line1}, {self.line2}" if self.line2 else self.line1
-        return [street, f"{self.city}, {self.region} {self.postal_code}"]
+        return address_lines(self.line1, self.line2, self.city, self.region, self.postal_code)
 
 
 class AccountStatus(models.TextChoices):

@@ -23,11 +23,21 @@ STATUS_CANCELED = "CANCELLED"
 
 def visit_path(appointment: Appointment) -> str:
     """The visit's page in the portal: see, reschedule or cancel it."""
-    return f"/appointments/{appointment.pk}/"
+    return path_of_visit(appointment.pk)
+
+
+def path_of_visit(appointment_id: int) -> str:
+    """``visit_path`` for a visit known by its id alone (a bulk path's row)."""
+    return f"/appointments/{appointment_id}/"
 
 
 def visit_url(appointment: Appointment) -> str:
-    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + visit_path(appointment)
+    return url_of(visit_path(appointment))
+
+
+def url_of(path: str) -> str:
+    """A portal page's address, for a message."""
+    return settings.DROPLINE_PUBLIC_URL.rstrip("/") + path
 
 
 def is_canceled(appointment: Appointment) -> bool:

@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.utils.functional import Promise
 
-from dropline.field.calendar import ics_attachment, visit_path, visit_url
+from dropline.field.calendar import ics_attachment, path_of_visit, url_of, visit_path, visit_url
 from dropline.field.describe import lazy_eta_label, lazy_window_label
 from dropline.field.models import Appointment, VisitReason
+from dropline.notifications.bulk_notify import Notice
 from dropline.notifications.categories import Category
 from dropline.notifications.models import Message
 from dropline.notifications.outbox import notify
@@ -25,8 +27,9 @@ REMINDER = "appointment.reminder"
 WITH_INVITATION = {BOOKED, RESCHEDULED, CANCELED}
 
 
-def _subject_key(appointment: Appointment, event: str, extra: str) -> str:
-    key = f"appointment:{appointment.pk}:{event.rsplit('.', 1)[-1]}"
+def subject_key(appointment_id: int, event: str, extra: str = "") -> str:
+    """What the messages of ``event`` about one visit are about, in their outbox keys."""
+    key = f"appointment:{appointment_id}:{event.rsplit('.', 1)[-1]}"
     return f"{key}:{extra}" if extra else key
 
 
@@ -51,9 +54,44 @@ def tell(
     return notify(
         event=event,
         category=Category.APPOINTMENTS,
-        subject_key=_subject_key(appointment, event, extra_key),
+        subject_key=subject_key(appointment.pk, event, extra_key),
         context=values,
         account=appointment.account,
         link=visit_path(appointment),
         attachments=[ics_attachment(appointment)] if event in WITH_INVITATION else (),
+    )
+
+
+def reminder(
+    *,
+    appointment_id: int,
+    account_id: int,
+    kind: str,
+    extra_key: str,
+    number: str,
+    reason: str | Promise,
+    window_label: str | Promise,
+    address: str,
+    eta_label: str | Promise,
+    technician: str,
+) -> Notice:
+    """One visit's reminder for ``bulk_notify.notify_many``: what ``tell`` gives the
+    templates, as the visit's own values (the labels lazy, so each recipient reads them
+    in their language) and the context reminders share (the kind, the provider). Its
+    messages have the keys ``tell`` gives them, so neither way repeats the other."""
+    path = path_of_visit(appointment_id)
+    return Notice(
+        account_id=account_id,
+        subject_key=subject_key(appointment_id, REMINDER, extra_key),
+        link=path,
+        context={"kind": kind, "provider_name": settings.DROPLINE_PROVIDER_NAME},
+        values={
+            "number": number,
+            "reason": reason,
+            "window_label": window_label,
+            "address": address,
+            "eta_label": eta_label,
+            "technician": technician,
+            "url": url_of(path),
+        },
     )

@@ -10,19 +10,21 @@ Rendering a Django template per message would cost more than everything else, so
 notice's template is rendered once per language and shared ``context`` with each of
 its per-notice ``values`` as a slot (``rendering.slot``), and each message fills the
 slots in. Templates sent this way print those values as they are, with no filter: a
-date is formatted in the recipient's language before it goes in.
+date is formatted, and a lazy translation (``gettext_lazy``, a ``lazy`` label) turned
+into text, in the recipient's language before it goes in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import Promise
 
 from dropline.core import bulk, clock
 from dropline.core.formatting import display_date
@@ -79,9 +81,10 @@ _KEY, _USER, _ACCOUNT, _ADDRESS, _NOT_BEFORE = (
 class Notice:
     """One thing to tell the people of one account.
 
-    ``values`` differ from notice to notice (an invoice's number, its amount, a date:
-    ``str``, ``Money`` or ``date``); ``context`` is what notices rendered alike share
-    (hashable values, e.g. whether anything is due) and may drive the template's logic.
+    ``values`` differ from notice to notice (an invoice's number, its amount, a date, a
+    label: ``str``, ``Money``, ``date`` or a lazy translation); ``context`` is what
+    notices rendered alike share (hashable values, e.g. whether anything is due) and
+    may drive the template's logic.
     """
 
     account_id: int
@@ -127,10 +130,15 @@ def primary_addresses(user_ids: Sequence[int]) -> dict[tuple[int, str], str]:
 
 
 class _Formatter:
-    """Per-notice values as text in a language; a date formatted once per language."""
+    """Per-notice values as text in a language; a date formatted, and a lazy translation
+    evaluated, once per language (one lazy label shared by many notices, a window's or
+    a choice's, costs one evaluation per language)."""
 
     def __init__(self) -> None:
         self._dates: dict[tuple[dt.date, str], str] = {}
+        # A lazy value is known by its identity (its hash would evaluate it); the value
+        # is kept with its text so that identity is not handed to another meanwhile.
+        self._lazy: dict[tuple[int, str], tuple[Promise, str]] = {}
 
     def text(self, value: Any, language: str) -> str:
         if isinstance(value, dt.date):
@@ -139,6 +147,12 @@ class _Formatter:
                 with translation.override(language):
                     self._dates[key] = display_date(value)
             return self._dates[key]
+        if isinstance(value, Promise):
+            known = self._lazy.get((id(value), language))
+            if known is None:
+                with translation.override(language):
+                    known = self._lazy[(id(value), language)] = (value, str(value))
+            return known[1]
         return str(value)
 
 
@@ -148,12 +162,14 @@ def notify_many(
     category: str,
     notices: Sequence[Notice],
     only: Collection[tuple[int, int]] | None = None,
+    tally: Counter[str] | None = None,
 ) -> int:
     """Tell every member of each notice's account (or, with ``only``, just the members
     among those (account, person) pairs), on the channels their preferences choose, in
     their language; returns how many messages were asked for (those already recorded
-    are left as they are). Queries: members, preferences, addresses, quiet hours, the
-    insert, whatever the number of notices."""
+    are left as they are), and adds them to ``tally`` by subject key when given.
+    Queries: members, preferences, addresses, quiet hours, the insert, whatever the
+    number of notices."""
     if not notices:
         return 0
     account_ids = sorted({notice.account_id for notice in notices})
@@ -227,6 +243,8 @@ def notify_many(
                 if channel == Channel.SMS and holds_sms and user_id in quiet:
                     row[_NOT_BEFORE] = quiet_until(quiet[user_id], now) or now
                 rows.append(row)
+                if tally is not None:
+                    tally[notice.subject_key] += 1
     if not rows:
         return 0
     with transaction.atomic(savepoint=False):
