@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dropline.customers.models import CustomerAccount, ServiceAddress, ServiceArea
 
@@ -24,13 +25,15 @@ class VisitReason(models.TextChoices):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
+    # Names on their own (a column, a list), so capitalised in Spanish; a date in a sentence
+    # takes Django's own names ("lunes").
+    MONDAY = 0, pgettext_lazy("weekday name", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday name", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday name", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday name", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday name", "Friday")
+    SATURDAY = 5, pgettext_lazy("weekday name", "Saturday")
+    SUNDAY = 6, pgettext_lazy("weekday name", "Sunday")
 
 
 class Technician(models.Model):

@@ -232,14 +232,14 @@ def test_a_reminder_says_what_a_visit_reminded_alone_is_told_in_english_and_span
 
     sms = {m.language: m.body_text for m in sent.filter(channel="sms")}
     assert "Wednesday, March 4, between" in sms["en"]
-    assert "Miércoles 4 de marzo, entre las 08:00 y las 10:00" in sms["es"]
+    assert "el miércoles 4 de marzo, entre las 08:00 y las 10:00" in sms["es"]
     emails = {m.language: m for m in sent.filter(channel="email")}
     assert "Repair" in emails["en"].body_text
     assert "Reparación" in emails["es"].body_text
     assert "Reparación" in emails["es"].body_html
     assert emails["es"].subject.startswith("Recordatorio")
     assert "Wednesday" not in emails["es"].body_text
-    assert "Miércoles" not in emails["en"].body_text
+    assert "miércoles" not in emails["en"].body_text
     assert emails["es"].link == f"/appointments/{spanish.pk}/"
 
 
