@@ -7,6 +7,7 @@ from typing import Any
 CUSTOMER_CARE = "Customer care"
 BILLING = "Billing"
 FIELD_DISPATCH = "Field dispatch"
+TECHNICIAN = "Technician"
 ADMINISTRATOR = "Administrator"
 
 _READ_CUSTOMERS = [
@@ -173,6 +174,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WRITE_OUTAGES,
         *_DISPATCH,
     ],
+    # A technician sees and marks the steps of the visits assigned to them, and nothing
+    # else: no customer search, no account pages (``field.own_visits`` scopes every read).
+    TECHNICIAN: ["field.work_own_visits"],
 }
 # Administrators have every permission of these apps: among them, keeping the catalogue
 # (plans, promotions, availability, line-ups, add-ons, equipment models and labels) on

@@ -221,7 +221,10 @@ class Appointment(models.Model):
             models.Index(fields=["account", "status"], name="appointment_account_status"),
             models.Index(fields=["status", "window"], name="appointment_status_window"),
         ]
-        permissions = [("dispatch_appointment", "Can assign visits and change their status")]
+        permissions = [
+            ("dispatch_appointment", "Can assign visits and change their status"),
+            ("work_own_visits", "Mark the steps of one's own visits"),
+        ]
 
     def __str__(self) -> str:
         return self.number
