@@ -8,9 +8,10 @@ from typing import Any
 class AppointmentError(Exception):
     """A booking, reschedule, cancellation or dispatch step refused. ``code`` says why for
     programs (``full``, ``closed``, ``past_cutoff``, ``not_found``, ``invalid``,
-    ``no_address``, ``already_booked``, ``not_allowed``); ``field`` names the input at fault
-    (``window_id``, ``reason``, ``status``...), when there is one; ``alternatives`` holds the
-    nearest open windows a refused booking may offer instead."""
+    ``no_address``, ``already_booked``, ``not_allowed``, ``not_linked``: a staff sign-in
+    with no technician); ``field`` names the input at fault (``window_id``, ``reason``,
+    ``status``...), when there is one; ``alternatives`` holds the nearest open windows a
+    refused booking may offer instead."""
 
     def __init__(
         self,
