@@ -1,6 +1,6 @@
 """Staff writes that shape how many visits can be booked: capacity templates (per area,
 weekday and arrival window), exceptions (a holiday closes a day, a storm lowers a window)
-and technicians (their areas and working days).
+and technicians (their areas, working days and staff sign-in).
 
 Each write is one transaction, audited through ``core.audit``, and refuses bad input with
 ``AppointmentError(code="invalid", field=...)`` before anything is written. After a change
@@ -16,9 +16,11 @@ from collections.abc import Iterable
 
 import phonenumbers
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dropline.accounts.models import User
+from dropline.accounts.roles import TECHNICIAN
 from dropline.core import audit, clock
 from dropline.customers.models import ServiceArea
 from dropline.field.errors import AppointmentError
@@ -275,6 +277,36 @@ def _workdays(days: Iterable[int]) -> str:
     return "".join(str(day) for day in chosen)
 
 
+def linkable_users(*, technician_id: int | None) -> QuerySet[User]:
+    """The staff sign-ins a technician may be linked to: active staff with the Technician
+    role, not linked to another technician (the one ``technician_id`` has stays)."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True, groups__name=TECHNICIAN)
+        .exclude(pk__in=_others(technician_id).filter(user__isnull=False).values("user_id"))
+        .distinct()
+        .order_by("first_name", "last_name", "username", "pk")
+    )
+
+
+def _others(technician_id: int | None) -> QuerySet[Technician]:
+    others = Technician.objects.all()
+    return others.exclude(pk=technician_id) if technician_id is not None else others
+
+
+def _sign_in(user_id: int | None, technician_id: int | None) -> User | None:
+    """The staff sign-in to link, its row locked (two technicians linked to one sign-in at
+    once: the second is refused); None for none."""
+    if user_id is None:
+        return None
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None or not linkable_users(technician_id=technician_id).filter(pk=user_id).exists():
+        raise _invalid(
+            _("Choose a staff sign-in with the Technician role that no other technician has."),
+            "user",
+        )
+    return user
+
+
 def save_technician(
     *,
     technician_id: int | None,
@@ -284,9 +316,11 @@ def save_technician(
     workdays: Iterable[int],
     is_active: bool,
     by: User,
+    user_id: int | None = None,
 ) -> Technician:
     """Add a technician (``technician_id`` None) or change one: name, phone, the areas they
-    cover and the days they work. Visits already assigned to them stay assigned."""
+    cover, the days they work and the staff sign-in they mark their own visits' steps with
+    (``user_id``; None for none). Visits already assigned to them stay assigned."""
     name = name.strip()
     if not name:
         raise _invalid(_("Enter the technician's name."), "name")
@@ -301,9 +335,10 @@ def save_technician(
         areas = list(ServiceArea.objects.filter(pk__in=wanted))
         if not areas or len(areas) != len(wanted):
             raise _invalid(_("Choose at least one service area."), "areas")
+        user = _sign_in(user_id, technician_id)
         if technician_id is None:
             technician = Technician.objects.create(
-                name=name, phone=number, workdays=days, is_active=is_active
+                name=name, phone=number, workdays=days, is_active=is_active, user=user
             )
             action = "field.technician_added"
         else:
@@ -313,7 +348,8 @@ def save_technician(
             technician = found
             technician.name, technician.phone = name, number
             technician.workdays, technician.is_active = days, is_active
-            technician.save(update_fields=["name", "phone", "workdays", "is_active"])
+            technician.user = user
+            technician.save(update_fields=["name", "phone", "workdays", "is_active", "user"])
             action = "field.technician_changed"
         technician.areas.set(areas)
         audit.record(
@@ -324,6 +360,7 @@ def save_technician(
                 "areas": sorted(area.code for area in areas),
                 "workdays": days,
                 "active": is_active,
+                "sign_in": user.get_username() if user is not None else "",
             },
         )
     return technician
