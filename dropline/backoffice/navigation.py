@@ -207,6 +207,13 @@ SECTIONS: list[Section] = [
             "dispatch_exception_remove",
         ),
     ),
+    # A technician's own visits: the only section the Technician role opens.
+    Section(
+        _("My visits"),
+        "backoffice:my_visits",
+        ("field.work_own_visits",),
+        ("my_visits", "my_visits_step"),
+    ),
     Section(
         _("Tickets"),
         "backoffice:tickets",

@@ -12,6 +12,7 @@ from dropline.backoffice.gateway_events.urls import urlpatterns as gateway_event
 from dropline.backoffice.help.urls import urlpatterns as help_articles
 from dropline.backoffice.home.urls import urlpatterns as home
 from dropline.backoffice.invitations.urls import urlpatterns as invitations
+from dropline.backoffice.my_visits.urls import urlpatterns as my_visits
 from dropline.backoffice.notifications.urls import urlpatterns as notifications
 from dropline.backoffice.outages.urls import urlpatterns as outages
 from dropline.backoffice.payments.urls import urlpatterns as payments
@@ -44,6 +45,7 @@ urlpatterns = [
     *outages,
     *equipment,
     *dispatch,
+    *my_visits,
     *tickets,
     *help_articles,
 ]

@@ -96,24 +96,27 @@ def _nav(html: str) -> list[str]:
                 "Usage",
                 "Equipment",
                 "Technician visits",
+                "My visits",
                 "Tickets",
                 "Help articles",
                 "Records",
             ],
         ),
+        (roles.TECHNICIAN, ["My visits"]),
     ],
 )
 def test_the_navigation_shows_only_the_sections_the_role_opens(client, role, expected):
     client.force_login(make_staff(username="navtester", role=role))
-    html = client.get(reverse("backoffice:home")).content.decode()
+    # A technician's home is their visits.
+    html = client.get(reverse("backoffice:home"), follow=True).content.decode()
     assert _nav(html) == expected
 
 
 def test_every_section_in_the_navigation_opens_for_the_staff_member(client):
-    for role in (roles.CUSTOMER_CARE, roles.BILLING, roles.FIELD_DISPATCH):
+    for role in (roles.CUSTOMER_CARE, roles.BILLING, roles.FIELD_DISPATCH, roles.TECHNICIAN):
         user = make_staff(username=f"opener-{role[:4].lower()}", role=role)
         client.force_login(user)
-        html = client.get(reverse("backoffice:home")).content.decode()
+        html = client.get(reverse("backoffice:home"), follow=True).content.decode()
         links = re.findall(
             r'<a href="([^"]+)"',
             re.search(r'<nav class="staff-nav"[^>]*>(.*?)</nav>', html, re.S).group(1),  # type: ignore[union-attr]

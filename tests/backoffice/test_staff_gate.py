@@ -286,6 +286,7 @@ def backoffice_urls_to_check(samples: Samples) -> list[tuple[str, str]]:
             "dispatch_template_remove",
             "dispatch_exception_add",
             "dispatch_exception_remove",
+            "my_visits_step",
             "ticket_reply",
             "ticket_note",
             "ticket_assign",

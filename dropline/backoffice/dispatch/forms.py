@@ -8,10 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dropline.accounts.models import User
 from dropline.backoffice.announcements.forms import ProviderDateTimeField
 from dropline.backoffice.common import StaffForm
 from dropline.customers.models import ServiceArea
-from dropline.field.capacity import MAX_CAPACITY, MAX_NAME_LENGTH, MAX_REASON_LENGTH
+from dropline.field.capacity import (
+    MAX_CAPACITY,
+    MAX_NAME_LENGTH,
+    MAX_REASON_LENGTH,
+    linkable_users,
+)
 from dropline.field.models import Technician, Weekday
 
 
@@ -85,6 +91,27 @@ class TechnicianForm(StaffForm):
         error_messages={"required": _("Choose at least one working day.")},
     )
     is_active = forms.BooleanField(label=_("Takes visits"), required=False, initial=True)
+    # Which staff sign-in marks this technician's own visits: those with the Technician
+    # role that no other technician has (``field.capacity`` checks again when saving).
+    user = forms.TypedChoiceField(
+        label=_("Staff sign-in"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Staff with the Technician role. They see and mark their own visits."),
+    )
+
+    def __init__(self, *args: Any, technician_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            ("", _("No sign-in")),
+            *(
+                (user.pk, _sign_in_label(user))
+                for user in linkable_users(technician_id=technician_id)
+            ),
+        ]
 
     @classmethod
     def initial_for(cls, technician: Technician) -> dict[str, Any]:
@@ -94,7 +121,13 @@ class TechnicianForm(StaffForm):
             "areas": list(technician.areas.all()),
             "workdays": [int(day) for day in technician.workdays],
             "is_active": technician.is_active,
+            "user": technician.user_id,
         }
+
+
+def _sign_in_label(user: User) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
 class TemplateForm(StaffForm):

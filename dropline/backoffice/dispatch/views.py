@@ -192,7 +192,7 @@ def _save_technician(request: HttpRequest, technician_id: int | None) -> HttpRes
     initial = (
         TechnicianForm.initial_for(found) if found is not None else {"workdays": [0, 1, 2, 3, 4]}
     )
-    form = TechnicianForm(request.POST or None, initial=initial)
+    form = TechnicianForm(request.POST or None, initial=initial, technician_id=technician_id)
     status = 200
     if request.method == "POST":
         status = 400
@@ -207,6 +207,7 @@ def _save_technician(request: HttpRequest, technician_id: int | None) -> HttpRes
                     workdays=data["workdays"],
                     is_active=data["is_active"],
                     by=signed_in_user(request),
+                    user_id=data["user"],
                 )
             except AppointmentError as error:
                 _refused(form, error)
