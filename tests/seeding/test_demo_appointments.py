@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from dropline.accounts.models import User
 from dropline.core import clock
-from dropline.field import queries
+from dropline.field import own_visits, queries
 from dropline.field.models import (
     Appointment,
     AppointmentStatus,
@@ -16,7 +17,7 @@ from dropline.field.models import (
     VisitWindow,
 )
 from dropline.notifications.models import Message
-from dropline.seeding.demo import appointments
+from dropline.seeding.demo import appointments, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,21 @@ def test_demo_visits(demo: None) -> None:
     assert (
         not Message.objects.filter(event__startswith="appointment.").exclude(status="sent").exists()
     )
+
+
+def test_the_demo_technician_signs_in_and_sees_the_upcoming_visit(demo: None) -> None:
+    user = User.objects.get(username=staff.TECHNICIAN_USERNAME)
+    assert user.has_perm("field.work_own_visits")
+    assert not user.has_perm("customers.search_customeraccount")
+    technician = own_visits.technician_for(user)
+    assert technician is not None
+    assert technician.name == appointments.TECHNICIANS[0][0]
+    upcoming = Appointment.objects.get(details=appointments.UPCOMING_DETAILS)
+    assert upcoming.technician == technician
+    assert abs((upcoming.window.date - clock.today()).days) <= 7
+    shown = own_visits.visits_on(technician=technician, day=upcoming.window.date)
+    assert [item.appointment for item in shown] == [upcoming]
+    assert {"booked", "assigned"} <= set(upcoming.events.values_list("kind", flat=True))
 
 
 def test_loading_again_adds_nothing(demo: None) -> None:

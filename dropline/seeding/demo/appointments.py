@@ -2,7 +2,9 @@
 8-10, 10-12, 12-2, 2-4 and 4-6; Saturday mornings), a holiday with no visits, the windows
 of the next two weeks, a repair visit the household had a few weeks ago (booked,
 reminded, assigned, on the way, arrived, completed) and the repair visit it booked two
-days ago for later this week, its confirmation delivered and read.
+days ago for later this week, its confirmation delivered and read. The demo technician's
+staff sign-in (``staff.TECHNICIAN_USERNAME``) is linked to the first technician, who has
+that upcoming visit, so the technician's own visits show it.
 
 Everything goes through the real writes, the past under ``clock.frozen``; messages are
 delivered a minute after each step and the household reads them that evening. Each part
@@ -17,8 +19,9 @@ import datetime as dt
 from dropline.accounts.models import User
 from dropline.core import clock
 from dropline.customers.models import AccountMember, CustomerAccount, ServiceArea
-from dropline.field import booking, dispatch, reminders
+from dropline.field import booking, capacity, dispatch, reminders
 from dropline.field.models import (
+    OPEN_APPOINTMENT_STATUSES,
     Appointment,
     CapacityException,
     CapacityTemplate,
@@ -29,6 +32,7 @@ from dropline.field.models import (
 from dropline.field.windows import local_moment, open_windows
 from dropline.notifications import inbox
 from dropline.notifications.delivery import deliver, due_message_ids
+from dropline.seeding.demo.staff import TECHNICIAN_USERNAME
 
 # name, areas, working days (0 Monday .. 6 Sunday)
 TECHNICIANS = [
@@ -203,6 +207,40 @@ def _upcoming_visit(account: CustomerAccount, holder: User) -> int:
     return 1
 
 
+def _technician_sign_in(account: CustomerAccount, staff: User) -> int:
+    """The demo technician's sign-in linked to the first technician, who then gets the
+    household's upcoming visit, both by dispatch the day it was booked."""
+    user = User.objects.filter(username=TECHNICIAN_USERNAME).first()
+    technician = Technician.objects.filter(name=TECHNICIANS[0][0]).prefetch_related("areas").first()
+    if user is None or technician is None:
+        return 0
+    made = 0
+    moment = min(local_moment(clock.today() - dt.timedelta(days=2), dt.time(13)), clock.now())
+    with clock.frozen(moment):
+        if technician.user_id is None:
+            capacity.save_technician(
+                technician_id=technician.pk,
+                name=technician.name,
+                phone=technician.phone,
+                area_ids=[area.pk for area in technician.areas.all()],
+                workdays=[int(day) for day in technician.workdays],
+                is_active=technician.is_active,
+                by=staff,
+                user_id=user.pk,
+            )
+            made += 1
+        upcoming = Appointment.objects.filter(
+            account=account,
+            details=UPCOMING_DETAILS,
+            technician__isnull=True,
+            status__in=OPEN_APPOINTMENT_STATUSES,
+        ).first()
+        if upcoming is not None:
+            dispatch.assign(appointment_id=upcoming.pk, technician_id=technician.pk, by=staff)
+            made += 1
+    return made
+
+
 def load() -> int:
     staff = (
         User.objects.filter(username="dispatch").first()
@@ -218,4 +256,5 @@ def load() -> int:
     if holder is not None and staff is not None:
         made += _past_visit(holder.account, holder.user, staff)
         made += _upcoming_visit(holder.account, holder.user)
+        made += _technician_sign_in(holder.account, staff)
     return made

@@ -1,4 +1,5 @@
-"""Demo staff: an administrator and one person for each other role."""
+"""Demo staff: an administrator and one person for each other role (the technician is
+linked to the demo's technician in ``appointments.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ STAFF = [
     ("care", "dropline-care-demo", "Casey", "Care", roles.CUSTOMER_CARE, False),
     ("billing", "dropline-billing-demo", "Bailey", "Billing", roles.BILLING, False),
     ("dispatch", "dropline-dispatch-demo", "Drew", "Dispatch", roles.FIELD_DISPATCH, False),
+    ("technician", "dropline-technician-demo", "Rosa", "Alvarez", roles.TECHNICIAN, False),
 ]
+# The demo technician's sign-in: ``appointments.TECHNICIANS``'s first, who has the upcoming
+# visit.
+TECHNICIAN_USERNAME = "technician"
 
 
 def demo_totp_secret(username: str) -> str:
