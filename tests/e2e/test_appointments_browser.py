@@ -157,6 +157,8 @@ def test_dispatch_pages_fit_a_phone_and_pass_axe(page: Page, demo_site: DemoSite
         ("/backoffice/dispatch/capacity/", "Weekly windows"),
         ("/backoffice/dispatch/exceptions/", "Exceptions"),
         ("/backoffice/dispatch/technicians/new/", "Add a technician"),
+        # An administrator has the permission but is no technician: the page says so.
+        ("/backoffice/my-visits/", "My visits"),
     ):
         page.goto(demo_site.at(path))
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
@@ -225,6 +227,7 @@ def test_the_dispatch_pages_in_spanish(page: Page, demo_site: DemoSite) -> None:
         "/backoffice/dispatch/capacity/",
         "/backoffice/dispatch/exceptions/",
         f"/backoffice/dispatch/capacity/{CapacityTemplate.objects.order_by('pk')[0].pk}/",
+        "/backoffice/my-visits/",
     ]
     visit = Appointment.objects.order_by("-pk").first()
     if visit is not None:

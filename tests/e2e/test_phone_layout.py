@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.checks import OVERFLOWING
+from tests.e2e.checks import MIN_TARGET, OVERFLOWING, SMALL_TARGETS
 from tests.e2e.crawling import Crawl
 from tests.e2e.support import (
     DEMO_CUSTOMER,
@@ -55,9 +55,6 @@ SIGNED_OUT_PATHS = (
     LOGIN_PATH,
     "/accounts/password/reset/",
 )
-# A target this close to 44px is 44px once the browser rounds.
-MIN_TARGET = 43.5
-
 # Sideways-scrolling boxes whose content is wider than they are must say so: the
 # stylesheet gives them a shadow at the edge where more is hidden, and marks them
 # with the custom property --scroll-hint.
@@ -70,85 +67,6 @@ HIDDEN_SCROLLERS = """() => {
     if (getComputedStyle(el).getPropertyValue("--scroll-hint").trim()) continue;
     found.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ` +
       `is ${el.scrollWidth}px wide in ${el.clientWidth}px with no hint`);
-  }
-  return found;
-}"""
-
-# Every touch target smaller than ``minimum`` either way, with its size (see the
-# module's docstring for what counts and what is exempt).
-SMALL_TARGETS = """(minimum) => {
-  const TARGETS = [
-    "a[href]", "button", "summary", "select", "textarea", "[role=button]",
-    "input:not([type=hidden])",
-  ].join(",");
-  const blocks = new Map();
-  // The nearest block box holding ``el``: its paragraph, list item, table cell...
-  const blockAround = (el) => {
-    if (!blocks.has(el)) {
-      const display = getComputedStyle(el).display;
-      const isBlock = !display.startsWith("inline") && display !== "contents";
-      const parent = el.parentElement;
-      blocks.set(el, isBlock || !parent || el === document.body ? el : blockAround(parent));
-    }
-    return blocks.get(el);
-  };
-  const shown = (el) => {
-    if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) return false;
-    const rect = el.getBoundingClientRect();
-    return rect.width > 1 && rect.height > 1;
-  };
-  const WORD = /[\\p{L}\\p{N}]/u;
-  // A link or a link-styled button in a sentence: a word of other text in its block.
-  const inRunningText = (el) => {
-    if (!el.matches("a, button.link")) return false;
-    const block = blockAround(el.parentElement);
-    if (!block) return false;
-    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const holder = node.parentElement;
-      if (!holder || !WORD.test(node.textContent)) continue;
-      if (holder.closest("a, button, script, style, template")) continue;
-      if (blockAround(holder) !== block || !shown(holder)) continue;
-      return true;
-    }
-    return false;
-  };
-  // A checkbox or radio button is tapped through its label too.
-  const box = (el) => {
-    const rects = [el.getBoundingClientRect()];
-    if (el.matches("input[type=checkbox], input[type=radio]")) {
-      for (const label of el.labels || []) {
-        if (shown(label)) rects.push(label.getBoundingClientRect());
-      }
-    }
-    const left = Math.min(...rects.map((r) => r.left));
-    const top = Math.min(...rects.map((r) => r.top));
-    const right = Math.max(...rects.map((r) => r.right));
-    const bottom = Math.max(...rects.map((r) => r.bottom));
-    return {width: right - left, height: bottom - top};
-  };
-  const describe = (el) => {
-    let name = el.tagName.toLowerCase();
-    if (el.type && el.tagName === "INPUT") name += `[type=${el.type}]`;
-    if (el.id) name += "#" + el.id;
-    else if (el.classList.length) name += "." + [...el.classList].slice(0, 3).join(".");
-    const label = el.matches("input, select, textarea") && el.labels && el.labels[0]
-      ? el.labels[0].innerText
-      : el.innerText || el.value || "";
-    const text = (el.getAttribute("aria-label") || label || el.name || "")
-      .trim().replace(/\\s+/g, " ").slice(0, 40);
-    return text ? `${name} "${text}"` : name;
-  };
-  const found = [];
-  for (const el of document.body.querySelectorAll(TARGETS)) {
-    if (el.disabled || el.closest("[inert], [aria-hidden=true]")) continue;
-    if (el.classList.contains("skip-link")) continue;
-    if (!shown(el)) continue;
-    if (inRunningText(el)) continue;
-    const {width, height} = box(el);
-    if (width < minimum || height < minimum) {
-      found.push(`${describe(el)} is ${width.toFixed(0)}x${height.toFixed(0)}px`);
-    }
   }
   return found;
 }"""
