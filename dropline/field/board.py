@@ -101,8 +101,12 @@ def technicians_for(appointment: Appointment) -> list[Technician]:
 
 
 def technicians() -> list[Technician]:
-    """Every technician with their areas (two queries)."""
-    return list(Technician.objects.prefetch_related("areas").order_by("-is_active", "name", "pk"))
+    """Every technician with their areas and staff sign-in (two queries)."""
+    return list(
+        Technician.objects.select_related("user")
+        .prefetch_related("areas")
+        .order_by("-is_active", "name", "pk")
+    )
 
 
 def technician(*, technician_id: int) -> Technician | None:

@@ -251,6 +251,9 @@ def test_dispatch_links_a_technician_to_a_staff_sign_in(client, area_customers) 
     assert response.status_code == 302
     linked = Technician.objects.get(name="Rosa Alvarez")
     assert linked.user == rosa
+    listing = words(client.get("/backoffice/dispatch/technicians/"))
+    assert "Yes rosa" in listing
+    assert "Yes marcus" in listing
     page = client.get(f"/backoffice/dispatch/technicians/{linked.pk}/").content.decode()
     assert f'<option value="{rosa.pk}" selected>' in page
     response = client.post(f"/backoffice/dispatch/technicians/{linked.pk}/", {**values, "user": ""})
