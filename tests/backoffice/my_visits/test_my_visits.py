@@ -252,7 +252,7 @@ def test_dispatch_links_a_technician_to_a_staff_sign_in(client, area_customers) 
     linked = Technician.objects.get(name="Rosa Alvarez")
     assert linked.user == rosa
     listing = words(client.get("/backoffice/dispatch/technicians/"))
-    assert "Yes rosa" in listing
+    assert "Yes Rosa A (rosa)" in listing
     assert "Yes marcus" in listing
     page = client.get(f"/backoffice/dispatch/technicians/{linked.pk}/").content.decode()
     assert f'<option value="{rosa.pk}" selected>' in page
