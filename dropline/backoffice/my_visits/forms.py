@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dropline.backoffice.common import StaffForm
@@ -41,14 +42,14 @@ class StepForm(StaffForm):
 
     step = forms.CharField(required=False, max_length=20)
     eta_minutes = forms.IntegerField(
-        label=_("Minutes to arrival"),
-        required=False,
-        widget=forms.Select(
-            choices=[
-                (minutes, _("%(minutes)d minutes") % {"minutes": minutes})
-                for minutes in ETA_CHOICES
-            ]
-        ),
-        initial=20,
+        label=_("Minutes to arrival"), required=False, widget=forms.Select, initial=20
     )
     day = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Worded here, in the page's language: a lazy text formatted at import is English.
+        self.fields["eta_minutes"].widget.choices = [
+            (minutes, gettext("%(minutes)d minutes") % {"minutes": minutes})
+            for minutes in ETA_CHOICES
+        ]

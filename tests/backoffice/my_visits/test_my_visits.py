@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from dropline.accounts import roles
 from dropline.accounts.models import User
@@ -260,3 +261,11 @@ def test_dispatch_links_a_technician_to_a_staff_sign_in(client, area_customers) 
     assert response.status_code == 302
     linked.refresh_from_db()
     assert linked.user is None
+
+
+def test_the_minutes_to_arrival_are_said_in_the_pages_language(client, rosa, area_customers):
+    _visit(area_customers[0], 10, rosa)
+    client.post(reverse("set_language"), {"language": "es", "next": PAGE})
+    html = client.get(ON_THURSDAY).content.decode()
+    assert '<option value="20" selected>20 minutos</option>' in html
+    assert "minutes<" not in html
